@@ -1,0 +1,163 @@
+// NetworkPort over @aws-sdk/client-ec2: the link's security group and its ingress rules.
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand,
+  type EC2Client,
+  type IpPermission,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { ResourceBusyError, ResourceConflictError } from '../../core/errors.js';
+import { LINK_TAG_KEY } from '../../core/naming.js';
+import type { IngressRule, NetworkPort } from '../../ports/aurora.js';
+import { isAwsError, mapAwsError } from './errors.js';
+import { fromAwsTags, toAwsTags } from './tags.js';
+
+const GROUP_NOT_FOUND = ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound'];
+
+type SecurityGroupView = NonNullable<Awaited<ReturnType<NetworkPort['describeSecurityGroup']>>>;
+
+export class Ec2NetworkAdapter implements NetworkPort {
+  constructor(private readonly ec2: EC2Client) {}
+
+  async ensureSecurityGroup(input: Parameters<NetworkPort['ensureSecurityGroup']>[0]): Promise<{ readonly groupId: string; readonly created: boolean }> {
+    const link = input.tags[LINK_TAG_KEY];
+    if (link === undefined) throw new Error(`ensureSecurityGroup(${input.name}): tags must include ${LINK_TAG_KEY}`);
+
+    const existing = await this.findByName(input.name, input.vpcId);
+    if (existing !== undefined) return { groupId: this.checkOwned(existing, input.name, link), created: false };
+
+    try {
+      const out = await this.ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: input.name,
+          Description: input.description,
+          VpcId: input.vpcId,
+          TagSpecifications: [{ ResourceType: 'security-group', Tags: toAwsTags(input.tags) }],
+        }),
+      );
+      if (out.GroupId === undefined) throw new Error(`ec2:CreateSecurityGroup ${input.name} returned no GroupId`);
+      return { groupId: out.GroupId, created: true };
+    } catch (e) {
+      if (!isAwsError(e, 'InvalidGroup.Duplicate')) throw mapAwsError(e, { action: 'ec2:CreateSecurityGroup', resource: input.name });
+    }
+    // Lost a race with a parallel run of the same link: adopt what it created.
+    const raced = await this.findByName(input.name, input.vpcId);
+    if (raced === undefined) throw new ResourceBusyError(`security group ${input.name} exists in ${input.vpcId} but cannot be described yet`);
+    return { groupId: this.checkOwned(raced, input.name, link), created: false };
+  }
+
+  // A group with our name that is not tagged for this link is somebody else's: never adopt it (DESIGN.md §9).
+  private checkOwned(group: SecurityGroup, name: string, link: string): string {
+    const tags = fromAwsTags(group.Tags);
+    if (tags[LINK_TAG_KEY] !== link) {
+      throw new ResourceConflictError(
+        `security group ${name} (${group.GroupId ?? '?'}) exists in ${group.VpcId ?? 'the VPC'} but is not link "${link}"'s ` +
+          `(expected tag ${LINK_TAG_KEY}=${link}); delete or rename it, or choose another link name`,
+      );
+    }
+    if (group.GroupId === undefined) throw new Error(`security group ${name} has no GroupId`);
+    return group.GroupId;
+  }
+
+  private async findByName(name: string, vpcId: string): Promise<SecurityGroup | undefined> {
+    try {
+      const out = await this.ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'group-name', Values: [name] },
+            { Name: 'vpc-id', Values: [vpcId] },
+          ],
+        }),
+      );
+      return out.SecurityGroups?.[0];
+    } catch (e) {
+      throw mapAwsError(e, { action: 'ec2:DescribeSecurityGroups', resource: `${name} in ${vpcId}` });
+    }
+  }
+
+  async describeSecurityGroup(groupId: string): Promise<SecurityGroupView | undefined> {
+    let group: SecurityGroup | undefined;
+    try {
+      const out = await this.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+      group = out.SecurityGroups?.[0];
+    } catch (e) {
+      if (isAwsError(e, ...GROUP_NOT_FOUND)) return undefined;
+      throw mapAwsError(e, { action: 'ec2:DescribeSecurityGroups', resource: groupId });
+    }
+    if (group === undefined) return undefined;
+    return {
+      groupId: group.GroupId ?? groupId,
+      name: group.GroupName ?? '',
+      ingress: (group.IpPermissions ?? []).flatMap(toIngressRules),
+      tags: fromAwsTags(group.Tags),
+    };
+  }
+
+  async authorizeIngress(groupId: string, rules: readonly IngressRule[]): Promise<{ readonly added: number }> {
+    let added = 0;
+    // One rule per call: the API rejects a whole batch when any one rule already exists.
+    for (const rule of rules) {
+      try {
+        await this.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [toIpPermission(rule, true)] }));
+        added++;
+      } catch (e) {
+        if (isAwsError(e, 'InvalidPermission.Duplicate')) continue;
+        throw mapAwsError(e, { action: 'ec2:AuthorizeSecurityGroupIngress', resource: `${groupId} ${rule.cidr}:${rule.port}` });
+      }
+    }
+    return { added };
+  }
+
+  async revokeIngress(groupId: string, rules: readonly IngressRule[]): Promise<void> {
+    for (const rule of rules) {
+      try {
+        // Revoke matches on protocol, ports and CIDR; a description would only risk a mismatch.
+        await this.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [toIpPermission(rule, false)] }));
+      } catch (e) {
+        if (isAwsError(e, 'InvalidPermission.NotFound', ...GROUP_NOT_FOUND)) continue;
+        throw mapAwsError(e, { action: 'ec2:RevokeSecurityGroupIngress', resource: `${groupId} ${rule.cidr}:${rule.port}` });
+      }
+    }
+  }
+
+  async deleteSecurityGroup(groupId: string): Promise<void> {
+    try {
+      await this.ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+    } catch (e) {
+      if (isAwsError(e, ...GROUP_NOT_FOUND)) return;
+      // The deleted cluster's network interfaces release the group a little later; retry.
+      if (isAwsError(e, 'DependencyViolation')) {
+        throw new ResourceBusyError(`ec2:DeleteSecurityGroup on ${groupId}: still in use (DependencyViolation)`, { cause: e });
+      }
+      throw mapAwsError(e, { action: 'ec2:DeleteSecurityGroup', resource: groupId });
+    }
+  }
+}
+
+function isIpv6(cidr: string): boolean {
+  return cidr.includes(':');
+}
+
+function toIpPermission(rule: IngressRule, withDescription: boolean): IpPermission {
+  const description = withDescription ? { Description: rule.description } : {};
+  return {
+    IpProtocol: 'tcp',
+    FromPort: rule.port,
+    ToPort: rule.port,
+    ...(isIpv6(rule.cidr) ? { Ipv6Ranges: [{ CidrIpv6: rule.cidr, ...description }] } : { IpRanges: [{ CidrIp: rule.cidr, ...description }] }),
+  };
+}
+
+// IngressRule is one TCP port and one CIDR; other permissions (port ranges, other protocols, group
+// references) cannot be expressed by the port and are not ours, so they are left out.
+function toIngressRules(p: IpPermission): IngressRule[] {
+  if (p.IpProtocol !== 'tcp' || p.FromPort === undefined || p.FromPort !== p.ToPort) return [];
+  const port = p.FromPort;
+  return [
+    ...(p.IpRanges ?? []).flatMap((r) => (r.CidrIp === undefined ? [] : [{ cidr: r.CidrIp, port, description: r.Description ?? '' }])),
+    ...(p.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 === undefined ? [] : [{ cidr: r.CidrIpv6, port, description: r.Description ?? '' }])),
+  ];
+}

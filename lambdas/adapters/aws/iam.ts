@@ -1,0 +1,208 @@
+// IamPort over @aws-sdk/client-iam: the db-connect roles this product owns in the DB account. Plus the
+// role-reading helpers PipelineRoleAccess shares (they throw raw SDK errors; each caller maps them).
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  type IAMClient,
+  type Role,
+} from '@aws-sdk/client-iam';
+import type { PolicyDocument } from '../../core/iam.js';
+import type { IamPort, RoleDescription } from '../../ports/iam.js';
+import { isAwsError, mapAwsError } from './errors.js';
+import { fromAwsTags, toAwsTags } from './tags.js';
+
+export const NO_SUCH_ENTITY = ['NoSuchEntityException', 'NoSuchEntity'];
+
+/**
+ * IAM returns policy documents URL-encoded (RFC 3986) JSON. Decoded and parsed as-is: a document a person
+ * wrote may use shapes PolicyDocument does not model (a single Statement object, Action lists), which
+ * comparePolicy() in core/iam.ts accepts.
+ */
+export function decodePolicyDocument(text: string, what: string): PolicyDocument {
+  const trimmed = text.trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed.startsWith('{') ? trimmed : decodeURIComponent(trimmed));
+  } catch {
+    throw new Error(`${what}: policy document is neither JSON nor URL-encoded JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${what}: policy document is not a JSON object`);
+  return parsed as PolicyDocument;
+}
+
+/** Every page of a Marker/IsTruncated IAM listing. */
+async function listAll<T>(page: (marker: string | undefined) => Promise<{ items: T[]; marker: string | undefined; truncated: boolean }>): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const out = await page(marker);
+    all.push(...out.items);
+    if (!out.truncated || out.marker === undefined) return all;
+    marker = out.marker;
+  }
+}
+
+export async function listInlinePolicyNames(iam: IAMClient, roleName: string): Promise<string[]> {
+  return listAll(async (Marker) => {
+    const out = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker }));
+    return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+  });
+}
+
+export async function listAttachedPolicyArns(iam: IAMClient, roleName: string): Promise<string[]> {
+  const attached = await listAll(async (Marker) => {
+    const out = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker }));
+    return { items: out.AttachedPolicies ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+  });
+  return attached.flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn]));
+}
+
+/** Inline policies by name; a policy deleted between the list and the get is simply absent. */
+export async function readInlinePolicies(iam: IAMClient, roleName: string): Promise<Record<string, PolicyDocument>> {
+  const policies: Record<string, PolicyDocument> = {};
+  for (const policyName of await listInlinePolicyNames(iam, roleName)) {
+    try {
+      const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+      if (out.PolicyDocument !== undefined) policies[policyName] = decodePolicyDocument(out.PolicyDocument, `${roleName}/${policyName}`);
+    } catch (e) {
+      if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
+    }
+  }
+  return policies;
+}
+
+/** GetRole, or undefined when the role does not exist. */
+export async function getRoleOrUndefined(iam: IAMClient, roleName: string): Promise<Role | undefined> {
+  try {
+    const out = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    return out.Role;
+  } catch (e) {
+    if (isAwsError(e, ...NO_SUCH_ENTITY)) return undefined;
+    throw e;
+  }
+}
+
+export class IamRoleAdapter implements IamPort {
+  constructor(private readonly iam: IAMClient) {}
+
+  async getRole(name: string): Promise<RoleDescription | undefined> {
+    let action = 'iam:GetRole';
+    try {
+      const role = await getRoleOrUndefined(this.iam, name);
+      if (role === undefined) return undefined;
+      action = 'iam:ListRolePolicies';
+      const inlinePolicies = await readInlinePolicies(this.iam, name);
+      action = 'iam:ListAttachedRolePolicies';
+      const attachedPolicyArns = await listAttachedPolicyArns(this.iam, name);
+      return {
+        name: role.RoleName ?? name,
+        arn: role.Arn ?? '',
+        trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}', `trust policy of ${name}`),
+        tags: fromAwsTags(role.Tags),
+        inlinePolicies,
+        attachedPolicyArns,
+      };
+    } catch (e) {
+      // Deleted half-way through the read: it is gone now.
+      if (isAwsError(e, ...NO_SUCH_ENTITY)) return undefined;
+      throw mapAwsError(e, { action, resource: name });
+    }
+  }
+
+  async createRole(input: Parameters<IamPort['createRole']>[0]): Promise<{ readonly arn: string }> {
+    try {
+      const out = await this.iam.send(
+        new CreateRoleCommand({
+          RoleName: input.name,
+          AssumeRolePolicyDocument: JSON.stringify(input.trustPolicy),
+          Description: input.description,
+          Tags: toAwsTags(input.tags),
+        }),
+      );
+      if (out.Role?.Arn === undefined) throw new Error(`iam:CreateRole ${input.name} returned no ARN`);
+      return { arn: out.Role.Arn };
+    } catch (e) {
+      if (!isAwsError(e, 'EntityAlreadyExistsException', 'EntityAlreadyExists')) throw mapAwsError(e, { action: 'iam:CreateRole', resource: input.name });
+    }
+    // Re-run: the caller compares trust, tags and policies through getRole and fixes what differs.
+    try {
+      const role = await getRoleOrUndefined(this.iam, input.name);
+      if (role?.Arn === undefined) throw new Error(`role ${input.name} already exists but GetRole found none`);
+      return { arn: role.Arn };
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:GetRole', resource: input.name, afterOwnCreate: true });
+    }
+  }
+
+  async updateTrustPolicy(name: string, trustPolicy: PolicyDocument): Promise<void> {
+    try {
+      await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trustPolicy) }));
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:UpdateAssumeRolePolicy', resource: name, afterOwnCreate: true });
+    }
+  }
+
+  async putRolePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<void> {
+    try {
+      await this.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }));
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:PutRolePolicy', resource: `${roleName}/${policyName}`, afterOwnCreate: true });
+    }
+  }
+
+  async deleteRolePolicy(roleName: string, policyName: string): Promise<void> {
+    try {
+      await this.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+    } catch (e) {
+      if (isAwsError(e, ...NO_SUCH_ENTITY)) return;
+      throw mapAwsError(e, { action: 'iam:DeleteRolePolicy', resource: `${roleName}/${policyName}` });
+    }
+  }
+
+  async tagRole(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    try {
+      await this.iam.send(new TagRoleCommand({ RoleName: name, Tags: toAwsTags(tags) }));
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:TagRole', resource: name, afterOwnCreate: true });
+    }
+  }
+
+  async deleteRole(name: string): Promise<void> {
+    // IAM refuses to delete a role that still has inline or attached policies (DeleteConflict).
+    let action = 'iam:ListRolePolicies';
+    try {
+      for (const policyName of await listInlinePolicyNames(this.iam, name)) {
+        action = 'iam:DeleteRolePolicy';
+        try {
+          await this.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
+        } catch (e) {
+          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
+        }
+      }
+      action = 'iam:ListAttachedRolePolicies';
+      for (const policyArn of await listAttachedPolicyArns(this.iam, name)) {
+        action = 'iam:DetachRolePolicy';
+        try {
+          await this.iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }));
+        } catch (e) {
+          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
+        }
+      }
+      action = 'iam:DeleteRole';
+      await this.iam.send(new DeleteRoleCommand({ RoleName: name }));
+    } catch (e) {
+      // Role already gone (before or during the clean-up): nothing left to delete.
+      if (isAwsError(e, ...NO_SUCH_ENTITY)) return;
+      throw mapAwsError(e, { action, resource: name });
+    }
+  }
+}

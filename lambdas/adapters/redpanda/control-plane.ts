@@ -1,0 +1,111 @@
+// Control plane v1: GET /v1/clusters/{id} (reference §2.1). The response is `{"cluster": Cluster}`.
+import type { RedpandaCluster, RedpandaLogger } from '../../ports/redpanda.js';
+import { RedpandaClusterNotUsableError, RedpandaError, RedpandaNotFoundError } from './errors.js';
+import { type HttpClient, expectObject } from './http.js';
+
+export const DEFAULT_CONTROL_PLANE_URL = 'https://api.redpanda.com';
+
+const CLUSTER_ID = /^[A-Za-z0-9-_]+$/;
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** Strict parse of `{"cluster": Cluster}` into the fields the link needs. */
+export function parseCluster(body: unknown, request: string): RedpandaCluster {
+  const outer = expectObject(body, request);
+  const c = outer.cluster;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+    throw new RedpandaError(`${request}: response has no "cluster" object`, { request });
+  }
+  const cluster = c as Record<string, unknown>;
+  if (typeof cluster.id !== 'string' || cluster.id.length === 0) throw new RedpandaError(`${request}: cluster has no id`, { request });
+  const nat = Array.isArray(cluster.nat_gateways) ? cluster.nat_gateways.filter((x): x is string => typeof x === 'string') : [];
+  const dataplane = cluster.dataplane_api as Record<string, unknown> | null | undefined;
+  const connect = cluster.redpanda_connect as Record<string, unknown> | null | undefined;
+  const cidrs = Array.isArray(connect?.allowed_destination_cidr_ports) ? (connect.allowed_destination_cidr_ports as Record<string, unknown>[]) : [];
+  return {
+    id: cluster.id,
+    name: str(cluster.name),
+    type: str(cluster.type),
+    state: str(cluster.state),
+    region: str(cluster.region),
+    cloudProvider: str(cluster.cloud_provider),
+    natGateways: nat,
+    dataplaneApiUrl: str(dataplane?.url),
+    apiGatewayAccess: str(cluster.api_gateway_access),
+    ...(typeof connect?.version === 'string' ? { redpandaConnectVersion: connect.version } : {}),
+    allowedDestinationCidrPorts: cidrs.map((e) => ({ cidr: str(e.cidr), portStart: Number(e.port_start ?? 0), portEnd: Number(e.port_end ?? 0) })),
+  };
+}
+
+export interface ControlPlaneOptions {
+  readonly http: HttpClient;
+  readonly baseUrl: string;
+  readonly authorization: () => Promise<string>;
+  readonly onUnauthorized: () => void;
+  readonly logger: RedpandaLogger;
+  /** Checks that the data plane URL answers (used when the API gateway is private). */
+  readonly probeDataPlane: (url: string) => Promise<string | undefined>;
+}
+
+export class ControlPlane {
+  constructor(private readonly options: ControlPlaneOptions) {}
+
+  async describeCluster(clusterId: string): Promise<RedpandaCluster> {
+    if (!CLUSTER_ID.test(clusterId)) {
+      throw new RedpandaNotFoundError(`Redpanda cluster id "${clusterId}" is not a valid id`, { request: 'GET /v1/clusters/{id}' });
+    }
+    const path = `/v1/clusters/${encodeURIComponent(clusterId)}`;
+    try {
+      const res = await this.options.http.request({
+        method: 'GET',
+        baseUrl: this.options.baseUrl,
+        path,
+        authorization: this.options.authorization,
+        onUnauthorized: this.options.onUnauthorized,
+      });
+      return parseCluster(res.body, `GET ${path}`);
+    } catch (err) {
+      if (err instanceof RedpandaNotFoundError) {
+        throw new RedpandaNotFoundError(
+          `Redpanda cluster ${clusterId} was not found in the organization of these credentials (check redpanda.clusterId and the service account's organization)`,
+          { status: 404, ...(err.code !== undefined ? { code: err.code } : {}), ...(err.reason !== undefined ? { reason: err.reason } : {}), request: `GET ${path}` },
+        );
+      }
+      throw err;
+    }
+  }
+
+  async getCluster(clusterId: string): Promise<RedpandaCluster> {
+    const cluster = await this.describeCluster(clusterId);
+    const problems = usabilityProblems(cluster);
+    if (problems.length === 0 && cluster.apiGatewayAccess === 'NETWORK_ACCESS_MODE_PRIVATE') {
+      const failure = await this.options.probeDataPlane(cluster.dataplaneApiUrl);
+      if (failure !== undefined) {
+        problems.push(
+          `its data plane API is private (api_gateway_access NETWORK_ACCESS_MODE_PRIVATE) and ${cluster.dataplaneApiUrl} is not reachable from here (${failure}); run the Lambdas in a VPC with a network path to the cluster, or make the API gateway public`,
+        );
+      }
+    }
+    if (problems.length > 0) {
+      throw new RedpandaClusterNotUsableError(`Redpanda cluster ${cluster.id} (${cluster.name}) cannot host a link: ${problems.join('; ')}`, {
+        code: 'FAILED_PRECONDITION',
+        request: `GET /v1/clusters/${cluster.id}`,
+      });
+    }
+    this.options.logger.info('redpanda cluster resolved', { clusterId: cluster.id, region: cluster.region, natGateways: cluster.natGateways.length });
+    return cluster;
+  }
+}
+
+/** Why a cluster cannot host a link, one sentence each; empty when it can (before the reachability probe). */
+export function usabilityProblems(cluster: RedpandaCluster): string[] {
+  const problems: string[] = [];
+  if (cluster.type !== 'TYPE_BYOC') problems.push(`it is ${cluster.type || 'of unknown type'}, not TYPE_BYOC (the pipeline IAM role exists only in BYOC clusters)`);
+  if (cluster.cloudProvider !== 'CLOUD_PROVIDER_AWS') problems.push(`it runs on ${cluster.cloudProvider || 'an unknown cloud'}, not CLOUD_PROVIDER_AWS`);
+  if (cluster.state !== 'STATE_READY') problems.push(`its state is ${cluster.state || 'unknown'}, not STATE_READY; retry when the cluster is ready`);
+  if (cluster.dataplaneApiUrl === '') problems.push('it has no data plane API URL (dataplane_api.url is empty)');
+  else if (!/^https?:\/\//.test(cluster.dataplaneApiUrl)) problems.push(`its data plane API URL "${cluster.dataplaneApiUrl}" is not an http(s) URL`);
+  return problems;
+}

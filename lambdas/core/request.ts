@@ -1,0 +1,296 @@
+// The request (start-execution input), version 1: ../shared/DESIGN.md §4.
+// This zod schema is the single source of truth: the TypeScript types are inferred from it and
+// schema/request.schema.json is generated from it (test/unit/request-schema.test.ts proves they agree).
+//
+// Every string field is matched against an ASCII-only pattern, so quotes, semicolons, newlines and
+// unicode look-alikes are rejected here and never reach SQL, IAM documents or YAML.
+import { z } from 'zod';
+
+export const ENGINES = ['aurora-postgresql', 'aurora-mysql'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Lowest engine versions where the RDS Data API works on Aurora Serverless v2 (reference/aws-facts.md A1). */
+export const POSTGRES_MIN_MINOR: Readonly<Record<number, number>> = { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4 };
+export const DEFAULT_ENGINE_VERSION: Readonly<Record<Engine, string>> = {
+  'aurora-postgresql': '17.4',
+  'aurora-mysql': '8.0.mysql_aurora.3.08.0',
+};
+
+/** Database user names that belong to Aurora, the engine or the master user; never ours to create or drop. */
+export const RESERVED_DB_USERS: readonly string[] = [
+  'postgres', 'rdsadmin', 'rds_superuser', 'rds_iam', 'rds_replication', 'rds_password', 'rdsrepladmin',
+  'rdsproxyadmin', 'rdstopmgr', 'rds_ad', 'public', 'admin', 'root', 'mysql', 'master', 'aurora',
+  'awsauthenticationplugin', 'mariadb.sys', 'mysql.sys', 'mysql.session', 'mysql.infoschema', 'replicator',
+];
+
+const NAME = /^[a-z][a-z0-9-]{2,30}$/;
+const PG_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+const MYSQL_TABLE = /^[a-zA-Z_][a-zA-Z0-9_$]{0,63}$/;
+const DATABASE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$|^[a-z]$/;
+const REDPANDA_CLUSTER_ID = /^[0-9a-v]{20}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+
+const capacity = (what: string) =>
+  z
+    .number({ error: `${what} must be a number of Aurora capacity units (ACU)` })
+    .min(0, { error: `${what} must be at least 0 ACU` })
+    .max(256, { error: `${what} must be at most 256 ACU` })
+    .multipleOf(0.5, { error: `${what} must be a multiple of 0.5 ACU` });
+
+const pattern = (re: RegExp, allowed: string) =>
+  z.string({ error: `must be a string: ${allowed}` }).regex(re, { error: `must be ${allowed}` });
+
+const databaseSchema = z
+  .strictObject({
+    create: z.boolean({ error: 'must be true (create a new cluster) or false (adopt clusterIdentifier)' }).default(true),
+    clusterIdentifier: pattern(
+      CLUSTER_IDENTIFIER,
+      'an RDS cluster identifier: 1-63 lower-case letters, digits and hyphens, starting with a letter, no "--", not ending with "-"',
+    ).optional(),
+    engineVersion: z.string({ error: 'must be a string such as "17.4" or "8.0.mysql_aurora.3.08.0"' }).optional(),
+    databaseName: pattern(DATABASE_NAME, '1-63 lower-case letters, digits and "_", starting with a letter').default('demo_db'),
+    minCapacity: capacity('minCapacity').default(0.5),
+    maxCapacity: capacity('maxCapacity').default(2),
+    publiclyAccessible: z.boolean({ error: 'must be true or false' }).default(true),
+  })
+  .default({ create: true, databaseName: 'demo_db', minCapacity: 0.5, maxCapacity: 2, publiclyAccessible: true });
+
+const cdcSchema = z.strictObject({
+  user: pattern(PG_IDENT, '1-63 lower-case letters, digits and "_" (at most 32 for MySQL), starting with a letter or "_"').optional(),
+  schema: pattern(PG_IDENT, 'a schema name: lower-case letters, digits and "_", starting with a letter or "_"').optional(),
+  tables: z
+    .array(z.string({ error: 'each table must be a string' }), { error: 'must be a list of table names' })
+    .min(1, { error: 'must name at least one table (an empty list would mean every table of the database)' })
+    .max(100, { error: 'must name at most 100 tables' }),
+  snapshot: z.boolean({ error: 'must be true (stream existing rows first) or false' }).default(true),
+});
+
+const redpandaSchema = z.strictObject({
+  clusterId: pattern(REDPANDA_CLUSTER_ID, 'a Redpanda Cloud cluster id: 20 characters of 0-9 and a-v, e.g. "curl3eo533cmsnt23dv0"'),
+  accountId: pattern(ACCOUNT_ID, 'the 12-digit AWS account id of the Redpanda BYOC cluster'),
+  topic: pattern(TOPIC, 'a topic name: 1-249 of a-z, A-Z, 0-9, ".", "_" and "-"').optional(),
+  partitions: z
+    .number({ error: 'must be a whole number of partitions' })
+    .int({ error: 'must be a whole number of partitions' })
+    .min(1, { error: 'must be at least 1' })
+    .max(1000, { error: 'must be at most 1000' })
+    .default(3),
+  replicationFactor: z
+    .number({ error: 'must be 1 or 3' })
+    .int({ error: 'must be 1 or 3' })
+    .refine((v) => v === 1 || v === 3, { error: 'must be 1 or 3 (an odd number no larger than a BYOC cluster' + "'s 3 brokers)" })
+    .default(3),
+});
+
+/** The request as written by a user (every default optional). */
+export const requestSchema = z.strictObject({
+  name: pattern(NAME, '3-31 characters: a lower-case letter, then lower-case letters, digits and "-"'),
+  engine: z.enum(ENGINES, { error: `must be one of ${ENGINES.map((e) => `"${e}"`).join(', ')}` }),
+  database: databaseSchema,
+  cdc: cdcSchema,
+  redpanda: redpandaSchema,
+  selfHeal: z.boolean({ error: 'must be true or false' }).default(true),
+  onFailure: z.enum(['keep', 'rollback'], { error: 'must be "keep" or "rollback"' }).default('keep'),
+});
+
+export type RequestInput = z.input<typeof requestSchema>;
+
+/** A request after parsing: every default filled in, every engine-dependent value resolved. */
+export interface LinkRequest {
+  readonly name: string;
+  readonly engine: Engine;
+  readonly database: {
+    readonly create: boolean;
+    readonly clusterIdentifier: string;
+    readonly engineVersion: string;
+    readonly databaseName: string;
+    readonly minCapacity: number;
+    readonly maxCapacity: number;
+    readonly publiclyAccessible: boolean;
+  };
+  readonly cdc: {
+    readonly user: string;
+    readonly schema: string;
+    readonly tables: readonly string[];
+    readonly snapshot: boolean;
+  };
+  readonly redpanda: {
+    readonly clusterId: string;
+    readonly accountId: string;
+    readonly topic: string;
+    readonly partitions: number;
+    readonly replicationFactor: number;
+  };
+  readonly selfHeal: boolean;
+  readonly onFailure: 'keep' | 'rollback';
+}
+
+export interface RequestIssue {
+  /** Dotted field path, e.g. `cdc.tables[1]`; empty for the whole request. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown when a request is not acceptable; `issues` names every bad field. */
+export class InvalidRequestError extends Error {
+  readonly issues: readonly RequestIssue[];
+  constructor(issues: readonly RequestIssue[]) {
+    super(`invalid request: ${issues.map((i) => `${i.path || '(request)'}: ${i.message}`).join('; ')}`);
+    this.name = 'InvalidRequestError';
+    this.issues = issues;
+  }
+}
+
+export type ParseResult = { ok: true; request: LinkRequest } | { ok: false; issues: RequestIssue[] };
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+/** Parse and fully check a request. Never throws. */
+export function parseRequest(input: unknown): ParseResult {
+  const parsed = requestSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: describeZodIssue(i) })),
+    };
+  }
+  const r = parsed.data;
+  const issues: RequestIssue[] = [];
+  const isPg = r.engine === 'aurora-postgresql';
+  const slug = r.name.replace(/-/g, '_');
+
+  // Engine version.
+  const engineVersion = r.database.engineVersion ?? DEFAULT_ENGINE_VERSION[r.engine];
+  issues.push(...checkEngineVersion(r.engine, engineVersion));
+
+  // Capacity bounds.
+  if (r.database.maxCapacity < 1) issues.push({ path: 'database.maxCapacity', message: 'must be at least 1 ACU (Aurora Serverless v2 minimum for the maximum)' });
+  if (r.database.minCapacity > r.database.maxCapacity) {
+    issues.push({ path: 'database.minCapacity', message: `must not exceed database.maxCapacity (${r.database.maxCapacity})` });
+  }
+
+  // Adopt vs create.
+  if (!r.database.create && !r.database.clusterIdentifier) {
+    issues.push({ path: 'database.clusterIdentifier', message: 'is required when database.create is false (the cluster to adopt)' });
+  }
+  const clusterIdentifier = r.database.clusterIdentifier ?? `rpcn-aurora-${r.name}`;
+
+  // CDC user.
+  const user = r.cdc.user ?? `rpcn_${slug}`;
+  if (RESERVED_DB_USERS.includes(user.toLowerCase()) || /^(pg_|rds_|rds|aws_)/.test(user)) {
+    issues.push({ path: 'cdc.user', message: `"${user}" is reserved by Aurora or the engine; choose another name (e.g. "rpcn_${slug}")` });
+  }
+  if (!isPg && user.length > 32) issues.push({ path: 'cdc.user', message: 'must be at most 32 characters for MySQL' });
+
+  // Schema: PostgreSQL schema; for MySQL the tables live in the database itself.
+  let schema: string;
+  if (isPg) {
+    schema = r.cdc.schema ?? 'public';
+    if (/^pg_/.test(schema) || schema === 'information_schema') {
+      issues.push({ path: 'cdc.schema', message: `"${schema}" is a system schema; name the schema that holds your tables` });
+    }
+  } else {
+    schema = r.cdc.schema ?? r.database.databaseName;
+    if (schema !== r.database.databaseName) {
+      issues.push({
+        path: 'cdc.schema',
+        message: `for aurora-mysql the tables live in the database itself: leave cdc.schema out or set it to "${r.database.databaseName}" (database.databaseName)`,
+      });
+    }
+  }
+
+  // Tables.
+  const seen = new Set<string>();
+  r.cdc.tables.forEach((table, i) => {
+    const path = `cdc.tables[${i}]`;
+    if (table.includes('.')) {
+      const [qualifier, rest] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
+      issues.push({
+        path,
+        message: isPg
+          ? `"${table}" is schema-qualified, but every table must be in cdc.schema ("${schema}"): write "${rest}" and set cdc.schema to "${qualifier}", or create one link per schema`
+          : `"${table}" is qualified, but tables are bare names in database.databaseName ("${r.database.databaseName}"): write "${rest}"`,
+      });
+      return;
+    }
+    const ok = isPg ? PG_IDENT.test(table) : MYSQL_TABLE.test(table);
+    if (!ok) {
+      issues.push({
+        path,
+        message: isPg
+          ? `"${printable(table)}" is not a plain PostgreSQL table name: 1-63 lower-case letters, digits and "_", starting with a letter or "_"`
+          : `"${printable(table)}" is not a plain MySQL table name: 1-64 letters, digits, "_" and "$", starting with a letter or "_"`,
+      });
+      return;
+    }
+    const key = isPg ? table : table.toLowerCase();
+    if (seen.has(key)) issues.push({ path, message: `"${table}" is listed twice` });
+    seen.add(key);
+  });
+
+  // Topic.
+  const topic = r.redpanda.topic ?? `${r.name}.cdc`;
+  if (topic === '.' || topic === '..') issues.push({ path: 'redpanda.topic', message: 'must not be "." or ".."' });
+  if (topic.startsWith('_')) issues.push({ path: 'redpanda.topic', message: 'must not start with "_" (reserved for internal topics)' });
+
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    request: {
+      name: r.name,
+      engine: r.engine,
+      database: { ...r.database, clusterIdentifier, engineVersion },
+      cdc: { user, schema, tables: [...r.cdc.tables], snapshot: r.cdc.snapshot },
+      redpanda: { ...r.redpanda, topic },
+      selfHeal: r.selfHeal,
+      onFailure: r.onFailure,
+    },
+  };
+}
+
+/** Parse a request or throw {@link InvalidRequestError}. */
+export function assertRequest(input: unknown): LinkRequest {
+  const result = parseRequest(input);
+  if (!result.ok) throw new InvalidRequestError(result.issues);
+  return result.request;
+}
+
+function checkEngineVersion(engine: Engine, version: string): RequestIssue[] {
+  const path = 'database.engineVersion';
+  if (engine === 'aurora-postgresql') {
+    const m = /^(\d{2})\.(\d{1,2})$/.exec(version);
+    const major = m ? Number(m[1]) : NaN;
+    const minor = m ? Number(m[2]) : NaN;
+    const floor = POSTGRES_MIN_MINOR[major];
+    if (!m || floor === undefined) {
+      return [{ path, message: `"${printable(version)}" is not a supported Aurora PostgreSQL version: use MAJOR.MINOR with major 13-17, e.g. "17.4"` }];
+    }
+    if (minor < floor) {
+      return [{ path, message: `Aurora PostgreSQL ${version} has no RDS Data API on Serverless v2: use ${major}.${floor} or later` }];
+    }
+    return [];
+  }
+  const m = /^8\.0\.mysql_aurora\.3\.(\d{2})\.(\d{1,2})$/.exec(version);
+  if (!m) {
+    return [{ path, message: `"${printable(version)}" is not an Aurora MySQL 3 version: use the form "8.0.mysql_aurora.3.08.0"` }];
+  }
+  if (Number(m[1]) < 7) return [{ path, message: `Aurora MySQL ${version} has no RDS Data API on Serverless v2: use 3.07 or later` }];
+  return [];
+}
+
+/** Show control characters and non-ASCII visibly instead of echoing them raw into a terminal or log. */
+export function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 80);
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${printable(k)}"`).join(', ')}: not part of request v1`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.message})`;
+  return issue.message;
+}

@@ -1,0 +1,24 @@
+// The body of the pipeline wait loop: RUNNING ends it, ERROR (or COMPLETED, for a CDC pipeline that must
+// not end) fails at once with the pipeline's own status.error, anything else waits until the deadline.
+import { PipelineNotRunningError } from '../core/errors.js';
+import type { StepDeps } from './shared/deps.js';
+import type { PipelineState } from './create-pipeline.js';
+import { assertBeforeDeadline, type RedpandaClusterRef } from './shared/state.js';
+import { defineStep, type StepEvent } from './shared/step.js';
+
+export interface CheckPipelineInput extends StepEvent {
+  readonly redpanda: RedpandaClusterRef;
+  readonly pipeline: PipelineState;
+}
+
+export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'clock'>) {
+  return defineStep<CheckPipelineInput, PipelineState>('CheckPipeline', async ({ redpanda, pipeline }) => {
+    const current = await (await deps.redpanda()).dataPlane(redpanda.dataplaneApiUrl).getPipeline(pipeline.id);
+    if (current.state === 'STATE_ERROR' || current.state === 'STATE_COMPLETED') {
+      throw new PipelineNotRunningError(`pipeline ${pipeline.id} is ${current.state}${current.statusError ? `: ${current.statusError}` : ''}`);
+    }
+    const running = current.state === 'STATE_RUNNING';
+    if (!running) assertBeforeDeadline(deps.clock(), pipeline.deadline, `pipeline ${pipeline.id} reaching STATE_RUNNING (now ${current.state})`);
+    return { ...pipeline, state: current.state, running };
+  });
+}

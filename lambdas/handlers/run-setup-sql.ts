@@ -1,0 +1,54 @@
+// Aurora branch, last step: the CDC setup SQL through the Data API, one idempotent statement per call.
+// Records the database user and publication as the link's only when this link created them.
+import { AdoptedClusterNotReadyError } from '../core/errors.js';
+import { linkNames } from '../core/naming.js';
+import type { LinkRequest } from '../core/request.js';
+import { evaluatePgUser, evaluateMysqlUser, mysqlChecks, postgresChecks, setupStatements, type SqlRow } from '../core/sql.js';
+import type { SqlPort, SqlTarget } from '../ports/sql.js';
+import type { StepDeps } from './shared/deps.js';
+import type { AuroraState, LinkRef } from './shared/state.js';
+import { defineStep, type StepEvent } from './shared/step.js';
+
+export interface RunSetupSqlInput extends StepEvent {
+  readonly request: LinkRequest;
+  readonly link: LinkRef;
+  readonly aurora: AuroraState;
+}
+
+export interface RunSetupSqlOutput {
+  readonly statements: number;
+  readonly createdUser: boolean;
+}
+
+export function sqlTarget(request: LinkRequest, aurora: AuroraState): SqlTarget {
+  if (!aurora.secretArn) throw new AdoptedClusterNotReadyError(`cluster ${aurora.clusterIdentifier} has no master user secret for the Data API`);
+  return { clusterArn: aurora.clusterArn, secretArn: aurora.secretArn, database: request.database.databaseName };
+}
+
+async function userExists(sql: SqlPort, target: SqlTarget, request: LinkRequest): Promise<boolean> {
+  if (request.engine === 'aurora-postgresql') {
+    const check = postgresChecks(request).user;
+    return evaluatePgUser((await sql.execute(target, check.sql)).rows as SqlRow[], request.cdc.user).exists;
+  }
+  const check = mysqlChecks(request).user;
+  return evaluateMysqlUser((await sql.execute(target, check.sql)).rows as SqlRow[], { user: request.cdc.user, expectIamPlugin: false }).exists;
+}
+
+export function makeHandler(deps: Pick<StepDeps, 'sql' | 'registry'>) {
+  return defineStep<RunSetupSqlInput, RunSetupSqlOutput>('RunSetupSql', async ({ request, link, aurora }) => {
+    const target = sqlTarget(request, aurora);
+    const record = await deps.registry.get(request.name);
+    // A user that existed before this link's first setup is not ours to drop at teardown.
+    const createdUser = record?.owned.databaseUser !== undefined || !(await userExists(deps.sql, target, request));
+    const statements = setupStatements(request);
+    for (const statement of statements) await deps.sql.execute(target, statement.sql, { ddl: statement.ddl ?? false });
+    const names = linkNames(request, link.dbAccountId);
+    await deps.registry.update(request.name, {
+      owned: {
+        ...(createdUser ? { databaseUser: request.cdc.user } : {}),
+        ...(request.engine === 'aurora-postgresql' ? { publication: names.publication, slot: names.slot } : {}),
+      },
+    });
+    return { statements: statements.length, createdUser };
+  });
+}

@@ -1,0 +1,125 @@
+// What the steps need from RDS (control plane) and EC2, independent of the SDK. Implemented by
+// adapters/aws (SDK v3) and by the offline twin (local/). Every method is idempotent where its name says
+// "ensure"; describe methods return undefined for "not found"; delete methods tolerate "already gone".
+
+export interface ParameterSetting {
+  readonly name: string;
+  readonly value: string;
+  readonly applyMethod: 'immediate' | 'pending-reboot';
+}
+
+export interface ClusterParameter {
+  readonly name: string;
+  readonly value?: string;
+  /** `static` parameters need a reboot to take effect. */
+  readonly applyType?: 'static' | 'dynamic';
+  readonly isModifiable?: boolean;
+}
+
+export interface ClusterMember {
+  readonly instanceIdentifier: string;
+  readonly isWriter: boolean;
+  /** `in-sync` or `pending-reboot`. */
+  readonly parameterGroupStatus?: string;
+}
+
+export interface ClusterDescription {
+  readonly identifier: string;
+  readonly arn: string;
+  /** `DbClusterResourceId` (`cluster-…`), known as soon as CreateDBCluster returns. */
+  readonly resourceId: string;
+  /** e.g. `creating`, `available`, `modifying`, `deleting`. */
+  readonly status: string;
+  readonly engine: string;
+  readonly engineVersion: string;
+  /** Writer endpoint host; may be absent while creating. */
+  readonly endpoint?: string;
+  readonly port: number;
+  readonly databaseName?: string;
+  readonly iamAuthEnabled: boolean;
+  readonly httpEndpointEnabled: boolean;
+  readonly storageEncrypted: boolean;
+  readonly masterUserSecretArn?: string;
+  readonly parameterGroup: string;
+  readonly vpcSecurityGroupIds: readonly string[];
+  readonly publiclyAccessible?: boolean;
+  readonly serverlessV2?: { readonly minCapacity: number; readonly maxCapacity: number };
+  readonly members: readonly ClusterMember[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface InstanceDescription {
+  readonly identifier: string;
+  readonly clusterIdentifier: string;
+  /** e.g. `creating`, `available`, `deleting`. */
+  readonly status: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface CreateClusterInput {
+  readonly identifier: string;
+  readonly engine: 'aurora-postgresql' | 'aurora-mysql';
+  readonly engineVersion: string;
+  readonly databaseName: string;
+  readonly port: number;
+  readonly parameterGroup: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly dbSubnetGroup?: string;
+  readonly vpcSecurityGroupIds: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface CreateInstanceInput {
+  readonly identifier: string;
+  readonly clusterIdentifier: string;
+  readonly engine: 'aurora-postgresql' | 'aurora-mysql';
+  readonly publiclyAccessible: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface AuroraPort {
+  /** Create the cluster parameter group if missing and set the parameters (only on a group this link owns). */
+  ensureClusterParameterGroup(input: {
+    readonly name: string;
+    readonly family: string;
+    readonly description: string;
+    readonly parameters: readonly ParameterSetting[];
+    readonly tags: Readonly<Record<string, string>>;
+  }): Promise<{ readonly created: boolean; readonly tags: Readonly<Record<string, string>> }>;
+  describeClusterParameterGroupTags(name: string): Promise<Readonly<Record<string, string>> | undefined>;
+  describeClusterParameters(groupName: string): Promise<readonly ClusterParameter[]>;
+  describeCluster(identifier: string): Promise<ClusterDescription | undefined>;
+  /** Creates with IAM auth, Data API, a managed master secret, encryption and Serverless v2 scaling. */
+  createCluster(input: CreateClusterInput): Promise<ClusterDescription>;
+  /** For clusters whose create call did not honour EnableHttpEndpoint (reference/aws-facts.md A1). */
+  enableHttpEndpoint(clusterArn: string): Promise<void>;
+  describeInstance(identifier: string): Promise<InstanceDescription | undefined>;
+  createWriterInstance(input: CreateInstanceInput): Promise<InstanceDescription>;
+  deleteInstance(identifier: string): Promise<void>;
+  deleteCluster(identifier: string, finalSnapshotIdentifier: string | undefined): Promise<void>;
+  deleteClusterParameterGroup(name: string): Promise<void>;
+}
+
+export interface IngressRule {
+  readonly cidr: string;
+  readonly port: number;
+  readonly description: string;
+}
+
+export interface NetworkPort {
+  /** The security group this link creates in the configured VPC (tagged with the link). */
+  ensureSecurityGroup(input: {
+    readonly name: string;
+    readonly vpcId: string;
+    readonly description: string;
+    readonly tags: Readonly<Record<string, string>>;
+  }): Promise<{ readonly groupId: string; readonly created: boolean }>;
+  describeSecurityGroup(groupId: string): Promise<
+    { readonly groupId: string; readonly name: string; readonly ingress: readonly IngressRule[]; readonly tags: Readonly<Record<string, string>> } | undefined
+  >;
+  /** Adds the rules that are missing; existing identical rules are not an error. */
+  authorizeIngress(groupId: string, rules: readonly IngressRule[]): Promise<{ readonly added: number }>;
+  revokeIngress(groupId: string, rules: readonly IngressRule[]): Promise<void>;
+  deleteSecurityGroup(groupId: string): Promise<void>;
+}

@@ -1,0 +1,74 @@
+// The link registry (DynamoDB table `Links` in AWS; in memory in the offline twin). One record per link:
+// the normalized request, what this link created (the ownership ledger teardown trusts, together with
+// tags), its outputs, the last failure and a bounded history of validation verdicts.
+import type { LinkRequest } from '../core/request.js';
+
+export type LinkStatus = 'provisioning' | 'ready' | 'failed' | 'deleting' | 'deleted';
+
+/** What this link created; teardown deletes only what is recorded here and tagged as the link's. */
+export interface OwnedResources {
+  parameterGroup?: string;
+  cluster?: string;
+  writerInstance?: string;
+  securityGroupId?: string;
+  ingressCidrs?: string[];
+  dbConnectRole?: string;
+  pipelineRolePolicy?: string;
+  databaseUser?: string;
+  publication?: string;
+  slot?: string;
+  topic?: string;
+  checkpointTopic?: string;
+  redpandaUser?: string;
+  acls?: boolean;
+  redpandaSecrets?: string[];
+  pipelineId?: string;
+  saslPasswordSecret?: string;
+}
+
+export interface LinkFailure {
+  readonly step: string;
+  readonly error: string;
+  readonly cause: string;
+  readonly diagnosis?: { readonly id: string; readonly title: string; readonly fix: string };
+  readonly at: string;
+}
+
+export interface VerdictRecord {
+  readonly at: string;
+  readonly trigger: string;
+  readonly verdict: 'healthy' | 'drifted' | 'unknown';
+  readonly findings: readonly { readonly id: string; readonly message: string; readonly fix?: string }[];
+  readonly actions: readonly string[];
+}
+
+export interface LinkRecord {
+  readonly name: string;
+  readonly status: LinkStatus;
+  readonly request: LinkRequest;
+  readonly dbAccountId: string;
+  readonly region: string;
+  readonly owned: OwnedResources;
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  readonly failure?: LinkFailure;
+  readonly verdicts: readonly VerdictRecord[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** At most this many verdicts are kept per link. */
+export const VERDICT_HISTORY_LIMIT = 50;
+
+export interface RegistryPort {
+  get(name: string): Promise<LinkRecord | undefined>;
+  /** Create the record if missing (status `provisioning`), else return the existing one unchanged. */
+  ensure(record: LinkRecord): Promise<LinkRecord>;
+  /** Merge `owned` keys, replace the other given fields; bumps updatedAt. */
+  update(
+    name: string,
+    patch: Partial<Pick<LinkRecord, 'status' | 'outputs' | 'failure' | 'request'>> & { readonly owned?: Partial<OwnedResources> },
+  ): Promise<LinkRecord>;
+  /** Append a verdict, keeping the newest VERDICT_HISTORY_LIMIT. */
+  appendVerdict(name: string, verdict: VerdictRecord): Promise<void>;
+  list(): Promise<readonly LinkRecord[]>;
+}

@@ -1,0 +1,110 @@
+import { DatabaseResumingException } from '@aws-sdk/client-rds-data';
+import { InvalidDBClusterStateFault, RDSServiceException } from '@aws-sdk/client-rds';
+import { NoSuchEntityException } from '@aws-sdk/client-iam';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { awsErrorName, isAwsError, mapAwsError } from '../../lambdas/adapters/aws/errors.js';
+import { TRANSIENT_AWS_ERRORS } from '../../lambdas/core/errors.js';
+
+const meta = { $metadata: {} };
+
+/** An error as the SDK builds it for a code it did not model. */
+function unmodelled(name: string, message = `${name} happened`): Error {
+  return new EC2ServiceException({ name, $fault: 'client', message, ...meta });
+}
+
+describe('mapAwsError', () => {
+  test.each(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException'])(
+    '%s -> AwsThrottledError (retried)',
+    (name) => {
+      const mapped = mapAwsError(unmodelled(name), { action: 'x:Call' });
+      expect(mapped.name).toBe('AwsThrottledError');
+      expect(TRANSIENT_AWS_ERRORS).toContain(mapped.name);
+    },
+  );
+
+  test('a modelled throttling exception keeps its cause', () => {
+    const original = new ProvisionedThroughputExceededException({ message: 'slow down', ...meta });
+    const mapped = mapAwsError(original, { action: 'dynamodb:UpdateItem', resource: 'Links/orders' });
+    expect(mapped.name).toBe('AwsThrottledError');
+    expect(mapped.cause).toBe(original);
+    expect(mapped.message).toBe('dynamodb:UpdateItem on Links/orders failed: ProvisionedThroughputExceededException: slow down');
+  });
+
+  test('an error the SDK flags as throttling is throttling whatever its name', () => {
+    const e = unmodelled('SomethingNew');
+    (e as unknown as { $retryable: { throttling: boolean } }).$retryable = { throttling: true };
+    expect(mapAwsError(e, { action: 'x:Call' }).name).toBe('AwsThrottledError');
+  });
+
+  test('quota errors are not throttling', () => {
+    expect(mapAwsError(unmodelled('LimitExceededException'), { action: 'iam:CreateRole' }).name).toBe('LimitExceededException');
+  });
+
+  test('DatabaseResumingException -> DatabaseResumingError (retried)', () => {
+    const mapped = mapAwsError(new DatabaseResumingException({ message: 'resuming', ...meta }), { action: 'rds-data:ExecuteStatement' });
+    expect(mapped.name).toBe('DatabaseResumingError');
+    expect(TRANSIENT_AWS_ERRORS).toContain(mapped.name);
+  });
+
+  test.each([
+    ['InvalidDBClusterStateFault', new InvalidDBClusterStateFault({ message: 'busy', ...meta })],
+    ['InvalidDBInstanceStateFault', unmodelled('InvalidDBInstanceStateFault')],
+    ['InvalidDBParameterGroupState (wire code)', unmodelled('InvalidDBParameterGroupState')],
+    ['ConcurrentModification', unmodelled('ConcurrentModificationException')],
+  ])('%s -> ResourceBusyError (retried)', (_label, error) => {
+    const mapped = mapAwsError(error, { action: 'rds:Call' });
+    expect(mapped.name).toBe('ResourceBusyError');
+    expect(TRANSIENT_AWS_ERRORS).toContain(mapped.name);
+  });
+
+  test('the wire code is checked as well as the modelled name', () => {
+    const e = new RDSServiceException({ name: 'SomeModelledFault', $fault: 'client', message: 'busy', ...meta });
+    (e as unknown as { Code: string }).Code = 'InvalidDBInstanceState';
+    expect(mapAwsError(e, { action: 'rds:DeleteDBInstance' }).name).toBe('ResourceBusyError');
+  });
+
+  test.each(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'])('%s -> StepAccessDeniedError (not retried)', (name) => {
+    const mapped = mapAwsError(unmodelled(name, 'not authorized to perform rds:CreateDBCluster'), { action: 'rds:CreateDBCluster', resource: 'c1' });
+    expect(mapped.name).toBe('StepAccessDeniedError');
+    expect(TRANSIENT_AWS_ERRORS).not.toContain(mapped.name);
+    expect(mapped.message).toContain('rds:CreateDBCluster on c1');
+    expect(mapped.message).toContain('deployment problem');
+  });
+
+  test('NoSuchEntity after our own create -> IamPropagationError; otherwise it keeps its name', () => {
+    const e = new NoSuchEntityException({ message: 'role not found', ...meta });
+    expect(mapAwsError(e, { action: 'iam:PutRolePolicy', afterOwnCreate: true }).name).toBe('IamPropagationError');
+    expect(mapAwsError(e, { action: 'iam:PutRolePolicy' }).name).toBe('NoSuchEntityException');
+  });
+
+  test('an unmapped AWS error keeps its AWS name, names the action and keeps the cause', () => {
+    const original = unmodelled('DBClusterQuotaExceededFault', 'too many clusters');
+    const mapped = mapAwsError(original, { action: 'rds:CreateDBCluster', resource: 'rpcn-aurora-orders' });
+    expect(mapped.name).toBe('DBClusterQuotaExceededFault');
+    expect(mapped.message).toBe('rds:CreateDBCluster on rpcn-aurora-orders failed: DBClusterQuotaExceededFault: too many clusters');
+    expect(mapped.cause).toBe(original);
+  });
+
+  test('a non-AWS error is returned unchanged', () => {
+    const bug = new TypeError('x is undefined');
+    expect(mapAwsError(bug, { action: 'x:Call' })).toBe(bug);
+    expect(mapAwsError('weird', { action: 'x:Call' }).message).toBe('x:Call: weird');
+  });
+});
+
+describe('awsErrorName / isAwsError', () => {
+  test('only SDK service errors have an AWS name', () => {
+    expect(awsErrorName(unmodelled('InvalidGroup.NotFound'))).toBe('InvalidGroup.NotFound');
+    expect(awsErrorName(new Error('plain'))).toBeUndefined();
+    expect(awsErrorName(undefined)).toBeUndefined();
+  });
+
+  test('isAwsError matches the name or the wire code', () => {
+    const e = unmodelled('DBInstanceNotFoundFault');
+    expect(isAwsError(e, 'DBInstanceNotFoundFault')).toBe(true);
+    expect(isAwsError(e, 'Other')).toBe(false);
+    (e as unknown as { Code: string }).Code = 'DBInstanceNotFound';
+    expect(isAwsError(e, 'DBInstanceNotFound')).toBe(true);
+  });
+});

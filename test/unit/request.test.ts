@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { assertRequest, InvalidRequestError, parseRequest, type RequestIssue } from '../../lambdas/core/request.js';
+
+const example = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8'));
+
+/** A deep copy of the postgres example with one edit applied. */
+function edited(edit: (r: Record<string, any>) => void, base = 'postgres'): Record<string, any> {
+  const r = structuredClone(example(base));
+  edit(r);
+  return r;
+}
+
+function issuesOf(input: unknown): RequestIssue[] {
+  const result = parseRequest(input);
+  if (result.ok) throw new Error('expected the request to be rejected');
+  return result.issues;
+}
+
+describe('request v1 examples', () => {
+  test.each(['postgres', 'mysql', 'existing-cluster'])('examples/%s.json is valid', (name) => {
+    expect(parseRequest(example(name)).ok).toBe(true);
+  });
+});
+
+describe('defaults', () => {
+  test('a minimal request is filled in and echoed', () => {
+    const request = assertRequest({
+      name: 'orders',
+      engine: 'aurora-postgresql',
+      cdc: { tables: ['orders'] },
+      redpanda: { clusterId: 'curl3eo533cmsnt23dv0', accountId: '861276079005' },
+    });
+    expect(request).toEqual({
+      name: 'orders',
+      engine: 'aurora-postgresql',
+      database: {
+        create: true,
+        clusterIdentifier: 'rpcn-aurora-orders',
+        engineVersion: '17.4',
+        databaseName: 'demo_db',
+        minCapacity: 0.5,
+        maxCapacity: 2,
+        publiclyAccessible: true,
+      },
+      cdc: { user: 'rpcn_orders', schema: 'public', tables: ['orders'], snapshot: true },
+      redpanda: { clusterId: 'curl3eo533cmsnt23dv0', accountId: '861276079005', topic: 'orders.cdc', partitions: 3, replicationFactor: 3 },
+      selfHeal: true,
+      onFailure: 'keep',
+    });
+  });
+
+  test('MySQL defaults: engine version, schema = database name', () => {
+    const request = assertRequest({
+      name: 'inv-1',
+      engine: 'aurora-mysql',
+      database: { databaseName: 'shop' },
+      cdc: { tables: ['Stock'] },
+      redpanda: { clusterId: 'curl3eo533cmsnt23dv0', accountId: '861276079005' },
+    });
+    expect(request.database.engineVersion).toBe('8.0.mysql_aurora.3.08.0');
+    expect(request.cdc.schema).toBe('shop');
+    expect(request.cdc.user).toBe('rpcn_inv_1');
+  });
+});
+
+describe('rejections name the field and say what is allowed', () => {
+  const cases: Array<[string, (r: Record<string, any>) => void, string, RegExp]> = [
+    ['unknown top-level field', (r) => (r.extra = 1), '', /unknown field "extra"/],
+    ['unknown nested field', (r) => (r.database.iops = 3000), 'database', /unknown field "iops"/],
+    ['missing redpanda', (r) => delete r.redpanda, 'redpanda', /required/],
+    ['bad name', (r) => (r.name = 'Orders'), 'name', /3-31 characters/],
+    ['short name', (r) => (r.name = 'ab'), 'name', /3-31 characters/],
+    ['bad engine', (r) => (r.engine = 'postgres'), 'engine', /"aurora-postgresql", "aurora-mysql"/],
+    ['min > max', (r) => (r.database.minCapacity = 4), 'database.minCapacity', /must not exceed database.maxCapacity \(2\)/],
+    ['capacity step', (r) => (r.database.maxCapacity = 2.3), 'database.maxCapacity', /multiple of 0.5/],
+    ['capacity bound', (r) => (r.database.maxCapacity = 512), 'database.maxCapacity', /at most 256/],
+    ['max below 1', (r) => ((r.database.minCapacity = 0), (r.database.maxCapacity = 0.5)), 'database.maxCapacity', /at least 1 ACU/],
+    ['account id', (r) => (r.redpanda.accountId = '86127607900'), 'redpanda.accountId', /12-digit/],
+    ['account id as number', (r) => (r.redpanda.accountId = 861276079005), 'redpanda.accountId', /12-digit/],
+    ['cluster id', (r) => (r.redpanda.clusterId = 'curl3eo533cmsnt23dvz'), 'redpanda.clusterId', /20 characters of 0-9 and a-v/],
+    ['topic chars', (r) => (r.redpanda.topic = 'orders cdc'), 'redpanda.topic', /1-249/],
+    ['internal topic', (r) => (r.redpanda.topic = '__consumer_offsets'), 'redpanda.topic', /reserved for internal topics/],
+    ['topic dot', (r) => (r.redpanda.topic = '..'), 'redpanda.topic', /must not be "\." or "\.\."/],
+    ['replication factor', (r) => (r.redpanda.replicationFactor = 2), 'redpanda.replicationFactor', /1 or 3/],
+    ['partitions', (r) => (r.redpanda.partitions = 0), 'redpanda.partitions', /at least 1/],
+    ['dotted pg table', (r) => (r.cdc.tables = ['sales.orders']), 'cdc.tables[0]', /set cdc.schema to "sales"/],
+    ['upper-case pg table', (r) => (r.cdc.tables = ['Orders']), 'cdc.tables[0]', /lower-case/],
+    ['duplicate table', (r) => (r.cdc.tables = ['orders', 'orders']), 'cdc.tables[1]', /listed twice/],
+    ['no tables', (r) => (r.cdc.tables = []), 'cdc.tables', /at least one table/],
+    ['reserved user', (r) => (r.cdc.user = 'rdsadmin'), 'cdc.user', /reserved/],
+    ['reserved prefix', (r) => (r.cdc.user = 'pg_monitor2'), 'cdc.user', /reserved/],
+    ['system schema', (r) => (r.cdc.schema = 'pg_catalog'), 'cdc.schema', /system schema/],
+    ['adopt without identifier', (r) => (r.database = { create: false }), 'database.clusterIdentifier', /required when database.create is false/],
+    ['cluster identifier', (r) => (r.database.clusterIdentifier = 'my--db'), 'database.clusterIdentifier', /no "--"/],
+    ['pg version format', (r) => (r.database.engineVersion = '17'), 'database.engineVersion', /MAJOR.MINOR/],
+    ['pg version without Data API', (r) => (r.database.engineVersion = '15.2'), 'database.engineVersion', /use 15.3 or later/],
+    ['database name', (r) => (r.database.databaseName = '1db'), 'database.databaseName', /starting with a letter/],
+    ['selfHeal type', (r) => (r.selfHeal = 'yes'), 'selfHeal', /true or false/],
+    ['onFailure', (r) => (r.onFailure = 'retry'), 'onFailure', /"keep" or "rollback"/],
+  ];
+  test.each(cases)('%s', (_what, edit, path, message) => {
+    const issues = issuesOf(edited(edit));
+    expect(issues).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]));
+  });
+
+  test('MySQL: qualified table, bad schema, long user, version', () => {
+    const issues = issuesOf(
+      edited((r) => {
+        r.cdc.tables = ['shop.stock'];
+        r.cdc.schema = 'other';
+        r.cdc.user = 'a_very_long_user_name_for_mysql_x1';
+        r.database.engineVersion = '8.0.mysql_aurora.3.05.2';
+      }, 'mysql'),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual(['cdc.schema', 'cdc.tables[0]', 'cdc.user', 'database.engineVersion']);
+    expect(issues.find((i) => i.path === 'cdc.tables[0]')!.message).toMatch(/write "stock"/);
+  });
+
+  test('every problem is reported at once, not just the first', () => {
+    const issues = issuesOf({ name: 'X', engine: 'nope', cdc: { tables: [] }, redpanda: {} });
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['name', 'engine', 'cdc.tables', 'redpanda.clusterId', 'redpanda.accountId']),
+    );
+  });
+
+  test('assertRequest throws a named error listing every issue', () => {
+    expect(() => assertRequest(edited((r) => (r.name = 'X')))).toThrow(InvalidRequestError);
+    try {
+      assertRequest(edited((r) => (r.name = 'X')));
+    } catch (e) {
+      expect((e as Error).name).toBe('InvalidRequestError');
+      expect((e as Error).message).toMatch(/^invalid request: name: /);
+    }
+  });
+
+  test('non-object input', () => {
+    expect(issuesOf('orders')[0]!.path).toBe('');
+    expect(issuesOf(null)[0]!.path).toBe('');
+  });
+});
+
+describe('hostile strings are rejected, never escaped', () => {
+  const hostile = [
+    `orders'; DROP TABLE users; --`,
+    'orders"',
+    'orders;',
+    'orders\nDROP',
+    'ordеrs', // Cyrillic "е"
+    'orders\u200b', // zero-width space
+    'ｏrders', // full-width "o"
+    'orders`',
+    '$(touch x)',
+  ];
+  test.each(hostile)('table %j', (table) => {
+    const issues = issuesOf(edited((r) => (r.cdc.tables = [table])));
+    expect(issues[0]!.path).toBe('cdc.tables[0]');
+    // The message shows non-ASCII escaped, never raw.
+    expect(issues[0]!.message).toMatch(/^[\x20-\x7e]*$/);
+  });
+  test.each(hostile)('user, schema, database, topic, name %j', (value) => {
+    for (const [path, edit] of [
+      ['cdc.user', (r: Record<string, any>) => (r.cdc.user = value)],
+      ['cdc.schema', (r: Record<string, any>) => (r.cdc.schema = value)],
+      ['database.databaseName', (r: Record<string, any>) => (r.database.databaseName = value)],
+      ['redpanda.topic', (r: Record<string, any>) => (r.redpanda.topic = value)],
+      ['name', (r: Record<string, any>) => (r.name = value)],
+    ] as const) {
+      expect(issuesOf(edited(edit)).map((i) => i.path)).toContain(path);
+    }
+  });
+  test('a hostile unknown key is shown escaped', () => {
+    const issues = issuesOf(edited((r) => (r['evil\nkey'] = 1)));
+    expect(issues[0]!.message).toBe('unknown field "evil\\u{a}key": not part of request v1');
+  });
+});
