@@ -8,8 +8,8 @@ export function exitCodeFor(d: Diagnosis): number {
   return d.verdict === 'problems' || d.verdict === 'unknown-errors' ? EXIT.findings : EXIT.ok;
 }
 
-export function registerDiagnose(program: Command, io: Io, setExit: (code: number) => void): Command {
-  return program
+export function registerDiagnose(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
     .command('diagnose')
     .description(
       'Classify Redpanda Connect log lines (__redpanda.connect.logs records, `rpk topic consume` output, logfmt/text log lines or bare AWS/SQL error texts) and explain each distinct problem: cause, how to confirm, fix.',
@@ -45,7 +45,7 @@ export function registerDiagnose(program: Command, io: Io, setExit: (code: numbe
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const clip = (s: string, max = 600) => (s.length > max ? `${s.slice(0, max)}…` : s);
+const clip = (s: string, max = 1200) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 function span(first: Occurrence, last: Occurrence): string {
   const lines = first.line === last.line ? `line ${first.line}` : `lines ${first.line}-${last.line}`;
@@ -66,8 +66,12 @@ function formatProblem(p: DiagnosedProblem, n: number): string[] {
   if (ev.length) out.push(`   evidence: ${ev.map(([k, v]) => `${k}=${v.join(' | ')}`).join(', ')}`);
   out.push(`   cause: ${p.cause}`);
   if (p.candidates?.length) {
-    out.push('   the log text alone cannot tell these apart (the Validate workflow checks them):');
-    for (const c of p.candidates) out.push(`     - ${c.title}   (${c.id})`);
+    out.push('   the log text is the same for these causes; check each (the Validate workflow does):');
+    for (const c of p.candidates) {
+      out.push(`     - ${c.title}   (${c.id})`);
+      for (const x of c.confirm) out.push(`         confirm: ${x}`);
+      for (const f of c.fix) out.push(`         fix: ${f}`);
+    }
   }
   out.push('   confirm:');
   for (const c of p.confirm) out.push(`     $ ${c}`);

@@ -53,7 +53,9 @@ export interface HealthySignal {
   readonly matches: readonly MatchRule[];
 }
 
+/** ✅ literal text (read in source, or quoted by a verified AWS page). */
 const lit = (pattern: RegExp): MatchRule => ({ pattern, provenance: 'literal' });
+/** ❓ approximate text (server/SDK wording the reference marks unverified); patterns are kept loose. */
 const approx = (pattern: RegExp): MatchRule => ({ pattern, provenance: 'approximate' });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -340,7 +342,7 @@ const BUILD_ENTRIES: CatalogueEntry[] = [
     side: 'input',
     cause: 'The dsn is not a valid postgres:// URL or key=value string (pgconn ParseConfig).',
     confirm: ['Check postgres_cdc.dsn; it must look like postgres://<db-user>@<endpoint>:5432/<database>?sslmode=require (no password with IAM).'],
-    fix: ['Regenerate the pipeline config (rpcn-aurora plan) and update the pipeline.'],
+    fix: ['Regenerate the pipeline config (pipeline.yaml of rpcn-aurora plan) and update the pipeline.'],
     matches: [approx(/cannot parse `[^`]*`: /i)],
   },
   {
@@ -352,7 +354,7 @@ const BUILD_ENTRIES: CatalogueEntry[] = [
     side: 'input',
     cause: 'The dsn is not in go-sql-driver form user@tcp(host:3306)/db?params.',
     confirm: ['Check mysql_cdc.dsn: <db-user>@tcp(<endpoint>:3306)/<database>?allowCleartextPasswords=true'],
-    fix: ['Regenerate the pipeline config (rpcn-aurora plan) and update the pipeline.'],
+    fix: ['Regenerate the pipeline config (pipeline.yaml of rpcn-aurora plan) and update the pipeline.'],
     matches: [lit(/error parsing mysql DSN/i)],
   },
   {
@@ -455,7 +457,7 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     cause:
       'STS refused sts:AssumeRole from the pipeline role <pipeline-role> (account <redpanda-account>) on <db-connect-role> (account <db-account>). The log text is the same for every cause: the pipeline role lacks the inline policy allowing it, the db-connect role lacks the tag the policy is conditioned on, the trust policy does not name the pipeline role, or an ExternalId condition does not match. A change made seconds ago may also not have propagated. The pipeline keeps retrying and recovers by itself once fixed.',
     confirm: [GET_INLINE_POLICY, LIST_TAGS, GET_TRUST, 'Or run the Validate workflow, which checks all three and names the failing one: ' + RUN_VALIDATE],
-    fix: ['Pick the cause with refineAssumeRoleDenied (the Validate workflow does), then apply the fix of that entry.'],
+    fix: ['Apply the fix of the cause the checks point to (listed with each candidate); the Validate workflow names it (refineAssumeRoleDenied).'],
     matches: [
       approx(/not authorized to perform:? sts:AssumeRole\b/i),
       lit(/verifying role assumption for '[^']*':.*\b(AccessDenied|not authorized)/i),
@@ -479,7 +481,7 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     confirm: [GET_INLINE_POLICY, 'aws iam list-role-policies --role-name <pipeline-role>   # Redpanda account'],
     fix: [
       'With selfHeal on and RpcnAurora-RedpandaAccess deployed: ' + RUN_VALIDATE,
-      'Otherwise apply the pipeline-role policy artifact of the link (rpcn-aurora plan prints it): aws iam put-role-policy --role-name <pipeline-role> --policy-name <pipeline-role-policy> --policy-document file://pipeline-role-policy.json   # Redpanda account; add a new inline policy, never edit Redpanda-managed ones',
+      'Otherwise apply the pipeline-role policy artifact of the link (written by rpcn-aurora plan): aws iam put-role-policy --role-name <pipeline-role> --policy-name <pipeline-role-policy> --policy-document file://pipeline-role-policy.json   # Redpanda account; add a new inline policy, never edit Redpanda-managed ones',
       RESTART_NOTE,
     ],
     matches: [],
@@ -508,7 +510,7 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     cause: 'The trust policy of <db-connect-role> must allow sts:AssumeRole for Principal {"AWS": "arn:aws:iam::<redpanda-account>:role/<pipeline-role>"}. It names another account, cluster id or role, or the pipeline role was recreated (a trust policy bound to a deleted role keeps a stale unique id).',
     confirm: [GET_TRUST, 'aws iam get-role --role-name <pipeline-role> --query Role.Arn   # Redpanda account: compare with the trust principal'],
     fix: [
-      'Put back the generated trust policy (rpcn-aurora plan prints it): aws iam update-assume-role-policy --role-name <db-connect-role> --policy-document file://db-connect-trust.json   # DB account',
+      'Put back the generated trust policy (written by rpcn-aurora plan): aws iam update-assume-role-policy --role-name <db-connect-role> --policy-document file://db-connect-trust-policy.json   # DB account',
       'If the request names the wrong Redpanda cluster or account, fix redpanda.clusterId/accountId and re-run Provision.',
     ],
     matches: [],
@@ -792,7 +794,7 @@ const DB_ENTRIES: CatalogueEntry[] = [
     cause:
       'The IAM token reached the database but was refused. Possible causes: IAM auth is off on the cluster; <db-user> is not a member of rds_iam; the db-connect role lacks rds-db:connect on exactly dbuser:<resource-id>/<db-user>; the token was signed for another host or region than the DSN; or aws.role was used without role_external_id and silently ignored, so the token was signed by the pipeline role itself (reference §0.2, §2a).',
     confirm: [DESCRIBE_CLUSTER + '   # IAMAuth true; note ResourceId', PG_MEMBERSHIP, GET_CONNECT_POLICY + '   # Resource must be arn:aws:rds-db:<region>:<db-account>:dbuser:<resource-id>/<db-user>', 'Check aws.endpoint/region equal the DSN host and DB region, and aws.roles[] is used.'],
-    fix: ['Pick the cause with refineIamLoginFailed (the Validate workflow checks these), then apply the fix of that entry.'],
+    fix: ['Apply the fix of the cause the checks point to (listed with each candidate); the Validate workflow names it (refineIamLoginFailed).'],
     matches: [approx(/PAM authentication failed for user "[^"]*"|The IAM authentication failed for the role/i)],
     candidates: ['iam-db-auth-disabled', 'db-user-missing-iam-grant', 'rds-db-connect-policy-mismatch', 'iam-token-endpoint-mismatch', 'aws-role-not-assumed'],
   },
@@ -805,7 +807,7 @@ const DB_ENTRIES: CatalogueEntry[] = [
     side: 'input',
     cause: 'The server checked the token as a password: either the replication connection is not IAM-enabled (rds.iam_auth_for_replication is not 1; postgres_cdc streams over a replication connection) or <db-user> is not in rds_iam.',
     confirm: [PARAMS(['rds.iam_auth_for_replication']), PG_MEMBERSHIP],
-    fix: ['Pick the cause with refineIamLoginFailed, then apply the fix of that entry.'],
+    fix: ['Apply the fix of the cause the checks point to (listed with each candidate); refineIamLoginFailed picks it from facts.'],
     matches: [approx(/password authentication failed for user "[^"]*"/i)],
     candidates: ['pg-iam-auth-for-replication-off', 'db-user-missing-iam-grant'],
   },
@@ -845,7 +847,7 @@ const DB_ENTRIES: CatalogueEntry[] = [
     refines: ['pg-iam-login-failed', 'mysql-access-denied'],
     cause: 'The rds-db:connect resource must be arn:aws:rds-db:<region>:<db-account>:dbuser:<DbClusterResourceId>/<db-user>: the cluster RESOURCE id (cluster-XXXX), not the identifier, the exact user name, the DB region and account (aws-facts A3).',
     confirm: [GET_CONNECT_POLICY, DESCRIBE_CLUSTER + '   # ResourceId'],
-    fix: ['Put back the generated policy (rpcn-aurora plan prints it): aws iam put-role-policy --role-name <db-connect-role> --policy-name <db-connect-policy> --policy-document file://db-connect-policy.json   # DB account'],
+    fix: ['Put back the generated policy (written by rpcn-aurora plan): aws iam put-role-policy --role-name <db-connect-role> --policy-name <db-connect-policy> --policy-document file://db-connect-permission-policy.json   # DB account'],
     matches: [],
   },
   {
@@ -945,7 +947,7 @@ const DB_ENTRIES: CatalogueEntry[] = [
     cause:
       'The token was refused: the user is not identified with AWSAuthenticationPlugin, the db-connect role lacks rds-db:connect for exactly this user and cluster resource id, the token was signed for another host/region, aws.role was silently ignored, the user requires TLS that was not used, or an old token was reused by a binlog reconnect (before 4.89.0 a long snapshot let it expire, issue #4258).',
     confirm: [DATA_API("SELECT user, host, plugin, ssl_type FROM mysql.user WHERE user = '<db-user>'"), GET_CONNECT_POLICY, DESCRIBE_CLUSTER],
-    fix: ['Pick the cause with refineIamLoginFailed, then apply the fix of that entry. Keep max_reconnect_attempts small and positive.'],
+    fix: ['Apply the fix of the cause the checks point to (listed with each candidate); refineIamLoginFailed picks it from facts.', 'Keep max_reconnect_attempts small and positive so a stale token is not retried for long.'],
     matches: [approx(/\bERROR 1045\b|Access denied for user '[^']*'@'[^']*' \(using password/i)],
     candidates: ['db-user-missing-iam-grant', 'rds-db-connect-policy-mismatch', 'iam-token-endpoint-mismatch', 'aws-role-not-assumed'],
   },
@@ -1039,7 +1041,7 @@ const REDPANDA_ENTRIES: CatalogueEntry[] = [
     side: 'output',
     cause: 'seed_brokers is wrong (use ${REDPANDA_BROKERS}) or the network path to the brokers is down.',
     confirm: ['Check output.redpanda.seed_brokers is ["${REDPANDA_BROKERS}"] and tls.enabled: true.'],
-    fix: ['Regenerate the pipeline config (rpcn-aurora plan) and update the pipeline.'],
+    fix: ['Regenerate the pipeline config (pipeline.yaml of rpcn-aurora plan) and update the pipeline.'],
     matches: [approx(/Failed to connect to (redpanda|kafka_franz|redpanda_common|kafka)\b.*(unable to dial|dial tcp|i\/o timeout|no such host|connection refused)/i)],
   },
   {
@@ -1687,8 +1689,9 @@ export interface LineClassification {
 
 const MATCHABLE = CATALOGUE.filter((e) => e.matches.length > 0);
 
+/** The matching rule, a literal one when both kinds match (so provenance is not understated). */
 function firstRule(rules: readonly MatchRule[], text: string): MatchRule | undefined {
-  return rules.find((r) => r.pattern.test(text));
+  return rules.find((r) => r.provenance === 'literal' && r.pattern.test(text)) ?? rules.find((r) => r.pattern.test(text));
 }
 
 function orderCandidates(entry: CatalogueEntry, ev: Evidence): readonly string[] | undefined {
@@ -1848,7 +1851,8 @@ export interface DiagnosedProblem {
   readonly confirm: readonly string[];
   readonly fix: readonly string[];
   readonly provenance: Provenance;
-  readonly candidates?: ReadonlyArray<{ readonly id: string; readonly title: string }>;
+  /** For family entries: the causes sharing this text, each with its own way to confirm and fix. */
+  readonly candidates?: ReadonlyArray<{ readonly id: string; readonly title: string; readonly confirm: readonly string[]; readonly fix: readonly string[] }>;
   readonly count: number;
   readonly first: Occurrence;
   readonly last: Occurrence;
@@ -1922,6 +1926,9 @@ function contextFromEvidence(ev: Readonly<Record<string, readonly string[]>>, pi
   if (rm) {
     ctx['<db-account>'] = rm[1];
     ctx['<db-connect-role>'] = rm[2];
+    // Our db-connect roles are named rpcn-aurora-<link>-db-connect (naming.ts), which gives the link.
+    const link = rm[2] && new RegExp(`^${NAME_PREFIX}([a-z][a-z0-9-]{2,30})-db-connect$`).exec(rm[2])?.[1];
+    if (link) ctx['<link>'] = link;
   }
   const set = (token: string, key: string) => {
     const v = one(key);
@@ -2054,7 +2061,12 @@ export function diagnose(lines: Iterable<string>, options: DiagnoseOptions = {})
       confirm: p.entry.confirm.map(render),
       fix: p.entry.fix.map(render),
       provenance: p.provenance,
-      ...(p.candidates && { candidates: p.candidates.map((id) => ({ id, title: render(catalogueEntry(id)!.title) })) }),
+      ...(p.candidates && {
+        candidates: p.candidates.map((id) => {
+          const c = catalogueEntry(id)!;
+          return { id, title: render(c.title), confirm: c.confirm.map(render), fix: c.fix.map(render) };
+        }),
+      }),
       count: p.count,
       first: p.first,
       last: p.last,

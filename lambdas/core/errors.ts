@@ -52,3 +52,6 @@ export class PipelineConfigError extends NamedError {}
 
 /** The pipeline reached STATE_ERROR or STATE_COMPLETED instead of running. Not retried. */
 export class PipelineNotRunningError extends NamedError {}
+
+/** The probe found the link broken (the catalogue entries are in the message). Not retried. */
+export class LinkProbeFailedError extends NamedError {}

@@ -40,15 +40,16 @@ export function makeHandler(deps: Pick<StepDeps, 'sql' | 'registry'>) {
     const record = await deps.registry.get(request.name);
     // A user that existed before this link's first setup is not ours to drop at teardown.
     const createdUser = record?.owned.databaseUser !== undefined || !(await userExists(deps.sql, target, request));
-    const statements = setupStatements(request);
-    for (const statement of statements) await deps.sql.execute(target, statement.sql, { ddl: statement.ddl ?? false });
     const names = linkNames(request, link.dbAccountId);
+    // Recorded before running, so a setup that fails half-way still tears down what it made.
     await deps.registry.update(request.name, {
       owned: {
         ...(createdUser ? { databaseUser: request.cdc.user } : {}),
         ...(request.engine === 'aurora-postgresql' ? { publication: names.publication, slot: names.slot } : {}),
       },
     });
+    const statements = setupStatements(request);
+    for (const statement of statements) await deps.sql.execute(target, statement.sql, { ddl: statement.ddl ?? false });
     return { statements: statements.length, createdUser };
   });
 }

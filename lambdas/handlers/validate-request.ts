@@ -37,6 +37,12 @@ export function identityDifferences(before: LinkRequest, after: LinkRequest): st
 export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 'registry' | 'clock'>) {
   return defineStep<ValidateRequestInput, ValidateRequestOutput>('ValidateRequest', async ({ request: input }) => {
     const request = assertRequest(input);
+    if (request.redpanda.accountId !== deps.deployment.redpandaAccountId) {
+      throw new RequestConflictError(
+        `redpanda.accountId ${request.redpanda.accountId} is not the Redpanda account this deployment was set up for ` +
+          `(${deps.deployment.redpandaAccountId}): its access and IAM-watch stacks cover only that account`,
+      );
+    }
     const cloud = await deps.redpanda();
     const cluster = await cloud.getCluster(request.redpanda.clusterId);
     // A new public cluster is reachable only from the NAT gateways; without them nothing could connect.

@@ -3,7 +3,8 @@
 // tags), its outputs, the last failure and a bounded history of validation verdicts.
 import type { LinkRequest } from '../core/request.js';
 
-export type LinkStatus = 'provisioning' | 'ready' | 'failed' | 'deleting' | 'deleted';
+/** `action-required`: provisioned, waiting for the one operator action (the pipeline-role policy). */
+export type LinkStatus = 'provisioning' | 'ready' | 'action-required' | 'failed' | 'deleting' | 'deleted';
 
 /** What this link created; teardown deletes only what is recorded here and tagged as the link's. */
 export interface OwnedResources {

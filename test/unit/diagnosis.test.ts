@@ -221,7 +221,9 @@ describe('classifyLine: details', () => {
       requestId: '9c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d50',
       component: 'postgres_cdc',
     });
-    expect(c.provenance).toBe('approximate');
+    // Connect's own wrapper is read in source; the bare SDK text alone is only approximate.
+    expect(c.provenance).toBe('literal');
+    expect(classifyLine(`User: ${PIPELINE_SESSION} is not authorized to perform: sts:AssumeRole on resource: ${DB_ROLE}`).provenance).toBe('approximate');
     // the generic "credentials" entry also matches this text; order makes the denial win
     expect(c.alsoMatched).toContain('aws-credentials-unavailable');
     expect(c.detail.startsWith('operation error STS: GetCallerIdentity')).toBe(true);

@@ -6,11 +6,14 @@ import type { RedpandaCloud } from '../../ports/redpanda.js';
 import type { RegistryPort } from '../../ports/registry.js';
 import type { SecretsPort } from '../../ports/secrets.js';
 import type { SqlPort } from '../../ports/sql.js';
+import type { MetricsPort, ValidationStarter } from '../../ports/validation.js';
 
 export interface Deployment {
   /** The account this product is deployed in (the DB account). */
   readonly dbAccountId: string;
   readonly region: string;
+  /** The Redpanda BYOC account this deployment's access and watch stacks cover. */
+  readonly redpandaAccountId: string;
   /** Secrets Manager ARN of the operator-set Redpanda Cloud client credentials. */
   readonly redpandaCredentialsSecretArn: string;
   /** VPC for the security groups of new clusters. */
@@ -48,6 +51,10 @@ export interface StepDeps {
   readonly redpanda: () => Promise<RedpandaCloud>;
   /** The RDS CA bundle (PEM) Redpanda Connect verifies Aurora's certificate with. */
   readonly rdsCaBundle: (region: string) => string;
+  readonly validations: ValidationStarter;
+  readonly metrics: MetricsPort;
+  /** Role names whose IAM changes are our own healing, ignored by the router (the loop guard). */
+  readonly loopGuardRoleNames: readonly string[];
   readonly clock: () => Date;
   readonly deadlines: Deadlines;
 }

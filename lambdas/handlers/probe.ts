@@ -1,0 +1,73 @@
+// The end-to-end probe (DESIGN §6), the body of a Wait + Choice loop: static checks, database checks
+// through the Data API, and the pipeline's state, until the replication slot is active (MySQL: a binlog
+// dump thread of the CDC user), which proves the pipeline really logged in through the IAM chain.
+import { LinkProbeFailedError } from '../core/errors.js';
+import { catalogueEntry } from '../core/diagnosis.js';
+import type { LinkRequest } from '../core/request.js';
+import type { PipelineState } from './create-pipeline.js';
+import { databaseChecks, staticChecks, type Finding } from './shared/checks.js';
+import type { StepDeps } from './shared/deps.js';
+import { sqlTarget } from './run-setup-sql.js';
+import { deadlineAfter, type AuroraState, type LinkRef, type RedpandaClusterRef } from './shared/state.js';
+import { defineStep, type StepEvent } from './shared/step.js';
+
+export type Verdict = 'healthy' | 'action-required' | 'unhealthy';
+
+export interface ProbeResult {
+  readonly complete: boolean;
+  readonly verdict: Verdict | 'pending';
+  readonly streaming: boolean;
+  readonly findings: readonly Finding[];
+  readonly attempts: number;
+  readonly deadline: string;
+}
+
+export interface ProbeInput extends StepEvent {
+  readonly request: LinkRequest;
+  readonly link: LinkRef;
+  readonly redpanda: RedpandaClusterRef;
+  readonly aurora: AuroraState;
+  readonly pipeline: PipelineState;
+  readonly pipelineRolePolicyApplied: boolean;
+  readonly probe?: ProbeResult;
+}
+
+/** Findings as one sentence each, with the catalogue's title and the fix. */
+export function describeFindings(findings: readonly Finding[]): string {
+  return findings
+    .map((f) => {
+      const entry = catalogueEntry(f.id);
+      return `[${f.id}] ${entry ? `${entry.title}: ` : ''}${f.message}${f.fix ? ` (fix: ${f.fix})` : ''}`;
+    })
+    .join('; ');
+}
+
+type Deps = Pick<StepDeps, 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'sql' | 'redpanda' | 'clock' | 'deadlines'>;
+
+export function makeHandler(deps: Deps) {
+  return defineStep<ProbeInput, ProbeResult>('Probe', async (input) => {
+    const { request, link, redpanda, aurora, pipeline, pipelineRolePolicyApplied } = input;
+    const now = deps.clock();
+    const deadline = input.probe?.deadline ?? deadlineAfter(now, deps.deadlines.probeMs);
+    const attempts = (input.probe?.attempts ?? 0) + 1;
+
+    const statics = await staticChecks(deps, request, link, { natGateways: redpanda.natGateways, pipelineRolePolicyApplied });
+    const db = await databaseChecks(deps, request, sqlTarget(request, aurora), { requireStreaming: false });
+    const findings: Finding[] = [...statics.findings, ...db.findings];
+    const current = await (await deps.redpanda()).dataPlane(redpanda.dataplaneApiUrl).getPipeline(pipeline.id);
+    if (current.state !== 'STATE_RUNNING' && current.state !== 'STATE_STARTING') {
+      findings.push({ id: 'pipeline-not-running', severity: 'error', message: `pipeline ${pipeline.id} is ${current.state}${current.statusError ? `: ${current.statusError}` : ''}` });
+    }
+
+    const errors = findings.filter((f) => f.severity === 'error');
+    const operatorAction = !pipelineRolePolicyApplied && errors.every((f) => f.id === 'assume-role-denied-missing-inline-policy');
+    const base = { streaming: db.streaming, findings, attempts, deadline };
+    if (db.streaming && errors.length === 0) return { ...base, complete: true, verdict: 'healthy' };
+    if (operatorAction && !db.streaming) return { ...base, complete: true, verdict: 'action-required' };
+    // Configuration errors will not heal by waiting; a slot that is not active yet may (IAM propagation, first connect).
+    const waitingOnly = errors.every((f) => f.id === 'pg-slot-inactive' || f.id === 'pg-slot-missing');
+    if (!db.streaming && waitingOnly && now.getTime() <= Date.parse(deadline)) return { ...base, complete: false, verdict: 'pending' };
+    const reasons = errors.length > 0 ? errors : [{ id: request.engine === 'aurora-postgresql' ? 'pg-slot-missing' : 'mysql-binlog-dump-missing', severity: 'error' as const, message: `the pipeline did not start streaming before ${deadline}: read its logs (rpk topic consume __redpanda.connect.logs) and run rpcn-aurora diagnose` }];
+    throw new LinkProbeFailedError(`link ${request.name} is not working: ${describeFindings(reasons)}`);
+  });
+}

@@ -1,0 +1,67 @@
+// Where every Catch of Provision lands: record the failed step, the error and its diagnosis on the link,
+// and hand the state machine the error name and cause its Fail state ends the execution with.
+import { catalogueEntry, classifyLine } from '../core/diagnosis.js';
+import type { StepDeps } from './shared/deps.js';
+import { defineStep, stepOfMessage, type StepEvent } from './shared/step.js';
+
+export interface RecordFailureInput extends StepEvent {
+  /** The state when the error was caught; `request` may still be raw if ValidateRequest failed. */
+  readonly request?: unknown;
+  readonly failure: { readonly Error: string; readonly Cause?: string };
+}
+
+export interface RecordFailureOutput {
+  readonly error: string;
+  readonly cause: string;
+  readonly step?: string;
+  readonly diagnosis?: { readonly id: string; readonly title: string; readonly fix: string };
+  readonly onFailure: 'keep' | 'rollback';
+  /** Roll back only what this execution made: never when the request itself was refused. */
+  readonly rollback: boolean;
+  readonly link?: string;
+}
+
+/** The message of a caught error: Lambda wraps it as JSON `{errorMessage, errorType}`, the local engine does not. */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: the message itself
+  }
+  return cause;
+}
+
+function linkName(request: unknown): string | undefined {
+  // Provision passes the request (`name`), Teardown its input (`link`).
+  const r = request as { name?: unknown; link?: unknown } | undefined;
+  const name = r?.name ?? r?.link;
+  return typeof name === 'string' && /^[a-z][a-z0-9-]{2,30}$/.test(name) ? name : undefined;
+}
+
+export function makeHandler(deps: Pick<StepDeps, 'registry' | 'clock'>) {
+  return defineStep<RecordFailureInput, RecordFailureOutput>('RecordFailure', async ({ request, failure }) => {
+    const { step, message } = stepOfMessage(causeMessage(failure.Cause));
+    const classified = classifyLine(message);
+    const entry = classified.kind === 'problem' ? catalogueEntry(classified.entryId) : undefined;
+    const diagnosis = entry ? { id: entry.id, title: entry.title, fix: entry.fix.join(' ') } : undefined;
+    const name = linkName(request);
+    const onFailure = (request as { onFailure?: unknown } | undefined)?.onFailure === 'rollback' ? 'rollback' : 'keep';
+    if (name && (await deps.registry.get(name))) {
+      await deps.registry.update(name, {
+        status: 'failed',
+        failure: {
+          step: step ?? 'unknown',
+          error: failure.Error,
+          cause: message,
+          ...(diagnosis ? { diagnosis } : {}),
+          at: deps.clock().toISOString(),
+        },
+      });
+    }
+    const cause = `${step ? `${step} failed: ` : ''}${message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 2000)}` + (diagnosis ? ` | diagnosis [${diagnosis.id}] ${diagnosis.title}. Fix: ${diagnosis.fix}` : '');
+    const rollback = onFailure === 'rollback' && name !== undefined && step !== undefined && step !== 'ValidateRequest';
+    return { error: failure.Error, cause, ...(step ? { step } : {}), ...(diagnosis ? { diagnosis } : {}), onFailure, rollback, ...(name ? { link: name } : {}) };
+  });
+}

@@ -1,0 +1,268 @@
+// The IAM ports over the twin's IAM and STS, behaving like the AWS adapters (lambdas/adapters/aws/iam.ts,
+// pipeline-role-access.ts, chain-simulator.ts): same idempotency, same "unavailable" answers, same error
+// names. Calls are made as the twin's step Lambda session; the inspector/healer path really assumes the
+// access roles (policy-evaluated) and each IAM call they make is policy-evaluated against their policies.
+import { IamPropagationError } from '../../lambdas/core/errors.js';
+import type { PolicyDocument } from '../../lambdas/core/iam.js';
+import { NAME_PREFIX } from '../../lambdas/core/naming.js';
+import type {
+  AccessUnavailable,
+  ChainSimulator,
+  IamPort,
+  PipelineRoleAccess,
+  PipelineRoleView,
+  RoleDescription,
+  SimulationDecision,
+} from '../../lambdas/ports/iam.js';
+import {
+  HEALER_ROLE_NAME,
+  INSPECTOR_ROLE_NAME,
+  REDPANDA_ACCESS_STACK_NAME,
+} from '../../lambdas/adapters/aws/pipeline-role-access.js';
+import { accountOfArn, hasCode, roleArn as makeRoleArn, TwinAwsError } from './common.js';
+import type { IamEmulator, RoleState } from './iam.js';
+import { evaluate } from './policy-sim.js';
+import { StsOperationError, type StsEmulator, type StsSession } from './sts.js';
+
+export { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME };
+
+const NO_SUCH_ENTITY = 'NoSuchEntityException';
+
+export function toRoleDescription(role: RoleState): RoleDescription {
+  return {
+    name: role.name,
+    arn: role.arn,
+    // Stored as written; a person may have used shapes PolicyDocument does not model (comparePolicy copes).
+    trustPolicy: role.trustPolicy as PolicyDocument,
+    tags: { ...role.tags },
+    inlinePolicies: { ...(role.inline as Record<string, PolicyDocument>) },
+    attachedPolicyArns: [...role.attached],
+  };
+}
+
+/** IamPort for the DB account D, called as the step Lambda's session. */
+export class TwinIamPort implements IamPort {
+  constructor(
+    private readonly iam: IamEmulator,
+    private readonly account: string,
+    private readonly caller: () => string,
+  ) {}
+
+  async getRole(name: string): Promise<RoleDescription | undefined> {
+    const role = this.iam.getRole({ account: this.account, roleName: name });
+    return role === undefined ? undefined : toRoleDescription(role);
+  }
+
+  async createRole(input: Parameters<IamPort['createRole']>[0]): Promise<{ readonly arn: string }> {
+    const existing = this.iam.getRole({ account: this.account, roleName: input.name });
+    // Re-run: like the adapter, return the existing role; the caller compares and fixes what differs.
+    if (existing !== undefined) return { arn: existing.arn };
+    const role = await this.iam.createRole(
+      { account: this.account, roleName: input.name, trustPolicy: input.trustPolicy, description: input.description, tags: input.tags },
+      this.caller(),
+    );
+    return { arn: role.arn };
+  }
+
+  async updateTrustPolicy(name: string, trustPolicy: PolicyDocument): Promise<void> {
+    await propagation(() => this.iam.updateAssumeRolePolicy({ account: this.account, roleName: name, document: trustPolicy }, this.caller()));
+  }
+
+  async putRolePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<void> {
+    await propagation(() => this.iam.putRolePolicy({ account: this.account, roleName, policyName, document }, this.caller()));
+  }
+
+  async deleteRolePolicy(roleName: string, policyName: string): Promise<void> {
+    try {
+      this.iam.deleteRolePolicy({ account: this.account, roleName, policyName }, this.caller());
+    } catch (e) {
+      if (!hasCode(e, NO_SUCH_ENTITY)) throw e;
+    }
+  }
+
+  async tagRole(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await propagation(async () => this.iam.tagRole({ account: this.account, roleName: name, tags }, this.caller()));
+  }
+
+  async deleteRole(name: string): Promise<void> {
+    const role = this.iam.getRole({ account: this.account, roleName: name });
+    if (role === undefined) return;
+    const ref = { account: this.account, roleName: name };
+    // IAM refuses to delete a role that still has policies; the adapter removes them first, so do we.
+    for (const policyName of Object.keys(role.inline)) this.iam.deleteRolePolicy({ ...ref, policyName }, this.caller());
+    for (const policyArn of role.attached) this.iam.detachRolePolicy({ ...ref, policyArn }, this.caller());
+    this.iam.deleteRole(ref, this.caller());
+  }
+}
+
+/** NoSuchEntity right after our own create means "not visible yet" to the adapter (mapAwsError afterOwnCreate). */
+async function propagation(call: () => Promise<void> | void): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    if (e instanceof TwinAwsError && e.code === NO_SUCH_ENTITY) {
+      throw new IamPropagationError(`${e.message} (just created; IAM is eventually consistent)`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+export interface PipelineRoleAccessOptions {
+  readonly redpandaAccountId: string;
+  /** The step Lambda's session ARN (the access roles trust the DB-account Lambda roles). */
+  readonly caller: () => string;
+  /** As the adapter: shows in account R's CloudTrail as the session of the assumed role. */
+  readonly sessionName?: string;
+}
+
+/** PipelineRoleAccess through rpcn-aurora-inspector / rpcn-aurora-healer in account R. */
+export class TwinPipelineRoleAccess implements PipelineRoleAccess {
+  private readonly sessionName: string;
+
+  constructor(
+    private readonly iam: IamEmulator,
+    private readonly sts: StsEmulator,
+    private readonly options: PipelineRoleAccessOptions,
+  ) {
+    this.sessionName = options.sessionName ?? 'rpcn-aurora';
+  }
+
+  private arn(roleName: string): string {
+    return makeRoleArn(this.options.redpandaAccountId, roleName);
+  }
+
+  async inspect(roleName: string): Promise<PipelineRoleView | AccessUnavailable> {
+    const session = await this.assume(INSPECTOR_ROLE_NAME);
+    if ('available' in session) return session;
+    const arn = this.arn(roleName);
+    const absent: PipelineRoleView = { available: true, exists: false, arn, inlinePolicies: {}, attachedPolicies: [] };
+
+    if (!(await this.allowed(session, 'iam:GetRole', arn))) return this.denied(INSPECTOR_ROLE_NAME, 'iam:GetRole', roleName);
+    const role = this.iam.getRole({ account: this.options.redpandaAccountId, roleName });
+    if (role === undefined) return absent;
+    for (const action of ['iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies']) {
+      if (!(await this.allowed(session, action, arn))) return this.denied(INSPECTOR_ROLE_NAME, action, roleName);
+    }
+    const attachedPolicies: { arn: string; document: PolicyDocument }[] = [];
+    for (const policyArn of role.attached) {
+      for (const action of ['iam:GetPolicy', 'iam:GetPolicyVersion']) {
+        if (!(await this.allowed(session, action, policyArn))) return this.denied(INSPECTOR_ROLE_NAME, 'iam:GetPolicy/GetPolicyVersion', roleName);
+      }
+      const document = this.iam.defaultDocument(policyArn);
+      if (document !== undefined) attachedPolicies.push({ arn: policyArn, document: document as PolicyDocument });
+    }
+    return { available: true, exists: true, arn, inlinePolicies: { ...(role.inline as Record<string, PolicyDocument>) }, attachedPolicies };
+  }
+
+  async putInlinePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<{ readonly applied: true } | AccessUnavailable> {
+    assertOurPolicyName(policyName);
+    const session = await this.assume(HEALER_ROLE_NAME);
+    if ('available' in session) return session;
+    const arn = this.arn(roleName);
+    if (!(await this.allowed(session, 'iam:PutRolePolicy', arn))) return this.denied(HEALER_ROLE_NAME, 'iam:PutRolePolicy', roleName);
+    try {
+      await this.iam.putRolePolicy({ account: this.options.redpandaAccountId, roleName, policyName, document }, session.arn);
+    } catch (e) {
+      throw asHealerError(e, 'iam:PutRolePolicy', `${arn} policy ${policyName}`);
+    }
+    return { applied: true };
+  }
+
+  async deleteInlinePolicy(roleName: string, policyName: string): Promise<{ readonly removed: boolean } | AccessUnavailable> {
+    assertOurPolicyName(policyName);
+    const session = await this.assume(HEALER_ROLE_NAME);
+    if ('available' in session) return session;
+    const arn = this.arn(roleName);
+    if (!(await this.allowed(session, 'iam:DeleteRolePolicy', arn))) return this.denied(HEALER_ROLE_NAME, 'iam:DeleteRolePolicy', roleName);
+    try {
+      this.iam.deleteRolePolicy({ account: this.options.redpandaAccountId, roleName, policyName }, session.arn);
+      return { removed: true };
+    } catch (e) {
+      if (hasCode(e, NO_SUCH_ENTITY)) return { removed: false };
+      throw asHealerError(e, 'iam:DeleteRolePolicy', `${arn} policy ${policyName}`);
+    }
+  }
+
+  private async assume(accessRoleName: string): Promise<StsSession | AccessUnavailable> {
+    const arn = this.arn(accessRoleName);
+    try {
+      return await this.sts.assumeRole(this.options.caller(), arn, this.sessionName, { durationSeconds: 900 });
+    } catch (e) {
+      if (!(e instanceof StsOperationError) || e.code !== 'AccessDenied') throw e;
+      return {
+        available: false,
+        reason:
+          `cannot assume ${arn}: deploy the ${REDPANDA_ACCESS_STACK_NAME} stack in the Redpanda account ${this.options.redpandaAccountId} ` +
+          `(it creates ${INSPECTOR_ROLE_NAME} and ${HEALER_ROLE_NAME}, trusting this deployment's Lambda roles), or redeploy it if ` +
+          `it predates this deployment`,
+      };
+    }
+  }
+
+  /** Authorize one IAM call of an access-role session (policy-evaluated; IAM roles have no resource policy for these). */
+  private async allowed(session: StsSession, action: string, resourceArn: string): Promise<boolean> {
+    const result = await evaluate({
+      principal: session.arn,
+      action,
+      resourceArn,
+      resourceAccountId: accountOfArn(resourceArn),
+      identityPolicies: this.iam.identityPolicies(session.roleArn),
+    });
+    return result.decision === 'allowed';
+  }
+
+  private denied(accessRoleName: string, action: string, roleName: string): AccessUnavailable {
+    return {
+      available: false,
+      reason:
+        `${accessRoleName} may not call ${action} on role ${roleName} in account ${this.options.redpandaAccountId}: redeploy the ` +
+        `${REDPANDA_ACCESS_STACK_NAME} stack with this Redpanda cluster's pipeline role in its configuration`,
+    };
+  }
+}
+
+/**
+ * The healer may only touch policies we name. IAM has no condition key for an inline policy's name
+ * (iam:PutRolePolicy knows only iam:PermissionsBoundary and iam:RoleTemplateARN in iam-data), so, as in the
+ * AWS adapter, the guard is in the caller, not in the healer role's policy.
+ */
+function assertOurPolicyName(policyName: string): void {
+  if (!policyName.startsWith(NAME_PREFIX)) {
+    throw new Error(`refusing to change inline policy "${policyName}" on a Redpanda pipeline role: only policies named ${NAME_PREFIX}* are ours`);
+  }
+}
+
+function asHealerError(e: unknown, action: string, resource: string): unknown {
+  if (!(e instanceof TwinAwsError)) return e;
+  return new TwinAwsError(e.code, `${action} (as ${HEALER_ROLE_NAME})`, resource, e.awsMessage);
+}
+
+/** ChainSimulator answered by iam-simulate (the AWS adapter uses iam:SimulateCustomPolicy). */
+export class TwinChainSimulator implements ChainSimulator {
+  async simulateAssumeRole(input: Parameters<ChainSimulator['simulateAssumeRole']>[0]): Promise<{ readonly decision: SimulationDecision; readonly detail: string }> {
+    const context: Record<string, string> = {};
+    for (const [k, v] of Object.entries(input.dbConnectRoleTags)) {
+      context[`aws:ResourceTag/${k}`] = v;
+      context[`iam:ResourceTag/${k}`] = v;
+    }
+    return evaluate({
+      principal: input.pipelineRoleArn,
+      action: 'sts:AssumeRole',
+      resourceArn: input.dbConnectRoleArn,
+      resourceAccountId: accountOfArn(input.dbConnectRoleArn),
+      identityPolicies: input.identityPolicies.map((policy, i) => ({ name: `identity policy ${i + 1}`, policy })),
+      resourcePolicy: input.trustPolicy,
+      context,
+    });
+  }
+
+  async simulateDbConnect(input: Parameters<ChainSimulator['simulateDbConnect']>[0]): Promise<{ readonly decision: SimulationDecision; readonly detail: string }> {
+    return evaluate({
+      principal: input.dbConnectRoleArn,
+      action: 'rds-db:connect',
+      resourceArn: input.dbUserArn,
+      resourceAccountId: accountOfArn(input.dbUserArn),
+      identityPolicies: input.identityPolicies.map((policy, i) => ({ name: `identity policy ${i + 1}`, policy })),
+    });
+  }
+}

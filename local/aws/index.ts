@@ -1,0 +1,17 @@
+// The in-memory AWS side of the offline twin. See twin.ts for what is real and what is emulated.
+export { AwsTwin, type AwsTwinOptions, type TwinPorts, type AccountRef } from './twin.js';
+export { FaultInjector, type FaultSpec, type FaultTarget, type NamedErrorName } from './faults.js';
+export { StsOperationError, type StsSession } from './sts.js';
+export {
+  AuthTokenEndpointError,
+  DbConnectionRefusedError,
+  DbLoginRefusedError,
+  parseTokenEndpoint,
+  TOKEN_LIFETIME_MS,
+  type RdsIamLoginInput,
+  type RdsIamLoginResult,
+} from './rds-iam-auth.js';
+export { type IamCloudTrailEvent, type IamEventListener, type UserIdentity } from './events.js';
+export { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME } from './iam-ports.js';
+export { TwinAwsError } from './common.js';
+export { type RdsOptions, type RegisterClusterInput } from './rds.js';

@@ -1,0 +1,648 @@
+// RDS control plane of the twin (emulated) over real databases (backing.ts). Clusters answer `creating` for a
+// configurable number of describe calls / time, then `available` once their database server is up; the
+// cluster resource id, ARNs, the managed master secret (`rds!cluster-<uuid>`, holding the real superuser
+// credentials) and the parameter-group semantics follow RDS. Behaviour differences with the AWS adapter are
+// called out where they exist.
+import { ResourceBusyError, ResourceConflictError } from '../../lambdas/core/errors.js';
+import { clusterParameterSettings } from '../../lambdas/core/aurora-settings.js';
+import { LINK_TAG_KEY } from '../../lambdas/core/naming.js';
+import type { Engine } from '../../lambdas/core/request.js';
+import type {
+  AuroraPort,
+  ClusterDescription,
+  ClusterParameter,
+  CreateClusterInput,
+  CreateInstanceInput,
+  InstanceDescription,
+  ParameterSetting,
+} from '../../lambdas/ports/aurora.js';
+import { freePort } from '../database/embedded-postgres.js';
+import { mysqlServer, startMysqlBacking, startPgBacking, type BackingDatabase } from './backing.js';
+import { clusterResourceId, copy, instanceResourceId, randomString, sortedRecord, TwinAwsError, uuid, type Clock } from './common.js';
+import type { ServerSettings } from './pg-server.js';
+import type { SecretsEmulator } from './secrets.js';
+
+export interface RdsOptions {
+  /** describeCluster / describeInstance calls that still answer `creating` after a create (default 1). */
+  readonly creatingDescribes?: number;
+  /** …and at least this long after the create, by the twin's clock (default 0). */
+  readonly creatingMs?: number;
+  /**
+   * Leave the Data API off even though CreateDBCluster asked for it (aws-facts.md A1: unverified whether
+   * that parameter works on Serverless v2), so the workflow's enableHttpEndpoint path is exercised.
+   */
+  readonly ignoreCreateHttpEndpoint?: boolean;
+}
+
+interface ParameterGroupState {
+  readonly name: string;
+  readonly family: string;
+  readonly description: string;
+  readonly arn: string;
+  tags: Record<string, string>;
+  parameters: Record<string, { value: string; applyMethod: 'immediate' | 'pending-reboot' }>;
+}
+
+interface ClusterState {
+  readonly identifier: string;
+  readonly arn: string;
+  readonly resourceId: string;
+  readonly engine: Engine;
+  readonly engineVersion: string;
+  readonly databaseName: string;
+  readonly requestedPort: number;
+  port: number;
+  parameterGroup: string;
+  iamAuthEnabled: boolean;
+  httpEndpointEnabled: boolean;
+  readonly storageEncrypted: boolean;
+  masterUserSecretArn: string | undefined;
+  readonly vpcSecurityGroupIds: string[];
+  readonly publiclyAccessible: boolean | undefined;
+  readonly serverlessV2: { minCapacity: number; maxCapacity: number } | undefined;
+  tags: Record<string, string>;
+  status: 'creating' | 'available' | 'failed' | 'rebooting';
+  describes: number;
+  readonly createdAtMs: number;
+  pendingReboot: boolean;
+  readonly adopted: boolean;
+  backing: BackingDatabase | undefined;
+  backingError: Error | undefined;
+  ready: Promise<void>;
+}
+
+interface InstanceState {
+  readonly identifier: string;
+  readonly clusterIdentifier: string;
+  readonly arn: string;
+  readonly resourceId: string;
+  readonly publiclyAccessible: boolean;
+  readonly tags: Record<string, string>;
+  status: 'creating' | 'available';
+  describes: number;
+  readonly createdAtMs: number;
+}
+
+export interface RegisterClusterInput {
+  readonly identifier: string;
+  readonly engine: Engine;
+  readonly engineVersion?: string;
+  readonly databaseName?: string;
+  readonly iamAuthEnabled?: boolean;
+  readonly httpEndpointEnabled?: boolean;
+  /**
+   * Parameter group: a custom group (created with `parameters`) or `default.<family>` (the engine defaults,
+   * which nobody can modify). Default: a custom group `<identifier>-params`.
+   */
+  readonly parameterGroup?: string;
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** The writer has not restarted since the group changed: static parameters still run with the old value. */
+  readonly pendingReboot?: boolean;
+  /** RDS-managed master secret (default true); without it the master credentials go to a plain secret. */
+  readonly managedMasterSecret?: boolean;
+  readonly writerInstanceIdentifier?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly vpcSecurityGroupIds?: readonly string[];
+}
+
+export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<Engine, string>> = { 'aurora-postgresql': '17.4', 'aurora-mysql': '8.0.mysql_aurora.3.08.0' };
+const MASTER_USERNAME: Readonly<Record<Engine, string>> = { 'aurora-postgresql': 'postgres', 'aurora-mysql': 'admin' };
+const ON = ['1', 'on', 'true'];
+
+const clusterNotFound = (action: string, id: string) => new TwinAwsError('DBClusterNotFoundFault', action, id, `DBCluster ${id} not found.`);
+
+export class RdsEmulator implements AuroraPort {
+  private readonly groups = new Map<string, ParameterGroupState>();
+  private readonly clusters = new Map<string, ClusterState>();
+  private readonly instances = new Map<string, InstanceState>();
+  private readonly snapshots: { identifier: string; clusterIdentifier: string; tags: Record<string, string> }[] = [];
+  /** Backings being stopped, so stop() can wait for them. */
+  private readonly stopping = new Set<Promise<void>>();
+
+  constructor(
+    private readonly region: string,
+    private readonly accountId: string,
+    private readonly clock: Clock,
+    private readonly secrets: SecretsEmulator,
+    private readonly options: RdsOptions = {},
+  ) {}
+
+  // AuroraPort -------------------------------------------------------------------------------------------
+
+  async ensureClusterParameterGroup(input: Parameters<AuroraPort['ensureClusterParameterGroup']>[0]): Promise<{ readonly created: boolean; readonly tags: Readonly<Record<string, string>> }> {
+    const link = input.tags[LINK_TAG_KEY];
+    if (link === undefined) throw new Error(`ensureClusterParameterGroup(${input.name}): tags must include ${LINK_TAG_KEY}`);
+    let group = this.groups.get(input.name);
+    const created = group === undefined;
+    if (group === undefined) {
+      group = {
+        name: input.name,
+        family: input.family,
+        description: input.description,
+        arn: `arn:aws:rds:${this.region}:${this.accountId}:cluster-pg:${input.name}`,
+        tags: { ...input.tags },
+        parameters: {},
+      };
+      this.groups.set(input.name, group);
+    }
+    // Never modify a group another link or a person owns (DESIGN.md §9), as the adapter.
+    if (group.tags[LINK_TAG_KEY] !== link) {
+      const found = group.tags[LINK_TAG_KEY] === undefined ? 'no such tag' : `${LINK_TAG_KEY}=${group.tags[LINK_TAG_KEY]}`;
+      throw new ResourceConflictError(
+        `cluster parameter group ${input.name} exists but is not link "${link}"'s (expected tag ${LINK_TAG_KEY}=${link}, found ${found}); ` +
+          'delete or rename that group, or choose another link name',
+      );
+    }
+    this.setParameters(group, input.parameters);
+    return { created, tags: { ...group.tags } };
+  }
+
+  async describeClusterParameterGroupTags(name: string): Promise<Readonly<Record<string, string>> | undefined> {
+    if (isDefaultGroup(name)) return {};
+    const group = this.groups.get(name);
+    return group === undefined ? undefined : { ...group.tags };
+  }
+
+  async describeClusterParameters(groupName: string): Promise<readonly ClusterParameter[]> {
+    const group = this.groups.get(groupName);
+    const family = group?.family ?? (isDefaultGroup(groupName) ? groupName.slice('default.'.length) : undefined);
+    if (family === undefined) {
+      throw new TwinAwsError('DBParameterGroupNotFoundFault', 'rds:DescribeDBClusterParameters', groupName, `DBClusterParameterGroup not found: ${groupName}`);
+    }
+    // The parameters the product knows about (a real group lists hundreds); value only where the group sets one.
+    const known = clusterParameterSettings(engineOfFamily(family));
+    const out: ClusterParameter[] = known.map((s) => ({
+      name: s.ParameterName,
+      ...(group?.parameters[s.ParameterName] !== undefined && { value: group.parameters[s.ParameterName]!.value }),
+      applyType: s.applyType,
+      isModifiable: true,
+    }));
+    for (const [name, p] of Object.entries(group?.parameters ?? {})) {
+      if (!known.some((s) => s.ParameterName === name)) out.push({ name, value: p.value, isModifiable: true });
+    }
+    return out;
+  }
+
+  async describeCluster(identifier: string): Promise<ClusterDescription | undefined> {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) return undefined;
+    cluster.describes++;
+    this.advance(cluster);
+    return this.describe(cluster);
+  }
+
+  async createCluster(input: CreateClusterInput): Promise<ClusterDescription> {
+    const existing = this.clusters.get(input.identifier);
+    // Adopt on re-run, as the adapter does on DBClusterAlreadyExistsFault; the caller checks the tags.
+    if (existing !== undefined) return this.describe(existing);
+    if (!this.groups.has(input.parameterGroup) && !isDefaultGroup(input.parameterGroup)) {
+      throw new TwinAwsError('DBClusterParameterGroupNotFoundFault', 'rds:CreateDBCluster', input.identifier, `DBClusterParameterGroup ${input.parameterGroup} not found.`);
+    }
+    const cluster = await this.newCluster({
+      identifier: input.identifier,
+      engine: input.engine,
+      engineVersion: input.engineVersion,
+      databaseName: input.databaseName,
+      requestedPort: input.port,
+      parameterGroup: input.parameterGroup,
+      iamAuthEnabled: true,
+      httpEndpointEnabled: this.options.ignoreCreateHttpEndpoint !== true,
+      managedSecret: true,
+      vpcSecurityGroupIds: [...input.vpcSecurityGroupIds],
+      publiclyAccessible: undefined,
+      serverlessV2: { minCapacity: input.minCapacity, maxCapacity: input.maxCapacity },
+      tags: { ...input.tags },
+      adopted: false,
+      pendingReboot: false,
+    });
+    return this.describe(cluster);
+  }
+
+  async enableHttpEndpoint(clusterArn: string): Promise<void> {
+    const cluster = [...this.clusters.values()].find((c) => c.arn === clusterArn);
+    if (cluster === undefined) throw clusterNotFound('rds:EnableHttpEndpoint', clusterArn);
+    this.advance(cluster);
+    // Assumption (aws-facts.md A1 advises enabling it once available): refused while the cluster is busy,
+    // which the adapter maps (InvalidDBClusterStateFault) to the retried ResourceBusyError.
+    if (cluster.status !== 'available') {
+      throw new ResourceBusyError(`rds:EnableHttpEndpoint on ${clusterArn} failed: InvalidDBClusterStateFault: DB cluster ${cluster.identifier} is ${cluster.status}, not available (twin)`);
+    }
+    cluster.httpEndpointEnabled = true;
+  }
+
+  async describeInstance(identifier: string): Promise<InstanceDescription | undefined> {
+    const instance = this.instances.get(identifier);
+    if (instance === undefined) return undefined;
+    instance.describes++;
+    const cluster = this.clusters.get(instance.clusterIdentifier);
+    if (
+      instance.status === 'creating' &&
+      cluster?.status === 'available' &&
+      instance.describes > (this.options.creatingDescribes ?? 1) &&
+      this.clock().getTime() - instance.createdAtMs >= (this.options.creatingMs ?? 0)
+    ) {
+      instance.status = 'available';
+    }
+    return this.describeInstanceState(instance);
+  }
+
+  async createWriterInstance(input: CreateInstanceInput): Promise<InstanceDescription> {
+    const existing = this.instances.get(input.identifier);
+    if (existing !== undefined) return this.describeInstanceState(existing);
+    if (!this.clusters.has(input.clusterIdentifier)) throw clusterNotFound('rds:CreateDBInstance', input.clusterIdentifier);
+    const instance: InstanceState = {
+      identifier: input.identifier,
+      clusterIdentifier: input.clusterIdentifier,
+      arn: `arn:aws:rds:${this.region}:${this.accountId}:db:${input.identifier}`,
+      resourceId: instanceResourceId(),
+      publiclyAccessible: input.publiclyAccessible,
+      tags: { ...input.tags },
+      status: 'creating',
+      describes: 0,
+      createdAtMs: this.clock().getTime(),
+    };
+    this.instances.set(input.identifier, instance);
+    return this.describeInstanceState(instance);
+  }
+
+  async deleteInstance(identifier: string): Promise<void> {
+    // Gone at once (RDS takes minutes in `deleting`).
+    this.instances.delete(identifier);
+  }
+
+  async deleteCluster(identifier: string, finalSnapshotIdentifier: string | undefined): Promise<void> {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) return;
+    if ([...this.instances.values()].some((i) => i.clusterIdentifier === identifier)) {
+      // RDS: InvalidDBClusterStateFault, which the adapter maps to the retried ResourceBusyError.
+      throw new ResourceBusyError(`rds:DeleteDBCluster on ${identifier} failed: InvalidDBClusterStateFault: Cluster cannot be deleted, it still contains DB instances in non-deleting state.`);
+    }
+    if (finalSnapshotIdentifier !== undefined) {
+      // Recorded only: the twin keeps no data in a snapshot.
+      this.snapshots.push({ identifier: finalSnapshotIdentifier, clusterIdentifier: identifier, tags: { ...cluster.tags } });
+    }
+    this.clusters.delete(identifier);
+    // RDS deletes the master secret it manages together with the cluster.
+    if (cluster.masterUserSecretArn !== undefined) this.secrets.delete(cluster.masterUserSecretArn);
+    await this.stopBacking(cluster);
+  }
+
+  async deleteClusterParameterGroup(name: string): Promise<void> {
+    if (isDefaultGroup(name)) {
+      throw new TwinAwsError('InvalidDBParameterGroupStateFault', 'rds:DeleteDBClusterParameterGroup', name, 'Default DBClusterParameterGroup cannot be deleted.');
+    }
+    if (!this.groups.has(name)) return;
+    if ([...this.clusters.values()].some((c) => c.parameterGroup === name)) {
+      // InvalidDBParameterGroupState → ResourceBusyError in the adapter.
+      throw new ResourceBusyError(`rds:DeleteDBClusterParameterGroup on ${name} failed: InvalidDBParameterGroupStateFault: One or more database clusters are still members of this parameter group.`);
+    }
+    this.groups.delete(name);
+  }
+
+  // Twin and operator API ------------------------------------------------------------------------------
+
+  /** A pre-existing cluster (one a link adopts), already `available` with its writer, its settings as given. */
+  async registerExistingCluster(input: RegisterClusterInput): Promise<ClusterDescription & { readonly masterSecretArn: string }> {
+    if (this.clusters.has(input.identifier)) throw new TwinAwsError('DBClusterAlreadyExistsFault', 'rds:CreateDBCluster', input.identifier, 'DB Cluster already exists');
+    const engineVersion = input.engineVersion ?? DEFAULT_ENGINE_VERSIONS[input.engine];
+    const family = familyOf(input.engine, engineVersion);
+    const groupName = input.parameterGroup ?? `${input.identifier}-params`;
+    if (isDefaultGroup(groupName)) {
+      if (input.parameters !== undefined && Object.keys(input.parameters).length > 0) throw new Error(`${groupName} is an engine default group: it has no custom parameters`);
+    } else if (!this.groups.has(groupName)) {
+      this.groups.set(groupName, {
+        name: groupName,
+        family,
+        description: `parameters of ${input.identifier}`,
+        arn: `arn:aws:rds:${this.region}:${this.accountId}:cluster-pg:${groupName}`,
+        tags: {},
+        parameters: Object.fromEntries(Object.entries(input.parameters ?? {}).map(([k, v]) => [k, { value: v, applyMethod: 'pending-reboot' as const }])),
+      });
+    }
+    const cluster = await this.newCluster({
+      identifier: input.identifier,
+      engine: input.engine,
+      engineVersion,
+      databaseName: input.databaseName ?? 'demo_db',
+      requestedPort: input.engine === 'aurora-postgresql' ? 5432 : 3306,
+      parameterGroup: groupName,
+      iamAuthEnabled: input.iamAuthEnabled ?? true,
+      httpEndpointEnabled: input.httpEndpointEnabled ?? true,
+      managedSecret: input.managedMasterSecret ?? true,
+      vpcSecurityGroupIds: [...(input.vpcSecurityGroupIds ?? [])],
+      publiclyAccessible: true,
+      serverlessV2: { minCapacity: 0.5, maxCapacity: 2 },
+      tags: { ...(input.tags ?? {}) },
+      adopted: true,
+      pendingReboot: input.pendingReboot ?? false,
+    });
+    const writer = input.writerInstanceIdentifier ?? `${input.identifier}-instance-1`;
+    this.instances.set(writer, {
+      identifier: writer,
+      clusterIdentifier: input.identifier,
+      arn: `arn:aws:rds:${this.region}:${this.accountId}:db:${writer}`,
+      resourceId: instanceResourceId(),
+      publiclyAccessible: true,
+      tags: {},
+      status: 'available',
+      describes: 0,
+      createdAtMs: this.clock().getTime(),
+    });
+    await this.waitUntilReady(input.identifier);
+    cluster.status = 'available';
+    const secretArn = cluster.masterUserSecretArn ?? this.secrets.find(`${input.identifier}-master-credentials`)!.arn;
+    return { ...this.describe(cluster), masterSecretArn: secretArn };
+  }
+
+  /** Resolves once the cluster's database server is up (rejects if it failed to start). */
+  async waitUntilReady(identifier: string): Promise<void> {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) throw clusterNotFound('twin:waitUntilReady', identifier);
+    await cluster.ready;
+    if (cluster.backingError !== undefined) throw cluster.backingError;
+  }
+
+  /** ModifyDBClusterParameterGroup (operator): static changes leave every cluster using the group pending-reboot. */
+  modifyClusterParameterGroup(name: string, parameters: Readonly<Record<string, string>>): void {
+    const group = this.groups.get(name);
+    if (group === undefined) throw new TwinAwsError('DBParameterGroupNotFoundFault', 'rds:ModifyDBClusterParameterGroup', name, `DBClusterParameterGroup not found: ${name}`);
+    this.setParameters(group, Object.entries(parameters).map(([k, value]) => ({ name: k, value, applyMethod: 'pending-reboot' as const })));
+  }
+
+  /** RebootDBInstance of the writer (operator): the server restarts with the group's current settings. */
+  async rebootWriter(identifier: string): Promise<void> {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) throw clusterNotFound('rds:RebootDBInstance', identifier);
+    await this.waitUntilReady(identifier);
+    cluster.status = 'rebooting';
+    try {
+      await cluster.backing!.restart(this.serverSettings(cluster.engine, cluster.parameterGroup, false));
+      cluster.pendingReboot = false;
+    } finally {
+      cluster.status = 'available';
+    }
+  }
+
+  /** ModifyDBCluster EnableIAMDatabaseAuthentication (operator). */
+  setIamAuth(identifier: string, enabled: boolean): void {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) throw clusterNotFound('rds:ModifyDBCluster', identifier);
+    cluster.iamAuthEnabled = enabled;
+  }
+
+  /** DisableHttpEndpoint (operator). */
+  disableHttpEndpoint(identifier: string): void {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) throw clusterNotFound('rds:DisableHttpEndpoint', identifier);
+    cluster.httpEndpointEnabled = false;
+  }
+
+  /** The cluster with this ARN and its backing database (undefined while it is not up). */
+  byArn(arn: string): { readonly cluster: Readonly<ClusterState>; readonly backing: BackingDatabase | undefined } | undefined {
+    const cluster = [...this.clusters.values()].find((c) => c.arn === arn);
+    if (cluster === undefined) return undefined;
+    this.advance(cluster);
+    return { cluster, backing: cluster.backing };
+  }
+
+  /** The cluster whose writer endpoint is host:port (what a client connects to). */
+  byEndpoint(host: string, port: number): { readonly cluster: Readonly<ClusterState>; readonly backing: BackingDatabase | undefined } | undefined {
+    const local = ['localhost', '127.0.0.1', '::1'];
+    const cluster = [...this.clusters.values()].find((c) => c.port === port && local.includes(host));
+    if (cluster === undefined) return undefined;
+    this.advance(cluster);
+    return { cluster, backing: cluster.backing };
+  }
+
+  /** Parameter value set in the group of this cluster (undefined when unset: the engine default applies). */
+  parameterValue(identifier: string, name: string): string | undefined {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) return undefined;
+    return this.groups.get(cluster.parameterGroup)?.parameters[name]?.value;
+  }
+
+  /** Security groups referenced by clusters that still exist. */
+  securityGroupInUse(groupId: string): boolean {
+    return [...this.clusters.values()].some((c) => c.vpcSecurityGroupIds.includes(groupId));
+  }
+
+  backings(): { identifier: string; backing: BackingDatabase }[] {
+    return [...this.clusters.values()].flatMap((c) => (c.backing === undefined ? [] : [{ identifier: c.identifier, backing: c.backing }]));
+  }
+
+  async snapshot(): Promise<Record<string, unknown>> {
+    const clusters: unknown[] = [];
+    for (const c of [...this.clusters.values()].sort((a, b) => (a.identifier < b.identifier ? -1 : 1))) {
+      this.advance(c);
+      let database: unknown = null;
+      if (c.backing !== undefined) database = await c.backing.inventory();
+      const d = this.describe(c);
+      clusters.push({ ...d, tags: sortedRecord(d.tags), adopted: c.adopted, pendingReboot: c.pendingReboot, database });
+    }
+    const instances = [...this.instances.values()]
+      .sort((a, b) => (a.identifier < b.identifier ? -1 : 1))
+      .map((i) => ({ ...this.describeInstanceState(i), tags: sortedRecord(i.tags), publiclyAccessible: i.publiclyAccessible }));
+    const parameterGroups = [...this.groups.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((g) => ({ name: g.name, family: g.family, description: g.description, tags: sortedRecord(g.tags), parameters: sortedRecord(g.parameters) }));
+    const snapshots = [...this.snapshots].sort((a, b) => (a.identifier < b.identifier ? -1 : 1));
+    return { parameterGroups, clusters, instances, clusterSnapshots: snapshots };
+  }
+
+  /** Stop every database server (waits for ones still starting). */
+  async stopAll(): Promise<void> {
+    const clusters = [...this.clusters.values()];
+    this.clusters.clear();
+    this.instances.clear();
+    await Promise.allSettled(clusters.map((c) => this.stopBacking(c)));
+    await Promise.allSettled([...this.stopping]);
+  }
+
+  // Internals -------------------------------------------------------------------------------------------
+
+  private async newCluster(input: {
+    identifier: string;
+    engine: Engine;
+    engineVersion: string;
+    databaseName: string;
+    requestedPort: number;
+    parameterGroup: string;
+    iamAuthEnabled: boolean;
+    httpEndpointEnabled: boolean;
+    managedSecret: boolean;
+    vpcSecurityGroupIds: string[];
+    publiclyAccessible: boolean | undefined;
+    serverlessV2: { minCapacity: number; maxCapacity: number };
+    tags: Record<string, string>;
+    adopted: boolean;
+    pendingReboot: boolean;
+  }): Promise<ClusterState> {
+    const arn = `arn:aws:rds:${this.region}:${this.accountId}:cluster:${input.identifier}`;
+    // The master credentials are the real superuser of the backing server: a fresh password for a new
+    // PostgreSQL server, the MYSQL_URL login for the shared MariaDB. The port is known now, so the describe
+    // answer has it from the start, like RDS.
+    const mysqlTarget = input.engine === 'aurora-mysql' ? mysqlServer() : undefined;
+    const master = mysqlTarget?.master ?? { username: MASTER_USERNAME[input.engine], password: randomString(24, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') };
+    const port = mysqlTarget?.port ?? (await freePort());
+    const cluster: ClusterState = {
+      identifier: input.identifier,
+      arn,
+      resourceId: clusterResourceId(),
+      engine: input.engine,
+      engineVersion: input.engineVersion,
+      databaseName: input.databaseName,
+      requestedPort: input.requestedPort,
+      port,
+      parameterGroup: input.parameterGroup,
+      iamAuthEnabled: input.iamAuthEnabled,
+      httpEndpointEnabled: input.httpEndpointEnabled,
+      storageEncrypted: true,
+      masterUserSecretArn: undefined,
+      vpcSecurityGroupIds: input.vpcSecurityGroupIds,
+      publiclyAccessible: input.publiclyAccessible,
+      serverlessV2: input.serverlessV2,
+      tags: input.tags,
+      status: 'creating',
+      describes: 0,
+      createdAtMs: this.clock().getTime(),
+      pendingReboot: input.pendingReboot,
+      adopted: input.adopted,
+      backing: undefined,
+      backingError: undefined,
+      ready: Promise.resolve(),
+    };
+    this.clusters.set(input.identifier, cluster);
+
+    const settings = this.serverSettings(input.engine, input.parameterGroup, input.pendingReboot);
+    cluster.ready = (async () => {
+      try {
+        const backing =
+          input.engine === 'aurora-postgresql'
+            ? await startPgBacking({ password: master.password, port, settings, databaseName: input.databaseName })
+            : await startMysqlBacking({ databaseName: input.databaseName, iamAuthEnabled: () => cluster.iamAuthEnabled });
+        if (this.clusters.get(input.identifier) !== cluster) {
+          // Deleted (or the twin stopped) while starting: do not leave the server behind.
+          await backing.stop();
+          return;
+        }
+        cluster.backing = backing;
+        cluster.port = backing.port;
+      } catch (e) {
+        cluster.backingError = e instanceof Error ? e : new Error(String(e));
+        cluster.status = 'failed';
+      }
+    })();
+
+    const value = JSON.stringify({ username: master.username, password: master.password });
+    const secret = input.managedSecret
+      ? this.secrets.create({
+          name: `rds!cluster-${uuid()}`,
+          value,
+          description: `Secret associated with primary RDS DB cluster: ${arn}`,
+          tags: { 'aws:rds:primaryDBClusterArn': arn, 'aws:secretsmanager:owningService': 'rds' },
+          owningService: 'rds',
+        })
+      : this.secrets.create({ name: `${input.identifier}-master-credentials`, value, description: `master credentials of ${input.identifier}` });
+    if (input.managedSecret) cluster.masterUserSecretArn = secret.arn;
+    return cluster;
+  }
+
+  /** Server settings from the cluster's parameter group; with a pending reboot, static parameters keep their defaults. */
+  private serverSettings(engine: Engine, groupName: string, pendingReboot: boolean): ServerSettings {
+    const set = this.groups.get(groupName)?.parameters ?? {};
+    const staticNames = new Set(clusterParameterSettings(engine).filter((s) => s.applyType === 'static').map((s) => s.ParameterName));
+    const value = (name: string): string | undefined => (pendingReboot && staticNames.has(name) ? undefined : set[name]?.value);
+    const number = (name: string, fallback: number) => {
+      const v = Number(value(name));
+      return Number.isInteger(v) && v > 0 ? v : fallback;
+    };
+    const logical = ON.includes((value('rds.logical_replication') ?? '0').toLowerCase());
+    return {
+      walLevel: logical ? 'logical' : 'replica',
+      maxReplicationSlots: number('max_replication_slots', 10),
+      maxWalSenders: number('max_wal_senders', 10),
+      customSettings: {
+        'rds.logical_replication': logical ? '1' : '0',
+        'rds.iam_auth_for_replication': ON.includes((value('rds.iam_auth_for_replication') ?? '0').toLowerCase()) ? '1' : '0',
+      },
+    };
+  }
+
+  private setParameters(group: ParameterGroupState, parameters: readonly ParameterSetting[]): void {
+    const staticNames = new Set(clusterParameterSettings(engineOfFamily(group.family)).filter((s) => s.applyType === 'static').map((s) => s.ParameterName));
+    let staticChanged = false;
+    for (const p of parameters) {
+      if (group.parameters[p.name]?.value === p.value) continue;
+      group.parameters[p.name] = { value: p.value, applyMethod: p.applyMethod };
+      if (staticNames.has(p.name) || p.applyMethod === 'pending-reboot') staticChanged = true;
+    }
+    if (!staticChanged) return;
+    for (const cluster of this.clusters.values()) if (cluster.parameterGroup === group.name) cluster.pendingReboot = true;
+  }
+
+  private advance(cluster: ClusterState): void {
+    if (cluster.status !== 'creating' || cluster.backing === undefined) return;
+    if (cluster.describes <= (this.options.creatingDescribes ?? 1)) return;
+    if (this.clock().getTime() - cluster.createdAtMs < (this.options.creatingMs ?? 0)) return;
+    cluster.status = 'available';
+  }
+
+  private describe(c: ClusterState): ClusterDescription {
+    const members = [...this.instances.values()]
+      .filter((i) => i.clusterIdentifier === c.identifier)
+      .map((i, index) => ({ instanceIdentifier: i.identifier, isWriter: index === 0, parameterGroupStatus: c.pendingReboot ? 'pending-reboot' : 'in-sync' }));
+    return copy({
+      identifier: c.identifier,
+      arn: c.arn,
+      resourceId: c.resourceId,
+      status: c.status,
+      engine: c.engine,
+      engineVersion: c.engineVersion,
+      // The writer endpoint: the local server (RDS gives a DNS name once the cluster is available).
+      endpoint: 'localhost',
+      port: c.port,
+      databaseName: c.databaseName,
+      iamAuthEnabled: c.iamAuthEnabled,
+      httpEndpointEnabled: c.httpEndpointEnabled,
+      storageEncrypted: c.storageEncrypted,
+      ...(c.masterUserSecretArn !== undefined && { masterUserSecretArn: c.masterUserSecretArn }),
+      parameterGroup: c.parameterGroup,
+      vpcSecurityGroupIds: c.vpcSecurityGroupIds,
+      ...(c.publiclyAccessible !== undefined && { publiclyAccessible: c.publiclyAccessible }),
+      ...(c.serverlessV2 !== undefined && { serverlessV2: c.serverlessV2 }),
+      members,
+      tags: c.tags,
+    });
+  }
+
+  private describeInstanceState(i: InstanceState): InstanceDescription {
+    return { identifier: i.identifier, clusterIdentifier: i.clusterIdentifier, status: i.status, tags: { ...i.tags } };
+  }
+
+  private async stopBacking(cluster: ClusterState): Promise<void> {
+    const done = (async () => {
+      await cluster.ready;
+      const backing = cluster.backing;
+      cluster.backing = undefined;
+      await backing?.stop();
+    })();
+    this.stopping.add(done);
+    try {
+      await done;
+    } finally {
+      this.stopping.delete(done);
+    }
+  }
+}
+
+function isDefaultGroup(name: string): boolean {
+  return name.startsWith('default.');
+}
+
+function engineOfFamily(family: string): Engine {
+  return family.startsWith('aurora-mysql') ? 'aurora-mysql' : 'aurora-postgresql';
+}
+
+function familyOf(engine: Engine, version: string): string {
+  return engine === 'aurora-postgresql' ? `aurora-postgresql${version.split('.')[0]}` : 'aurora-mysql8.0';
+}

@@ -1,0 +1,440 @@
+// The in-memory AWS side of the offline twin (../../../shared/DESIGN.md §8). Real where it can be: policy
+// decisions (iam-simulate) and databases (embedded PostgreSQL, MariaDB). Emulated everywhere else: IAM/STS
+// state, RDS/EC2/Secrets Manager/DynamoDB control planes, the Data API transport, IAM database login and
+// CloudTrail event delivery. Every emulated behaviour says so where it is implemented.
+//
+// Accounts: D (dbAccountId) holds our step Lambda role, the db-connect roles and the clusters; R
+// (redpandaAccountId) holds the Redpanda-managed pipeline role and, when deployed, the
+// RpcnAurora-RedpandaAccess roles (inspector, healer).
+import type { AuroraPort, NetworkPort } from '../../lambdas/ports/aurora.js';
+import type { ChainSimulator, IamPort, PipelineRoleAccess } from '../../lambdas/ports/iam.js';
+import type { RegistryPort } from '../../lambdas/ports/registry.js';
+import type { SecretsPort } from '../../lambdas/ports/secrets.js';
+import type { SqlPort } from '../../lambdas/ports/sql.js';
+import { pipelineRoleName } from '../../lambdas/core/naming.js';
+import { roleArn as makeRoleArn, type Clock } from './common.js';
+import { DataApiStandIn } from './data-api.js';
+import { NetworkEmulator } from './ec2.js';
+import type { IamCloudTrailEvent, IamEventListener } from './events.js';
+import { FaultInjector, type FaultTarget } from './faults.js';
+import { IamEmulator } from './iam.js';
+import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME, TwinChainSimulator, TwinIamPort, TwinPipelineRoleAccess } from './iam-ports.js';
+import { RdsIamAuth, type RdsIamLoginInput, type RdsIamLoginResult } from './rds-iam-auth.js';
+import { RdsEmulator, type RdsOptions, type RegisterClusterInput } from './rds.js';
+import { InMemoryRegistry } from './registry.js';
+import { SecretsEmulator } from './secrets.js';
+import { StsEmulator, type StsSession } from './sts.js';
+import type { ClusterDescription } from '../../lambdas/ports/aurora.js';
+
+export interface AwsTwinOptions {
+  readonly dbAccountId: string;
+  readonly redpandaAccountId: string;
+  /** Region of the clusters (and of rds-db ARNs and tokens). */
+  readonly region: string;
+  readonly redpandaClusterId: string;
+  /** Whether the RpcnAurora-RedpandaAccess stack (inspector + healer roles) exists in account R. */
+  readonly redpandaAccessDeployed: boolean;
+  readonly clock?: Clock;
+  readonly rds?: RdsOptions;
+  /** Name of the step Lambdas' role in D (the twin uses one for all steps). @default 'rpcn-aurora-steps' */
+  readonly stepRoleName?: string;
+}
+
+export interface TwinPorts {
+  readonly aurora: AuroraPort;
+  readonly network: NetworkPort;
+  readonly sql: SqlPort;
+  readonly iam: IamPort;
+  readonly pipelineRole: PipelineRoleAccess;
+  readonly simulator: ChainSimulator;
+  readonly secrets: SecretsPort;
+  readonly registry: RegistryPort;
+}
+
+/** An account by label or id. */
+export type AccountRef = 'db' | 'redpanda' | (string & {});
+
+interface ActorInput {
+  /** Caller ARN for the event (IAM user or assumed-role session); default the operator user of the account. */
+  readonly actor?: string;
+}
+
+const STEP_SESSION_SECONDS = 12 * 3600;
+const OIDC_ISSUER_ID = 'EXAMPLED539D4633E53DE1B71EXAMPLE';
+
+export class AwsTwin {
+  readonly accounts: { readonly db: string; readonly redpanda: string };
+  readonly region: string;
+  readonly redpandaClusterId: string;
+  readonly clock: Clock;
+  readonly faults = new FaultInjector();
+
+  /** Emulated services, for operator-style changes and assertions (the ports go through `ports()`). */
+  readonly iam: IamEmulator;
+  readonly sts: StsEmulator;
+  readonly rds: RdsEmulator;
+  readonly network: NetworkEmulator;
+  readonly secrets: SecretsEmulator;
+  readonly registry: InMemoryRegistry;
+  readonly dataApi: DataApiStandIn;
+
+  readonly pipelineRoleName: string;
+  readonly pipelineRoleArn: string;
+  readonly pipelineManagedPolicyArn: string;
+  readonly stepRoleArn: string;
+
+  private readonly rdsAuth: RdsIamAuth;
+  private readonly listeners = new Set<IamEventListener>();
+  private readonly events: IamCloudTrailEvent[] = [];
+  private readonly listenerErrors: unknown[] = [];
+  private stepSessionCache: StsSession | undefined;
+  private stopped = false;
+
+  constructor(options: AwsTwinOptions) {
+    for (const [field, value] of [['dbAccountId', options.dbAccountId], ['redpandaAccountId', options.redpandaAccountId]] as const) {
+      if (!/^\d{12}$/.test(value)) throw new Error(`${field} must be a 12-digit AWS account id, got "${value}"`);
+    }
+    if (options.dbAccountId === options.redpandaAccountId) throw new Error('dbAccountId and redpandaAccountId must differ (the chain is cross-account)');
+    this.accounts = { db: options.dbAccountId, redpanda: options.redpandaAccountId };
+    this.region = options.region;
+    this.redpandaClusterId = options.redpandaClusterId;
+    this.clock = options.clock ?? (() => new Date());
+
+    this.iam = new IamEmulator(this.clock, (event) => this.deliver(event));
+    this.sts = new StsEmulator(this.iam, this.clock);
+    this.secrets = new SecretsEmulator(this.region, this.accounts.db);
+    this.rds = new RdsEmulator(this.region, this.accounts.db, this.clock, this.secrets, options.rds);
+    this.network = new NetworkEmulator((groupId) => this.rds.securityGroupInUse(groupId));
+    this.registry = new InMemoryRegistry(this.clock);
+    this.dataApi = new DataApiStandIn(this.rds, this.secrets);
+    this.rdsAuth = new RdsIamAuth({ sts: this.sts, iam: this.iam, rds: this.rds, region: this.region, dbAccountId: this.accounts.db, clock: this.clock });
+
+    const R = this.accounts.redpanda;
+    this.pipelineRoleName = pipelineRoleName(options.redpandaClusterId);
+    this.pipelineRoleArn = makeRoleArn(R, this.pipelineRoleName);
+    this.stepRoleArn = makeRoleArn(this.accounts.db, options.stepRoleName ?? 'rpcn-aurora-steps');
+    this.pipelineManagedPolicyArn = this.seedPipelineRole();
+    this.seedStepRole(options.stepRoleName ?? 'rpcn-aurora-steps');
+    if (options.redpandaAccessDeployed) this.deployRedpandaAccess();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Ports
+
+  /** The port implementations the step handlers take, each call counted and open to fault injection. */
+  ports(): TwinPorts {
+    const caller = () => this.stepSession().arn;
+    const iam = new TwinIamPort(this.iam, this.accounts.db, caller);
+    const pipelineRole = new TwinPipelineRoleAccess(this.iam, this.sts, { redpandaAccountId: this.accounts.redpanda, caller });
+    return {
+      aurora: this.guard<AuroraPort>('aurora', this.rds, {
+        ensureClusterParameterGroup: true, describeClusterParameterGroupTags: true, describeClusterParameters: true, describeCluster: true,
+        createCluster: true, enableHttpEndpoint: true, describeInstance: true, createWriterInstance: true, deleteInstance: true,
+        deleteCluster: true, deleteClusterParameterGroup: true,
+      }),
+      network: this.guard<NetworkPort>('network', this.network, {
+        ensureSecurityGroup: true, describeSecurityGroup: true, authorizeIngress: true, revokeIngress: true, deleteSecurityGroup: true,
+      }),
+      sql: this.guard<SqlPort>('sql', this.dataApi, { execute: true }),
+      iam: this.guard<IamPort>('iam', iam, {
+        getRole: true, createRole: true, updateTrustPolicy: true, putRolePolicy: true, deleteRolePolicy: true, tagRole: true, deleteRole: true,
+      }),
+      pipelineRole: this.guard<PipelineRoleAccess>('pipelineRole', pipelineRole, { inspect: true, putInlinePolicy: true, deleteInlinePolicy: true }),
+      simulator: this.guard<ChainSimulator>('simulator', new TwinChainSimulator(), { simulateAssumeRole: true, simulateDbConnect: true }),
+      secrets: this.guard<SecretsPort>('secrets', this.secrets, { getRedpandaCredentials: true, ensureLinkSecret: true, getLinkSecret: true, deleteLinkSecret: true }),
+      registry: this.guard<RegistryPort>('registry', this.registry, { get: true, ensure: true, update: true, appendVerdict: true, list: true }),
+    };
+  }
+
+  private guard<T extends object>(prefix: string, impl: T, methods: { readonly [K in keyof T]-?: true }): T {
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(methods)) {
+      const fn = (impl as Record<string, unknown>)[name];
+      if (typeof fn !== 'function') throw new Error(`${prefix}.${name} is not implemented`);
+      out[name] = (...args: unknown[]) => this.faults.run(`${prefix}.${name}` as FaultTarget, () => (fn as (...a: unknown[]) => Promise<unknown>).apply(impl, args));
+    }
+    return out as T;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // STS and IAM database auth (what the pipeline emulator uses)
+
+  /** The pipeline pod's base identity (IRSA, emulated): a session of the Redpanda-managed pipeline role. */
+  pipelineSession(sessionName = 'redpanda-connect'): StsSession {
+    return this.sts.serviceSession(this.pipelineRoleArn, sessionName, 'web-identity');
+  }
+
+  /** The step Lambdas' execution-role session (emulated; re-issued when it expires by the twin's clock). */
+  stepSession(): StsSession {
+    if (this.stepSessionCache === undefined || this.sts.session(this.stepSessionCache.arn) === undefined) {
+      this.stepSessionCache = this.sts.serviceSession(this.stepRoleArn, 'rpcn-aurora-steps', 'lambda.amazonaws.com', STEP_SESSION_SECONDS);
+    }
+    return this.stepSessionCache;
+  }
+
+  /** sts:AssumeRole, policy-evaluated; throws StsOperationError with the SDK's text when refused. */
+  assumeRole(callerArn: string, roleArn: string, sessionName: string, options: { readonly durationSeconds?: number } = {}): Promise<StsSession> {
+    return this.faults.run('sts.assumeRole', () => this.sts.assumeRole(callerArn, roleArn, sessionName, options));
+  }
+
+  /** Log in to a cluster with an IAM token, as Aurora would decide (emulated PAM; see rds-iam-auth.ts). */
+  rdsIamLogin(input: RdsIamLoginInput): Promise<RdsIamLoginResult> {
+    return this.faults.run('rds.iamLogin', () => this.rdsAuth.login(input));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // IAM events
+
+  /** Subscribe to the CloudTrail-shaped event of every IAM write; returns the unsubscribe function. */
+  onIamEvent(listener: IamEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every IAM event emitted so far, oldest first. */
+  iamEvents(): readonly IamCloudTrailEvent[] {
+    return [...this.events];
+  }
+
+  /** Errors thrown by listeners (a listener failing does not fail the IAM call, as EventBridge is decoupled). */
+  listenerFailures(): readonly unknown[] {
+    return [...this.listenerErrors];
+  }
+
+  private deliver(event: IamCloudTrailEvent): void {
+    this.events.push(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (e) {
+        this.listenerErrors.push(e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Operator-style IAM changes (drift demo, tests). Each emits an event with `actor` as the caller.
+
+  accountId(ref: AccountRef): string {
+    if (ref === 'db') return this.accounts.db;
+    if (ref === 'redpanda') return this.accounts.redpanda;
+    if (ref !== this.accounts.db && ref !== this.accounts.redpanda) throw new Error(`account ${ref} is neither the DB account nor the Redpanda account`);
+    return ref;
+  }
+
+  /** An IAM user with administrator rights in the account (emulated), the default actor of operator changes. */
+  operatorArn(ref: AccountRef, userName = 'operator'): string {
+    return `arn:aws:iam::${this.accountId(ref)}:user/${userName}`;
+  }
+
+  async createRole(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly trustPolicy: unknown; readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<string> {
+    const account = this.accountId(input.account);
+    const role = await this.iam.createRole({ ...input, account }, input.actor ?? this.operatorArn(account));
+    return role.arn;
+  }
+
+  async putRolePolicy(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly policyName: string; readonly document: unknown }): Promise<void> {
+    const account = this.accountId(input.account);
+    await this.iam.putRolePolicy({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  deleteRolePolicy(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly policyName: string }): void {
+    const account = this.accountId(input.account);
+    this.iam.deleteRolePolicy({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  tagRole(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly tags: Readonly<Record<string, string>> }): void {
+    const account = this.accountId(input.account);
+    this.iam.tagRole({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  untagRole(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly tagKeys: readonly string[] }): void {
+    const account = this.accountId(input.account);
+    this.iam.untagRole({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  async updateAssumeRolePolicy(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly document: unknown }): Promise<void> {
+    const account = this.accountId(input.account);
+    await this.iam.updateAssumeRolePolicy({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  attachRolePolicy(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly policyArn: string }): void {
+    const account = this.accountId(input.account);
+    this.iam.attachRolePolicy({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  detachRolePolicy(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly policyArn: string }): void {
+    const account = this.accountId(input.account);
+    this.iam.detachRolePolicy({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  /** DeleteRole as IAM does it: refused (DeleteConflictException) while the role still has policies. */
+  deleteRole(input: ActorInput & { readonly account: AccountRef; readonly roleName: string }): void {
+    const account = this.accountId(input.account);
+    this.iam.deleteRole({ ...input, account }, input.actor ?? this.operatorArn(account));
+  }
+
+  async createPolicy(input: ActorInput & { readonly account: AccountRef; readonly policyName: string; readonly document: unknown }): Promise<string> {
+    const account = this.accountId(input.account);
+    return (await this.iam.createPolicy({ ...input, account }, input.actor ?? this.operatorArn(account))).arn;
+  }
+
+  async createPolicyVersion(input: ActorInput & { readonly policyArn: string; readonly document: unknown; readonly setAsDefault: boolean }): Promise<string> {
+    return this.iam.createPolicyVersion(input, input.actor ?? this.operatorArn(this.accountOfPolicy(input.policyArn)));
+  }
+
+  setDefaultPolicyVersion(input: ActorInput & { readonly policyArn: string; readonly versionId: string }): void {
+    this.iam.setDefaultPolicyVersion(input, input.actor ?? this.operatorArn(this.accountOfPolicy(input.policyArn)));
+  }
+
+  private accountOfPolicy(policyArn: string): string {
+    return policyArn.split(':')[4] ?? '';
+  }
+
+  /**
+   * Deploy the RpcnAurora-RedpandaAccess stack in R (emulated CloudFormation: the roles appear without IAM
+   * events). The inspector reads the pipeline role and its policies; the healer may put/delete inline
+   * policies on it; both trust only the step Lambda role in D.
+   */
+  deployRedpandaAccess(): void {
+    const R = this.accounts.redpanda;
+    const trust = { Version: '2012-10-17', Statement: [{ Sid: 'TrustRpcnAuroraSteps', Effect: 'Allow', Principal: { AWS: this.stepRoleArn }, Action: 'sts:AssumeRole' }] };
+    const tags = { 'rpcn-aurora:stack': REDPANDA_ACCESS_STACK_NAME };
+    this.iam.seedRole({
+      account: R,
+      roleName: INSPECTOR_ROLE_NAME,
+      trustPolicy: trust,
+      description: 'rpcn-aurora: read the Redpanda Connect pipeline roles (drift checks)',
+      tags,
+      inline: {
+        [INSPECTOR_ROLE_NAME]: {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'ReadPipelineRoles', Effect: 'Allow', Action: ['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies'], Resource: this.pipelineRoleArn },
+            { Sid: 'ReadAttachedPolicies', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: `arn:aws:iam::${R}:policy/*` },
+          ],
+        },
+      },
+    });
+    this.iam.seedRole({
+      account: R,
+      roleName: HEALER_ROLE_NAME,
+      trustPolicy: trust,
+      description: 'rpcn-aurora: put back the rpcn-aurora-* inline policies of the pipeline roles',
+      tags,
+      inline: {
+        [HEALER_ROLE_NAME]: {
+          Version: '2012-10-17',
+          // IAM cannot restrict the inline policy's name; the rpcn-aurora- prefix is enforced by the caller.
+          Statement: [{ Sid: 'EditPipelineRoleInlinePolicies', Effect: 'Allow', Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'], Resource: this.pipelineRoleArn }],
+        },
+      },
+    });
+  }
+
+  /** Remove the RpcnAurora-RedpandaAccess roles (emulated stack deletion, no IAM events). */
+  removeRedpandaAccess(): void {
+    for (const roleName of [INSPECTOR_ROLE_NAME, HEALER_ROLE_NAME]) this.iam.unseedRole({ account: this.accounts.redpanda, roleName });
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // RDS helpers
+
+  /** A pre-existing cluster for the adopt path, with chosen settings; resolves once its database is up. */
+  registerExistingCluster(input: RegisterClusterInput): Promise<ClusterDescription & { readonly masterSecretArn: string }> {
+    return this.rds.registerExistingCluster(input);
+  }
+
+  /** Resolves once the cluster's database server is up. */
+  waitForCluster(identifier: string): Promise<void> {
+    return this.rds.waitUntilReady(identifier);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Inventory and shutdown
+
+  /**
+   * Everything the twin holds, deterministic and JSON-serializable: IAM of both accounts, RDS (with each
+   * cluster's database: roles, grants, publications, slots), security groups, secrets (no values), links.
+   */
+  async inventory(): Promise<Record<string, unknown>> {
+    return {
+      iam: {
+        db: { accountId: this.accounts.db, ...this.iam.snapshot(this.accounts.db) },
+        redpanda: { accountId: this.accounts.redpanda, ...this.iam.snapshot(this.accounts.redpanda) },
+      },
+      rds: await this.rds.snapshot(),
+      ec2: { securityGroups: this.network.snapshot() },
+      secretsManager: { secrets: this.secrets.snapshot() },
+      registry: { links: this.registry.snapshot() },
+    };
+  }
+
+  /** Stop every database server, drop the MySQL scratch databases, remove temp dirs. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.listeners.clear();
+    await this.rds.stopAll();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Seeds
+
+  /** The Redpanda-managed pipeline role (emulated content): IRSA trust and a Redpanda-managed policy that does not grant sts:AssumeRole. */
+  private seedPipelineRole(): string {
+    const R = this.accounts.redpanda;
+    const clusterId = this.redpandaClusterId;
+    const provider = `oidc.eks.${this.region}.amazonaws.com/id/${OIDC_ISSUER_ID}`;
+    const policyArn = this.iam.seedPolicy({
+      account: R,
+      policyName: `redpanda-${clusterId}-redpanda-connect-pipeline`,
+      description: 'Managed by Redpanda (twin emulation of its content)',
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'ReadConnectSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: `arn:aws:secretsmanager:${this.region}:${R}:secret:redpanda/${clusterId}/connect/*` },
+          { Sid: 'PutConnectMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'redpanda-connect' } } },
+        ],
+      },
+    });
+    this.iam.seedRole({
+      account: R,
+      roleName: this.pipelineRoleName,
+      description: `Redpanda Connect pipelines of cluster ${clusterId} (managed by Redpanda)`,
+      tags: { 'redpanda-id': clusterId, 'redpanda-managed': 'true' },
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: `arn:aws:iam::${R}:oidc-provider/${provider}` },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringLike: { [`${provider}:sub`]: 'system:serviceaccount:redpanda-connect:*' } },
+          },
+        ],
+      },
+      attached: [policyArn],
+    });
+    return policyArn;
+  }
+
+  /** Our step Lambdas' role in D (emulated: holds only what the twin evaluates, assuming the access roles in R). */
+  private seedStepRole(roleName: string): void {
+    const R = this.accounts.redpanda;
+    this.iam.seedRole({
+      account: this.accounts.db,
+      roleName,
+      description: 'rpcn-aurora step Lambdas (twin)',
+      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      inline: {
+        'rpcn-aurora-assume-redpanda-access': {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'AssumeRedpandaAccessRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [makeRoleArn(R, INSPECTOR_ROLE_NAME), makeRoleArn(R, HEALER_ROLE_NAME)] },
+          ],
+        },
+      },
+    });
+  }
+}
