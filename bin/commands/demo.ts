@@ -1,43 +1,39 @@
-// `rpcn-aurora demo`: the offline demo. Until the offline twin of the Provision workflow lands (issue 4) it
-// plans the example link and says plainly that nothing was provisioned.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Command } from 'commander';
-import { buildPlan } from '../../lambdas/core/plan.js';
-import { assertRequest } from '../../lambdas/core/request.js';
-import { printJson, readJsonFile, type Io } from '../cli-support.js';
+// `rpcn-aurora demo`: provision the example link in the offline twin, stream CDC rows, optionally break and
+// heal the IAM chain (--drift), and tear everything down (local/demo.ts).
+import { Option, type Command } from 'commander';
+import { EXIT, printJson, type Io } from '../cli-support.js';
 
-const EXAMPLE = { 'aurora-postgresql': 'examples/postgres.json', 'aurora-mysql': 'examples/mysql.json' } as const;
-
-export function registerDemo(program: Command, io: Io, _setExit: (code: number) => void): void {
+export function registerDemo(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('demo')
-    .description('Offline demo: plan the example link (the full offline twin arrives with the Provision workflow).')
-    .option('--engine <engine>', 'aurora-postgresql or aurora-mysql', 'aurora-postgresql')
-    .option('--json', 'print the plan as JSON')
-    .action((flags: { engine: keyof typeof EXAMPLE; json?: boolean }) => {
-      const file = EXAMPLE[flags.engine] ?? EXAMPLE['aurora-postgresql'];
-      const request = assertRequest(readJsonFile(new URL(`../../${file}`, import.meta.url).pathname, 'example request'));
-      const plan = buildPlan(request, { dbAccountId: '111111111111', region: 'us-east-2' });
-      const dir = mkdtempSync(join(tmpdir(), 'rpcn-aurora-demo-'));
-      try {
-        for (const [name, content] of Object.entries(plan.files)) writeFileSync(join(dir, name), content);
-        if (flags.json) {
-          printJson(io, { example: file, mode: 'plan-only', files: Object.keys(plan.files), placeholders: plan.placeholders });
-          return;
-        }
-        io.out(`rpcn-aurora demo: planning ${file} offline (DB account 111111111111, us-east-2)\n`);
-        io.out(plan.summary);
-        io.out('--- pipeline.yaml ---');
-        io.out(plan.files['pipeline.yaml'] ?? '');
-        io.out(
-          'Nothing was provisioned: this demo only plans. The offline twin that runs the Provision state machine\n' +
-            'against local stand-ins arrives with the Provision workflow. Write the artifacts with:\n' +
-            `  npx rpcn-aurora plan ${file} --out ./out`,
-        );
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+    .description('Run the real Provision and Teardown state machines offline against the twin, and watch CDC rows arrive.')
+    .addOption(new Option('--engine <engine>', 'which example to provision').choices(['aurora-postgresql', 'aurora-mysql']).default('aurora-postgresql'))
+    .option('--drift', 'after provisioning, delete the pipeline-role policy and watch Validate detect and heal it')
+    .option('--rows <n>', 'rows the demo application inserts', (v) => Number.parseInt(v, 10), 3)
+    .option('--json', 'print the result (timings, transitions, summary) as JSON instead of the live view')
+    .addHelpText('after', '\nExit codes: 0 the demo ran end to end, 1 a workflow failed (the output says which step and why).')
+    .action(async (flags: { engine: 'aurora-postgresql' | 'aurora-mysql'; drift?: boolean; rows: number; json?: boolean }) => {
+      // Loaded lazily: the twin pulls in the local databases and the state machine engine.
+      const { runDemo } = await import('../../local/demo.js');
+      const lines: string[] = [];
+      const result = await runDemo({
+        engine: flags.engine,
+        drift: flags.drift === true,
+        rows: Number.isInteger(flags.rows) && flags.rows > 0 ? flags.rows : 3,
+        out: flags.json ? (line) => lines.push(line) : (line) => io.out(line),
+      });
+      if (flags.json) {
+        printJson(io, {
+          ok: result.ok,
+          wallMs: result.wallMs,
+          rowsReceived: result.rowsReceived,
+          provision: result.provision && { status: result.provision.status, transitions: result.provision.transitions, durationMs: result.provision.durationMs },
+          teardown: result.teardown && { status: result.teardown.status, transitions: result.teardown.transitions, durationMs: result.teardown.durationMs },
+          summary: result.summary,
+          drift: result.drift,
+          failure: result.failure,
+        });
       }
+      if (!result.ok) setExit(EXIT.findings);
     });
 }

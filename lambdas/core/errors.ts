@@ -55,3 +55,6 @@ export class PipelineNotRunningError extends NamedError {}
 
 /** The probe found the link broken (the catalogue entries are in the message). Not retried. */
 export class LinkProbeFailedError extends NamedError {}
+
+/** The database lacks what the link's request names (e.g. its tables); the message says what to create. Not retried. */
+export class DatabaseNotReadyError extends NamedError {}

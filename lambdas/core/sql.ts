@@ -714,6 +714,31 @@ export function mysqlTeardownStatements(request: LinkRequest): SqlStatement[] {
   return [{ id: 'mysql.user.drop', purpose: `Drop ${t.user}@% and every grant it holds`, ddl: true, sql: `DROP USER IF EXISTS ${mysqlAccount(t.user)}` }];
 }
 
+/** Which configured tables exist in the database, and which have a primary key (mysql_cdc snapshots need one). */
+export function mysqlTablesCheck(request: LinkRequest): SqlCheck {
+  const t = mysqlTarget(request);
+  const names = t.tables.map((table) => `'${check(MYSQL_TABLE, table, 'cdc.tables', 'MySQL table name')}'`).join(', ');
+  return {
+    id: 'mysql.check.tables',
+    purpose: 'Do the configured tables exist, and do they have a primary key (needed for the snapshot)?',
+    sql: [
+      "SELECT t.TABLE_NAME AS table_name, EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS c WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME AND c.CONSTRAINT_TYPE = 'PRIMARY KEY') AS has_primary_key",
+      'FROM information_schema.TABLES t',
+      `WHERE t.TABLE_SCHEMA = '${check(MYSQL_DATABASE, t.database, 'database.databaseName', 'database name')}' AND t.TABLE_NAME IN (${names})`,
+      'ORDER BY 1',
+    ].join('\n'),
+    returns: '0..n rows: table_name text, has_primary_key 0|1',
+  };
+}
+
+/** Rows of `mysql.check.tables` (same shape as the PostgreSQL check). */
+export function evaluateMysqlTables(
+  rows: readonly SqlRow[],
+  expected: { readonly database: string; readonly tables: readonly string[]; readonly snapshot: boolean },
+): Evaluation & { missing: readonly string[]; withoutPrimaryKey: readonly string[] } {
+  return evaluatePgTables(rows, { schema: expected.database, tables: expected.tables, snapshot: expected.snapshot });
+}
+
 export interface MysqlChecks {
   readonly user: SqlCheck;
   readonly grants: SqlCheck;

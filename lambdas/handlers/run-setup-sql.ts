@@ -1,9 +1,9 @@
 // Aurora branch, last step: the CDC setup SQL through the Data API, one idempotent statement per call.
 // Records the database user and publication as the link's only when this link created them.
-import { AdoptedClusterNotReadyError } from '../core/errors.js';
+import { AdoptedClusterNotReadyError, DatabaseNotReadyError } from '../core/errors.js';
 import { linkNames } from '../core/naming.js';
 import type { LinkRequest } from '../core/request.js';
-import { evaluatePgUser, evaluateMysqlUser, mysqlChecks, postgresChecks, setupStatements, type SqlRow } from '../core/sql.js';
+import { evaluateMysqlTables, evaluatePgTables, evaluatePgUser, evaluateMysqlUser, mysqlChecks, mysqlTablesCheck, postgresChecks, setupStatements, type SqlRow } from '../core/sql.js';
 import type { SqlPort, SqlTarget } from '../ports/sql.js';
 import type { StepDeps } from './shared/deps.js';
 import type { AuroraState, LinkRef } from './shared/state.js';
@@ -34,9 +34,26 @@ async function userExists(sql: SqlPort, target: SqlTarget, request: LinkRequest)
   return evaluateMysqlUser((await sql.execute(target, check.sql)).rows as SqlRow[], { user: request.cdc.user, expectIamPlugin: false }).exists;
 }
 
+/** Grants and the publication need the tables to exist; say exactly which are missing and how to go on. */
+async function assertTablesExist(sql: SqlPort, target: SqlTarget, request: LinkRequest, aurora: AuroraState): Promise<void> {
+  const pg = request.engine === 'aurora-postgresql';
+  const rows = (await sql.execute(target, pg ? postgresChecks(request).tables.sql : mysqlTablesCheck(request).sql)).rows as SqlRow[];
+  const result = pg
+    ? evaluatePgTables(rows, { schema: request.cdc.schema, tables: request.cdc.tables, snapshot: request.cdc.snapshot })
+    : evaluateMysqlTables(rows, { database: request.database.databaseName, tables: request.cdc.tables, snapshot: request.cdc.snapshot });
+  const problems = result.findings.filter((f) => f.severity === 'error');
+  if (problems.length === 0) return;
+  throw new DatabaseNotReadyError(
+    `${problems.map((f) => f.message).join('; ')} in database ${request.database.databaseName} of cluster ${aurora.clusterIdentifier}` +
+      (aurora.endpoint ? ` (${aurora.endpoint}:${aurora.port})` : '') +
+      ': create them (with primary keys when cdc.snapshot is true), then start the provision again: every step already done is kept',
+  );
+}
+
 export function makeHandler(deps: Pick<StepDeps, 'sql' | 'registry'>) {
   return defineStep<RunSetupSqlInput, RunSetupSqlOutput>('RunSetupSql', async ({ request, link, aurora }) => {
     const target = sqlTarget(request, aurora);
+    await assertTablesExist(deps.sql, target, request, aurora);
     const record = await deps.registry.get(request.name);
     // A user that existed before this link's first setup is not ours to drop at teardown.
     const createdUser = record?.owned.databaseUser !== undefined || !(await userExists(deps.sql, target, request));

@@ -213,14 +213,14 @@ class PgBacking implements BackingDatabase {
     try {
       roles = (
         await admin.query(
-          `SELECT r.rolname AS name, r.rolcanlogin AS "canLogin", r.rolsuper AS superuser, r.rolreplication AS replication,
-             COALESCE((SELECT array_agg(m.rolname ORDER BY m.rolname) FROM pg_auth_members am JOIN pg_roles m ON m.oid = am.roleid WHERE am.member = r.oid), '{}') AS "memberOf"
+          `SELECT r.rolname::text AS name, r.rolcanlogin AS "canLogin", r.rolsuper AS superuser, r.rolreplication AS replication,
+             COALESCE((SELECT array_agg(m.rolname::text ORDER BY m.rolname) FROM pg_auth_members am JOIN pg_roles m ON m.oid = am.roleid WHERE am.member = r.oid), '{}'::text[]) AS "memberOf"
            FROM pg_roles r WHERE r.rolname !~ '^pg_' AND r.rolname <> $1 ORDER BY r.rolname`,
           [this.master.username],
         )
       ).rows;
       slots = (
-        await admin.query(`SELECT slot_name AS name, plugin, slot_type AS type, database, temporary, active FROM pg_replication_slots ORDER BY slot_name`)
+        await admin.query(`SELECT slot_name::text AS name, plugin::text, slot_type AS type, database::text, temporary, active FROM pg_replication_slots ORDER BY slot_name`)
       ).rows;
       databases = (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY datname`)).rows.map((r) => r.datname);
     } finally {
@@ -266,7 +266,7 @@ class PgBacking implements BackingDatabase {
       const publications = (
         await client.query(
           `SELECT p.pubname AS name, p.puballtables AS "allTables",
-             COALESCE((SELECT array_agg(pt.schemaname || '.' || pt.tablename ORDER BY 1) FROM pg_publication_tables pt WHERE pt.pubname = p.pubname), '{}') AS tables
+             COALESCE((SELECT array_agg(pt.schemaname || '.' || pt.tablename ORDER BY 1) FROM pg_publication_tables pt WHERE pt.pubname = p.pubname), '{}'::text[]) AS tables
            FROM pg_publication p ORDER BY p.pubname`,
         )
       ).rows;

@@ -140,8 +140,10 @@ export class TwinPipelineRoleAccess implements PipelineRoleAccess {
     if (!(await this.allowed(session, 'iam:GetRole', arn))) return this.denied(INSPECTOR_ROLE_NAME, 'iam:GetRole', roleName);
     const role = this.iam.getRole({ account: this.options.redpandaAccountId, roleName });
     if (role === undefined) return absent;
-    for (const action of ['iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies']) {
-      if (!(await this.allowed(session, action, arn))) return this.denied(INSPECTOR_ROLE_NAME, action, roleName);
+    // The calls the adapter makes: GetRolePolicy only when there is an inline policy to read.
+    const actions = ['iam:ListRolePolicies', ...(Object.keys(role.inline).length > 0 ? ['iam:GetRolePolicy'] : []), 'iam:ListAttachedRolePolicies'];
+    for (const action of actions) {
+      if (!(await this.allowed(session, action, arn))) return this.denied(INSPECTOR_ROLE_NAME, action === 'iam:GetRolePolicy' ? 'iam:ListRolePolicies/GetRolePolicy' : action, roleName);
     }
     const attachedPolicies: { arn: string; document: PolicyDocument }[] = [];
     for (const policyArn of role.attached) {

@@ -116,7 +116,7 @@ export class IamEmulator {
     callerArn: string,
   ): Promise<RoleState> {
     const action = 'iam:CreateRole';
-    if (!ROLE_NAME.test(input.roleName)) throw new TwinAwsError('ValidationError', action, input.roleName, 'The specified value for roleName is invalid.');
+    if (!ROLE_NAME.test(input.roleName)) throw new TwinAwsError('InvalidInputException', action, input.roleName, 'The specified value for roleName is invalid.');
     await this.checkDocument('trust', input.trustPolicy, action, input.roleName);
     const arn = makeRoleArn(input.account, input.roleName);
     if (this.roles.has(arn)) throw new TwinAwsError('EntityAlreadyExistsException', action, input.roleName, `Role with name ${input.roleName} already exists.`);
@@ -154,7 +154,7 @@ export class IamEmulator {
 
   async putRolePolicy(input: RoleRef & { readonly policyName: string; readonly document: unknown }, callerArn: string): Promise<void> {
     const action = 'iam:PutRolePolicy';
-    if (!POLICY_NAME.test(input.policyName)) throw new TwinAwsError('ValidationError', action, input.policyName, 'The specified value for policyName is invalid.');
+    if (!POLICY_NAME.test(input.policyName)) throw new TwinAwsError('InvalidInputException', action, input.policyName, 'The specified value for policyName is invalid.');
     await this.checkDocument('identity', input.document, action, `${input.roleName}/${input.policyName}`);
     const role = this.mustRole(input, action);
     role.inline[input.policyName] = copy(input.document);

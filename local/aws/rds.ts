@@ -23,15 +23,23 @@ import type { ServerSettings } from './pg-server.js';
 import type { SecretsEmulator } from './secrets.js';
 
 export interface RdsOptions {
-  /** describeCluster / describeInstance calls that still answer `creating` after a create (default 1). */
+  /**
+   * A created cluster (and instance) turns `available` once its database server is up and either this many
+   * describe calls have answered `creating`, or `creatingMs` have passed by the twin's clock (so a fake clock
+   * scales time). Neither set: one describe answers `creating`.
+   */
   readonly creatingDescribes?: number;
-  /** …and at least this long after the create, by the twin's clock (default 0). */
   readonly creatingMs?: number;
   /**
    * Leave the Data API off even though CreateDBCluster asked for it (aws-facts.md A1: unverified whether
    * that parameter works on Serverless v2), so the workflow's enableHttpEndpoint path is exercised.
    */
   readonly ignoreCreateHttpEndpoint?: boolean;
+  /**
+   * Runs once a created cluster's database is up, before the cluster reports `available`: stands in for the
+   * application's own schema migrations (the demo creates its table here).
+   */
+  readonly onDatabaseCreated?: (cluster: { readonly identifier: string; readonly engine: Engine; readonly databaseName: string }, backing: BackingDatabase) => Promise<void>;
 }
 
 interface ParameterGroupState {
@@ -235,12 +243,7 @@ export class RdsEmulator implements AuroraPort {
     if (instance === undefined) return undefined;
     instance.describes++;
     const cluster = this.clusters.get(instance.clusterIdentifier);
-    if (
-      instance.status === 'creating' &&
-      cluster?.status === 'available' &&
-      instance.describes > (this.options.creatingDescribes ?? 1) &&
-      this.clock().getTime() - instance.createdAtMs >= (this.options.creatingMs ?? 0)
-    ) {
+    if (instance.status === 'creating' && cluster?.status === 'available' && this.creatingOver(instance.describes, instance.createdAtMs)) {
       instance.status = 'available';
     }
     return this.describeInstanceState(instance);
@@ -525,6 +528,7 @@ export class RdsEmulator implements AuroraPort {
           await backing.stop();
           return;
         }
+        if (!input.adopted) await this.options.onDatabaseCreated?.({ identifier: input.identifier, engine: input.engine, databaseName: input.databaseName }, backing);
         cluster.backing = backing;
         cluster.port = backing.port;
       } catch (e) {
@@ -581,10 +585,14 @@ export class RdsEmulator implements AuroraPort {
   }
 
   private advance(cluster: ClusterState): void {
-    if (cluster.status !== 'creating' || cluster.backing === undefined) return;
-    if (cluster.describes <= (this.options.creatingDescribes ?? 1)) return;
-    if (this.clock().getTime() - cluster.createdAtMs < (this.options.creatingMs ?? 0)) return;
-    cluster.status = 'available';
+    if (cluster.status === 'creating' && cluster.backing !== undefined && this.creatingOver(cluster.describes, cluster.createdAtMs)) cluster.status = 'available';
+  }
+
+  private creatingOver(describes: number, createdAtMs: number): boolean {
+    const { creatingDescribes, creatingMs } = this.options;
+    const byCount = creatingDescribes !== undefined ? describes > creatingDescribes : creatingMs === undefined && describes > 1;
+    const byTime = creatingMs !== undefined && this.clock().getTime() - createdAtMs >= creatingMs;
+    return byCount || byTime;
   }
 
   private describe(c: ClusterState): ClusterDescription {

@@ -6,7 +6,7 @@
 // Accounts: D (dbAccountId) holds our step Lambda role, the db-connect roles and the clusters; R
 // (redpandaAccountId) holds the Redpanda-managed pipeline role and, when deployed, the
 // RpcnAurora-RedpandaAccess roles (inspector, healer).
-import type { AuroraPort, NetworkPort } from '../../lambdas/ports/aurora.js';
+import type { AuroraPort, ClusterDescription, NetworkPort } from '../../lambdas/ports/aurora.js';
 import type { ChainSimulator, IamPort, PipelineRoleAccess } from '../../lambdas/ports/iam.js';
 import type { RegistryPort } from '../../lambdas/ports/registry.js';
 import type { SecretsPort } from '../../lambdas/ports/secrets.js';
@@ -24,7 +24,6 @@ import { RdsEmulator, type RdsOptions, type RegisterClusterInput } from './rds.j
 import { InMemoryRegistry } from './registry.js';
 import { SecretsEmulator } from './secrets.js';
 import { StsEmulator, type StsSession } from './sts.js';
-import type { ClusterDescription } from '../../lambdas/ports/aurora.js';
 
 export interface AwsTwinOptions {
   readonly dbAccountId: string;

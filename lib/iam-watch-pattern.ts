@@ -1,0 +1,88 @@
+// The EventBridge pattern of the IAM-watch rules (reference/aws-facts.md A5): successful CloudTrail IAM
+// writes to the watched roles, or to the customer managed policies such a role may have attached (a new or
+// newly default policy version changes the role's permissions without naming the role), except the writes
+// rpcn-aurora makes itself (the loop guard: the healer in R, the DB stack's Lambdas in D).
+import type { DeploymentConfig } from './config.js';
+import { DB_CONNECT_ROLE_PATTERN, HEALER_ROLE_NAME, PARTITION, lambdaSessionPrefix, pipelineRoleNames } from './names.js';
+
+/** IAM calls that change what a role may do or who may assume it. */
+export const WATCHED_ROLE_EVENTS = [
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'UpdateAssumeRolePolicy',
+  'TagRole',
+  'UntagRole',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  'DeleteRole',
+] as const;
+
+/** IAM calls that change a customer managed policy's effective document (they carry `policyArn`, not `roleName`). */
+export const WATCHED_POLICY_EVENTS = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'] as const;
+
+export type EventPattern = Record<string, unknown>;
+
+export interface WatchTarget {
+  readonly account: string;
+  /** Exact role names watched in this account. */
+  readonly roleNames: readonly string[];
+  /** Role name patterns (EventBridge `wildcard`) watched in this account. */
+  readonly roleNamePatterns: readonly string[];
+  /** Callers whose session ARN starts with one of these are our own writes and are ignored. */
+  readonly ignoredCallerPrefixes: readonly string[];
+}
+
+/** What each watched account's rule covers: R the pipeline roles, D the db-connect roles. */
+export function watchTargets(config: DeploymentConfig): WatchTarget[] {
+  const r = config.redpanda.accountId;
+  const d = config.dbAccount.accountId;
+  const targets = new Map<string, { roleNames: string[]; roleNamePatterns: string[]; ignoredCallerPrefixes: string[] }>();
+  const of = (account: string) => {
+    let t = targets.get(account);
+    if (!t) targets.set(account, (t = { roleNames: [], roleNamePatterns: [], ignoredCallerPrefixes: [] }));
+    return t;
+  };
+  of(r).roleNames.push(...pipelineRoleNames(config));
+  of(r).ignoredCallerPrefixes.push(`arn:${PARTITION}:sts::${r}:assumed-role/${HEALER_ROLE_NAME}/`);
+  of(d).roleNamePatterns.push(DB_CONNECT_ROLE_PATTERN);
+  of(d).ignoredCallerPrefixes.push(lambdaSessionPrefix(d));
+  return [...targets].map(([account, t]) => ({ account, ...t }));
+}
+
+/**
+ * `anything-but` takes one prefix. With R = D both exclusions share `…:assumed-role/rpcn-aurora`, which then
+ * ignores every rpcn-aurora role session of that account (the other ones, inspector and db-connect, never
+ * write IAM).
+ */
+function ignoredPrefix(target: WatchTarget): string {
+  const [first, ...rest] = target.ignoredCallerPrefixes;
+  if (first === undefined) throw new Error(`IAM watch of ${target.account}: no caller to ignore`);
+  if (rest.length === 0) return first;
+  let common = first;
+  for (const p of rest) while (!p.startsWith(common)) common = common.slice(0, -1);
+  if (!common.endsWith(':assumed-role/rpcn-aurora')) throw new Error(`IAM watch of ${target.account}: cannot merge ${target.ignoredCallerPrefixes.join(', ')}`);
+  return common;
+}
+
+export function iamWatchPattern(target: WatchTarget): EventPattern {
+  const roleNameMatchers: unknown[] = [...target.roleNames, ...target.roleNamePatterns.map((wildcard) => ({ wildcard }))];
+  return {
+    source: ['aws.iam'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['iam.amazonaws.com'],
+      // Failed calls (AccessDenied, NoSuchEntity, ...) changed nothing.
+      errorCode: [{ exists: false }],
+      userIdentity: { arn: [{ 'anything-but': { prefix: ignoredPrefix(target) } }] },
+      $or: [
+        { eventName: [...WATCHED_ROLE_EVENTS], requestParameters: { roleName: roleNameMatchers } },
+        {
+          eventName: [...WATCHED_POLICY_EVENTS],
+          requestParameters: { policyArn: [{ prefix: `arn:${PARTITION}:iam::${target.account}:policy/` }] },
+        },
+      ],
+    },
+  };
+}

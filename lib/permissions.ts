@@ -1,0 +1,430 @@
+// What each step's Lambda may do: the one place to read (and extend) the Lambdas' IAM. A step's role gets
+// exactly the statements of its grants, plus what every function needs (its log group, X-Ray).
+//
+// Every grant is derived from the adapter calls its steps reach (lambdas/adapters/aws/*.ts). Resources are
+// scoped to the `rpcn-aurora-` names the links use (lambdas/core/naming.ts) and, where AWS evaluates it, to
+// the link tag `rpcn-aurora:link`. A resource containing `*` must carry `wildcardReason`: it is the cdk-nag
+// acknowledgement (lib/nag.ts) and the explanation a reviewer reads. test/cdk/policy.test.ts fails on any
+// mutating action on `*` that is not in DOCUMENTED_STAR_ACTIONS.
+//
+// To give a new step its access: add `StepName: [grant, grant, ...]` to STEP_ACCESS, reusing the grants
+// below (teardown's and validate's are already here) or adding one.
+import { LINK_TAG_KEY } from '../lambdas/core/naming.js';
+import type { DeploymentConfig } from './config.js';
+import {
+  CREATED_DB_SUBNET_GROUP_NAME,
+  DB_CONNECT_ROLE_PATTERN,
+  HEALER_ROLE_NAME,
+  INSPECTOR_ROLE_NAME,
+  NAME_PREFIX,
+  PARTITION,
+  VERDICT_METRIC,
+  roleArn,
+  stateMachineArn,
+} from './names.js';
+
+/** What grants are resolved against. Strings may be CDK tokens (table ARN, secret ARN, VPC id). */
+export interface AccessContext {
+  readonly config: DeploymentConfig;
+  readonly account: string;
+  readonly region: string;
+  readonly tableArn: string;
+  readonly credentialsSecretArn: string;
+  /** VPC the links' security groups go into; undefined when `network.mode` is `none`. */
+  readonly vpcId?: string;
+  /** DB subnet group new clusters use; undefined when `network.mode` is `none` (RDS's `default`). */
+  readonly dbSubnetGroup?: string;
+}
+
+export interface GrantStatement {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Required when a resource contains `*`: why it cannot be narrower. */
+  readonly wildcardReason?: string;
+}
+
+export interface Grant {
+  readonly id: string;
+  readonly statements: (ctx: AccessContext) => readonly GrantStatement[];
+  /** Sts:AssumeRole of an access role in R: the access stack must trust this step's role. */
+  readonly assumes?: 'inspector' | 'healer';
+}
+
+/** Actions allowed on `Resource: "*"` although they are not read-only, and why. */
+export const DOCUMENTED_STAR_ACTIONS: Readonly<Record<string, string>> = {
+  'xray:PutTraceSegments': 'X-Ray has no resource-level permissions; added by CDK for active tracing (Lambda and Step Functions).',
+  'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions; added by CDK for active tracing (Lambda and Step Functions).',
+  'xray:GetSamplingRules': 'X-Ray has no resource-level permissions; added by CDK for Step Functions tracing.',
+  'xray:GetSamplingTargets': 'X-Ray has no resource-level permissions; added by CDK for Step Functions tracing.',
+  'logs:CreateLogDelivery': 'Step Functions log delivery: the vended-logs APIs have no resource-level permissions (CDK grant).',
+  'logs:GetLogDelivery': 'Step Functions log delivery: the vended-logs APIs have no resource-level permissions (CDK grant).',
+  'logs:UpdateLogDelivery': 'Step Functions log delivery: the vended-logs APIs have no resource-level permissions (CDK grant).',
+  'logs:DeleteLogDelivery': 'Step Functions log delivery: the vended-logs APIs have no resource-level permissions (CDK grant).',
+  'logs:ListLogDeliveries': 'Step Functions log delivery: the vended-logs APIs have no resource-level permissions (CDK grant).',
+  'logs:PutResourcePolicy': 'Step Functions log delivery: the vended-logs APIs have no resource-level permissions (CDK grant).',
+  'cloudwatch:PutMetricData': 'CloudWatch metrics have no resource ARNs; limited by the cloudwatch:namespace condition to RpcnAurora.',
+};
+
+const arn = (ctx: AccessContext, service: string, resource: string, region = ctx.region, account = ctx.account): string =>
+  `arn:${PARTITION}:${service}:${region}:${account}:${resource}`;
+const rds = (ctx: AccessContext, resource: string): string => arn(ctx, 'rds', resource);
+const ec2 = (ctx: AccessContext, resource: string): string => arn(ctx, 'ec2', resource);
+const secret = (ctx: AccessContext, name: string): string => arn(ctx, 'secretsmanager', `secret:${name}`);
+const iamRole = (ctx: AccessContext, pattern: string): string => `arn:${PARTITION}:iam::${ctx.account}:role/${pattern}`;
+
+/** Request carries the link tag (resources created by a link are born tagged). */
+const requestTagged = { Null: { [`aws:RequestTag/${LINK_TAG_KEY}`]: 'false' } } as const;
+/** Resource carries the link tag (only resources a link created are changed). */
+const resourceTagged = { Null: { [`aws:ResourceTag/${LINK_TAG_KEY}`]: 'false' } } as const;
+
+const OURS = `${NAME_PREFIX}*`;
+const NAMED_OURS = `names start with ${NAME_PREFIX}; the rest is the link name, chosen per request`;
+
+/** Clusters the links create plus the ones the configuration lets them adopt. */
+function clusterArns(ctx: AccessContext): string[] {
+  return [rds(ctx, `cluster:${OURS}`), ...ctx.config.adoptableClusters.map((c) => rds(ctx, `cluster:${c}`))];
+}
+
+/** The DB subnet groups new clusters may be created in (RDS evaluates `default` when none is given). */
+function subnetGroupArns(ctx: AccessContext): string[] {
+  return [rds(ctx, `subgrp:${ctx.dbSubnetGroup ?? 'default'}`)];
+}
+
+function grant(id: string, statements: Grant['statements'], assumes?: Grant['assumes']): Grant {
+  return assumes ? { id, statements, assumes } : { id, statements };
+}
+
+export const GRANTS = {
+  // ---- registry (DynamoDB table, key `name`): lambdas/adapters/aws/registry.ts
+  registryRead: grant('registry.read', (ctx) => [{ actions: ['dynamodb:GetItem'], resources: [ctx.tableArn] }]),
+  registryCreate: grant('registry.create', (ctx) => [{ actions: ['dynamodb:PutItem'], resources: [ctx.tableArn] }]),
+  registryUpdate: grant('registry.update', (ctx) => [{ actions: ['dynamodb:UpdateItem'], resources: [ctx.tableArn] }]),
+  registryList: grant('registry.list', (ctx) => [{ actions: ['dynamodb:Scan'], resources: [ctx.tableArn] }]),
+
+  // ---- Redpanda Cloud client credentials (operator-set secret): adapters/aws/secrets.ts getRedpandaCredentials
+  redpandaCredentials: grant('redpanda.credentials', (ctx) => [{ actions: ['secretsmanager:GetSecretValue'], resources: [ctx.credentialsSecretArn] }]),
+
+  // ---- Aurora, read side: adapters/aws/rds.ts describe*
+  auroraDescribeCluster: grant('aurora.describeCluster', (ctx) => [
+    { actions: ['rds:DescribeDBClusters'], resources: clusterArns(ctx), wildcardReason: `cluster ${NAMED_OURS}; adoptable clusters come from the configuration` },
+  ]),
+  auroraDescribeWriter: grant('aurora.describeWriter', (ctx) => [
+    { actions: ['rds:DescribeDBInstances'], resources: [rds(ctx, `db:${OURS}`)], wildcardReason: `writer instance ${NAMED_OURS}` },
+  ]),
+  auroraReadParameters: grant('aurora.readParameters', (ctx) => [
+    {
+      actions: ['rds:DescribeDBClusterParameters'],
+      resources: [rds(ctx, 'cluster-pg:*')],
+      wildcardReason: "read-only: an adopted cluster's parameter group may have any name (often default.*), known only from DescribeDBClusters",
+    },
+  ]),
+  auroraReadOwnParameterGroup: grant('aurora.readOwnParameterGroup', (ctx) => [
+    {
+      actions: ['rds:DescribeDBClusterParameterGroups', 'rds:ListTagsForResource'],
+      resources: [rds(ctx, `cluster-pg:${OURS}`)],
+      wildcardReason: `parameter group ${NAMED_OURS}`,
+    },
+  ]),
+
+  // ---- Aurora, create side: adapters/aws/rds.ts ensureClusterParameterGroup, createCluster, createWriterInstance
+  auroraCreateParameterGroup: grant('aurora.createParameterGroup', (ctx) => [
+    {
+      actions: ['rds:CreateDBClusterParameterGroup', 'rds:AddTagsToResource'],
+      resources: [rds(ctx, `cluster-pg:${OURS}`)],
+      conditions: requestTagged,
+      wildcardReason: `parameter group ${NAMED_OURS}; created only with the link tag`,
+    },
+    {
+      actions: ['rds:ModifyDBClusterParameterGroup'],
+      resources: [rds(ctx, `cluster-pg:${OURS}`)],
+      conditions: resourceTagged,
+      wildcardReason: `parameter group ${NAMED_OURS}; only groups carrying the link tag`,
+    },
+  ]),
+  auroraCreateCluster: grant('aurora.createCluster', (ctx) => [
+    {
+      // CreateDBCluster also authorizes the parameter group, option group and subnet group it names.
+      actions: ['rds:CreateDBCluster'],
+      resources: [rds(ctx, `cluster:${OURS}`), rds(ctx, `cluster-pg:${OURS}`), rds(ctx, 'og:default:*'), ...subnetGroupArns(ctx)],
+      conditions: { ...requestTagged, Bool: { 'rds:ManageMasterUserPassword': 'true' } },
+      wildcardReason: `cluster and parameter group ${NAMED_OURS}; the engine's default option group (default:<engine>-<version>); created only with the link tag and an RDS-managed master password`,
+    },
+    {
+      actions: ['rds:CreateDBInstance'],
+      resources: [rds(ctx, `db:${OURS}`), rds(ctx, `cluster:${OURS}`), rds(ctx, 'og:default:*'), rds(ctx, 'pg:default.*'), ...subnetGroupArns(ctx)],
+      conditions: requestTagged,
+      wildcardReason: `writer and cluster ${NAMED_OURS}; the engine's default option and DB parameter groups; created only with the link tag`,
+    },
+    {
+      actions: ['rds:AddTagsToResource'],
+      resources: [rds(ctx, `cluster:${OURS}`), rds(ctx, `db:${OURS}`)],
+      conditions: requestTagged,
+      wildcardReason: `tags given at creation of a cluster or writer ${NAMED_OURS}`,
+    },
+    {
+      // ManageMasterUserPassword: the caller of CreateDBCluster needs CreateSecret and TagResource for the secret
+      // RDS creates (named rds!cluster-<uuid>) and kms:DescribeKey on aws/secretsmanager (Aurora user guide,
+      // "Permissions required for Secrets Manager integration"). No kms:Decrypt/GenerateDataKey/CreateGrant: no
+      // customer managed key is used (the AWS managed keys aws/secretsmanager and aws/rds grant themselves).
+      actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+      resources: [secret(ctx, 'rds!cluster-*')],
+      wildcardReason: 'the RDS-managed master secret is named rds!cluster-<uuid>, the uuid chosen by RDS at creation',
+    },
+    {
+      actions: ['kms:DescribeKey'],
+      resources: [arn(ctx, 'kms', 'key/*')],
+      wildcardReason: "read-only: RDS describes the AWS managed key aws/secretsmanager with the caller's permission; its key id differs per account",
+    },
+    {
+      // First RDS resource of the account creates AWSServiceRoleForRDS.
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [`arn:${PARTITION}:iam::${ctx.account}:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS`],
+      conditions: { StringEquals: { 'iam:AWSServiceName': 'rds.amazonaws.com' } },
+    },
+  ]),
+  auroraEnableDataApi: grant('aurora.enableDataApi', (ctx) => [
+    {
+      actions: ['rds:EnableHttpEndpoint'],
+      resources: [rds(ctx, `cluster:${OURS}`)],
+      conditions: resourceTagged,
+      wildcardReason: `cluster ${NAMED_OURS}; only clusters carrying the link tag`,
+    },
+  ]),
+  /** Teardown: delete the writer, the cluster (final snapshot `rpcn-aurora-*`) and the parameter group a link created. */
+  auroraDelete: grant('aurora.delete', (ctx) => [
+    {
+      actions: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster', 'rds:DeleteDBClusterParameterGroup'],
+      resources: [rds(ctx, `db:${OURS}`), rds(ctx, `cluster:${OURS}`), rds(ctx, `cluster-pg:${OURS}`)],
+      conditions: resourceTagged,
+      wildcardReason: `resources ${NAMED_OURS}; only those carrying the link tag`,
+    },
+    {
+      // DeleteDBCluster also authorizes the final snapshot it creates (tags copied from the cluster).
+      actions: ['rds:DeleteDBCluster', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
+      resources: [rds(ctx, `cluster-snapshot:${OURS}`)],
+      wildcardReason: `final snapshot ${NAMED_OURS}`,
+    },
+  ]),
+
+  // ---- the link's security group: adapters/aws/ec2.ts
+  networkReadSecurityGroups: grant('network.readSecurityGroups', () => [
+    { actions: ['ec2:DescribeSecurityGroups'], resources: ['*'], wildcardReason: 'read-only: ec2:DescribeSecurityGroups has no resource-level permissions' },
+  ]),
+  networkEnsureSecurityGroup: grant('network.ensureSecurityGroup', (ctx) =>
+    ctx.vpcId === undefined
+      ? []
+      : [
+          { actions: ['ec2:DescribeSecurityGroups'], resources: ['*'], wildcardReason: 'read-only: ec2:DescribeSecurityGroups has no resource-level permissions' },
+          { actions: ['ec2:CreateSecurityGroup'], resources: [ec2(ctx, `vpc/${ctx.vpcId}`)] },
+          {
+            actions: ['ec2:CreateSecurityGroup'],
+            resources: [ec2(ctx, 'security-group/*')],
+            conditions: requestTagged,
+            wildcardReason: 'EC2 assigns the group id at creation; only groups created with the link tag',
+          },
+          {
+            actions: ['ec2:CreateTags'],
+            resources: [ec2(ctx, 'security-group/*')],
+            conditions: { StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' } },
+            wildcardReason: 'tags given in CreateSecurityGroup only (ec2:CreateAction); the id is assigned at creation',
+          },
+          {
+            actions: ['ec2:AuthorizeSecurityGroupIngress'],
+            resources: [ec2(ctx, 'security-group/*')],
+            conditions: resourceTagged,
+            wildcardReason: 'security group ids are assigned by EC2; only groups carrying the link tag',
+          },
+          {
+            actions: ['ec2:AuthorizeSecurityGroupIngress'],
+            resources: [ec2(ctx, 'security-group-rule/*')],
+            wildcardReason: 'the rule created by the call has no id before it; the group in the same request must carry the link tag',
+          },
+        ],
+  ),
+  /** Teardown: revoke the NAT ingress and delete the group a link created. */
+  networkDeleteSecurityGroup: grant('network.deleteSecurityGroup', (ctx) => [
+    {
+      actions: ['ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup'],
+      resources: [ec2(ctx, 'security-group/*')],
+      conditions: resourceTagged,
+      wildcardReason: 'security group ids are assigned by EC2; only groups carrying the link tag',
+    },
+  ]),
+
+  // ---- RDS Data API as the cluster's master user: adapters/aws/rds-data.ts
+  dataApi: grant('dataApi', (ctx) => [
+    {
+      actions: ['rds-data:ExecuteStatement'],
+      resources: clusterArns(ctx),
+      wildcardReason: `cluster ${NAMED_OURS}; adoptable clusters come from the configuration`,
+    },
+    {
+      // The Data API reads the secret with the caller's permission. RDS tags its managed master secrets with the
+      // owning cluster's ARN, so only the master secrets of our (and adoptable) clusters are readable.
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [secret(ctx, 'rds!cluster-*')],
+      conditions: { StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn': clusterArns(ctx) } },
+      wildcardReason: 'the RDS-managed master secret is named rds!cluster-<uuid>; limited by its aws:rds:primaryDBClusterArn tag to our clusters',
+    },
+  ]),
+
+  // ---- the db-connect role in D: adapters/aws/iam.ts
+  dbConnectRoleRead: grant('iam.readDbConnectRole', (ctx) => [
+    {
+      actions: ['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies'],
+      resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}, the middle being the link name`,
+    },
+  ]),
+  dbConnectRoleWrite: grant('iam.writeDbConnectRole', (ctx) => [
+    {
+      actions: ['iam:CreateRole', 'iam:TagRole'],
+      resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
+      conditions: requestTagged,
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; created and tagged only with the link tag`,
+    },
+    {
+      actions: ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'],
+      resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
+      conditions: resourceTagged,
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; only roles carrying the link tag`,
+    },
+  ]),
+  /** Teardown: empty and delete the db-connect role a link created. */
+  dbConnectRoleDelete: grant('iam.deleteDbConnectRole', (ctx) => [
+    {
+      actions: ['iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
+      resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}`,
+    },
+    {
+      actions: ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+      resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
+      conditions: resourceTagged,
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; only roles carrying the link tag`,
+    },
+  ]),
+
+  // ---- the pipeline role in R, through the RpcnAurora-RedpandaAccess roles: adapters/aws/pipeline-role-access.ts
+  pipelineRoleInspect: grant(
+    'pipelineRole.inspect',
+    (ctx) => [{ actions: ['sts:AssumeRole'], resources: [roleArn(ctx.config.redpanda.accountId, INSPECTOR_ROLE_NAME)] }],
+    'inspector',
+  ),
+  pipelineRoleHeal: grant(
+    'pipelineRole.heal',
+    (ctx) => [{ actions: ['sts:AssumeRole'], resources: [roleArn(ctx.config.redpanda.accountId, HEALER_ROLE_NAME)] }],
+    'healer',
+  ),
+
+  // ---- the chain evaluated as IAM would: adapters/aws/chain-simulator.ts
+  iamSimulate: grant('iam.simulate', () => [
+    {
+      actions: ['iam:SimulateCustomPolicy'],
+      resources: ['*'],
+      wildcardReason: 'read-only: iam:SimulateCustomPolicy has no resource-level permissions; it evaluates only the documents passed in the call',
+    },
+  ]),
+
+  // ---- per-link secrets `rpcn-aurora-<link>/...` (the SASL password): adapters/aws/secrets.ts
+  linkSecretsEnsure: grant('linkSecrets.ensure', (ctx) => [
+    { actions: ['secretsmanager:GetSecretValue'], resources: [secret(ctx, OURS)], wildcardReason: `link secrets ${NAMED_OURS}` },
+    {
+      actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+      resources: [secret(ctx, OURS)],
+      conditions: requestTagged,
+      wildcardReason: `link secrets ${NAMED_OURS}; created only with the link tag`,
+    },
+  ]),
+  linkSecretsRead: grant('linkSecrets.read', (ctx) => [
+    { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret(ctx, OURS)], wildcardReason: `link secrets ${NAMED_OURS}` },
+  ]),
+  /** Teardown: force-delete the link's secrets. */
+  linkSecretsDelete: grant('linkSecrets.delete', (ctx) => [
+    {
+      actions: ['secretsmanager:DeleteSecret'],
+      resources: [secret(ctx, OURS)],
+      conditions: resourceTagged,
+      wildcardReason: `link secrets ${NAMED_OURS}; only secrets carrying the link tag`,
+    },
+  ]),
+
+  // ---- Validate: the drift metric the alarm watches (lib/names.ts VERDICT_METRIC)
+  verdictMetric: grant('metrics.verdict', () => [
+    {
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': VERDICT_METRIC.namespace } },
+      wildcardReason: `CloudWatch metrics have no resource ARNs; limited to the ${VERDICT_METRIC.namespace} namespace`,
+    },
+  ]),
+} as const satisfies Record<string, Grant>;
+
+/** StartExecution of one of our state machines (e.g. Validate fanning out one execution per link). */
+export function startWorkflow(workflow: string): Grant {
+  return grant(`workflow.start.${workflow}`, (ctx) => [{ actions: ['states:StartExecution'], resources: [stateMachineArn(ctx.config, workflow)] }]);
+}
+
+export interface StepAccess {
+  readonly grants: readonly Grant[];
+  /** @default 60 seconds */
+  readonly timeoutSeconds?: number;
+}
+
+const G = GRANTS;
+
+/** Step name (the ASL placeholder `${<Step>FunctionArn}`) → its access. */
+export const STEP_ACCESS = {
+  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate] },
+  EnsureAurora: {
+    grants: [
+      G.auroraReadOwnParameterGroup,
+      G.auroraCreateParameterGroup,
+      G.auroraDescribeCluster,
+      G.auroraReadParameters,
+      G.auroraDescribeWriter,
+      G.auroraCreateCluster,
+      G.networkEnsureSecurityGroup,
+      G.registryUpdate,
+    ],
+    timeoutSeconds: 120,
+  },
+  CheckAurora: { grants: [G.auroraDescribeCluster, G.auroraDescribeWriter, G.auroraEnableDataApi] },
+  // One Data API call per statement; a DDL statement may run up to the Data API's own timeout.
+  RunSetupSql: { grants: [G.dataApi, G.registryRead, G.registryUpdate], timeoutSeconds: 600 },
+  DescribeClusterIdentity: { grants: [G.auroraDescribeCluster] },
+  EnsureDbConnectRole: { grants: [G.dbConnectRoleRead, G.dbConnectRoleWrite, G.registryUpdate] },
+  ApplyPipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
+  EnsureTopic: { grants: [G.redpandaCredentials, G.registryUpdate] },
+  EnsureRedpandaUser: { grants: [G.redpandaCredentials, G.linkSecretsEnsure, G.registryUpdate] },
+  EnsureRedpandaSecrets: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.registryUpdate] },
+  CreatePipeline: { grants: [G.redpandaCredentials, G.registryUpdate] },
+  CheckPipeline: { grants: [G.redpandaCredentials] },
+  Probe: {
+    grants: [
+      G.auroraDescribeCluster,
+      G.auroraReadParameters,
+      G.networkReadSecurityGroups,
+      G.dbConnectRoleRead,
+      G.pipelineRoleInspect,
+      G.iamSimulate,
+      G.dataApi,
+      G.redpandaCredentials,
+    ],
+    timeoutSeconds: 180,
+  },
+  RecordLink: { grants: [G.registryUpdate] },
+  RecordFailure: { grants: [G.registryRead, G.registryUpdate] },
+} as const satisfies Record<string, StepAccess>;
+
+export type StepName = keyof typeof STEP_ACCESS;
+
+export function isStepName(name: string): name is StepName {
+  return Object.hasOwn(STEP_ACCESS, name);
+}
+
+/** Steps whose Lambda assumes the given access role in R (the access stack trusts exactly these). */
+export function stepsAssuming(role: 'inspector' | 'healer', steps: Iterable<StepName>): StepName[] {
+  return [...steps].filter((s) => (STEP_ACCESS[s].grants as readonly Grant[]).some((g) => g.assumes === role));
+}

