@@ -6,13 +6,13 @@ import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app.js';
 import { DeploymentConfigError, loadDeploymentConfig } from '../lib/config.js';
 
-const defaultConfig = fileURLToPath(new URL('../config/deployment.json', import.meta.url));
+const app = new App();
+const fromContext: unknown = app.node.tryGetContext('config');
+const path =
+  typeof fromContext === 'string' ? fromContext : (process.env['RPCN_AURORA_CONFIG'] ?? fileURLToPath(new URL('../config/deployment.json', import.meta.url)));
 
 try {
-  // A throwaway App only to read `-c config=...` the way the CLI passes context.
-  const fromContext: unknown = new App().node.tryGetContext('config');
-  const path = typeof fromContext === 'string' ? fromContext : (process.env['RPCN_AURORA_CONFIG'] ?? defaultConfig);
-  buildApp(loadDeploymentConfig(path)).app.synth();
+  buildApp(loadDeploymentConfig(path), { app });
 } catch (e) {
   if (e instanceof DeploymentConfigError) {
     console.error(e.message);
@@ -20,3 +20,4 @@ try {
   }
   throw e;
 }
+app.synth();

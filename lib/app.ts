@@ -1,7 +1,7 @@
 // The whole app from one validated configuration: RpcnAurora-Db in D, RpcnAurora-IamWatch-<account> in
 // us-east-1 of R and D, RpcnAurora-RedpandaAccess in R, every stack checked by cdk-nag AwsSolutions.
 // bin/app.ts calls this with config/deployment.json; the tests call it with their own configurations.
-import { App, BootstraplessSynthesizer, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { App, LegacyStackSynthesizer, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { DeploymentConfig } from './config.js';
 import { DB_STACK_NAME, IAM_EVENTS_REGION, REDPANDA_ACCESS_STACK_NAME, eventBusArn, iamWatchStackName } from './names.js';
@@ -9,7 +9,7 @@ import { watchTargets } from './iam-watch-pattern.js';
 import { DbStack } from './stacks/db-stack.js';
 import { IamWatchStack } from './stacks/iam-watch-stack.js';
 import { RedpandaAccessStack } from './stacks/redpanda-access-stack.js';
-import { WORKFLOWS, stepsOf, type WorkflowSpec } from './workflows.js';
+import { WORKFLOWS, functionSteps, type WorkflowSpec } from './workflows.js';
 
 export interface RpcnAuroraApp {
   readonly app: App;
@@ -19,14 +19,16 @@ export interface RpcnAuroraApp {
 }
 
 export interface BuildAppOptions {
+  /** The app to add the stacks to. @default a new App(appProps) */
+  readonly app?: App;
   readonly appProps?: AppProps;
   /** @default WORKFLOWS (lib/workflows.ts) */
   readonly workflows?: readonly WorkflowSpec[];
 }
 
 export function buildApp(config: DeploymentConfig, options: BuildAppOptions = {}): RpcnAuroraApp {
-  const app = new App(options.appProps);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const app = options.app ?? new App(options.appProps);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   Tags.of(app).add('managed-by', 'rpcn-aurora');
   const workflows = options.workflows ?? WORKFLOWS;
 
@@ -37,13 +39,14 @@ export function buildApp(config: DeploymentConfig, options: BuildAppOptions = {}
     workflows,
   });
 
-  // The watch and access stacks have no assets: deployable with plain credentials, no CDK bootstrap needed in R.
+  // The watch and access stacks have no assets and small templates: the legacy synthesizer deploys them with
+  // the CLI's own credentials, so R (and us-east-1 of D) need no CDK bootstrap.
   const iamWatches = watchTargets(config).map(
     (target) =>
       new IamWatchStack(app, iamWatchStackName(target.account), {
         env: { account: target.account, region: IAM_EVENTS_REGION },
         description: `rpcn-aurora: forwards IAM changes of the watched roles in ${target.account} to the DB account`,
-        synthesizer: new BootstraplessSynthesizer(),
+        synthesizer: new LegacyStackSynthesizer(),
         target,
         busArn: eventBusArn(config),
       }),
@@ -52,9 +55,9 @@ export function buildApp(config: DeploymentConfig, options: BuildAppOptions = {}
   const redpandaAccess = new RedpandaAccessStack(app, REDPANDA_ACCESS_STACK_NAME, {
     env: { account: config.redpanda.accountId, region: config.redpanda.accessStackRegion },
     description: 'rpcn-aurora: inspector and healer roles on the Redpanda pipeline roles, for the DB account Lambdas',
-    synthesizer: new BootstraplessSynthesizer(),
+    synthesizer: new LegacyStackSynthesizer(),
     config,
-    steps: stepsOf(workflows),
+    steps: functionSteps(workflows),
   });
 
   return { app, db, iamWatches, redpandaAccess };

@@ -57,7 +57,7 @@ const networkSchema = z.discriminatedUnion(
       dbSubnetGroupName: text(DB_SUBNET_GROUP, 'the name of an existing DB subnet group (lower case)'),
     }),
   ],
-  { error: 'must have "mode": "none", "create" or "existing"' },
+  { error: 'must be "none", "create" or "existing"' },
 );
 
 export const deploymentConfigSchema = z

@@ -12,13 +12,13 @@
 import { LINK_TAG_KEY } from '../lambdas/core/naming.js';
 import type { DeploymentConfig } from './config.js';
 import {
-  CREATED_DB_SUBNET_GROUP_NAME,
   DB_CONNECT_ROLE_PATTERN,
   HEALER_ROLE_NAME,
   INSPECTOR_ROLE_NAME,
   NAME_PREFIX,
   PARTITION,
   VERDICT_METRIC,
+  lambdaRoleName,
   roleArn,
   stateMachineArn,
 } from './names.js';
@@ -39,7 +39,7 @@ export interface AccessContext {
 export interface GrantStatement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
-  readonly conditions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
   /** Required when a resource contains `*`: why it cannot be narrower. */
   readonly wildcardReason?: string;
 }
@@ -191,7 +191,10 @@ export const GRANTS = {
       wildcardReason: `cluster ${NAMED_OURS}; only clusters carrying the link tag`,
     },
   ]),
-  /** Teardown: delete the writer, the cluster (final snapshot `rpcn-aurora-*`) and the parameter group a link created. */
+  /**
+   * Teardown (handlers/delete-aurora.ts): the writer, the cluster with its final snapshot
+   * `<cluster>-final-<timestamp>`, and the parameter group, each only when it carries the link tag.
+   */
   auroraDelete: grant('aurora.delete', (ctx) => [
     {
       actions: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster', 'rds:DeleteDBClusterParameterGroup'],
@@ -200,10 +203,10 @@ export const GRANTS = {
       wildcardReason: `resources ${NAMED_OURS}; only those carrying the link tag`,
     },
     {
-      // DeleteDBCluster also authorizes the final snapshot it creates (tags copied from the cluster).
-      actions: ['rds:DeleteDBCluster', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
-      resources: [rds(ctx, `cluster-snapshot:${OURS}`)],
-      wildcardReason: `final snapshot ${NAMED_OURS}`,
+      // DeleteDBCluster also authorizes the final snapshot it takes (CopyTagsToSnapshot copies the link tag).
+      actions: ['rds:DeleteDBCluster', 'rds:AddTagsToResource'],
+      resources: [rds(ctx, `cluster-snapshot:${OURS}-final-*`)],
+      wildcardReason: `final snapshot <cluster>-final-<timestamp> of a cluster ${NAMED_OURS}`,
     },
   ]),
 
@@ -370,6 +373,8 @@ export interface StepAccess {
   readonly grants: readonly Grant[];
   /** @default 60 seconds */
   readonly timeoutSeconds?: number;
+  /** Environment beyond what every step gets (lib/stacks/db-stack.ts). */
+  readonly environment?: (ctx: AccessContext) => Readonly<Record<string, string>>;
 }
 
 const G = GRANTS;
@@ -416,12 +421,61 @@ export const STEP_ACCESS = {
   },
   RecordLink: { grants: [G.registryUpdate] },
   RecordFailure: { grants: [G.registryRead, G.registryUpdate] },
+
+  // ---- Teardown (statemachines/teardown.asl.json)
+  BeginTeardown: { grants: [G.registryRead, G.registryUpdate, G.redpandaCredentials] },
+  DeletePipeline: { grants: [G.redpandaCredentials, G.registryUpdate] },
+  DeleteRedpandaAccess: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.linkSecretsDelete, G.registryUpdate] },
+  DropDatabaseObjects: { grants: [G.auroraDescribeCluster, G.dataApi, G.registryUpdate], timeoutSeconds: 600 },
+  RemovePipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
+  DeleteDbConnectRole: { grants: [G.dbConnectRoleRead, G.dbConnectRoleDelete, G.registryUpdate] },
+  DeleteAurora: {
+    grants: [
+      G.auroraDescribeWriter,
+      G.auroraDescribeCluster,
+      G.auroraReadOwnParameterGroup,
+      G.auroraDelete,
+      G.networkReadSecurityGroups,
+      G.networkDeleteSecurityGroup,
+      G.registryUpdate,
+    ],
+    timeoutSeconds: 120,
+  },
+  FinishTeardown: { grants: [G.registryUpdate] },
+
+  // ---- Validate (statemachines/validate.asl.json)
+  JudgeLink: {
+    grants: [G.registryRead, G.auroraDescribeCluster, G.auroraReadParameters, G.networkReadSecurityGroups, G.dbConnectRoleRead, G.pipelineRoleInspect, G.iamSimulate],
+    timeoutSeconds: 180,
+  },
+  HealLink: {
+    grants: [G.registryRead, G.registryUpdate, G.auroraDescribeCluster, G.dbConnectRoleRead, G.dbConnectRoleWrite, G.pipelineRoleHeal],
+    timeoutSeconds: 120,
+  },
+  RecordVerdict: { grants: [G.registryRead, G.registryUpdate, G.verdictMetric] },
+
+  // ---- not a state-machine step: the target of the rules that start Validate (lib/stacks/db-stack.ts)
+  RouteValidation: {
+    grants: [G.registryList, startWorkflow('Validate')],
+    timeoutSeconds: 120,
+    environment: (ctx): Record<string, string> => ({
+      VALIDATE_STATE_MACHINE_ARN: stateMachineArn(ctx.config, 'Validate'),
+      // Our own IAM writes in D (the healer in R is built in): events they cause start no validation.
+      LOOP_GUARD_ROLE_NAMES: iamWritingSteps().map(lambdaRoleName).join(','),
+    }),
+  },
 } as const satisfies Record<string, StepAccess>;
 
 export type StepName = keyof typeof STEP_ACCESS;
 
 export function isStepName(name: string): name is StepName {
   return Object.hasOwn(STEP_ACCESS, name);
+}
+
+/** Steps whose Lambda changes IAM roles in D (the loop guard ignores the events they cause). */
+export function iamWritingSteps(): StepName[] {
+  const writers: readonly Grant[] = [GRANTS.dbConnectRoleWrite, GRANTS.dbConnectRoleDelete];
+  return (Object.keys(STEP_ACCESS) as StepName[]).filter((s) => (STEP_ACCESS[s].grants as readonly Grant[]).some((g) => writers.includes(g)));
 }
 
 /** Steps whose Lambda assumes the given access role in R (the access stack trusts exactly these). */

@@ -15,6 +15,11 @@ export interface WorkflowSpec {
   readonly file: string;
   /** Every `${<Step>FunctionArn}` placeholder of the file, each exactly once. */
   readonly steps: readonly StepName[];
+  /**
+   * Machines this one runs as a nested execution (`arn:aws:states:::states:startExecution.sync:2` with
+   * `"StateMachineArn": "${<Name>StateMachineArn}"`): substituted, and the rights .sync needs granted.
+   */
+  readonly startsWorkflows?: readonly WorkflowName[];
 }
 
 export const WORKFLOWS: readonly WorkflowSpec[] = [
@@ -38,13 +43,49 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       'RecordLink',
       'RecordFailure',
     ],
+    // onFailure "rollback" runs Teardown for the link.
+    startsWorkflows: ['Teardown'],
+  },
+  {
+    name: 'Validate',
+    file: 'validate.asl.json',
+    steps: ['JudgeLink', 'HealLink', 'RecordVerdict'],
+  },
+  {
+    name: 'Teardown',
+    file: 'teardown.asl.json',
+    steps: [
+      'BeginTeardown',
+      'DeletePipeline',
+      'DeleteRedpandaAccess',
+      'DropDatabaseObjects',
+      'RemovePipelineRolePolicy',
+      'DeleteDbConnectRole',
+      'DeleteAurora',
+      'FinishTeardown',
+      'RecordFailure',
+    ],
   },
 ];
 
+/**
+ * The Lambda the IAM-change and schedule rules invoke when a `Validate` machine exists: it picks the links and
+ * starts one Validate execution per link and minute (lambdas/handlers/route-validation.ts).
+ */
+export const VALIDATION_ROUTER_STEP = 'RouteValidation' satisfies StepName;
+
 /** The placeholder a step's function ARN replaces in an ASL file. */
 export const functionArnPlaceholder = (step: string): string => `${step}FunctionArn`;
+/** The placeholder a nested state machine's ARN replaces in an ASL file. */
+export const stateMachineArnPlaceholder = (workflow: string): string => `${workflow}StateMachineArn`;
 
 /** Every distinct step of the given workflows, in first-seen order. */
 export function stepsOf(workflows: readonly WorkflowSpec[]): StepName[] {
   return [...new Set(workflows.flatMap((w) => w.steps))];
+}
+
+/** Every Lambda of the DB stack: the workflows' steps, plus the validation router when there is a Validate. */
+export function functionSteps(workflows: readonly WorkflowSpec[]): StepName[] {
+  const steps = stepsOf(workflows);
+  return workflows.some((w) => w.name === 'Validate') ? [...steps, VALIDATION_ROUTER_STEP] : steps;
 }

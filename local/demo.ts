@@ -50,27 +50,53 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)}s`;
 }
 
-/** A live progress view: one line per Task (and Parallel) state that ends, retries or fails. */
+/** States that are the body of a Wait + Choice loop, and the state that follows when the loop ends. */
+const LOOP_EXIT: Readonly<Record<string, readonly string[]>> = {
+  CheckAurora: ['RunSetupSql'],
+  DescribeClusterIdentity: ['EnsureDbConnectRole'],
+  CheckPipeline: ['StartProbe'],
+  Probe: ['RecordLink'],
+  DropDatabaseObjects: ['RemovePipelineRolePolicy'],
+  DeleteAurora: ['FinishTeardown'],
+};
+
+/**
+ * A live progress view: one line per Task or Parallel state that ends, retries or fails; a polling loop is
+ * one line when it ends, with its number of polls and the time it took.
+ */
 export function progressPrinter(out: (line: string) => void, started: number): (event: EventLog) => void {
   const enteredAt = new Map<string, number>();
-  const visits = new Map<string, number>();
+  const loops = new Map<string, { first: number; polls: number; lastExit: number }>();
+  const line = (at: number, mark: string, name: string, rest: string) => {
+    const branch = BRANCH_OF[name];
+    out(`  ${seconds(at - started).padStart(7)}  ${mark} ${`${branch ? `[${branch}] ` : ''}${name}`.padEnd(42)} ${rest}`);
+  };
   return (event) => {
     const state = event.state;
-    if (!state || QUIET_TYPES.has(state.type)) return;
-    const branch = BRANCH_OF[state.name];
-    const label = `${branch ? `[${branch}] ` : ''}${state.name}`.padEnd(42);
-    const at = seconds(event.timestamp - started).padStart(7);
+    if (!state) return;
     if (event.type === 'StateEntered') {
-      enteredAt.set(state.name, event.timestamp);
-      visits.set(state.name, (visits.get(state.name) ?? 0) + 1);
-    } else if (event.type === 'StateExited') {
-      const took = event.timestamp - (enteredAt.get(state.name) ?? event.timestamp);
-      const n = visits.get(state.name) ?? 1;
-      out(`  ${at}  ✓ ${label} ${seconds(took).padStart(6)}${n > 1 ? `  (poll ${n})` : ''}`);
+      for (const [loop, exits] of Object.entries(LOOP_EXIT)) {
+        const l = loops.get(loop);
+        if (l && exits.includes(state.name)) {
+          line(l.lastExit, '✓', loop, `${seconds(l.lastExit - l.first).padStart(6)}  (${l.polls} poll${l.polls === 1 ? '' : 's'})`);
+          loops.delete(loop);
+        }
+      }
+      if (!QUIET_TYPES.has(state.type)) enteredAt.set(state.name, event.timestamp);
+      return;
+    }
+    if (QUIET_TYPES.has(state.type)) return;
+    if (event.type === 'StateExited') {
+      if (LOOP_EXIT[state.name]) {
+        const l = loops.get(state.name) ?? { first: enteredAt.get(state.name) ?? event.timestamp, polls: 0, lastExit: event.timestamp };
+        loops.set(state.name, { ...l, polls: l.polls + 1, lastExit: event.timestamp });
+        return;
+      }
+      line(event.timestamp, '✓', state.name, seconds(event.timestamp - (enteredAt.get(state.name) ?? event.timestamp)).padStart(6));
     } else if (event.type === 'StateRetried') {
-      out(`  ${at}  ↻ ${label} retry ${event.retry?.attempt ?? '?'}`);
+      line(event.timestamp, '↻', state.name, `retry ${event.retry?.attempt ?? '?'}`);
     } else if (event.type === 'StateFailed') {
-      out(`  ${at}  ✗ ${label} ${event.Error ?? ''}`);
+      line(event.timestamp, '✗', state.name, event.Error ?? '');
     }
   };
 }

@@ -7,7 +7,6 @@ import { PROVISION_STEPS, TEARDOWN_STEPS, VALIDATE_STEPS, ROUTER } from '../lamb
 import { createRedpandaCloud } from '../lambdas/adapters/redpanda/index.js';
 import { rdsCaBundleFor } from '../lambdas/core/rds-ca.js';
 import { WATCHED_POLICY_EVENTS, WATCHED_ROLE_EVENTS } from '../lambdas/core/iam-events.js';
-import { logger } from '../lambdas/handlers/shared/logger.js';
 import { DEFAULT_DEADLINES, type Deadlines, type StepDeps } from '../lambdas/handlers/shared/deps.js';
 import type { StepHandler } from '../lambdas/handlers/shared/step.js';
 import type { MetricsPort, ValidationStarter, VerdictName } from '../lambdas/ports/validation.js';
@@ -32,8 +31,6 @@ export interface OfflineTwinOptions {
   readonly natGateways?: readonly string[];
   readonly deadlines?: Partial<Deadlines>;
   readonly rds?: AwsTwinOptions['rds'];
-  /** Step logs (Powertools JSON lines) go here; by default they are dropped. */
-  readonly onStepLog?: (line: string) => void;
   /** Route IAM change events to Validate automatically, like the IAM-watch rules. @default true */
   readonly routeIamEvents?: boolean;
 }
@@ -177,8 +174,6 @@ export class OfflineTwin {
   }
 
   static async start(options: OfflineTwinOptions): Promise<OfflineTwin> {
-    // Powertools writes JSON lines to stdout; the twin keeps them out of the demo's view.
-    logger.setLogLevel(options.onStepLog ? 'DEBUG' : 'SILENT');
     const region = options.region ?? 'us-east-2';
     const redpanda = await startLocalRedpandaCloud({
       clusters: [{ id: options.redpandaClusterId, region, nat_gateways: [...(options.natGateways ?? ['203.0.113.10', '203.0.113.11'])] }],

@@ -13,7 +13,9 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
     .option('--json', 'print the result (timings, transitions, summary) as JSON instead of the live view')
     .addHelpText('after', '\nExit codes: 0 the demo ran end to end, 1 a workflow failed (the output says which step and why).')
     .action(async (flags: { engine: 'aurora-postgresql' | 'aurora-mysql'; drift?: boolean; rows: number; json?: boolean }) => {
-      // Loaded lazily: the twin pulls in the local databases and the state machine engine.
+      // The steps' Powertools JSON logs would drown the live view; POWERTOOLS_LOG_LEVEL=INFO shows them.
+      process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+      // Loaded lazily (and after the line above): the twin pulls in the databases, the engine and the logger.
       const { runDemo } = await import('../../local/demo.js');
       const lines: string[] = [];
       const result = await runDemo({

@@ -65,14 +65,6 @@ async function createCluster(deps: Deps, request: LinkRequest, link: LinkRef, re
     });
     securityGroupId = group.groupId;
     await own({ securityGroupId });
-    const rules: IngressRule[] = redpandaIngressPermissions({
-      link: request.name,
-      redpandaClusterId: request.redpanda.clusterId,
-      natAddresses: redpanda.natGateways,
-      port: settings.port,
-    }).flatMap((p) => p.IpRanges.map((r) => ({ cidr: r.CidrIp, port: settings.port, description: r.Description ?? '' })));
-    await deps.network.authorizeIngress(group.groupId, rules);
-    await own({ ingressCidrs: rules.map((r) => r.cidr) });
   }
 
   if (!cluster) {
@@ -91,6 +83,18 @@ async function createCluster(deps: Deps, request: LinkRequest, link: LinkRef, re
     });
   }
   await own({ cluster: cluster.identifier });
+
+  if (securityGroupId) {
+    // After the create: the rules open the port the cluster really listens on.
+    const rules: IngressRule[] = redpandaIngressPermissions({
+      link: request.name,
+      redpandaClusterId: request.redpanda.clusterId,
+      natAddresses: redpanda.natGateways,
+      port: cluster.port,
+    }).flatMap((p) => p.IpRanges.map((r) => ({ cidr: r.CidrIp, port: cluster!.port, description: r.Description ?? '' })));
+    await deps.network.authorizeIngress(securityGroupId, rules);
+    await own({ ingressCidrs: rules.map((r) => r.cidr) });
+  }
 
   const writer = await deps.aurora.describeInstance(settings.writerInstanceIdentifier);
   if (writer && !isOwnedBy(writer.tags, request.name)) throw conflict('instance', settings.writerInstanceIdentifier, request.name, writer.tags);

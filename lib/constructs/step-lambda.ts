@@ -83,7 +83,7 @@ export class StepLambda extends Construct {
           new iam.PolicyStatement({
             actions: [...s.actions],
             resources: [...s.resources],
-            ...(s.conditions ? { conditions: s.conditions as Record<string, Record<string, unknown>> } : {}),
+            ...(s.conditions ? { conditions: definedEntries(s.conditions) } : {}),
           }),
         );
         wildcards.add(s.resources, s.wildcardReason && `${grant.id}: ${s.wildcardReason}`, s.actions);
@@ -116,4 +116,8 @@ export class StepLambda extends Construct {
       'nodejs22.x is the chosen runtime (supported until 2027-04-30, the Node version the project builds and tests with); moving to nodejs24.x is a one-line change here.',
     );
   }
+}
+
+function definedEntries<T>(record: Readonly<Record<string, T | undefined>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter((e): e is [string, T] => e[1] !== undefined));
 }

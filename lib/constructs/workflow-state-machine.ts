@@ -11,8 +11,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DOCUMENTED_STAR_ACTIONS } from '../permissions.js';
 import { WildcardAcknowledgements } from '../nag.js';
-import { stateMachineLogGroupName, stateMachineName } from '../names.js';
-import { functionArnPlaceholder, type WorkflowSpec } from '../workflows.js';
+import { PARTITION, stateMachineLogGroupName, stateMachineName } from '../names.js';
+import { functionArnPlaceholder, stateMachineArnPlaceholder, type WorkflowSpec } from '../workflows.js';
 import type { StepLambda } from './step-lambda.js';
 
 export const STATEMACHINES_DIR = fileURLToPath(new URL('../../statemachines/', import.meta.url));
@@ -22,6 +22,9 @@ export interface WorkflowStateMachineProps {
   /** The functions of (at least) the spec's steps, by step name. */
   readonly functions: ReadonlyMap<string, StepLambda>;
   readonly logRetention: RetentionDays;
+  /** Account and region of the stack, for the ARNs of nested machines (fixed names, so no reference cycle). */
+  readonly account: string;
+  readonly region: string;
 }
 
 export class WorkflowStateMachine extends Construct {
@@ -42,6 +45,12 @@ export class WorkflowStateMachine extends Construct {
       if (!fn) throw new Error(`workflow ${spec.name}: no function for step ${step}`);
       substitutions[functionArnPlaceholder(step)] = fn.function.functionArn;
       return fn;
+    });
+    const nested = (spec.startsWorkflows ?? []).map((workflow) => {
+      const name = stateMachineName(workflow);
+      const arn = `arn:${PARTITION}:states:${props.region}:${props.account}:stateMachine:${name}`;
+      substitutions[stateMachineArnPlaceholder(workflow)] = arn;
+      return { arn, executions: `arn:${PARTITION}:states:${props.region}:${props.account}:execution:${name}:*` };
     });
     this.substitutions = substitutions;
 
@@ -66,6 +75,23 @@ export class WorkflowStateMachine extends Construct {
     );
 
     const wildcards = new WildcardAcknowledgements(this);
+    // startExecution.sync:2 (Step Functions developer guide, "IAM policies for ... Step Functions"): start the
+    // child, follow and stop its executions, and the managed rule Step Functions uses to learn it finished.
+    for (const child of nested) {
+      this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [child.arn] }));
+      this.stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [child.executions] }),
+      );
+      wildcards.add([child.executions], 'execution names of the nested state machine are chosen per execution');
+    }
+    if (nested.length > 0) {
+      this.stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+          resources: [`arn:${PARTITION}:events:${props.region}:${props.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],
+        }),
+      );
+    }
     wildcards.add(['*'], `Log delivery and X-Ray: ${DOCUMENTED_STAR_ACTIONS['logs:CreateLogDelivery']} ${DOCUMENTED_STAR_ACTIONS['xray:PutTraceSegments']}`);
     wildcards.apply();
   }

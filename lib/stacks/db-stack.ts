@@ -19,11 +19,8 @@ import { StepLambda } from '../constructs/step-lambda.js';
 import { WorkflowStateMachine } from '../constructs/workflow-state-machine.js';
 import { acknowledge } from '../nag.js';
 import { CREDENTIALS_SECRET_NAME, EVENT_BUS_NAME, IAM_WATCH_RULE_NAME, VERDICT_METRIC, iamWatchRuleArn } from '../names.js';
-import { STEP_ACCESS, type AccessContext } from '../permissions.js';
-import { stepsOf, type WorkflowName, type WorkflowSpec } from '../workflows.js';
-
-/** What the schedule hands Validate: no link and no event, so every link is validated. */
-export const SCHEDULED_VALIDATE_INPUT = { trigger: 'schedule' } as const;
+import { STEP_ACCESS, type AccessContext, type StepAccess, type StepName } from '../permissions.js';
+import { VALIDATION_ROUTER_STEP, stepsOf, type WorkflowName, type WorkflowSpec } from '../workflows.js';
 
 export interface DbStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -37,15 +34,19 @@ export class DbStack extends Stack {
   readonly network: LinkNetwork;
   readonly functions: ReadonlyMap<string, StepLambda>;
   readonly workflows: ReadonlyMap<WorkflowName, WorkflowStateMachine>;
-  /** Starts Validate on every IAM change forwarded by the IAM-watch stacks. */
+  /** The RouteValidation Lambda both rules invoke; undefined without a Validate machine. */
+  readonly validationRouter: StepLambda | undefined;
+  /** Validates the links an IAM change forwarded by the IAM-watch stacks may affect. */
   readonly validateOnIamChange: events.Rule;
-  /** Starts Validate for every link on config `validateSchedule`. */
+  /** Validates every link on config `validateSchedule`. */
   readonly validateOnSchedule: events.Rule;
   readonly driftAlarm: cloudwatch.Alarm;
+  private readonly configuredZones: readonly string[] | undefined;
 
   constructor(scope: Construct, id: string, props: DbStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.configuredZones = config.network.mode === 'create' ? config.network.availabilityZones : undefined;
     const logRetention = config.logRetentionDays as RetentionDays;
 
     // ---- registry
@@ -96,17 +97,34 @@ export class DbStack extends Stack {
       POWERTOOLS_LOG_LEVEL: config.logLevel,
     };
     const functions = new Map<string, StepLambda>();
-    for (const step of stepsOf(props.workflows)) {
-      const access = STEP_ACCESS[step];
-      if (access === undefined) throw new Error(`step ${step} has no entry in lib/permissions.ts STEP_ACCESS`);
-      functions.set(step, new StepLambda(this, step, { step, access, accessContext, environment, logRetention }));
-    }
+    const addFunction = (step: StepName): StepLambda => {
+      const access: StepAccess = STEP_ACCESS[step];
+      const fn = new StepLambda(this, step, {
+        step,
+        access,
+        accessContext,
+        environment: { ...environment, ...access.environment?.(accessContext) },
+        logRetention,
+      });
+      functions.set(step, fn);
+      return fn;
+    };
+    for (const step of stepsOf(props.workflows)) addFunction(step);
+    const hasValidate = props.workflows.some((w) => w.name === 'Validate');
+    /** Starts Validate executions for the rules below (only with a Validate machine). */
+    this.validationRouter = hasValidate ? addFunction(VALIDATION_ROUTER_STEP) : undefined;
     this.functions = functions;
 
     // ---- state machines
     const workflows = new Map<WorkflowName, WorkflowStateMachine>();
     for (const spec of props.workflows) {
-      const machine = new WorkflowStateMachine(this, spec.name, { spec, functions, logRetention });
+      const machine = new WorkflowStateMachine(this, spec.name, {
+        spec,
+        functions,
+        logRetention,
+        account: config.dbAccount.accountId,
+        region: config.dbAccount.region,
+      });
       workflows.set(spec.name, machine);
       new CfnOutput(this, `${spec.name}StateMachineArn`, { value: machine.stateMachine.stateMachineArn, description: `${spec.name} state machine` });
     }
@@ -126,10 +144,11 @@ export class DbStack extends Stack {
       );
     }
 
-    // ---- what starts Validate (targets attach when lib/workflows.ts has a `Validate` entry)
+    // ---- what starts Validate: both rules invoke the router, which picks the links and starts one Validate
+    // execution per link and minute (bursts collapse). The rules exist without a Validate machine, idle.
     this.validateOnIamChange = new events.Rule(this, 'ValidateOnIamChange', {
       ruleName: 'rpcn-aurora-validate-on-iam-change',
-      description: `rpcn-aurora: start Validate for each IAM change forwarded by the ${IAM_WATCH_RULE_NAME} rules`,
+      description: `rpcn-aurora: validate the links an IAM change forwarded by the ${IAM_WATCH_RULE_NAME} rules may affect`,
       eventBus: this.bus,
       eventPattern: { source: ['aws.iam'], detailType: ['AWS API Call via CloudTrail'] },
     });
@@ -138,14 +157,11 @@ export class DbStack extends Stack {
       description: `rpcn-aurora: validate every link (${config.validateSchedule})`,
       schedule: events.Schedule.expression(config.validateSchedule),
     });
-    const validate = workflows.get('Validate');
-    if (validate) {
-      const retry = { retryAttempts: 8, maxEventAge: Duration.hours(2) };
-      // The input is the forwarded CloudTrail event as it is.
-      this.validateOnIamChange.addTarget(new targets.SfnStateMachine(validate.stateMachine, retry));
-      this.validateOnSchedule.addTarget(
-        new targets.SfnStateMachine(validate.stateMachine, { ...retry, input: events.RuleTargetInput.fromObject(SCHEDULED_VALIDATE_INPUT) }),
-      );
+    if (this.validationRouter) {
+      // The router gets the events as they are (CloudTrail event, or the "Scheduled Event").
+      const target = new targets.LambdaFunction(this.validationRouter.function, { retryAttempts: 8, maxEventAge: Duration.hours(2) });
+      this.validateOnIamChange.addTarget(target);
+      this.validateOnSchedule.addTarget(target);
     }
 
     // ---- drift alarm on Validate's verdict metric
@@ -173,5 +189,10 @@ export class DbStack extends Stack {
     new CfnOutput(this, 'LinksTableName', { value: this.table.tableName, description: 'Registry of links (DynamoDB, key "name")' });
     new CfnOutput(this, 'RedpandaCredentialsSecretArn', { value: this.credentialsSecret.ref, description: 'Put {"client_id","client_secret"} here' });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn, description: 'Receives the IAM-watch events' });
+  }
+
+  /** The configured zones, so that no availability-zone lookup (and no credential) is needed at synth. */
+  override get availabilityZones(): string[] {
+    return this.configuredZones ? [...this.configuredZones] : super.availabilityZones;
   }
 }

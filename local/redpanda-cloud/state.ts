@@ -70,12 +70,40 @@ export interface ClusterConfig {
   dataplane_url_override?: string;
 }
 
+/**
+ * One record of a topic, as the twin's pipeline emulator produced it (the local server has no Kafka API; this
+ * store is what a consumer would read). Single-partition view: `offset` counts per topic from 0.
+ */
+export interface TopicMessage {
+  readonly key: string | null;
+  /** The payload ('' for a record without one, e.g. postgres_cdc transaction markers). */
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly offset: number;
+  /** Unix milliseconds. */
+  readonly timestamp: number;
+}
+
 export class DataPlaneState {
   readonly topics = new Map<string, TopicRecord>();
   readonly users = new Map<string, UserRecord>();
   acls: AclRecord[] = [];
   readonly secrets = new Map<string, SecretRecord>();
   readonly pipelines = new Map<string, PipelineRecord>();
+  /** Records per topic name, oldest first (written by the pipeline emulator; not part of snapshot()). */
+  readonly messages = new Map<string, TopicMessage[]>();
+
+  /** Append a record to a topic's list and return it with its offset. */
+  appendMessage(topic: string, message: Omit<TopicMessage, 'offset'>): TopicMessage {
+    let list = this.messages.get(topic);
+    if (list === undefined) {
+      list = [];
+      this.messages.set(topic, list);
+    }
+    const record: TopicMessage = { ...message, offset: list.length };
+    list.push(record);
+    return record;
+  }
 
   /** Plain snapshot for assertions (includes passwords and secret values: test and twin use only). */
   snapshot(): {
@@ -100,6 +128,7 @@ export class DataPlaneState {
     this.acls = [];
     this.secrets.clear();
     this.pipelines.clear();
+    this.messages.clear();
   }
 }
 

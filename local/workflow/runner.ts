@@ -27,8 +27,8 @@ export interface RunWorkflowOptions {
   readonly input: unknown;
   readonly handlers: HandlerTable;
   readonly executionName: string;
-  /** Milliseconds every Wait state lasts. @default 20 */
-  readonly waitMs?: number;
+  /** Milliseconds a Wait state lasts per second it asks for (time scaling). @default 5 (a 30 s wait takes 150 ms) */
+  readonly waitMsPerSecond?: number;
   /** Milliseconds before every retry. @default 10 */
   readonly retryMs?: number;
   /** Region and account the fake Lambda ARNs use. */
@@ -56,6 +56,7 @@ interface AslState {
   Type: string;
   Resource?: string;
   Parameters?: Record<string, unknown>;
+  Seconds?: number;
   Branches?: { States: Record<string, AslState> }[];
   ItemProcessor?: { States: Record<string, AslState> };
   Iterator?: { States: Record<string, AslState> };
@@ -126,7 +127,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   const waitTimeOverrides: Record<string, number> = {};
   const retryIntervalOverrides: Record<string, number> = {};
   walk(asl.States, (name, state) => {
-    if (state.Type === 'Wait') waitTimeOverrides[name] = options.waitMs ?? 20;
+    if (state.Type === 'Wait') waitTimeOverrides[name] = Math.max(1, Math.round((state.Seconds ?? 1) * (options.waitMsPerSecond ?? 5)));
     if (state.Retry) retryIntervalOverrides[name] = options.retryMs ?? 10;
     if (state.Type !== 'Task' || !state.Resource) return;
     if (state.Resource === START_EXECUTION_SYNC) {

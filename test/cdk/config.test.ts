@@ -1,0 +1,83 @@
+// The deployment configuration (lib/config.ts): the committed example is valid, and every mistake is
+// reported with the key that is wrong.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig, watchedAccounts } from '../../lib/config.js';
+import { EXAMPLE_CONFIG_PATH, configWith, exampleConfig } from './support/synth.js';
+
+const base = () => ({
+  dbAccount: { accountId: '111111111111', region: 'us-east-2' },
+  redpanda: { accountId: '222222222222', clusterIds: ['curl3eo533cmsnt23dv0'] },
+});
+
+function errorOf(value: unknown): string {
+  try {
+    parseDeploymentConfig(value, 'cfg.json');
+  } catch (e) {
+    expect(e).toBeInstanceOf(DeploymentConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('deployment configuration', () => {
+  it('accepts the committed example and fills the documented defaults', () => {
+    const config = exampleConfig();
+    expect(config.dbAccount).toEqual({ accountId: '111111111111', region: 'us-east-2' });
+    expect(config.redpanda.accessStackRegion).toBe('us-east-1');
+    expect(config.network).toEqual({ mode: 'create', cidr: '10.80.0.0/16', availabilityZones: ['us-east-2a', 'us-east-2b'], dbSubnets: 'public' });
+    const minimal = parseDeploymentConfig(base());
+    expect(minimal).toMatchObject({
+      network: { mode: 'none' },
+      adoptableClusters: [],
+      validateSchedule: 'rate(6 hours)',
+      logRetentionDays: 30,
+      logLevel: 'INFO',
+      alarmTopicArns: [],
+    });
+  });
+
+  it.each([
+    [{ ...base(), dbAccount: { region: 'us-east-2' } }, 'dbAccount.accountId'],
+    [{ ...base(), dbAccount: { accountId: '1234', region: 'us-east-2' } }, 'dbAccount.accountId: must be a 12-digit AWS account id'],
+    [{ ...base(), dbAccount: { accountId: '111111111111', region: 'cn-north-1' } }, 'dbAccount.region: must be an AWS region of the commercial partition'],
+    [{ ...base(), redpanda: { accountId: '222222222222', clusterIds: [] } }, 'redpanda.clusterIds: must list at least one'],
+    [{ ...base(), redpanda: { accountId: '222222222222', clusterIds: ['curl3eo533cmsnt23dv0', 'curl3eo533cmsnt23dv0'] } }, 'redpanda.clusterIds: must not list a cluster id twice'],
+    [{ ...base(), redpanda: { accountId: '222222222222', clusterIds: ['NOT-A-CLUSTER'] } }, 'redpanda.clusterIds.0: must be a Redpanda Cloud cluster id'],
+    [{ ...base(), network: { mode: 'create' } }, 'network.availabilityZones'],
+    [{ ...base(), network: { mode: 'create', availabilityZones: ['us-west-2a', 'us-west-2b'] } }, 'network.availabilityZones.0: must be in dbAccount.region us-east-2'],
+    [{ ...base(), network: { mode: 'existing', vpcId: 'vpc-0abc1234def567890' } }, 'network.dbSubnetGroupName'],
+    [{ ...base(), network: { mode: 'peered' } }, 'network.mode: must be "none", "create" or "existing"'],
+    [{ ...base(), logRetentionDays: 42 }, 'logRetentionDays: must be one of'],
+    [{ ...base(), validateSchedule: 'every 6 hours' }, 'validateSchedule: must be an EventBridge schedule expression'],
+    [{ ...base(), logLevel: 'TRACE' }, 'logLevel'],
+    [{ ...base(), adoptableClusters: ['Prod_DB'] }, 'adoptableClusters.0'],
+    [{ ...base(), alarmTopicArns: ['my-topic'] }, 'alarmTopicArns.0: must be an SNS topic ARN'],
+    [{ ...base(), dbAcount: {} }, '(top level): unknown key(s) "dbAcount"'],
+    [{ ...base(), redpanda: { ...base().redpanda, clusterId: 'x' } }, 'redpanda: unknown key(s) "clusterId"'],
+  ])('names the key that is wrong (%#)', (value, expected) => {
+    expect(errorOf(value)).toContain(expected);
+  });
+
+  it('lists every bad key at once, under the file name', () => {
+    const message = errorOf({ dbAccount: { accountId: 'x', region: 'y' }, redpanda: { accountId: '222222222222', clusterIds: [] } });
+    expect(message).toMatch(/^cfg\.json is invalid:/);
+    expect(message).toContain('dbAccount.accountId');
+    expect(message).toContain('dbAccount.region');
+    expect(message).toContain('redpanda.clusterIds');
+  });
+
+  it('says when the file is missing or not JSON', () => {
+    expect(() => loadDeploymentConfig('/nonexistent/deployment.json')).toThrow('cannot read the deployment config /nonexistent/deployment.json');
+    const bad = join(tmpdir(), `rpcn-aurora-bad-${process.pid}.json`);
+    writeFileSync(bad, '{ "dbAccount": ');
+    expect(() => loadDeploymentConfig(bad)).toThrow(`${bad} is not valid JSON`);
+    expect(() => loadDeploymentConfig(EXAMPLE_CONFIG_PATH)).not.toThrow();
+  });
+
+  it('watches R and D, once when they are the same account', () => {
+    expect(watchedAccounts(exampleConfig())).toEqual(['861276079005', '111111111111']);
+    expect(watchedAccounts(configWith({ redpanda: { accountId: '111111111111', clusterIds: ['curl3eo533cmsnt23dv0'] } }))).toEqual(['111111111111']);
+  });
+});

@@ -1,0 +1,161 @@
+// Provision end to end in the offline twin, through the committed ASL: the happy path for PostgreSQL, a
+// re-run converging, a transient and a permanent fault in each step in turn, and the pipeline-role policy
+// as the one operator action.
+import { linkNames } from '../../lambdas/core/naming.js';
+import { redpandaAcls } from '../../lambdas/core/redpanda-acls.js';
+import type { LinkSummary } from '../../lambdas/handlers/record-link.js';
+import { PROVISION_STEPS } from '../../lambdas/handlers/index.js';
+import type { OfflineTwin } from '../../local/twin.js';
+import { appSql, normalized, pgRequest, stable, startTwin, waitFor } from './support.js';
+
+jest.setTimeout(120_000);
+
+const DB = '111111111111';
+let twin: OfflineTwin;
+
+beforeAll(async () => {
+  twin = await startTwin();
+});
+
+afterAll(async () => {
+  await twin?.stop();
+});
+
+describe('happy path, aurora-postgresql', () => {
+  const raw = pgRequest('orders');
+  const request = normalized(raw);
+  const names = linkNames(request, DB);
+  let summary: LinkSummary;
+
+  beforeAll(async () => {
+    const result = await twin.provision(raw, { executionName: 'happy' });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    summary = result.output as LinkSummary;
+  });
+
+  test('the output is the link summary, with no secret in it', () => {
+    expect(summary).toMatchObject({
+      link: 'orders',
+      status: 'ready',
+      verdict: 'healthy',
+      endpoint: 'localhost',
+      database: 'demo_db',
+      dbUser: 'iam_demo_user',
+      dbConnectRoleArn: `arn:aws:iam::${DB}:role/rpcn-aurora-orders-db-connect`,
+      topic: 'orders.cdc',
+      pipelineRolePolicy: { applied: true, policyName: `rpcn-aurora-${DB}-orders` },
+      operatorActions: [],
+    });
+    expect(summary.consumeCommand).toContain('rpk topic consume orders.cdc');
+  });
+
+  test('IAM: the db-connect role with exactly its trust, tags and permission; our policy on the pipeline role', async () => {
+    const role = await twin.deps.iam.getRole(names.dbConnectRole);
+    expect(role?.tags).toEqual({ redpanda_scope_redpanda_connect: 'true', 'rpcn-aurora:link': 'orders' });
+    expect(JSON.stringify(role?.trustPolicy)).toContain(`arn:aws:iam::861276079005:role/${names.pipelineRole}`);
+    const cluster = await twin.deps.aurora.describeCluster(request.database.clusterIdentifier);
+    expect(JSON.stringify(role?.inlinePolicies[names.dbConnectPolicy])).toContain(`dbuser:${cluster!.resourceId}/iam_demo_user`);
+    const view = await twin.deps.pipelineRole.inspect(names.pipelineRole);
+    expect(view.available && Object.keys(view.inlinePolicies)).toEqual([names.pipelineRolePolicy]);
+  });
+
+  test('Aurora: IAM auth, Data API, encrypted, managed secret, our parameter group and security group', async () => {
+    const cluster = await twin.deps.aurora.describeCluster(request.database.clusterIdentifier);
+    expect(cluster).toMatchObject({ status: 'available', iamAuthEnabled: true, httpEndpointEnabled: true, storageEncrypted: true, parameterGroup: names.clusterParameterGroup });
+    expect(cluster!.masterUserSecretArn).toMatch(/secret:rds!cluster-/);
+    const group = await twin.deps.network.describeSecurityGroup(cluster!.vpcSecurityGroupIds[0]!);
+    expect(group?.ingress.map((r) => r.cidr).sort()).toEqual(['203.0.113.10/32', '203.0.113.11/32']);
+    expect(group?.ingress.every((r) => r.port === cluster!.port)).toBe(true);
+  });
+
+  test('database: memberships, grants on exactly the tables, the publication, and an active slot', async () => {
+    const members = await appSql(twin, request, "SELECT m.rolname FROM pg_auth_members am JOIN pg_roles m ON m.oid = am.roleid JOIN pg_roles u ON u.oid = am.member WHERE u.rolname = 'iam_demo_user' ORDER BY 1");
+    expect(members.map((r) => r.rolname)).toEqual(['rds_iam', 'rds_replication']);
+    const grants = await appSql(twin, request, "SELECT table_name, privilege_type FROM information_schema.role_table_grants WHERE grantee = 'iam_demo_user' ORDER BY 1, 2");
+    expect(grants).toEqual([{ table_name: 'orders', privilege_type: 'SELECT' }]);
+    const published = await appSql(twin, request, `SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = '${names.publication}'`);
+    expect(published).toEqual([{ schemaname: 'public', tablename: 'orders' }]);
+    const slots = await appSql(twin, request, `SELECT slot_name, plugin, active FROM pg_replication_slots`);
+    expect(slots).toEqual([{ slot_name: names.slot, plugin: 'pgoutput', active: true }]);
+  });
+
+  test('Redpanda: topic, user, exactly the link ACLs, secrets, pipeline RUNNING', () => {
+    const state = twin.redpanda.stateOf(request.redpanda.clusterId).snapshot();
+    expect(state.topics.find((t) => t.name === 'orders.cdc')).toMatchObject({ partitionCount: 3, replicationFactor: 3 });
+    expect(state.users.map((u) => u.name)).toContain(names.redpandaUser);
+    const ours = state.acls.filter((a) => a.principal === `User:${names.redpandaUser}`).map((a) => `${a.resource_type}/${a.resource_name}/${a.operation}`).sort();
+    expect(ours).toEqual(redpandaAcls(request, DB).map((a) => `${a.resourceType}/${a.resourceName}/${a.operation}`).sort());
+    expect(state.secrets.map((s) => s.id).sort()).toEqual([names.redpandaSecrets.rdsCaBundle, names.redpandaSecrets.saslPassword].sort());
+    expect(state.pipelines.find((p) => p.display_name === names.pipelineDisplayName)?.state).toBe('STATE_RUNNING');
+  });
+
+  test('CDC: a row inserted now arrives in the topic with its metadata; an unconfigured table does not', async () => {
+    const messages = () => twin.redpanda.stateOf(request.redpanda.clusterId).messages.get('orders.cdc') ?? [];
+    const before = messages().length;
+    await appSql(twin, request, "INSERT INTO public.audit_log (note) VALUES ('not published')");
+    await appSql(twin, request, "INSERT INTO public.orders (item, qty) VALUES ('sprocket', 7)");
+    const message = await waitFor('the CDC row', () => messages().slice(before).find((m) => m.value?.includes('sprocket')));
+    expect(JSON.parse(message.value!)).toMatchObject({ item: 'sprocket', qty: 7 });
+    expect(message.headers).toMatchObject({ table: 'orders', operation: 'insert' });
+    expect(messages().slice(before).some((m) => m.value?.includes('not published'))).toBe(false);
+  });
+
+  test('the registry records what the link created', async () => {
+    const record = await twin.deps.registry.get('orders');
+    expect(record?.status).toBe('ready');
+    expect(Object.keys(record!.owned).sort()).toEqual(
+      ['acls', 'cluster', 'dbConnectRole', 'databaseUser', 'ingressCidrs', 'parameterGroup', 'pipelineId', 'pipelineRolePolicy', 'publication', 'redpandaSecrets', 'redpandaUser', 'saslPasswordSecret', 'securityGroupId', 'slot', 'topic', 'writerInstance'].sort(),
+    );
+  });
+
+  test('the same request again converges: nothing duplicated, nothing changed', async () => {
+    const before = stable(await twin.aws.inventory());
+    const pipelinesBefore = twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.size;
+    const again = await twin.provision(raw, { executionName: 'happy-again' });
+    expect(again.status).toBe('SUCCEEDED');
+    expect((again.output as LinkSummary).pipelineId).toBe(summary.pipelineId);
+    expect(twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.size).toBe(pipelinesBefore);
+    expect(stable(await twin.aws.inventory())).toEqual(before);
+  });
+});
+
+// Every step, except RecordFailure (the Catch target itself), in the order a run meets them.
+const STEPS = Object.keys(PROVISION_STEPS).filter((s) => s !== 'RecordFailure');
+
+describe('a transient fault in each step is retried', () => {
+  const raw = pgRequest('retries');
+  test.each(STEPS)('%s', async (step) => {
+    twin.stepFaults.set(step, { error: step.includes('Topic') || step.includes('Redpanda') || step.includes('Pipeline') ? 'RedpandaTransientError' : 'AwsThrottledError', times: 1 });
+    const calls = twin.stepCalls.get(step) ?? 0;
+    const result = await twin.provision(raw, { executionName: `transient-${step}` });
+    expect({ status: result.status, error: result.error }).toEqual({ status: 'SUCCEEDED', error: undefined });
+    expect(twin.stepFaults.get(step)?.times).toBe(0);
+    expect(twin.stepCalls.get(step)! - calls).toBeGreaterThanOrEqual(2);
+    expect(result.events.some((e) => e.type === 'StateRetried' && e.state?.name && (e.state.name === step || e.state.name === 'JudgeAgain'))).toBe(true);
+  });
+});
+
+describe('a permanent fault in each step fails the execution with its named error and a diagnosis; a re-run succeeds', () => {
+  const raw = pgRequest('faults');
+  test.each(STEPS)('%s', async (step) => {
+    twin.stepFaults.set(step, {
+      error: 'StepAccessDeniedError',
+      message: `User: arn:aws:sts::${DB}:assumed-role/rpcn-aurora-${step}/x is not authorized to perform: iam:Example on resource: arn:aws:iam::${DB}:role/x`,
+      times: 1,
+    });
+    const failed = await twin.provision(raw, { executionName: `permanent-${step}` });
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('StepAccessDeniedError');
+    expect(failed.cause).toMatch(new RegExp(`^${step} failed: User: .* is not authorized to perform`));
+    expect(failed.cause).toMatch(/diagnosis \[aws-access-denied\]/);
+    const record = await twin.deps.registry.get('faults');
+    expect(record?.failure).toMatchObject({ step, error: 'StepAccessDeniedError', diagnosis: { id: 'aws-access-denied' } });
+    expect(record?.status).toBe('failed');
+
+    const again = await twin.provision(raw, { executionName: `permanent-${step}-rerun` });
+    expect({ status: again.status, error: again.error, cause: again.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    const after = await twin.deps.registry.get('faults');
+    expect(after?.status).toBe('ready');
+    expect(after?.failure).toBeUndefined();
+  });
+});
