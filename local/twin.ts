@@ -31,6 +31,8 @@ export interface OfflineTwinOptions {
   readonly natGateways?: readonly string[];
   readonly deadlines?: Partial<Deadlines>;
   readonly rds?: AwsTwinOptions['rds'];
+  /** The steps' clock (execution names, deadlines). @default real time */
+  readonly clock?: () => Date;
   /** Route IAM change events to Validate automatically, like the IAM-watch rules. @default true */
   readonly routeIamEvents?: boolean;
 }
@@ -102,7 +104,7 @@ export class OfflineTwin {
   private constructor(aws: AwsTwin, redpanda: LocalRedpandaCloud, options: OfflineTwinOptions) {
     this.aws = aws;
     this.redpanda = redpanda;
-    const clock = () => new Date();
+    const clock = options.clock ?? (() => new Date());
     const ports = aws.ports();
     this.metrics = new LocalMetrics(clock);
     this.validations = new LocalValidationStarter((name, input) => this.run('validate', input, { executionName: name }));

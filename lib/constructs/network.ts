@@ -1,7 +1,7 @@
 // Where new Aurora clusters go (config `network`): a VPC created here (public and isolated subnets, no NAT
 // gateway, flow logs, a DB subnet group), an existing VPC and DB subnet group, or none (RDS's default VPC).
 // The Lambdas do not run in it: they reach AWS and Redpanda Cloud APIs over the public endpoints.
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -46,6 +46,11 @@ export class LinkNetwork extends Construct {
       // custom-resource Lambda to the stack for no gain here.
       restrictDefaultSecurityGroup: false,
       flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL } },
+    });
+    // The zones are named in the configuration on purpose: an env-specific stack would otherwise look them up.
+    Validations.of(this.vpc).acknowledge({
+      id: 'CloudFormation-Validate::W3010',
+      reason: 'The availability zones come from config network.availabilityZones, so synth needs no lookup and no credentials.',
     });
     const subnetGroup = new rds.SubnetGroup(this, 'DbSubnetGroup', {
       subnetGroupName: CREATED_DB_SUBNET_GROUP_NAME,

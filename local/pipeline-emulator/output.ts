@@ -120,7 +120,9 @@ export class RedpandaOutputEmulation {
     if (!this.config.tlsEnabled) return sasl === undefined ? `failed to connect to cluster: ${SASL_MISSING}` : 'failed to connect to cluster: EOF';
     if (sasl === undefined || sasl.mechanism === 'none') return `failed to connect to cluster: ${SASL_MISSING}`;
     const user = this.ctx.state.users.get(sasl.username);
-    const ok = user !== undefined && SCRAM.includes(sasl.mechanism) && user.mechanism === sasl.mechanism && user.password === sasl.password;
+    // The Data Plane API stores SASL_MECHANISM_SCRAM_SHA_256; the client names it SCRAM-SHA-256.
+    const userMechanism = user?.mechanism.replace(/^SASL_MECHANISM_/, '').replace(/_/g, '-');
+    const ok = user !== undefined && SCRAM.includes(sasl.mechanism) && userMechanism === sasl.mechanism && user.password === sasl.password;
     return ok ? undefined : `failed to connect to cluster: ${SASL_AUTHENTICATION_FAILED}`;
   }
 

@@ -91,7 +91,7 @@ async function applyIam(link: Link): Promise<void> {
 function applyRedpanda(link: Link): void {
   const s = state();
   s.topics.set(link.request.redpanda.topic, { name: link.request.redpanda.topic, partitionCount: 3, replicationFactor: 3, configs: {} });
-  s.users.set(link.names.redpandaUser, { name: link.names.redpandaUser, password: SASL_PASSWORD, mechanism: 'SCRAM-SHA-256' });
+  s.users.set(link.names.redpandaUser, { name: link.names.redpandaUser, password: SASL_PASSWORD, mechanism: 'SASL_MECHANISM_SCRAM_SHA_256' });
   for (const a of redpandaAcls(link.request, DB_ACCOUNT)) {
     s.acls.push({
       resource_type: a.resourceType,
