@@ -2,25 +2,12 @@
 // writes to the watched roles, or to the customer managed policies such a role may have attached (a new or
 // newly default policy version changes the role's permissions without naming the role), except the writes
 // rpcn-aurora makes itself (the loop guard: the healer in R, the DB stack's Lambdas in D).
+import { WATCHED_POLICY_EVENTS, WATCHED_ROLE_EVENTS } from '../lambdas/core/iam-events.js';
 import type { DeploymentConfig } from './config.js';
 import { DB_CONNECT_ROLE_PATTERN, HEALER_ROLE_NAME, PARTITION, lambdaSessionPrefix, pipelineRoleNames } from './names.js';
 
-/** IAM calls that change what a role may do or who may assume it. */
-export const WATCHED_ROLE_EVENTS = [
-  'PutRolePolicy',
-  'DeleteRolePolicy',
-  'AttachRolePolicy',
-  'DetachRolePolicy',
-  'UpdateAssumeRolePolicy',
-  'TagRole',
-  'UntagRole',
-  'PutRolePermissionsBoundary',
-  'DeleteRolePermissionsBoundary',
-  'DeleteRole',
-] as const;
-
-/** IAM calls that change a customer managed policy's effective document (they carry `policyArn`, not `roleName`). */
-export const WATCHED_POLICY_EVENTS = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'] as const;
+// The watched calls are the ones the validation router understands (one list for both).
+export { WATCHED_POLICY_EVENTS, WATCHED_ROLE_EVENTS };
 
 export type EventPattern = Record<string, unknown>;
 

@@ -393,11 +393,13 @@ export const STEP_ACCESS = {
       G.networkEnsureSecurityGroup,
       G.registryUpdate,
     ],
-    timeoutSeconds: 120,
+    // Steps inside Provision's Parallel must end before its rollback grace (LetInFlightStepsFinish, 90 s).
+    timeoutSeconds: 80,
   },
   CheckAurora: { grants: [G.auroraDescribeCluster, G.auroraDescribeWriter, G.auroraEnableDataApi] },
-  // One Data API call per statement; a DDL statement may run up to the Data API's own timeout.
-  RunSetupSql: { grants: [G.dataApi, G.registryRead, G.registryUpdate], timeoutSeconds: 600 },
+  // One Data API call per statement (DDL continues server-side past the Data API's timeout); inside Provision's
+  // Parallel, so below its rollback grace (LetInFlightStepsFinish, 90 s). test/cdk/workflows.test.ts checks it.
+  RunSetupSql: { grants: [G.dataApi, G.registryRead, G.registryUpdate], timeoutSeconds: 80 },
   DescribeClusterIdentity: { grants: [G.auroraDescribeCluster] },
   EnsureDbConnectRole: { grants: [G.dbConnectRoleRead, G.dbConnectRoleWrite, G.registryUpdate] },
   ApplyPipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },

@@ -97,6 +97,8 @@ export class OfflineTwin {
   readonly stepFaults = new Map<string, StepFault>();
   /** Invocations per step name. */
   readonly stepCalls = new Map<string, number>();
+  /** Step handlers still running (a failed Parallel does not stop its other branches' Lambdas). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly handlers: Record<WorkflowName, HandlerTable>;
   private readonly router: StepHandler<Record<string, unknown>, unknown>;
   private stopped = false;
@@ -171,8 +173,16 @@ export class OfflineTwin {
         // Same shape as a step's own error: its class name, the step prefix defineStep adds.
         throw Object.assign(new Error(`${step}: ${fault.message ?? `injected ${fault.error}`}`), { name: fault.error });
       }
-      return handler(event, context);
+      const call = handler(event, context);
+      this.inFlight.add(call);
+      void call.catch(() => undefined).finally(() => this.inFlight.delete(call));
+      return call;
     };
+  }
+
+  /** Resolves when no step handler is running. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   static async start(options: OfflineTwinOptions): Promise<OfflineTwin> {
@@ -182,6 +192,8 @@ export class OfflineTwin {
       pipelineStartMs: 100,
       pipelineStopMs: 50,
     });
+    // Redpanda Cloud clusters come with the Connect logs topic; it is not the link's.
+    redpanda.stateOf(options.redpandaClusterId).topics.set('__redpanda.connect.logs', { name: '__redpanda.connect.logs', partitionCount: 1, replicationFactor: 3, configs: {} });
     const aws = new AwsTwin({
       dbAccountId: options.dbAccountId ?? '111111111111',
       redpandaAccountId: options.redpandaAccountId,
@@ -195,18 +207,25 @@ export class OfflineTwin {
     return twin;
   }
 
-  /** Run one execution of a committed state machine in the twin. */
-  run(workflow: WorkflowName, input: unknown, options: RunOptions = {}): Promise<WorkflowResult> {
-    return runWorkflow({
+  /**
+   * Run one execution of a committed state machine in the twin. Returns once the execution and every step
+   * Lambda it started have finished (a failed Parallel's other branches run on, as in AWS).
+   */
+  async run(workflow: WorkflowName, input: unknown, options: RunOptions = {}): Promise<WorkflowResult> {
+    const result = await runWorkflow({
       workflow,
       input,
       handlers: this.handlers[workflow],
       nested: { teardown: this.handlers.teardown },
+      // The rollback's Wait (longer than any Lambda timeout) in real time: let in-flight steps finish.
+      beforeNested: () => this.settled(),
       executionName: options.executionName ?? `${workflow}-${Date.now()}-${++executionCounter}`,
       region: this.aws.region,
       accountId: this.aws.accounts.db,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
+    await this.settled();
+    return result;
   }
 
   provision(request: unknown, options: RunOptions = {}): Promise<WorkflowResult> {
@@ -234,6 +253,7 @@ export class OfflineTwin {
   async idle(): Promise<void> {
     while (this.routing.size > 0) await Promise.all([...this.routing]);
     await this.validations.idle();
+    await this.settled();
   }
 
   async stop(): Promise<void> {

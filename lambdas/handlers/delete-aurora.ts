@@ -63,7 +63,8 @@ export function makeHandler(deps: Pick<StepDeps, 'aurora' | 'network' | 'registr
         if (cluster.status !== 'deleting') {
           const snapshot = teardown.options.skipFinalSnapshot ? undefined : finalSnapshotIdentifier(cluster.identifier, now);
           await deps.aurora.deleteCluster(cluster.identifier, snapshot);
-          report.deleted.push(`cluster ${cluster.identifier}${snapshot ? ` (final snapshot ${snapshot})` : ' (no final snapshot)'}`);
+          report.deleted.push(`cluster ${cluster.identifier}${snapshot ? '' : ' (no final snapshot: skipFinalSnapshot)'}`);
+          if (snapshot) report.kept.push({ what: `final snapshot ${snapshot}`, why: 'skipFinalSnapshot was not set; delete it when it is no longer needed' });
         }
         return pending(`cluster ${cluster.identifier}`);
       }

@@ -48,7 +48,8 @@ export function makeHandler(deps: Pick<StepDeps, 'registry' | 'clock'>) {
     const diagnosis = entry ? { id: entry.id, title: entry.title, fix: entry.fix.join(' ') } : undefined;
     const name = linkName(request);
     const onFailure = (request as { onFailure?: unknown } | undefined)?.onFailure === 'rollback' ? 'rollback' : 'keep';
-    if (name && (await deps.registry.get(name))) {
+    // A refused request (ValidateRequest) is not this link's failure: the name may belong to another link.
+    if (name && step !== undefined && step !== 'ValidateRequest' && step !== 'BeginTeardown' && (await deps.registry.get(name))) {
       await deps.registry.update(name, {
         status: 'failed',
         failure: {

@@ -37,6 +37,8 @@ export interface RunWorkflowOptions {
   readonly onEvent?: (event: EventLog) => void;
   /** Handlers of the workflows this one starts (`states:startExecution.sync:2`), e.g. Provision's rollback. */
   readonly nested?: Partial<Record<WorkflowName, HandlerTable>>;
+  /** Awaited before a nested execution starts (the twin waits for step handlers still in flight). */
+  readonly beforeNested?: () => Promise<void>;
   /** Results of nested executions, in order, for assertions and progress views. */
   readonly onNested?: (workflow: WorkflowName, result: WorkflowResult) => void;
 }
@@ -136,6 +138,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         const workflow = (['provision', 'validate', 'teardown'] as const).find((w) => stateMachineArn(w, region, accountId) === StateMachineArn);
         const handlers = workflow ? options.nested?.[workflow] : undefined;
         if (!workflow || !handlers) throw new Error(`${options.workflow}: no local workflow for ${StateMachineArn}`);
+        await options.beforeNested?.();
         const nested = await runWorkflow({ ...options, workflow, input: Input, handlers, executionName: `${options.executionName}-${workflow}` });
         options.onNested?.(workflow, nested);
         if (nested.status !== 'SUCCEEDED') {

@@ -1,6 +1,8 @@
 // RpcnAurora-Db beyond the Lambdas and state machines: the registry table, the credentials secret, the
 // event bus and its resource policy, the rules that start Validate, the drift alarm, and the network modes.
 import { Match } from 'aws-cdk-lib/assertions';
+import { METRIC_NAMESPACE, VERDICT_METRIC as ADAPTER_VERDICT_METRIC } from '../../lambdas/adapters/aws/validation.js';
+import { VERDICT_METRIC } from '../../lib/names.js';
 import { WORKFLOWS } from '../../lib/workflows.js';
 import { configWith, logicalIdWhere, resourcesOf, synthesize, type Synthesized } from './support/synth.js';
 
@@ -126,6 +128,11 @@ describe('drift alarm', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
+  });
+
+  it('watches the metric the verdict adapter publishes', () => {
+    expect(VERDICT_METRIC.namespace).toBe(METRIC_NAMESPACE);
+    expect(VERDICT_METRIC.metricName).toBe(ADAPTER_VERDICT_METRIC);
   });
 
   it('notifies the configured SNS topics on alarm and on recovery', () => {

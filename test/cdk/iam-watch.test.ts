@@ -51,8 +51,9 @@ const roleParameters = (eventName: string, roleName: string): Record<string, unk
 
 describe('the watched calls', () => {
   it('are the ones the validation router understands (lambdas/core/iam-events.ts)', () => {
-    expect([...WATCHED_ROLE_EVENTS]).toEqual([...CORE_ROLE_EVENTS]);
-    expect([...WATCHED_POLICY_EVENTS]).toEqual([...CORE_POLICY_EVENTS]);
+    expect(WATCHED_ROLE_EVENTS).toBe(CORE_ROLE_EVENTS);
+    expect(WATCHED_POLICY_EVENTS).toBe(CORE_POLICY_EVENTS);
+    expect(WATCHED_ROLE_EVENTS).toEqual(expect.arrayContaining(['PutRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy', 'UntagRole', 'DeleteRole']));
   });
 });
 

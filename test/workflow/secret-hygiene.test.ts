@@ -1,12 +1,15 @@
 // No secret in any execution event, output or log line: provision, validate and teardown a link in the
 // twin with every step logging at DEBUG, capture it all, and look for the SASL password and the Redpanda
 // client secret (plain and base64).
+import { jest } from '@jest/globals';
+
 process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+jest.setTimeout(120_000);
 
 const { pgRequest, startTwin } = await import('./support.js');
 const { linkNames } = await import('../../lambdas/core/naming.js');
 
-jest.setTimeout(120_000);
+
 
 test('the SASL password and the Redpanda client secret never appear', async () => {
   const captured: string[] = [];

@@ -1,19 +1,35 @@
 // Teardown in the offline twin, through the committed ASL: nothing left behind (inventory of every part
 // equal to before provision), safe to repeat, finishing half-built links, tolerant of transient faults, and
 // never touching an adopted cluster or another link's resources. Also Provision's onFailure: "rollback".
+import { jest } from '@jest/globals';
 import { TEARDOWN_STEPS } from '../../lambdas/handlers/index.js';
 import type { TeardownReport } from '../../lambdas/handlers/finish-teardown.js';
 import type { OfflineTwin } from '../../local/twin.js';
 import { normalized, pgRequest, stable, startTwin } from './support.js';
 
+// Whole executions with real databases: seconds each.
 jest.setTimeout(180_000);
+
 
 let twin: OfflineTwin;
 
-/** Every part of the twin: AWS (both accounts' IAM, RDS with each database's users, grants, publications and slots, EC2, Secrets Manager, registry) and Redpanda (topics, users, ACLs, secrets, pipelines). */
+/**
+ * Every part of the twin: AWS (both accounts' IAM, RDS with each database's users, grants, publications and
+ * slots, EC2, Secrets Manager, registry) and Redpanda (topics, users, ACLs, secrets, pipelines). Final
+ * snapshots are what a teardown keeps on purpose (checked on their own), and a database ACL that PostgreSQL
+ * materialized from its default (PUBLIC CONNECT, TEMPORARY) after a GRANT/REVOKE is the same ACL.
+ */
 async function inventory(options: { withoutRegistry?: boolean } = {}): Promise<unknown> {
-  const aws = (await twin.aws.inventory()) as Record<string, unknown>;
+  const aws = (await twin.aws.inventory()) as Record<string, any>;
   if (options.withoutRegistry) delete aws.registry;
+  delete aws.rds.clusterSnapshots;
+  for (const cluster of aws.rds.clusters ?? []) {
+    for (const db of cluster.database?.databases ?? []) {
+      db.databaseGrants = (db.databaseGrants ?? []).filter(
+        (g: { grantee: string; privilege: string }) => !(g.grantee === 'PUBLIC' && ['CONNECT', 'TEMPORARY'].includes(g.privilege)),
+      );
+    }
+  }
   const { topics, users, acls, secrets, pipelines } = twin.redpanda.stateOf(normalized(pgRequest('xxx')).redpanda.clusterId).snapshot();
   return stable({
     aws,
@@ -38,7 +54,9 @@ test('provision then teardown leaves every part of the twin as it was (the regis
   const report = result.output as TeardownReport;
   expect(report.status).toBe('deleted');
   expect(report.needsHuman).toEqual([]);
-  expect(report.deleted.join('\n')).toMatch(/pipeline[\s\S]*Redpanda secret[\s\S]*ACLs[\s\S]*Redpanda user[\s\S]*topic gone.cdc[\s\S]*replication slot[\s\S]*inline policy[\s\S]*IAM role[\s\S]*writer instance[\s\S]*cluster rpcn-aurora-gone \(final snapshot[\s\S]*parameter group[\s\S]*security group/);
+  expect(report.deleted.join('\n')).toMatch(/pipeline[\s\S]*Redpanda secret[\s\S]*ACLs[\s\S]*Redpanda user[\s\S]*topic gone.cdc[\s\S]*replication slot[\s\S]*inline policy[\s\S]*IAM role[\s\S]*writer instance[\s\S]*cluster rpcn-aurora-gone[\s\S]*parameter group[\s\S]*security group/);
+  expect(report.kept).toEqual([expect.objectContaining({ what: expect.stringMatching(/^final snapshot rpcn-aurora-gone-final-\d{14}$/) })]);
+  expect(((await twin.aws.inventory()) as any).rds.clusterSnapshots.map((s: { clusterIdentifier: string }) => s.clusterIdentifier)).toContain('rpcn-aurora-gone');
   expect(await inventory({ withoutRegistry: true })).toEqual(before);
   const record = await twin.deps.registry.get('gone');
   expect(record?.status).toBe('deleted');

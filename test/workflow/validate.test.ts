@@ -1,13 +1,16 @@
 // Validate in the offline twin: every kind of change to a role of the chain, routed like the IAM-watch rules
 // route CloudTrail events, judged through the committed ASL, healed exactly when allowed; bursts collapse;
 // the schedule judges every link once; our own healing does not trigger validations (the loop guard).
+import { jest } from '@jest/globals';
 import { dbConnectRoleArtifacts, dbConnectTrustPolicy } from '../../lambdas/core/iam.js';
 import { linkNames } from '../../lambdas/core/naming.js';
 import type { ValidationSummary } from '../../lambdas/handlers/record-verdict.js';
 import type { OfflineTwin } from '../../local/twin.js';
 import { normalized, pgRequest, stable, startTwin } from './support.js';
 
+// Whole executions with real databases: seconds each.
 jest.setTimeout(120_000);
+
 
 const DB = '111111111111';
 let twin: OfflineTwin;
