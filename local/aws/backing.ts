@@ -297,6 +297,7 @@ class PgBacking implements BackingDatabase {
 // ---------------------------------------------------------------------------------------------------------
 // MySQL (MariaDB at MYSQL_URL)
 
+const ALTER_USER_REQUIRE_SSL = /^\s*ALTER\s+USER\s+'([a-z_][a-z0-9_]{0,31})'@'([^']+)'\s+REQUIRE\s+SSL\s*$/i;
 const CALL_RDS_SET_CONFIGURATION = /^\s*CALL\s+mysql\.rds_set_configuration\s*\(\s*'([^']+)'\s*,\s*('?[\w .-]*'?|NULL)\s*\)\s*$/i;
 const CREATE_IAM_USER = /^\s*CREATE\s+USER\s+(IF\s+NOT\s+EXISTS\s+)?'([a-z_][a-z0-9_]{0,31})'@'([^']+)'\s+IDENTIFIED\s+WITH\s+AWSAuthenticationPlugin\s+AS\s+'RDS'\s*$/i;
 const CREATE_USER = /^\s*CREATE\s+USER\s+(?:IF\s+NOT\s+EXISTS\s+)?'([a-z_][a-z0-9_]{0,31})'@'([^']+)'/i;
@@ -336,6 +337,8 @@ class MysqlBacking implements BackingDatabase {
   readonly dataDir = undefined;
   /** Accounts created through this cluster's Data API, dropped with the cluster (the server is shared). */
   private readonly accounts = new Set<string>();
+  /** Accounts whose `REQUIRE SSL` was recorded instead of run (emulated: no TLS here). */
+  readonly sslRequired = new Set<string>();
   /** Accounts created IDENTIFIED WITH AWSAuthenticationPlugin (emulated: MariaDB has no such plugin). */
   private readonly iamAccounts = new Set<string>();
   private readonly configuration = new Map<string, string>();
@@ -364,6 +367,12 @@ class MysqlBacking implements BackingDatabase {
       this.configuration.set(config[1]!.toLowerCase(), config[2]!.replace(/'/g, ''));
       return [];
     }
+    // Emulation: the local MariaDB has no TLS, so REQUIRE SSL would lock the CDC user out; it is recorded, not run.
+    const requireSsl = ALTER_USER_REQUIRE_SSL.exec(sql);
+    if (requireSsl) {
+      this.sslRequired.add(`'${requireSsl[1]}'@'${requireSsl[2]}'`);
+      return [];
+    }
     const iamUser = CREATE_IAM_USER.exec(sql);
     if (iamUser) {
       if (!this.iamAuthEnabled()) throw new DatabaseStatementError("Plugin 'AWSAuthenticationPlugin' is not loaded", '1524');
@@ -378,6 +387,7 @@ class MysqlBacking implements BackingDatabase {
     if (created) this.accounts.add(`'${created[1]}'@'${created[2]}'`);
     const dropped = DROP_USER.exec(sql);
     if (dropped) {
+      this.sslRequired.delete(`'${dropped[1]}'@'${dropped[2]}'`);
       this.accounts.delete(`'${dropped[1]}'@'${dropped[2]}'`);
       this.iamAccounts.delete(`'${dropped[1]}'@'${dropped[2]}'`);
     }

@@ -179,3 +179,39 @@ describe('a permanent fault in each step fails the execution with its named erro
     expect(after?.failure).toBeUndefined();
   });
 });
+
+describe('the pipeline-role policy without the RpcnAurora-RedpandaAccess stack', () => {
+  let bare: OfflineTwin;
+  const raw = pgRequest('byhand');
+  const names = linkNames(normalized(raw), DB);
+
+  beforeAll(async () => {
+    bare = await startTwin({ redpandaAccessDeployed: false });
+  });
+
+  afterAll(async () => {
+    await bare?.stop();
+  });
+
+  test('is the one operator action; the probe names the fix; once attached, the pipeline connects', async () => {
+    const result = await bare.provision(raw, { executionName: 'byhand' });
+    expect(result.status).toBe('SUCCEEDED');
+    const summary = result.output as LinkSummary;
+    expect(summary).toMatchObject({ status: 'action-required', verdict: 'action-required', pipelineRolePolicy: { applied: false, reason: expect.stringMatching(/RpcnAurora-RedpandaAccess/) } });
+    expect(summary.operatorActions).toHaveLength(1);
+    expect(summary.operatorActions[0]).toMatch(new RegExp(`aws iam put-role-policy --role-name ${names.pipelineRole} --policy-name ${names.pipelineRolePolicy} --policy-document`));
+    const record = await bare.deps.registry.get('byhand');
+    expect(record?.status).toBe('action-required');
+    expect(record?.owned.pipelineRolePolicy).toBeUndefined();
+    // The pipeline is denied, with Redpanda Connect's text, until the operator acts.
+    const pipelineId = summary.pipelineId;
+    await waitFor('the AssumeRole denial', () => bare.emulator.logs(pipelineId).find((l) => /is not authorized to perform: sts:AssumeRole/.test(l.message)));
+
+    const document = JSON.parse(summary.operatorActions[0]!.match(/--policy-document '(.*)'$/)![1]!);
+    await bare.aws.putRolePolicy({ account: 'redpanda', roleName: names.pipelineRole, policyName: names.pipelineRolePolicy, document });
+    await waitFor('the slot to go active', async () => {
+      const slots = await appSql(bare, normalized(raw), 'SELECT active FROM pg_replication_slots');
+      return slots[0]?.active === true ? true : undefined;
+    });
+  });
+});

@@ -36,7 +36,8 @@ export async function startTwin(options: Partial<OfflineTwinOptions> = {}): Prom
             ? ['CREATE TABLE IF NOT EXISTS public.orders (id serial PRIMARY KEY, item text NOT NULL, qty integer NOT NULL)',
                'CREATE TABLE IF NOT EXISTS public.audit_log (id serial PRIMARY KEY, note text)']
             : ['CREATE TABLE IF NOT EXISTS `stock_levels` (id int AUTO_INCREMENT PRIMARY KEY, item varchar(100) NOT NULL, qty int NOT NULL)',
-               'CREATE TABLE IF NOT EXISTS `warehouses` (id int AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL)'];
+               'CREATE TABLE IF NOT EXISTS `warehouses` (id int AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL)',
+               "INSERT INTO `stock_levels` (item, qty) VALUES ('bolt', 10), ('nut', 20)"];
         for (const statement of sql) await backing.execute(cluster.databaseName, backing.master, statement);
       },
       ...options.rds,
