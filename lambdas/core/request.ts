@@ -178,6 +178,13 @@ export function parseRequest(input: unknown): ParseResult {
     issues.push({ path: 'database.clusterIdentifier', message: 'is required when database.create is false (the cluster to adopt)' });
   }
   const clusterIdentifier = r.database.clusterIdentifier ?? `rpcn-aurora-${r.name}`;
+  // The deployed Lambda roles may create clusters only under this prefix (least privilege).
+  if (r.database.create && !clusterIdentifier.startsWith('rpcn-aurora-')) {
+    issues.push({
+      path: 'database.clusterIdentifier',
+      message: `a cluster the link creates must be named "rpcn-aurora-…" (leave clusterIdentifier out for "rpcn-aurora-${r.name}"); to use an existing cluster set "create": false`,
+    });
+  }
 
   // CDC user.
   const user = r.cdc.user ?? `rpcn_${slug}`;

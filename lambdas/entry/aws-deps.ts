@@ -1,29 +1,30 @@
-// The AWS side of every step: configuration read and validated once at cold start (failing with the
-// variable's name), SDK clients at module scope, and the adapters built over them.
+// The AWS side of the steps: configuration read and validated once per execution environment (failing with
+// the variable's name), SDK clients at module scope, and one factory per dependency, so that each Lambda's
+// entry names (and its bundle contains) only the clients its step uses.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { STSClient } from '@aws-sdk/client-sts';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { rdsCaBundleFor } from '../core/rds-ca.js';
 import { IamChainSimulator } from '../adapters/aws/chain-simulator.js';
 import { Ec2NetworkAdapter } from '../adapters/aws/ec2.js';
 import { IamRoleAdapter } from '../adapters/aws/iam.js';
-import { StsPipelineRoleAccess } from '../adapters/aws/pipeline-role-access.js';
+import { HEALER_ROLE_NAME, StsPipelineRoleAccess } from '../adapters/aws/pipeline-role-access.js';
 import { RdsDataSqlAdapter } from '../adapters/aws/rds-data.js';
 import { RdsAuroraAdapter } from '../adapters/aws/rds.js';
 import { DynamoRegistryAdapter } from '../adapters/aws/registry.js';
 import { SecretsManagerAdapter } from '../adapters/aws/secrets.js';
 import { CloudWatchMetrics, SfnValidationStarter } from '../adapters/aws/validation.js';
-import { HEALER_ROLE_NAME } from '../adapters/aws/pipeline-role-access.js';
 import { createRedpandaCloud } from '../adapters/redpanda/index.js';
 import type { RedpandaCloud } from '../ports/redpanda.js';
+import type { ValidationStarter } from '../ports/validation.js';
 import { DEFAULT_DEADLINES, type StepDeps } from '../handlers/shared/deps.js';
 import { stepLogger } from '../handlers/shared/logger.js';
 
@@ -53,55 +54,72 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): LambdaEnv
   return parsed.data;
 }
 
-let cached: StepDeps | undefined;
-
-/** The deps of every step, built once per execution environment. */
-export function awsDeps(): StepDeps {
-  if (cached) return cached;
-  const env = readEnvironment();
-  const region = env.AWS_REGION;
-  const iam = new IAMClient({ region });
-  const secrets = new SecretsManagerAdapter(new SecretsManagerClient({ region }));
-  let redpanda: RedpandaCloud | undefined;
-  const deps: StepDeps = {
-    deployment: {
-      dbAccountId: env.DB_ACCOUNT_ID,
-      region,
-      redpandaAccountId: env.REDPANDA_ACCOUNT_ID,
-      redpandaCredentialsSecretArn: env.REDPANDA_CREDENTIALS_SECRET_ARN,
-      ...(env.VPC_ID ? { vpcId: env.VPC_ID } : {}),
-      ...(env.DB_SUBNET_GROUP ? { dbSubnetGroup: env.DB_SUBNET_GROUP } : {}),
-    },
-    aurora: new RdsAuroraAdapter(new RDSClient({ region })),
-    network: new Ec2NetworkAdapter(new EC2Client({ region })),
-    sql: new RdsDataSqlAdapter(new RDSDataClient({ region })),
-    iam: new IamRoleAdapter(iam),
-    pipelineRole: new StsPipelineRoleAccess(new STSClient({ region }), { redpandaAccountId: env.REDPANDA_ACCOUNT_ID }),
-    simulator: new IamChainSimulator(iam),
-    secrets,
-    registry: new DynamoRegistryAdapter(DynamoDBDocumentClient.from(new DynamoDBClient({ region })), env.LINKS_TABLE_NAME),
-    redpanda: async () => {
-      redpanda ??= createRedpandaCloud({
-        credentials: () => secrets.getRedpandaCredentials(env.REDPANDA_CREDENTIALS_SECRET_ARN),
-        logger: stepLogger,
-        ...(env.REDPANDA_CONTROL_PLANE_URL ? { controlPlaneUrl: env.REDPANDA_CONTROL_PLANE_URL } : {}),
-        ...(env.REDPANDA_AUTH_URL ? { authUrl: env.REDPANDA_AUTH_URL } : {}),
-      });
-      return redpanda;
-    },
-    rdsCaBundle: (bundleRegion) => rdsCaBundleFor(bundleRegion, new Date()),
-    validations: env.VALIDATE_STATE_MACHINE_ARN
-      ? new SfnValidationStarter(new SFNClient({ region }), env.VALIDATE_STATE_MACHINE_ARN)
-      : {
-          startValidation: () => {
-            throw new Error('invalid Lambda configuration: VALIDATE_STATE_MACHINE_ARN is not set for this function');
-          },
-        },
-    metrics: new CloudWatchMetrics(new CloudWatchClient({ region })),
-    loopGuardRoleNames: [HEALER_ROLE_NAME, ...(env.LOOP_GUARD_ROLE_NAMES?.split(',').map((n) => n.trim()).filter(Boolean) ?? [])],
-    clock: () => new Date(),
-    deadlines: DEFAULT_DEADLINES,
+/** A value built on first use and kept for the life of the execution environment. */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
   };
-  cached = deps;
-  return deps;
 }
+
+const env = once(() => readEnvironment());
+const iamClient = once(() => new IAMClient({ region: env().AWS_REGION }));
+const secretsAdapter = once(() => new SecretsManagerAdapter(new SecretsManagerClient({ region: env().AWS_REGION })));
+
+export const deployment = once<StepDeps['deployment']>(() => {
+  const e = env();
+  return {
+    dbAccountId: e.DB_ACCOUNT_ID,
+    region: e.AWS_REGION,
+    redpandaAccountId: e.REDPANDA_ACCOUNT_ID,
+    redpandaCredentialsSecretArn: e.REDPANDA_CREDENTIALS_SECRET_ARN,
+    ...(e.VPC_ID ? { vpcId: e.VPC_ID } : {}),
+    ...(e.DB_SUBNET_GROUP ? { dbSubnetGroup: e.DB_SUBNET_GROUP } : {}),
+  };
+});
+export const aurora = once<StepDeps['aurora']>(() => new RdsAuroraAdapter(new RDSClient({ region: env().AWS_REGION })));
+export const network = once<StepDeps['network']>(() => new Ec2NetworkAdapter(new EC2Client({ region: env().AWS_REGION })));
+export const sql = once<StepDeps['sql']>(() => new RdsDataSqlAdapter(new RDSDataClient({ region: env().AWS_REGION })));
+export const iam = once<StepDeps['iam']>(() => new IamRoleAdapter(iamClient()));
+export const pipelineRole = once<StepDeps['pipelineRole']>(
+  () => new StsPipelineRoleAccess(new STSClient({ region: env().AWS_REGION }), { redpandaAccountId: env().REDPANDA_ACCOUNT_ID }),
+);
+export const simulator = once<StepDeps['simulator']>(() => new IamChainSimulator(iamClient()));
+export const secrets = once<StepDeps['secrets']>(secretsAdapter);
+export const registry = once<StepDeps['registry']>(
+  () => new DynamoRegistryAdapter(DynamoDBDocumentClient.from(new DynamoDBClient({ region: env().AWS_REGION })), env().LINKS_TABLE_NAME),
+);
+export const metrics = once<StepDeps['metrics']>(() => new CloudWatchMetrics(new CloudWatchClient({ region: env().AWS_REGION })));
+export const validations = once<ValidationStarter>(() => {
+  const arn = env().VALIDATE_STATE_MACHINE_ARN;
+  if (!arn) throw new Error('invalid Lambda configuration: VALIDATE_STATE_MACHINE_ARN is not set for this function');
+  return new SfnValidationStarter(new SFNClient({ region: env().AWS_REGION }), arn);
+});
+export const loopGuardRoleNames = once<readonly string[]>(() => [
+  HEALER_ROLE_NAME,
+  ...(env().LOOP_GUARD_ROLE_NAMES?.split(',').map((n) => n.trim()).filter(Boolean) ?? []),
+]);
+
+/** The Redpanda Cloud client, built on first use; its token cache lives as long as the environment. */
+export const redpanda = once<StepDeps['redpanda']>(() => {
+  let cloud: RedpandaCloud | undefined;
+  return async () => {
+    const e = env();
+    cloud ??= createRedpandaCloud({
+      credentials: () => secretsAdapter().getRedpandaCredentials(e.REDPANDA_CREDENTIALS_SECRET_ARN),
+      logger: stepLogger,
+      ...(e.REDPANDA_CONTROL_PLANE_URL ? { controlPlaneUrl: e.REDPANDA_CONTROL_PLANE_URL } : {}),
+      ...(e.REDPANDA_AUTH_URL ? { authUrl: e.REDPANDA_AUTH_URL } : {}),
+    });
+    return cloud;
+  };
+});
+
+export const rdsCaBundle: StepDeps['rdsCaBundle'] = (region) => rdsCaBundleFor(region, new Date());
+export const clock: StepDeps['clock'] = () => new Date();
+export const deadlines: StepDeps['deadlines'] = DEFAULT_DEADLINES;

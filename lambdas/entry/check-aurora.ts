@@ -1,5 +1,5 @@
-// Lambda entry of the CheckAurora step: the shared handler over the AWS adapters.
+// Lambda entry of the CheckAurora step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/check-aurora.js';
-import { awsDeps } from './aws-deps.js';
+import { aurora, clock } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ aurora: aurora(), clock });

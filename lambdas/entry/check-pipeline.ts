@@ -1,5 +1,5 @@
-// Lambda entry of the CheckPipeline step: the shared handler over the AWS adapters.
+// Lambda entry of the CheckPipeline step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/check-pipeline.js';
-import { awsDeps } from './aws-deps.js';
+import { clock, redpanda } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ redpanda: redpanda(), clock });

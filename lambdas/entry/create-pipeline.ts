@@ -1,5 +1,5 @@
-// Lambda entry of the CreatePipeline step: the shared handler over the AWS adapters.
+// Lambda entry of the CreatePipeline step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/create-pipeline.js';
-import { awsDeps } from './aws-deps.js';
+import { clock, deadlines, redpanda, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ redpanda: redpanda(), registry: registry(), clock, deadlines });

@@ -1,5 +1,5 @@
-// Lambda entry of the DeleteAurora step: the shared handler over the AWS adapters.
+// Lambda entry of the DeleteAurora step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/delete-aurora.js';
-import { awsDeps } from './aws-deps.js';
+import { aurora, clock, deadlines, network, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ aurora: aurora(), network: network(), registry: registry(), clock, deadlines });

@@ -1,5 +1,5 @@
-// Lambda entry of the DeleteDbConnectRole step: the shared handler over the AWS adapters.
+// Lambda entry of the DeleteDbConnectRole step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/delete-db-connect-role.js';
-import { awsDeps } from './aws-deps.js';
+import { iam, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ iam: iam(), registry: registry() });

@@ -1,5 +1,5 @@
-// Lambda entry of the DeletePipeline step: the shared handler over the AWS adapters.
+// Lambda entry of the DeletePipeline step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/delete-pipeline.js';
-import { awsDeps } from './aws-deps.js';
+import { redpanda, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ redpanda: redpanda(), registry: registry() });

@@ -1,5 +1,5 @@
-// Lambda entry of the DescribeClusterIdentity step: the shared handler over the AWS adapters.
+// Lambda entry of the DescribeClusterIdentity step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/describe-cluster-identity.js';
-import { awsDeps } from './aws-deps.js';
+import { aurora, clock, deadlines } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ aurora: aurora(), clock, deadlines });

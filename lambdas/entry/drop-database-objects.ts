@@ -1,5 +1,5 @@
-// Lambda entry of the DropDatabaseObjects step: the shared handler over the AWS adapters.
+// Lambda entry of the DropDatabaseObjects step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/drop-database-objects.js';
-import { awsDeps } from './aws-deps.js';
+import { aurora, clock, deadlines, registry, sql } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ aurora: aurora(), sql: sql(), registry: registry(), clock, deadlines });

@@ -1,5 +1,5 @@
-// Lambda entry of the EnsureAurora step: the shared handler over the AWS adapters.
+// Lambda entry of the EnsureAurora step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/ensure-aurora.js';
-import { awsDeps } from './aws-deps.js';
+import { aurora, clock, deadlines, deployment, network, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ aurora: aurora(), network: network(), registry: registry(), deployment: deployment(), clock, deadlines });

@@ -1,5 +1,5 @@
-// Lambda entry of the HealLink step: the shared handler over the AWS adapters.
+// Lambda entry of the HealLink step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/heal-link.js';
-import { awsDeps } from './aws-deps.js';
+import { aurora, iam, pipelineRole, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ registry: registry(), aurora: aurora(), iam: iam(), pipelineRole: pipelineRole() });

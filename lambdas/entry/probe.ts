@@ -1,5 +1,5 @@
-// Lambda entry of the Probe step: the shared handler over the AWS adapters.
+// Lambda entry of the Probe step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/probe.js';
-import { awsDeps } from './aws-deps.js';
+import { aurora, clock, deadlines, iam, network, pipelineRole, redpanda, simulator, sql } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ aurora: aurora(), network: network(), iam: iam(), pipelineRole: pipelineRole(), simulator: simulator(), sql: sql(), redpanda: redpanda(), clock, deadlines });

@@ -1,5 +1,5 @@
-// Lambda entry of the RecordFailure step: the shared handler over the AWS adapters.
+// Lambda entry of the RecordFailure step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/record-failure.js';
-import { awsDeps } from './aws-deps.js';
+import { clock, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ registry: registry(), clock });

@@ -1,5 +1,5 @@
-// Lambda entry of the RecordLink step: the shared handler over the AWS adapters.
+// Lambda entry of the RecordLink step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/record-link.js';
-import { awsDeps } from './aws-deps.js';
+import { registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ registry: registry() });

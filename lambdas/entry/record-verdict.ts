@@ -1,5 +1,5 @@
-// Lambda entry of the RecordVerdict step: the shared handler over the AWS adapters.
+// Lambda entry of the RecordVerdict step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/record-verdict.js';
-import { awsDeps } from './aws-deps.js';
+import { metrics, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ registry: registry(), metrics: metrics() });

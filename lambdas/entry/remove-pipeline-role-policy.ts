@@ -1,5 +1,5 @@
-// Lambda entry of the RemovePipelineRolePolicy step: the shared handler over the AWS adapters.
+// Lambda entry of the RemovePipelineRolePolicy step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/remove-pipeline-role-policy.js';
-import { awsDeps } from './aws-deps.js';
+import { pipelineRole, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ pipelineRole: pipelineRole(), registry: registry() });

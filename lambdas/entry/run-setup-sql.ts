@@ -1,5 +1,5 @@
-// Lambda entry of the RunSetupSql step: the shared handler over the AWS adapters.
+// Lambda entry of the RunSetupSql step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/run-setup-sql.js';
-import { awsDeps } from './aws-deps.js';
+import { registry, sql } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ sql: sql(), registry: registry() });

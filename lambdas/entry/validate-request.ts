@@ -1,5 +1,5 @@
-// Lambda entry of the ValidateRequest step: the shared handler over the AWS adapters.
+// Lambda entry of the ValidateRequest step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/validate-request.js';
-import { awsDeps } from './aws-deps.js';
+import { clock, deployment, redpanda, registry } from './aws-deps.js';
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler({ deployment: deployment(), redpanda: redpanda(), registry: registry(), clock });

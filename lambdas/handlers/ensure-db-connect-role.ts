@@ -33,12 +33,13 @@ export function makeHandler(deps: Pick<StepDeps, 'iam' | 'registry'>) {
       await deps.iam.createRole({ name: wanted.roleName, trustPolicy: wanted.trustPolicy, description: wanted.description, tags: wantedTags });
       outcome = 'created';
     } else {
-      if (comparePolicy(wanted.trustPolicy, role.trustPolicy).length > 0) {
-        await deps.iam.updateTrustPolicy(wanted.roleName, wanted.trustPolicy);
-        outcome = 'converged';
-      }
+      // Tags first: our Lambda role may change only roles that carry the link tag.
       if (Object.entries(wantedTags).some(([k, v]) => role.tags[k] !== v)) {
         await deps.iam.tagRole(wanted.roleName, wantedTags);
+        outcome = 'converged';
+      }
+      if (comparePolicy(wanted.trustPolicy, role.trustPolicy).length > 0) {
+        await deps.iam.updateTrustPolicy(wanted.roleName, wanted.trustPolicy);
         outcome = 'converged';
       }
     }

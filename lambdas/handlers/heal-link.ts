@@ -35,13 +35,14 @@ export function makeHandler(deps: Pick<StepDeps, 'registry' | 'aurora' | 'iam' |
     }
     const role = await deps.iam.getRole(wanted.roleName);
     if (role) {
-      if (comparePolicy(wanted.trustPolicy, role.trustPolicy).length > 0) {
-        await deps.iam.updateTrustPolicy(wanted.roleName, wanted.trustPolicy);
-        actions.push(`restored the trust policy of ${wanted.roleName}`);
-      }
+      // Tags first: our Lambda role may change only roles that carry the link tag.
       if (Object.entries(wantedTags).some(([k, v]) => role.tags[k] !== v)) {
         await deps.iam.tagRole(wanted.roleName, wantedTags);
         actions.push(`restored the tags of ${wanted.roleName}`);
+      }
+      if (comparePolicy(wanted.trustPolicy, role.trustPolicy).length > 0) {
+        await deps.iam.updateTrustPolicy(wanted.roleName, wanted.trustPolicy);
+        actions.push(`restored the trust policy of ${wanted.roleName}`);
       }
       if (comparePolicy(wanted.permissionPolicy.document, role.inlinePolicies[wanted.permissionPolicy.policyName]).length > 0) {
         await deps.iam.putRolePolicy(wanted.roleName, wanted.permissionPolicy.policyName, wanted.permissionPolicy.document);

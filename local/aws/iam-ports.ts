@@ -4,7 +4,6 @@
 // access roles (policy-evaluated) and each IAM call they make is policy-evaluated against their policies.
 import { IamPropagationError } from '../../lambdas/core/errors.js';
 import type { PolicyDocument } from '../../lambdas/core/iam.js';
-import { NAME_PREFIX } from '../../lambdas/core/naming.js';
 import type {
   AccessUnavailable,
   ChainSimulator,
@@ -18,6 +17,8 @@ import {
   HEALER_ROLE_NAME,
   INSPECTOR_ROLE_NAME,
   REDPANDA_ACCESS_STACK_NAME,
+  accessRoleDenied,
+  assertOurPolicyName,
 } from '../../lambdas/adapters/aws/pipeline-role-access.js';
 import { accountOfArn, hasCode, roleArn as makeRoleArn, TwinAwsError } from './common.js';
 import type { IamEmulator, RoleState } from './iam.js';
@@ -214,23 +215,7 @@ export class TwinPipelineRoleAccess implements PipelineRoleAccess {
   }
 
   private denied(accessRoleName: string, action: string, roleName: string): AccessUnavailable {
-    return {
-      available: false,
-      reason:
-        `${accessRoleName} may not call ${action} on role ${roleName} in account ${this.options.redpandaAccountId}: redeploy the ` +
-        `${REDPANDA_ACCESS_STACK_NAME} stack with this Redpanda cluster's pipeline role in its configuration`,
-    };
-  }
-}
-
-/**
- * The healer may only touch policies we name. IAM has no condition key for an inline policy's name
- * (iam:PutRolePolicy knows only iam:PermissionsBoundary and iam:RoleTemplateARN in iam-data), so, as in the
- * AWS adapter, the guard is in the caller, not in the healer role's policy.
- */
-function assertOurPolicyName(policyName: string): void {
-  if (!policyName.startsWith(NAME_PREFIX)) {
-    throw new Error(`refusing to change inline policy "${policyName}" on a Redpanda pipeline role: only policies named ${NAME_PREFIX}* are ours`);
+    return accessRoleDenied(accessRoleName, action, roleName, this.options.redpandaAccountId);
   }
 }
 

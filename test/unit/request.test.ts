@@ -93,6 +93,7 @@ describe('rejections name the field and say what is allowed', () => {
     ['system schema', (r) => (r.cdc.schema = 'pg_catalog'), 'cdc.schema', /system schema/],
     ['adopt without identifier', (r) => (r.database = { create: false }), 'database.clusterIdentifier', /required when database.create is false/],
     ['cluster identifier', (r) => (r.database.clusterIdentifier = 'my--db'), 'database.clusterIdentifier', /no "--"/],
+    ['created cluster outside the prefix', (r) => (r.database.clusterIdentifier = 'orders-db'), 'database.clusterIdentifier', /must be named "rpcn-aurora-…"/],
     ['pg version format', (r) => (r.database.engineVersion = '17'), 'database.engineVersion', /MAJOR.MINOR/],
     ['pg version without Data API', (r) => (r.database.engineVersion = '15.2'), 'database.engineVersion', /use 15.3 or later/],
     ['database name', (r) => (r.database.databaseName = '1db'), 'database.databaseName', /starting with a letter/],

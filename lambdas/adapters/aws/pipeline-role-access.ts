@@ -173,17 +173,25 @@ export class StsPipelineRoleAccess implements PipelineRoleAccess {
   }
 
   private deniedAfterAssume(accessRoleName: string, action: string, roleName: string): AccessUnavailable {
-    return {
-      available: false,
-      reason:
-        `${accessRoleName} may not call ${action} on role ${roleName} in account ${this.options.redpandaAccountId}: redeploy the ` +
-        `${REDPANDA_ACCESS_STACK_NAME} stack with this Redpanda cluster's pipeline role in its configuration`,
-    };
+    return accessRoleDenied(accessRoleName, action, roleName, this.options.redpandaAccountId);
   }
 }
 
-// The healer may only touch policies we name (the access stack enforces the same prefix in IAM).
-function assertOurPolicyName(policyName: string): void {
+/** An access role exists but may not do this to that role: the access stack does not cover the role. */
+export function accessRoleDenied(accessRoleName: string, action: string, roleName: string, redpandaAccountId: string): AccessUnavailable {
+  return {
+    available: false,
+    reason:
+      `${accessRoleName} may not call ${action} on role ${roleName} in account ${redpandaAccountId}: redeploy the ` +
+      `${REDPANDA_ACCESS_STACK_NAME} stack with this Redpanda cluster's pipeline role in its configuration`,
+  };
+}
+
+/**
+ * The healer may only touch policies we name. IAM has no condition key for an inline policy's name, so the
+ * guard is here, in the caller, not in the healer role's policy.
+ */
+export function assertOurPolicyName(policyName: string): void {
   if (!policyName.startsWith(NAME_PREFIX)) {
     throw new Error(`refusing to change inline policy "${policyName}" on a Redpanda pipeline role: only policies named ${NAME_PREFIX}* are ours`);
   }
