@@ -54,7 +54,10 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): LambdaEnv
   return parsed.data;
 }
 
-/** A value built on first use and kept for the life of the execution environment. */
+/**
+ * A value built on first use and kept for the life of the execution environment. The factories below are
+ * marked pure so esbuild drops the ones (and the SDK clients) an entry does not use.
+ */
 function once<T>(build: () => T): () => T {
   let value: T | undefined;
   let built = false;
@@ -67,11 +70,11 @@ function once<T>(build: () => T): () => T {
   };
 }
 
-const env = once(() => readEnvironment());
-const iamClient = once(() => new IAMClient({ region: env().AWS_REGION }));
-const secretsAdapter = once(() => new SecretsManagerAdapter(new SecretsManagerClient({ region: env().AWS_REGION })));
+const env = /* @__PURE__ */ once(() => readEnvironment());
+const iamClient = /* @__PURE__ */ once(() => new IAMClient({ region: env().AWS_REGION }));
+const secretsAdapter = /* @__PURE__ */ once(() => new SecretsManagerAdapter(new SecretsManagerClient({ region: env().AWS_REGION })));
 
-export const deployment = once<StepDeps['deployment']>(() => {
+export const deployment = /* @__PURE__ */ once<StepDeps['deployment']>(() => {
   const e = env();
   return {
     dbAccountId: e.DB_ACCOUNT_ID,
@@ -82,31 +85,31 @@ export const deployment = once<StepDeps['deployment']>(() => {
     ...(e.DB_SUBNET_GROUP ? { dbSubnetGroup: e.DB_SUBNET_GROUP } : {}),
   };
 });
-export const aurora = once<StepDeps['aurora']>(() => new RdsAuroraAdapter(new RDSClient({ region: env().AWS_REGION })));
-export const network = once<StepDeps['network']>(() => new Ec2NetworkAdapter(new EC2Client({ region: env().AWS_REGION })));
-export const sql = once<StepDeps['sql']>(() => new RdsDataSqlAdapter(new RDSDataClient({ region: env().AWS_REGION })));
-export const iam = once<StepDeps['iam']>(() => new IamRoleAdapter(iamClient()));
-export const pipelineRole = once<StepDeps['pipelineRole']>(
+export const aurora = /* @__PURE__ */ once<StepDeps['aurora']>(() => new RdsAuroraAdapter(new RDSClient({ region: env().AWS_REGION })));
+export const network = /* @__PURE__ */ once<StepDeps['network']>(() => new Ec2NetworkAdapter(new EC2Client({ region: env().AWS_REGION })));
+export const sql = /* @__PURE__ */ once<StepDeps['sql']>(() => new RdsDataSqlAdapter(new RDSDataClient({ region: env().AWS_REGION })));
+export const iam = /* @__PURE__ */ once<StepDeps['iam']>(() => new IamRoleAdapter(iamClient()));
+export const pipelineRole = /* @__PURE__ */ once<StepDeps['pipelineRole']>(
   () => new StsPipelineRoleAccess(new STSClient({ region: env().AWS_REGION }), { redpandaAccountId: env().REDPANDA_ACCOUNT_ID }),
 );
-export const simulator = once<StepDeps['simulator']>(() => new IamChainSimulator(iamClient()));
-export const secrets = once<StepDeps['secrets']>(secretsAdapter);
-export const registry = once<StepDeps['registry']>(
+export const simulator = /* @__PURE__ */ once<StepDeps['simulator']>(() => new IamChainSimulator(iamClient()));
+export const secrets = /* @__PURE__ */ once<StepDeps['secrets']>(secretsAdapter);
+export const registry = /* @__PURE__ */ once<StepDeps['registry']>(
   () => new DynamoRegistryAdapter(DynamoDBDocumentClient.from(new DynamoDBClient({ region: env().AWS_REGION })), env().LINKS_TABLE_NAME),
 );
-export const metrics = once<StepDeps['metrics']>(() => new CloudWatchMetrics(new CloudWatchClient({ region: env().AWS_REGION })));
-export const validations = once<ValidationStarter>(() => {
+export const metrics = /* @__PURE__ */ once<StepDeps['metrics']>(() => new CloudWatchMetrics(new CloudWatchClient({ region: env().AWS_REGION })));
+export const validations = /* @__PURE__ */ once<ValidationStarter>(() => {
   const arn = env().VALIDATE_STATE_MACHINE_ARN;
   if (!arn) throw new Error('invalid Lambda configuration: VALIDATE_STATE_MACHINE_ARN is not set for this function');
   return new SfnValidationStarter(new SFNClient({ region: env().AWS_REGION }), arn);
 });
-export const loopGuardRoleNames = once<readonly string[]>(() => [
+export const loopGuardRoleNames = /* @__PURE__ */ once<readonly string[]>(() => [
   HEALER_ROLE_NAME,
   ...(env().LOOP_GUARD_ROLE_NAMES?.split(',').map((n) => n.trim()).filter(Boolean) ?? []),
 ]);
 
 /** The Redpanda Cloud client, built on first use; its token cache lives as long as the environment. */
-export const redpanda = once<StepDeps['redpanda']>(() => {
+export const redpanda = /* @__PURE__ */ once<StepDeps['redpanda']>(() => {
   let cloud: RedpandaCloud | undefined;
   return async () => {
     const e = env();
