@@ -1,5 +1,5 @@
 // Validates HTTP requests (and, for self-checks, responses) against the Redpanda Cloud OpenAPI 3.0 specs
-// (../shared/specs/redpanda-cloud/cloud-{controlplane,dataplane}.yaml) with ajv.
+// (specs/redpanda-cloud/cloud-{controlplane,dataplane}.yaml, copies of ../shared/specs) with ajv.
 //
 // Deliberately STRICTER than the real gateway, which silently drops unknown JSON fields (reference §0.6):
 // request object schemas get `additionalProperties: false`, unknown query parameters are violations, and a
@@ -78,12 +78,12 @@ interface OperationDef {
 
 type Json = Record<string, unknown>;
 
-/** Where the specs live: $RPCN_REDPANDA_SPECS_DIR, else ../shared/specs/redpanda-cloud next to the repository. */
+/** Where the specs live: $RPCN_REDPANDA_SPECS_DIR, else the repository's copy in specs/redpanda-cloud. */
 export function defaultSpecDir(): string {
   const fromEnv = process.env.RPCN_REDPANDA_SPECS_DIR;
   if (fromEnv) return fromEnv;
   const here = dirname(fileURLToPath(import.meta.url));
-  return join(here, '..', '..', '..', 'shared', 'specs', 'redpanda-cloud');
+  return join(here, '..', '..', 'specs', 'redpanda-cloud');
 }
 
 /** OpenAPI 3.0 schema → JSON Schema (draft-07 subset ajv understands). `strict` closes request objects. */

@@ -18,6 +18,8 @@ import {
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/pipelines/', import.meta.url));
 const fixture = (name: string) => readFileSync(`${FIXTURES}${name}`, 'utf8');
+/** The Redpanda Connect field lists (specs/redpanda-connect, copies of ../shared/specs). */
+const specFields = (name: string) => readFileSync(new URL(`../../specs/redpanda-connect/${name}`, import.meta.url), 'utf8');
 const files = readdirSync(FIXTURES).sort();
 const badFiles = files.filter((f) => f.startsWith('bad-'));
 const goodFiles = files.filter((f) => f.startsWith('good-'));
@@ -258,11 +260,11 @@ describe('lint: rule details', () => {
   });
 
   it('the documented field lists raise no unknown-field finding', () => {
-    const cdc = ['spec-fields-inputs-postgres_cdc.yaml', 'spec-fields-inputs-mysql_cdc.yaml'];
-    for (const file of cdc) expect(rules(fixture(file))).not.toContain('RPCN021');
-    const output = fixture('spec-fields-outputs-redpanda.yaml');
+    const cdc = ['inputs-postgres_cdc.yaml', 'inputs-mysql_cdc.yaml'];
+    for (const file of cdc) expect(rules(specFields(file))).not.toContain('RPCN021');
+    const output = specFields('outputs-redpanda.yaml');
     expect(rules(output)).not.toContain('RPCN021');
-    const cache = `cache_resources:\n  - ${fixture('spec-fields-caches-redpanda.yaml').split('\n').filter((l) => !l.startsWith('#')).join('\n    ')}`;
+    const cache = `cache_resources:\n  - ${specFields('caches-redpanda.yaml').split('\n').filter((l) => !l.startsWith('#')).join('\n    ')}`;
     expect(rules(cache)).not.toContain('RPCN021');
   });
 });

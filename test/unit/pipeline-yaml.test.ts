@@ -247,7 +247,7 @@ describe('buildPipelineYaml: mysql_cdc', () => {
 describe('buildPipelineYaml: documented fields only', () => {
   /** Keys of a spec fixture's component, nested maps expanded. */
   function specTree(file: string, path: string[]): Obj {
-    return at(parse(readFileSync(`${FIXTURES}${file}`, 'utf8')), ...path) as Obj;
+    return at(parse(readFileSync(new URL(`../../specs/redpanda-connect/${file}`, import.meta.url), 'utf8')), ...path) as Obj;
   }
   /** Every field path of a generated value that the spec does not document. */
   function undocumented(value: unknown, spec: unknown, path: string): string[] {
@@ -271,11 +271,11 @@ describe('buildPipelineYaml: documented fields only', () => {
   }
 
   it.each([
-    ['postgres_cdc', () => pgIn, 'spec-fields-inputs-postgres_cdc.yaml', ['input', 'postgres_cdc']],
-    ['mysql_cdc', () => myIn, 'spec-fields-inputs-mysql_cdc.yaml', ['input', 'mysql_cdc']],
-    ['redpanda output (pg)', () => at(pgParsed, 'output', 'redpanda'), 'spec-fields-outputs-redpanda.yaml', ['output', 'redpanda']],
-    ['redpanda output (mysql)', () => at(myParsed, 'output', 'redpanda'), 'spec-fields-outputs-redpanda.yaml', ['output', 'redpanda']],
-    ['redpanda cache', () => at(myParsed, 'cache_resources', 0, 'redpanda'), 'spec-fields-caches-redpanda.yaml', ['redpanda']],
+    ['postgres_cdc', () => pgIn, 'inputs-postgres_cdc.yaml', ['input', 'postgres_cdc']],
+    ['mysql_cdc', () => myIn, 'inputs-mysql_cdc.yaml', ['input', 'mysql_cdc']],
+    ['redpanda output (pg)', () => at(pgParsed, 'output', 'redpanda'), 'outputs-redpanda.yaml', ['output', 'redpanda']],
+    ['redpanda output (mysql)', () => at(myParsed, 'output', 'redpanda'), 'outputs-redpanda.yaml', ['output', 'redpanda']],
+    ['redpanda cache', () => at(myParsed, 'cache_resources', 0, 'redpanda'), 'caches-redpanda.yaml', ['redpanda']],
   ] as const)('%s uses only fields of the Connect v4.106.0 reference', (_name, value, file, path) => {
     expect(undocumented(value(), specTree(file, [...path]), path.join('.'))).toEqual([]);
     expect(undocumentedItems(value())).toEqual([]);
@@ -294,10 +294,10 @@ describe('buildPipelineYaml: documented fields only', () => {
     tree && typeof tree === 'object' ? Object.fromEntries(Object.entries(tree).sort().map(([k, v]) => [k, normalize(v)])) : 'leaf';
 
   it.each([
-    ['postgres_cdc', POSTGRES_CDC_SHAPE, 'spec-fields-inputs-postgres_cdc.yaml', ['input', 'postgres_cdc']],
-    ['mysql_cdc', MYSQL_CDC_SHAPE, 'spec-fields-inputs-mysql_cdc.yaml', ['input', 'mysql_cdc']],
-    ['redpanda output', REDPANDA_OUTPUT_SHAPE, 'spec-fields-outputs-redpanda.yaml', ['output', 'redpanda']],
-    ['redpanda cache', REDPANDA_CACHE_SHAPE, 'spec-fields-caches-redpanda.yaml', ['redpanda']],
+    ['postgres_cdc', POSTGRES_CDC_SHAPE, 'inputs-postgres_cdc.yaml', ['input', 'postgres_cdc']],
+    ['mysql_cdc', MYSQL_CDC_SHAPE, 'inputs-mysql_cdc.yaml', ['input', 'mysql_cdc']],
+    ['redpanda output', REDPANDA_OUTPUT_SHAPE, 'outputs-redpanda.yaml', ['output', 'redpanda']],
+    ['redpanda cache', REDPANDA_CACHE_SHAPE, 'caches-redpanda.yaml', ['redpanda']],
   ] as const)('the %s field list constant equals the reference field list', (_name, shape, file, path) => {
     // `unchanged_toast_value: null` is a leaf in the spec and 'any' in the shape; both normalize to 'leaf'.
     expect(normalize(shapeTree(shape))).toEqual(normalize(specKeys(specTree(file, [...path]))));
