@@ -107,7 +107,7 @@ function parameterFindingId(parameter: string): string {
     case 'max_wal_senders':
       return 'pg-replication-slots-exhausted';
     default:
-      return `cluster-parameter-${parameter.replace(/[^a-z0-9]+/gi, '-')}`;
+      return 'cluster-parameter-not-set';
   }
 }
 

@@ -65,9 +65,9 @@ export function makeHandler(deps: Deps) {
     if (db.streaming && errors.length === 0) return { ...base, complete: true, verdict: 'healthy' };
     if (operatorAction && !db.streaming) return { ...base, complete: true, verdict: 'action-required' };
     // Configuration errors will not heal by waiting; a slot that is not active yet may (IAM propagation, first connect).
-    const waitingOnly = errors.every((f) => f.id === 'pg-slot-inactive' || f.id === 'pg-slot-missing');
+    const waitingOnly = errors.every((f) => f.id === 'pipeline-not-streaming');
     if (!db.streaming && waitingOnly && now.getTime() <= Date.parse(deadline)) return { ...base, complete: false, verdict: 'pending' };
-    const reasons = errors.length > 0 ? errors : [{ id: request.engine === 'aurora-postgresql' ? 'pg-slot-missing' : 'mysql-binlog-dump-missing', severity: 'error' as const, message: `the pipeline did not start streaming before ${deadline}: read its logs (rpk topic consume __redpanda.connect.logs) and run rpcn-aurora diagnose` }];
+    const reasons = errors.length > 0 ? errors : [{ id: 'pipeline-not-streaming', severity: 'error' as const, message: `the pipeline did not start streaming before ${deadline}: read its logs (rpk topic consume __redpanda.connect.logs) and run rpcn-aurora diagnose` }];
     throw new LinkProbeFailedError(`link ${request.name} is not working: ${describeFindings(reasons)}`);
   });
 }

@@ -1,7 +1,6 @@
 // The generated pipeline, parsed back and checked rule by rule against DESIGN.md §5 and
 // reference/redpanda-connect-cdc.md §0; the lint must find nothing in it.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, parse, parseDocument, type Scalar } from 'yaml';
 import { placeholder, type ArtifactContext } from '../../lambdas/core/context.js';
 import { lintPipeline, parseMysqlDsn, parsePostgresDsn } from '../../lambdas/core/lint.js';
@@ -21,7 +20,6 @@ import {
 } from '../../lambdas/core/pipeline-yaml.js';
 import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/pipelines/', import.meta.url));
 
 const REDPANDA = { clusterId: 'curl3eo533cmsnt23dv0', accountId: '111111111111' };
 const PG: LinkRequest = assertRequest({

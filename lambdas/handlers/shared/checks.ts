@@ -42,26 +42,43 @@ export interface StaticResult {
   readonly facts: StaticFacts;
 }
 
-const SQL_FINDING_ENTRY: Partial<Record<SqlFinding['code'], string>> = {
+/** Every finding of the database checks, by the diagnosis catalogue entry that explains it. */
+export const SQL_FINDING_ENTRY: Readonly<Record<SqlFinding['code'], string>> = {
   PG_USER_MISSING: 'pg-role-missing',
+  PG_USER_CANNOT_LOGIN: 'db-user-grants-drift',
+  PG_USER_IS_SUPERUSER: 'db-user-grants-drift',
   PG_USER_NOT_RDS_IAM: 'db-user-missing-iam-grant',
   PG_USER_NOT_RDS_REPLICATION: 'pg-replication-privilege-missing',
-  PG_TABLE_NOT_GRANTED: 'pg-object-permission-denied',
+  PG_USER_EXTRA_ROLE: 'db-user-grants-drift',
   PG_SCHEMA_NO_USAGE: 'pg-object-permission-denied',
+  PG_DATABASE_NO_CONNECT: 'pg-object-permission-denied',
+  PG_TABLE_MISSING: 'table-missing',
+  PG_TABLE_NO_PRIMARY_KEY: 'pg-snapshot-no-primary-key',
+  PG_TABLE_NOT_GRANTED: 'pg-object-permission-denied',
+  PG_TABLE_EXTRA_PRIVILEGE: 'db-user-grants-drift',
   PG_PUBLICATION_MISSING: 'pg-publication-missing',
+  PG_PUBLICATION_ALL_TABLES: 'pg-publication-mismatch',
   PG_PUBLICATION_MISSING_TABLES: 'pg-publication-mismatch',
   PG_PUBLICATION_EXTRA_TABLES: 'pg-publication-mismatch',
-  PG_PUBLICATION_ALL_TABLES: 'pg-publication-mismatch',
+  PG_SLOT_MISSING: 'pipeline-not-streaming',
+  PG_SLOT_INACTIVE: 'pipeline-not-streaming',
   PG_SLOT_WRONG_PLUGIN: 'pg-slot-wrong-plugin',
+  PG_SLOT_OTHER_DATABASE: 'pg-slot-wrong-plugin',
+  PG_SLOT_WAL_LOST: 'pg-replication-stream-interrupted',
   PG_WAL_LEVEL_NOT_LOGICAL: 'pg-logical-replication-off',
-  MYSQL_USER_NOT_IAM: 'mysql-access-denied',
+  MYSQL_USER_MISSING: 'db-user-missing',
+  MYSQL_USER_NOT_IAM: 'db-user-missing-iam-grant',
+  MYSQL_USER_SSL_NOT_REQUIRED: 'db-user-grants-drift',
   MYSQL_GRANT_MISSING: 'mysql-privilege-missing',
+  MYSQL_GRANT_EXTRA: 'db-user-grants-drift',
   MYSQL_BINLOG_OFF: 'mysql-binlog-disabled',
   MYSQL_BINLOG_FORMAT_NOT_ROW: 'mysql-binlog-not-row',
+  MYSQL_BINLOG_ROW_IMAGE_NOT_FULL: 'cluster-parameter-not-set',
+  MYSQL_NO_BINLOG_DUMP: 'pipeline-not-streaming',
 };
 
 export function fromSqlFinding(f: SqlFinding): Finding {
-  return { id: SQL_FINDING_ENTRY[f.code] ?? f.code.toLowerCase().replace(/_/g, '-'), severity: f.severity, message: f.message };
+  return { id: SQL_FINDING_ENTRY[f.code], severity: f.severity, message: f.message };
 }
 
 type CheckDeps = Pick<StepDeps, 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator'>;
