@@ -129,6 +129,24 @@ describe('each kind of change', () => {
     expect((await dbConnectRole(healing))?.tags['rpcn-aurora:link']).toBe('healing');
   });
 
+  test('a customer-managed policy on the pipeline role: attached, then a new default version', async () => {
+    const deny = { Version: '2012-10-17', Statement: [{ Sid: 'NoDbAccess', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${DB}:role/rpcn-aurora-*` }] };
+    const policyArn = await twin.aws.createPolicy({ account: 'redpanda', policyName: 'team-guardrail', document: deny });
+    const attached = await afterChange(() => twin.aws.attachRolePolicy({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, policyArn }));
+    // An explicit deny is not ours to remove: both links drifted, nothing healed.
+    expect(Object.keys(attached).sort()).toEqual(['healing', 'manual']);
+    for (const link of ['healing', 'manual']) {
+      expect(attached[link]![0]).toMatchObject({ verdict: 'drifted', healed: false });
+      expect(attached[link]![0]!.findings.map((f) => f.id)).toContain('assume-role-denied');
+    }
+    now = new Date(now.getTime() + 60_000);
+    const allow = { Version: '2012-10-17', Statement: [{ Sid: 'ReadOnly', Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] };
+    const versioned = await afterChange(() => twin.aws.createPolicyVersion({ policyArn, document: allow, setAsDefault: true }));
+    expect(Object.fromEntries(Object.entries(versioned).map(([k, v]) => [k, v.map((x) => x.verdict)]))).toEqual({ healing: ['healthy'], manual: ['healthy'] });
+    now = new Date(now.getTime() + 60_000);
+    await afterChange(() => twin.aws.detachRolePolicy({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, policyArn }));
+  });
+
   test('an unrelated role changed: no link judged', async () => {
     await twin.aws.createRole({ account: 'db', roleName: 'someone-elses-role', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } });
     const from = twin.routed.length;

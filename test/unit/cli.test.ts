@@ -1,0 +1,107 @@
+// The operator CLI through its real entry (`main`): every command has --help, usage errors exit 2, plan
+// writes every artifact and refuses bad input with the field named.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../bin/cli.js';
+import type { Io } from '../../bin/cli-support.js';
+
+function fakeIo(stdin = ''): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), readStdin: async () => stdin };
+}
+
+const run = async (...args: string[]) => {
+  const io = fakeIo();
+  const code = await main(['node', 'rpcn-aurora', ...args], io);
+  return { code, out: io.stdout.join(''), err: io.stderr.join('') };
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rpcn-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('help and usage', () => {
+  test('--help lists every command and exits 0', async () => {
+    const { code, out } = await run('--help');
+    expect(code).toBe(0);
+    for (const command of ['plan', 'lint', 'diagnose', 'demo', 'synth']) expect(out).toContain(command);
+  });
+  test.each(['plan', 'lint', 'diagnose', 'demo', 'synth'])('%s --help exits 0 and mentions --json', async (command) => {
+    const { code, out } = await run(command, '--help');
+    expect(code).toBe(0);
+    expect(out).toContain('--json');
+  });
+  test('an unknown command or option exits 2', async () => {
+    expect((await run('frobnicate')).code).toBe(2);
+    expect((await run('plan', 'examples/postgres.json', '--bogus')).code).toBe(2);
+    expect((await run('plan')).code).toBe(2);
+  });
+});
+
+describe('plan', () => {
+  test('writes every artifact and prints the summary', async () => {
+    const { code, out } = await run('plan', 'examples/postgres.json', '--out', dir, '--db-account', '111111111111', '--region', 'us-east-2');
+    expect(code).toBe(0);
+    expect(out).toContain('# Plan for link "orders" (aurora-postgresql)');
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        'cluster-parameters.json', 'cluster.json', 'db-connect-permission-policy.json', 'db-connect-tags.json', 'db-connect-trust-policy.json',
+        'pipeline-role-policy.json', 'pipeline.yaml', 'redpanda-acls.json', 'request.normalized.json', 'security-group-ingress.json',
+        'setup.sql', 'summary.md', 'teardown.sql',
+      ].sort(),
+    );
+    const policy = JSON.parse(readFileSync(join(dir, 'pipeline-role-policy.json'), 'utf8'));
+    expect(policy.Statement[0].Resource).toBe('arn:aws:iam::111111111111:role/rpcn-aurora-orders-db-connect');
+    expect(readFileSync(join(dir, 'pipeline.yaml'), 'utf8')).toContain('{{ENDPOINT}}:5432');
+  });
+
+  test('values known only later are listed as placeholders, or filled from the flags', async () => {
+    const listed = await run('plan', 'examples/postgres.json', '--json');
+    expect(JSON.parse(listed.out).placeholders.map((p: { key: string }) => p.key).sort()).toEqual(['CLUSTER_RESOURCE_ID', 'DB_ACCOUNT_ID', 'ENDPOINT', 'REDPANDA_NAT_IPS', 'REGION']);
+    const filled = await run(
+      'plan', 'examples/postgres.json', '--json', '--db-account', '111111111111', '--region', 'us-east-2',
+      '--cluster-resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '--endpoint', 'orders.cluster-abc.us-east-2.rds.amazonaws.com', '--nat-ip', '3.139.175.89',
+    );
+    expect(JSON.parse(filled.out).placeholders).toEqual([]);
+  });
+
+  test('an invalid request exits 2 naming every field; nothing is written', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ name: 'X', engine: 'aurora-postgresql', cdc: { tables: ['a.b'] }, redpanda: {} }));
+    const out = join(dir, 'out');
+    const { code, err } = await run('plan', bad, '--out', out);
+    expect(code).toBe(2);
+    expect(err).toMatch(/name: /);
+    expect(err).toMatch(/redpanda\.clusterId: /);
+    expect(existsSync(out)).toBe(false);
+    const json = await run('plan', bad, '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.out)).toMatchObject({ valid: false, issues: expect.arrayContaining([expect.objectContaining({ path: 'name' })]) });
+  });
+
+  test('bad flags and unreadable files exit 2 with the reason', async () => {
+    expect(await run('plan', 'examples/postgres.json', '--db-account', '123')).toMatchObject({ code: 2, err: expect.stringMatching(/--db-account "123" is not a 12-digit AWS account id/) });
+    expect(await run('plan', 'examples/postgres.json', '--cluster-resource-id', 'rpcn-aurora-orders')).toMatchObject({ code: 2, err: expect.stringMatching(/not the cluster identifier/) });
+    expect(await run('plan', 'examples/postgres.json', '--nat-ip', '10.0.0.1')).toMatchObject({ code: 2, err: expect.stringMatching(/private address/) });
+    expect(await run('plan', join(dir, 'missing.json'))).toMatchObject({ code: 2, err: expect.stringMatching(/no such file/) });
+    writeFileSync(join(dir, 'x.json'), '{ nope');
+    expect(await run('plan', join(dir, 'x.json'))).toMatchObject({ code: 2, err: expect.stringMatching(/not valid JSON/) });
+  });
+});
+
+describe('lint on what plan generates', () => {
+  test('the generated pipeline lints clean once the cluster is known (exit 0); placeholders are flagged (exit 1)', async () => {
+    await run('plan', 'examples/mysql.json', '--out', dir, '--db-account', '111111111111', '--region', 'us-east-2',
+      '--cluster-resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '--endpoint', 'inv.cluster-abc.us-east-2.rds.amazonaws.com');
+    expect((await run('lint', join(dir, 'pipeline.yaml'))).code).toBe(0);
+    const placeholders = join(dir, 'p');
+    await run('plan', 'examples/mysql.json', '--out', placeholders);
+    const linted = await run('lint', join(placeholders, 'pipeline.yaml'));
+    expect(linted.code).toBe(1);
+    expect(linted.out).toContain('RPCN030');
+  });
+});
