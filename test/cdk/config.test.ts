@@ -1,6 +1,6 @@
 // The deployment configuration (lib/config.ts): the committed example is valid, and every mistake is
 // reported with the key that is wrong.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig, watchedAccounts } from '../../lib/config.js';
@@ -72,7 +72,11 @@ describe('deployment configuration', () => {
     expect(() => loadDeploymentConfig('/nonexistent/deployment.json')).toThrow('cannot read the deployment config /nonexistent/deployment.json');
     const bad = join(tmpdir(), `rpcn-aurora-bad-${process.pid}.json`);
     writeFileSync(bad, '{ "dbAccount": ');
-    expect(() => loadDeploymentConfig(bad)).toThrow(`${bad} is not valid JSON`);
+    try {
+      expect(() => loadDeploymentConfig(bad)).toThrow(`${bad} is not valid JSON`);
+    } finally {
+      rmSync(bad, { force: true });
+    }
     expect(() => loadDeploymentConfig(EXAMPLE_CONFIG_PATH)).not.toThrow();
   });
 
