@@ -114,6 +114,6 @@ export function affectedLinks(change: IamChange, links: readonly WatchedLink[]):
  * counts as success, so a burst of events collapses to one validation.
  */
 export function validationExecutionName(link: string, kind: Trigger['kind'], at: Date): string {
-  const minute = at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', 'T');
+  const minute = at.toISOString().slice(0, 16).replace(/[-:]/g, '');
   return `${link}-${kind}-${minute}`;
 }

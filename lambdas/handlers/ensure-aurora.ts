@@ -54,8 +54,10 @@ async function createCluster(deps: Deps, request: LinkRequest, link: LinkRef, re
   let cluster = await deps.aurora.describeCluster(settings.clusterIdentifier);
   if (cluster && !isOwnedBy(cluster.tags, request.name)) throw conflict('cluster', settings.clusterIdentifier, request.name, cluster.tags);
 
+  // Only a security group this link created gets rules; without a configured VPC the cluster keeps the
+  // VPC's default group, which is not ours to open (the probe reports the missing NAT ingress).
   const vpcId = deps.deployment.vpcId;
-  let securityGroupId = cluster?.vpcSecurityGroupIds[0];
+  let securityGroupId: string | undefined;
   if (vpcId) {
     const group = await deps.network.ensureSecurityGroup({
       name: names.securityGroup,
