@@ -1,7 +1,7 @@
 // IAM as the steps see it. `IamPort` manages the roles this product owns in the DB account;
 // `PipelineRoleAccess` reads (inspector) and edits (healer) the Redpanda pipeline role in the Redpanda
 // account through the roles of the RpcnAurora-RedpandaAccess stack; `ChainSimulator` evaluates the
-// chain as IAM would (iam:SimulateCustomPolicy in AWS, @cloud-copilot/iam-simulate in the offline twin).
+// chain as IAM would (iam:SimulateCustomPolicy in AWS, the policy evaluator of local/aws/policy-sim.ts in the offline twin).
 import type { PolicyDocument } from '../core/iam.js';
 
 export interface RoleDescription {

@@ -18,6 +18,7 @@ import {
   INSPECTOR_ROLE_NAME,
   REDPANDA_ACCESS_STACK_NAME,
   accessRoleDenied,
+  accessStackMissing,
   assertOurPolicyName,
 } from '../../lambdas/adapters/aws/pipeline-role-access.js';
 import { accountOfArn, hasCode, roleArn as makeRoleArn, TwinAwsError } from './common.js';
@@ -192,13 +193,7 @@ export class TwinPipelineRoleAccess implements PipelineRoleAccess {
       return await this.sts.assumeRole(this.options.caller(), arn, this.sessionName, { durationSeconds: 900 });
     } catch (e) {
       if (!(e instanceof StsOperationError) || e.code !== 'AccessDenied') throw e;
-      return {
-        available: false,
-        reason:
-          `cannot assume ${arn}: deploy the ${REDPANDA_ACCESS_STACK_NAME} stack in the Redpanda account ${this.options.redpandaAccountId} ` +
-          `(it creates ${INSPECTOR_ROLE_NAME} and ${HEALER_ROLE_NAME}, trusting this deployment's Lambda roles), or redeploy it if ` +
-          `it predates this deployment`,
-      };
+      return accessStackMissing(arn, this.options.redpandaAccountId);
     }
   }
 

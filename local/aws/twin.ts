@@ -11,6 +11,7 @@ import type { ChainSimulator, IamPort, PipelineRoleAccess } from '../../lambdas/
 import type { RegistryPort } from '../../lambdas/ports/registry.js';
 import type { SecretsPort } from '../../lambdas/ports/secrets.js';
 import type { SqlPort } from '../../lambdas/ports/sql.js';
+import type { StepDeps } from '../../lambdas/handlers/shared/deps.js';
 import { pipelineRoleName } from '../../lambdas/core/naming.js';
 import { roleArn as makeRoleArn, type Clock } from './common.js';
 import { DataApiStandIn } from './data-api.js';
@@ -39,16 +40,8 @@ export interface AwsTwinOptions {
   readonly stepRoleName?: string;
 }
 
-export interface TwinPorts {
-  readonly aurora: AuroraPort;
-  readonly network: NetworkPort;
-  readonly sql: SqlPort;
-  readonly iam: IamPort;
-  readonly pipelineRole: PipelineRoleAccess;
-  readonly simulator: ChainSimulator;
-  readonly secrets: SecretsPort;
-  readonly registry: RegistryPort;
-}
+/** The AWS-side dependencies of the steps, as the twin implements them. */
+export type TwinPorts = Pick<StepDeps, 'aurora' | 'network' | 'sql' | 'iam' | 'pipelineRole' | 'simulator' | 'secrets' | 'registry'>;
 
 /** An account by label or id. */
 export type AccountRef = 'db' | 'redpanda' | (string & {});

@@ -1,5 +1,5 @@
 // ChainSimulator over iam:SimulateCustomPolicy: evaluates the documents the probe read (or built) as IAM
-// would, without touching either role. The offline twin answers the same port with @cloud-copilot/iam-simulate.
+// would, without touching either role. The offline twin answers the same port with its own policy evaluator (local/aws/policy-sim.ts).
 //
 // Known limits of AWS's simulator, stated in every detail text they can affect:
 // - `CallerArn` is documented as "only the ARN of an IAM user"; we pass the pipeline role's ARN so the trust

@@ -148,13 +148,7 @@ export class StsPipelineRoleAccess implements PipelineRoleAccess {
     } catch (e) {
       // STS answers AccessDenied both when the role does not exist and when its trust excludes us.
       if (isAwsError(e, ...ACCESS_DENIED, ...NO_SUCH_ENTITY)) {
-        return {
-          available: false,
-          reason:
-            `cannot assume ${arn}: deploy the ${REDPANDA_ACCESS_STACK_NAME} stack in the Redpanda account ${this.options.redpandaAccountId} ` +
-            `(it creates ${INSPECTOR_ROLE_NAME} and ${HEALER_ROLE_NAME}, trusting this deployment's Lambda roles), or redeploy it if ` +
-            `it predates this deployment`,
-        };
+        return accessStackMissing(arn, this.options.redpandaAccountId);
       }
       throw mapAwsError(e, { action: 'sts:AssumeRole', resource: arn });
     }
@@ -175,6 +169,17 @@ export class StsPipelineRoleAccess implements PipelineRoleAccess {
   private deniedAfterAssume(accessRoleName: string, action: string, roleName: string): AccessUnavailable {
     return accessRoleDenied(accessRoleName, action, roleName, this.options.redpandaAccountId);
   }
+}
+
+/** An access role cannot be assumed: the access stack is not deployed (or predates this deployment). */
+export function accessStackMissing(accessRoleArn: string, redpandaAccountId: string): AccessUnavailable {
+  return {
+    available: false,
+    reason:
+      `cannot assume ${accessRoleArn}: deploy the ${REDPANDA_ACCESS_STACK_NAME} stack in the Redpanda account ${redpandaAccountId} ` +
+      `(it creates ${INSPECTOR_ROLE_NAME} and ${HEALER_ROLE_NAME}, trusting this deployment's Lambda roles), or redeploy it if ` +
+      `it predates this deployment`,
+  };
 }
 
 /** An access role exists but may not do this to that role: the access stack does not cover the role. */
