@@ -4,6 +4,7 @@
 // (reference/redpanda-connect-cdc.md §1, §2a, §2b, §5); the rest say they are the emulator's.
 import { parse as parseYaml } from 'yaml';
 import { parseGoDuration } from '../../lambdas/core/pipeline-yaml.js';
+import { parseMysqlDsn as splitMysqlDsn, parsePostgresDsn } from '../../lambdas/core/lint.js';
 
 /** A build-time failure: the pipeline does not start (Connect exits; Redpanda Cloud shows STATE_ERROR). */
 export class ConfigError extends Error {
@@ -230,7 +231,8 @@ export function loadPipelineConfig(configYaml: string, lookup: (name: string) =>
 
 // ------------------------------------------------------------------------------------------------ DSNs
 
-export interface PgDsn {
+/** A DSN as the emulator connects with it: the drivers' defaults filled in. */
+export interface Dsn {
   readonly user: string;
   readonly password: string | undefined;
   readonly host: string;
@@ -238,55 +240,26 @@ export interface PgDsn {
   readonly database: string;
   readonly params: Readonly<Record<string, string>>;
 }
+export type PgDsn = Dsn;
+export type MysqlDsn = Dsn;
 
-/** `postgres://user[:pw]@host:port/db?k=v` or pgconn's key/value form. */
+/** `postgres://user[:pw]@host:port/db?k=v` or pgconn's key/value form, split by the lint's parser; pgconn's defaults. */
 export function parsePgDsn(dsn: string): PgDsn {
-  if (/^postgres(ql)?:\/\//i.test(dsn)) {
-    let url: URL;
-    try {
-      url = new URL(dsn);
-    } catch {
-      // ❓ pgconn's wording for an unparsable URL.
-      throw new ConfigError(`cannot parse \`${dsn.replace(/:[^@/]*@/, ':xxxxx@')}\`: failed to parse as URL`);
-    }
-    const params: Record<string, string> = {};
-    url.searchParams.forEach((v, k) => (params[k] = v));
-    return {
-      user: decodeURIComponent(url.username),
-      password: url.password === '' ? undefined : decodeURIComponent(url.password),
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port === '' ? 5432 : Number(url.port),
-      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username),
-      params,
-    };
+  if (/^postgres(ql)?:\/\//i.test(dsn) && !URL.canParse(dsn)) {
+    // ❓ pgconn's wording for an unparsable URL.
+    throw new ConfigError(`cannot parse \`${dsn.replace(/:[^@/]*@/, ':xxxxx@')}\`: failed to parse as URL`);
   }
-  const kv: Record<string, string> = {};
-  for (const m of dsn.matchAll(/(\w+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))/g)) kv[m[1]!] = m[2] ?? m[3] ?? '';
-  const { user = '', password, host = 'localhost', port = '5432', dbname, ...params } = kv;
-  return { user, password, host, port: Number(port), database: dbname ?? user, params };
+  const p = parsePostgresDsn(dsn);
+  const user = p.user ?? '';
+  return { user, password: p.password || undefined, host: p.host ?? 'localhost', port: p.port ? Number(p.port) : 5432, database: p.database ?? user, params: p.params };
 }
 
-export interface MysqlDsn {
-  readonly user: string;
-  readonly password: string | undefined;
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly params: Readonly<Record<string, string>>;
-}
-
-/** go-sql-driver DSN `user[:pw]@tcp(host:port)/db?k=v`; errors as Connect prints them (`error parsing mysql DSN: ...`). */
+/** go-sql-driver DSN `user[:pw]@tcp(host:port)/db?k=v`, split by the lint's parser; errors as Connect prints them. */
 export function parseMysqlDsn(dsn: string): MysqlDsn {
-  const m = /^(?:([^:@]*)(?::(.*))?@)?tcp\(([^)]*)\)\/([^?]*)(?:\?(.*))?$/.exec(dsn);
-  if (!m) throw new ConfigError('error parsing mysql DSN: invalid DSN: missing the slash separating the database name');
-  const [hostPart = '', portPart] = m[3]!.split(/:(?=\d+$)/);
-  const params: Record<string, string> = {};
-  for (const pair of (m[5] ?? '').split('&').filter(Boolean)) {
-    const [k, v = ''] = pair.split('=');
-    params[decodeURIComponent(k!)] = decodeURIComponent(v);
-  }
-  if (m[4] === '') throw new ConfigError('error parsing mysql DSN: the DSN must name a database');
-  return { user: m[1] ?? '', password: m[2], host: hostPart, port: portPart === undefined ? 3306 : Number(portPart), database: m[4]!, params };
+  const p = splitMysqlDsn(dsn);
+  if (!p.hasSlash) throw new ConfigError('error parsing mysql DSN: invalid DSN: missing the slash separating the database name');
+  if (!p.database) throw new ConfigError('error parsing mysql DSN: the DSN must name a database');
+  return { user: p.user ?? '', password: p.password, host: p.host ?? '', port: p.port ? Number(p.port) : 3306, database: p.database, params: p.params };
 }
 
 // ------------------------------------------------------------------------------------------------ bloblang-lite
