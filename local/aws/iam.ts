@@ -225,15 +225,7 @@ export class IamEmulator {
     await this.checkDocument('identity', input.document, action, input.policyName);
     const arn = `arn:aws:iam::${input.account}:policy/${input.policyName}`;
     if (this.policies.has(arn)) throw new TwinAwsError('EntityAlreadyExistsException', action, input.policyName, `A policy called ${input.policyName} already exists. Duplicate names are not allowed.`);
-    const policy: ManagedPolicyState = {
-      account: input.account,
-      name: input.policyName,
-      arn,
-      description: input.description ?? '',
-      versions: [{ versionId: 'v1', document: copy(input.document), createdAt: isoSeconds(this.clock()) }],
-      defaultVersionId: 'v1',
-      nextVersion: 2,
-    };
+    const policy = this.newPolicy(input);
     this.policies.set(arn, policy);
     this.record(input.account, 'CreatePolicy', callerArn, { policyName: input.policyName, policyDocument: JSON.stringify(input.document) }, {
       policy: { policyName: input.policyName, arn, defaultVersionId: 'v1' },
@@ -301,18 +293,23 @@ export class IamEmulator {
     });
   }
 
-  seedPolicy(input: { readonly account: string; readonly policyName: string; readonly document: unknown; readonly description?: string }): string {
-    const arn = `arn:aws:iam::${input.account}:policy/${input.policyName}`;
-    this.policies.set(arn, {
+  /** A customer-managed policy with its first version as the default. */
+  private newPolicy(input: { readonly account: string; readonly policyName: string; readonly document: unknown; readonly description?: string }): ManagedPolicyState {
+    return {
       account: input.account,
       name: input.policyName,
-      arn,
+      arn: `arn:aws:iam::${input.account}:policy/${input.policyName}`,
       description: input.description ?? '',
       versions: [{ versionId: 'v1', document: copy(input.document), createdAt: isoSeconds(this.clock()) }],
       defaultVersionId: 'v1',
       nextVersion: 2,
-    });
-    return arn;
+    };
+  }
+
+  seedPolicy(input: { readonly account: string; readonly policyName: string; readonly document: unknown; readonly description?: string }): string {
+    const policy = this.newPolicy(input);
+    this.policies.set(policy.arn, policy);
+    return policy.arn;
   }
 
   unseedRole(ref: RoleRef): void {
