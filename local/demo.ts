@@ -8,6 +8,7 @@ import type { LinkSummary } from '../lambdas/handlers/record-link.js';
 import type { TeardownReport } from '../lambdas/handlers/finish-teardown.js';
 import { OfflineTwin } from './twin.js';
 import type { EventLog, WorkflowResult } from './workflow/runner.js';
+import { waitFor } from './wait.js';
 
 export interface DemoOptions {
   readonly engine: LinkRequest['engine'];
@@ -107,15 +108,6 @@ export function progressPrinter(out: (line: string) => void, started: number): (
   };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const out = options.out;
@@ -187,7 +179,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const before = topicMessages().length;
       for (let i = 1; i <= options.rows; i++) await insert(`widget-${i}`, i);
       if (options.engine === 'aurora-postgresql') {
-        await waitFor('CDC rows in the topic', () => (topicMessages().length - before >= options.rows ? true : undefined));
+        await waitFor('CDC rows in the topic', () => (topicMessages().length - before >= options.rows ? true : undefined), 20_000);
       }
       for (const m of topicMessages().slice(before)) out(`  ← ${request.redpanda.topic}  ${m.headers?.operation ?? ''}  ${m.value}`);
       rowsReceived = topicMessages().length - before;

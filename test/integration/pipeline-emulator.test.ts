@@ -17,6 +17,7 @@ import { AwsTwin } from '../../local/aws/index.js';
 import { uniqueName } from '../../local/database/mysql.js';
 import { LOGS_TOPIC, MYSQL_BINLOG_NOT_EMULATED, PipelineEmulator, type ConnectLogRecord, type EmulatorAws } from '../../local/pipeline-emulator/index.js';
 import { startLocalRedpandaCloud, type LocalRedpandaCloud } from '../../local/redpanda-cloud/index.js';
+import { waitFor as waitUntil } from '../../local/wait.js';
 
 jest.setTimeout(20_000);
 
@@ -46,16 +47,11 @@ interface Link {
 }
 let pgLink: Link;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nlogs:\n${emulator.logs().map((r) => `${r.level} ${r.path} ${r.message}`).join('\n')}`);
-    await sleep(25);
-  }
-}
+/** local/wait.ts's waitFor, with the emulator's log in the failure (what the pipeline saw). */
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> =>
+  waitUntil(what, probe, timeoutMs).catch((e: Error) => {
+    throw new Error(`${e.message}\nlogs:\n${emulator.logs().map((r) => `${r.level} ${r.path} ${r.message}`).join('\n')}`);
+  });
 
 async function api(method: string, path: string, body?: unknown): Promise<Record<string, any>> {
   const res = await fetch(`${redpanda.dataplaneUrl(CLUSTER_ID)}${path}`, {

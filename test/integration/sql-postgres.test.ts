@@ -21,6 +21,7 @@ import {
   type SqlStatement,
 } from '../../lambdas/core/sql.js';
 import { createAuroraStandInRoles, startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../local/database/embedded-postgres.js';
+import { waitFor } from '../../local/wait.js';
 
 const DB = 'demo_db';
 const CDC_USER = 'iam_demo_user';
@@ -65,15 +66,6 @@ async function runAll(statements: readonly SqlStatement[]): Promise<Map<string, 
 
 const rowsOf = (check: SqlCheck) => exec(admin, check.sql);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function roleExists(name: string): Promise<boolean> {
   return (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1;

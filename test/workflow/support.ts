@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
 import { OfflineTwin, type OfflineTwinOptions } from '../../local/twin.js';
 
+export { waitFor } from '../../local/wait.js';
+
 export function example(name: 'postgres' | 'mysql' | 'existing-cluster'): Record<string, any> {
   return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8'));
 }
@@ -54,15 +56,6 @@ export async function appSql(twin: OfflineTwin, request: LinkRequest, sql: strin
   return backing.execute(request.database.databaseName, backing.master, sql) as Promise<Record<string, unknown>[]>;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Inventory without the volatile fields (timestamps, counters) so two snapshots can be compared. */
 export function stable(value: unknown): unknown {
