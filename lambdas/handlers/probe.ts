@@ -20,6 +20,8 @@ export interface ProbeResult {
   readonly findings: readonly Finding[];
   readonly attempts: number;
   readonly deadline: string;
+  /** Findings of the static checks, judged on the first poll; the cluster and the roles do not change while waiting. */
+  readonly staticFindings?: readonly Finding[];
 }
 
 export interface ProbeInput extends StepEvent {
@@ -51,9 +53,11 @@ export function makeHandler(deps: Deps) {
     const deadline = input.probe?.deadline ?? deadlineAfter(now, deps.deadlines.probeMs);
     const attempts = (input.probe?.attempts ?? 0) + 1;
 
-    const statics = await staticChecks(deps, request, link, { natGateways: redpanda.natGateways, pipelineRolePolicyApplied });
+    // A later poll only waits for the slot: it re-reads the database and the pipeline, not IAM and RDS.
+    const staticFindings =
+      input.probe?.staticFindings ?? (await staticChecks(deps, request, link, { natGateways: redpanda.natGateways, pipelineRolePolicyApplied })).findings;
     const db = await databaseChecks(deps, request, sqlTarget(request, aurora), { requireStreaming: false });
-    const findings: Finding[] = [...statics.findings, ...db.findings];
+    const findings: Finding[] = [...staticFindings, ...db.findings];
     const current = await (await deps.redpanda()).dataPlane(redpanda.dataplaneApiUrl).getPipeline(pipeline.id);
     if (current.state !== 'STATE_RUNNING' && current.state !== 'STATE_STARTING') {
       findings.push({ id: 'pipeline-not-running', severity: 'error', message: `pipeline ${pipeline.id} is ${current.state}${current.statusError ? `: ${current.statusError}` : ''}` });
@@ -61,7 +65,7 @@ export function makeHandler(deps: Deps) {
 
     const errors = findings.filter((f) => f.severity === 'error');
     const operatorAction = !pipelineRolePolicyApplied && errors.every((f) => f.id === 'assume-role-denied-missing-inline-policy');
-    const base = { streaming: db.streaming, findings, attempts, deadline };
+    const base = { streaming: db.streaming, findings, attempts, deadline, staticFindings };
     if (db.streaming && errors.length === 0) return { ...base, complete: true, verdict: 'healthy' };
     if (operatorAction && !db.streaming) return { ...base, complete: true, verdict: 'action-required' };
     // Configuration errors will not heal by waiting; a slot that is not active yet may (IAM propagation, first connect).
