@@ -8,6 +8,10 @@ import type { LinkSummary } from '../lambdas/handlers/record-link.js';
 import type { TeardownReport } from '../lambdas/handlers/finish-teardown.js';
 import { OfflineTwin } from './twin.js';
 import type { EventLog, WorkflowResult } from './workflow/runner.js';
+import { shapeOf } from '../bin/view/definition.js';
+import { fromLocalEvent } from '../bin/view/events.js';
+import { formatLinkSummary, formatTeardownReport } from '../bin/view/results.js';
+import { formatFailure, StepView } from '../bin/view/steps.js';
 import { waitFor } from './wait.js';
 
 export interface DemoOptions {
@@ -45,69 +49,15 @@ const APP_SCHEMA: Readonly<Record<LinkRequest['engine'], (table: string) => stri
 /** The one failure the MySQL path meets offline, by design: the local MariaDB runs without a binlog. */
 const MYSQL_OFFLINE_GAP = /\[mysql-binlog-disabled\]/;
 
-const BRANCH_OF: Readonly<Record<string, string>> = {
-  EnsureAurora: 'aurora', WaitForAurora: 'aurora', CheckAurora: 'aurora', RunSetupSql: 'aurora',
-  DescribeClusterIdentity: 'iam', WaitForClusterIdentity: 'iam', EnsureDbConnectRole: 'iam', ApplyPipelineRolePolicy: 'iam',
-  EnsureTopic: 'redpanda', EnsureRedpandaUser: 'redpanda', EnsureRedpandaSecrets: 'redpanda',
-};
-
-const QUIET_TYPES = new Set(['Pass', 'Choice', 'Wait']);
-
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)}s`;
 }
 
-/** States that are the body of a Wait + Choice loop, and the state that follows when the loop ends. */
-const LOOP_EXIT: Readonly<Record<string, readonly string[]>> = {
-  CheckAurora: ['RunSetupSql'],
-  DescribeClusterIdentity: ['EnsureDbConnectRole'],
-  CheckPipeline: ['StartProbe'],
-  Probe: ['RecordLink'],
-  DropDatabaseObjects: ['RemovePipelineRolePolicy'],
-  DeleteAurora: ['FinishTeardown'],
-};
-
-/**
- * A live progress view: one line per Task or Parallel state that ends, retries or fails; a polling loop is
- * one line when it ends, with its number of polls and the time it took.
- */
-export function progressPrinter(out: (line: string) => void, started: number): (event: EventLog) => void {
-  const enteredAt = new Map<string, number>();
-  const loops = new Map<string, { first: number; polls: number; lastExit: number }>();
-  const line = (at: number, mark: string, name: string, rest: string) => {
-    const branch = BRANCH_OF[name];
-    out(`  ${seconds(at - started).padStart(7)}  ${mark} ${`${branch ? `[${branch}] ` : ''}${name}`.padEnd(42)} ${rest}`);
-  };
-  return (event) => {
-    const state = event.state;
-    if (!state) return;
-    if (event.type === 'StateEntered') {
-      for (const [loop, exits] of Object.entries(LOOP_EXIT)) {
-        const l = loops.get(loop);
-        if (l && exits.includes(state.name)) {
-          line(l.lastExit, '✓', loop, `${seconds(l.lastExit - l.first).padStart(6)}  (${l.polls} poll${l.polls === 1 ? '' : 's'})`);
-          loops.delete(loop);
-        }
-      }
-      if (!QUIET_TYPES.has(state.type)) enteredAt.set(state.name, event.timestamp);
-      return;
-    }
-    if (QUIET_TYPES.has(state.type)) return;
-    if (event.type === 'StateExited') {
-      if (LOOP_EXIT[state.name]) {
-        const l = loops.get(state.name) ?? { first: enteredAt.get(state.name) ?? event.timestamp, polls: 0, lastExit: event.timestamp };
-        loops.set(state.name, { ...l, polls: l.polls + 1, lastExit: event.timestamp });
-        return;
-      }
-      line(event.timestamp, '✓', state.name, seconds(event.timestamp - (enteredAt.get(state.name) ?? event.timestamp)).padStart(6));
-    } else if (event.type === 'StateRetried') {
-      line(event.timestamp, '↻', state.name, `retry ${event.retry?.attempt ?? '?'}`);
-    } else if (event.type === 'StateFailed') {
-      line(event.timestamp, '✗', state.name, event.Error ?? '');
-    }
-  };
+/** The live step view of one workflow run (bin/view/steps.ts, the same view `rpcn-aurora watch` shows). */
+function stepView(workflow: 'provision' | 'teardown', out: (line: string) => void): { onEvent: (event: EventLog) => void; view: StepView } {
+  const view = new StepView({ out, shape: shapeOf(workflow) });
+  return { view, onEvent: (event) => view.push(fromLocalEvent(event)) };
 }
-
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const out = options.out;
@@ -146,8 +96,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let drift: DemoResult['drift'];
   try {
     out(`Provision link "${request.name}" (${request.engine}) from ${EXAMPLES[options.engine].slice(3)}:`);
-    const t0 = Date.now();
-    provision = await twin.provision(request, { executionName: `demo-${request.name}`, onEvent: progressPrinter(out, t0) });
+    const live = stepView('provision', out);
+    provision = await twin.provision(request, { executionName: `demo-${request.name}`, onEvent: live.onEvent });
     if (options.engine === 'aurora-mysql' && provision.status === 'FAILED' && provision.error === 'LinkProbeFailedError' && MYSQL_OFFLINE_GAP.test(provision.cause ?? '')) {
       out(`\nProvision ran every step; the probe stopped it, as expected offline: the local MariaDB has no binlog, so`);
       out(`mysql_cdc streams its snapshot and then nothing (on Aurora MySQL the link's parameter group sets binlog_format=ROW),`);
@@ -161,13 +111,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (teardown.status !== 'SUCCEEDED') return { ok: false, wallMs: Date.now() - started, provision, teardown, rowsReceived, failure: `${teardown.error}: ${teardown.cause}` };
     } else {
       if (provision.status !== 'SUCCEEDED') {
-        out(`\nProvision FAILED: ${provision.error}`);
-        out(`  ${provision.cause}`);
+        out('');
+        for (const line of live.view.outcome ? formatFailure('Provision', live.view.outcome) : [`Provision FAILED: ${provision.error}`, `  ${provision.cause}`]) out(line);
         return { ok: false, wallMs: Date.now() - started, provision, rowsReceived, failure: `${provision.error}: ${provision.cause}` };
       }
       summary = provision.output as LinkSummary;
       out(`\nProvision succeeded in ${seconds(provision.durationMs)}: ${provision.transitions} state transitions.`);
-      printSummary(out, summary);
+      for (const line of formatLinkSummary(summary)) out(line);
 
       const cluster = twin.aws.rds.byArn((await twin.deps.aurora.describeCluster(request.database.clusterIdentifier))!.arn)!;
       const backing = cluster.backing!;
@@ -204,28 +154,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
 async function tearDown(twin: OfflineTwin, request: LinkRequest, out: (line: string) => void): Promise<WorkflowResult> {
   out(`\nTear the link down through the Teardown state machine:`);
-  const teardown = await twin.teardown({ link: request.name, skipFinalSnapshot: true }, { executionName: `demo-${request.name}-teardown`, onEvent: progressPrinter(out, Date.now()) });
+  const live = stepView('teardown', out);
+  const teardown = await twin.teardown({ link: request.name, skipFinalSnapshot: true }, { executionName: `demo-${request.name}-teardown`, onEvent: live.onEvent });
   if (teardown.status !== 'SUCCEEDED') {
-    out(`\nTeardown FAILED: ${teardown.error}: ${teardown.cause}`);
+    out('');
+    for (const line of live.view.outcome ? formatFailure('Teardown', live.view.outcome) : [`Teardown FAILED: ${teardown.error}: ${teardown.cause}`]) out(line);
     return teardown;
   }
   const report = teardown.output as TeardownReport;
   out(`\nTeardown succeeded in ${seconds(teardown.durationMs)}: deleted ${report.deleted.length} resources.`);
-  for (const d of report.deleted) out(`  - ${d}`);
-  for (const k of report.kept) out(`  kept ${k.what}: ${k.why}`);
-  for (const h of report.needsHuman) out(`  needs a human: ${h}`);
+  for (const line of formatTeardownReport(report)) out(line);
   return teardown;
-}
-
-function printSummary(out: (line: string) => void, s: LinkSummary): void {
-  out(`  link              ${s.link} (${s.status}, probe verdict ${s.verdict})`);
-  out(`  endpoint          ${s.endpoint}:${s.port}  database ${s.database}  user ${s.dbUser} (IAM auth)`);
-  out(`  db-connect role   ${s.dbConnectRoleArn}`);
-  out(`  pipeline          ${s.pipelineId}  →  topic ${s.topic}`);
-  out(`  pipeline policy   ${s.pipelineRolePolicy.policyName} on ${s.pipelineRolePolicy.roleName}: ${s.pipelineRolePolicy.applied ? 'applied through the healer role' : `NOT applied (${s.pipelineRolePolicy.reason ?? ''})`}`);
-  out(`  consume           ${s.consumeCommand}`);
-  for (const a of s.operatorActions) out(`  operator action   ${a}`);
-  for (const w of s.warnings) out(`  warning           ${w}`);
 }
 
 async function driftScenario(

@@ -1,0 +1,36 @@
+// What a finished workflow produced, as the demo and the CLI print it: Provision's link summary, Teardown's
+// report, Validate's verdict. Each returns lines (the caller decides where they go).
+import type { TeardownReport } from '../../lambdas/handlers/finish-teardown.js';
+import type { LinkSummary } from '../../lambdas/handlers/record-link.js';
+import type { ValidationSummary } from '../../lambdas/handlers/record-verdict.js';
+
+export function formatLinkSummary(s: LinkSummary): string[] {
+  const policy = s.pipelineRolePolicy;
+  return [
+    `  link              ${s.link} (${s.status}, probe verdict ${s.verdict})`,
+    `  endpoint          ${s.endpoint}:${s.port}  database ${s.database}  user ${s.dbUser} (IAM auth)`,
+    `  db-connect role   ${s.dbConnectRoleArn}`,
+    `  pipeline          ${s.pipelineId}  →  topic ${s.topic}`,
+    `  pipeline policy   ${policy.policyName} on ${policy.roleName}: ${policy.applied ? 'applied through the healer role' : `NOT applied (${policy.reason ?? ''})`}`,
+    `  consume           ${s.consumeCommand}`,
+    ...s.operatorActions.map((a) => `  operator action   ${a}`),
+    ...s.warnings.map((w) => `  warning           ${w}`),
+  ];
+}
+
+export function formatTeardownReport(r: TeardownReport): string[] {
+  return [
+    ...(r.status === 'already-deleted' ? ['  the link was already deleted: nothing to do'] : []),
+    ...r.deleted.map((d) => `  - ${d}`),
+    ...r.kept.map((k) => `  kept ${k.what}: ${k.why}`),
+    ...r.needsHuman.map((h) => `  needs a human: ${h}`),
+  ];
+}
+
+export function formatValidation(v: ValidationSummary): string[] {
+  return [
+    `  verdict           ${v.before === v.verdict ? v.verdict : `${v.before} → ${v.verdict}`}${v.why ? ` (${v.why})` : ''}`,
+    ...v.actions.map((a) => `  healed            ${a}`),
+    ...v.findings.flatMap((f) => [`  finding           [${f.id}] ${f.message}`, ...(f.fix ? [`    fix: ${f.fix}`] : [])]),
+  ];
+}
