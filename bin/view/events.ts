@@ -60,7 +60,7 @@ function parsePayload(text: unknown): unknown {
 export interface LocalEngineEvent {
   readonly type: string;
   readonly timestamp: number;
-  readonly state?: { readonly name: string; readonly type: string; readonly output?: unknown };
+  readonly state?: { readonly name: string; readonly type: string; readonly input?: unknown; readonly output?: unknown };
   readonly input?: unknown;
   readonly output?: unknown;
   readonly Error?: string;
@@ -91,7 +91,8 @@ export function fromLocalEvent(event: LocalEngineEvent): ExecutionEvent | undefi
       return state && { kind: 'exited', at, state: state.name, type: stateType(state.type), output: state.output };
     case 'StateFailed':
       // A Parallel fails because a branch did; the branch's task failure is the one to show (as in a real history).
-      if (!state || state.type === 'Parallel' || state.type === 'Map') return undefined;
+      // A Fail state ends the execution, whose own failure event follows.
+      if (!state || state.type === 'Parallel' || state.type === 'Map' || state.type === 'Fail') return undefined;
       return { kind: 'taskFailed', at, state: state.name, error: event.Error ?? 'Error', ...opt('cause', causeText(event.Cause)) };
     case 'StateRetried':
       return state && { kind: 'retrying', at, state: state.name, attempt: event.retry?.attempt ?? 1 };

@@ -63,6 +63,12 @@ export function causeMessage(cause: string | undefined): string {
   return cause;
 }
 
+/** A step's error message without the `<Step>: ` its handler puts first (the line names the step already). */
+function stepMessage(state: string, cause: string | undefined): string {
+  const message = causeMessage(cause);
+  return message.startsWith(`${state}: `) ? message.slice(state.length + 2) : message;
+}
+
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 function pick(value: unknown, path: readonly string[]): unknown {
@@ -97,6 +103,8 @@ export class StepView {
   private readonly pending = new Map<string, PendingFailure>();
   private transitions = 0;
   private failedState: string | undefined;
+  /** A branch failed: the Parallel state's exit (through its Catch) is a failure. */
+  private branchFailed = false;
   private result: ExecutionOutcome | undefined;
   /** A nested execution the local engine runs inline (a rollback's Teardown); a real history has none. */
   private nested: StepView | undefined;
@@ -146,10 +154,11 @@ export class StepView {
       case 'retrying': {
         const failure = this.pending.get(event.state);
         this.pending.delete(event.state);
-        this.line(event.at, '↻', event.state, '', `retry ${event.attempt}${failure ? ` after ${failure.error}: ${clip(causeMessage(failure.cause), 100)}` : ''}`);
+        this.line(event.at, '↻', event.state, '', `retry ${event.attempt}${failure ? ` after ${failure.error}: ${clip(stepMessage(event.state, failure.cause), 100)}` : ''}`);
         return;
       }
       case 'branchFailed':
+        this.branchFailed = true;
         return this.flushFailures();
       default:
         if (isTerminal(event)) this.finish(event);
@@ -197,6 +206,11 @@ export class StepView {
       this.failed(state, failure);
       return;
     }
+    if ((type === 'Parallel' || type === 'Map') && this.branchFailed) {
+      this.branchFailed = false;
+      this.line(at, '✗', state, formatDuration(at - (this.enteredAt.get(state) ?? at)), 'a branch failed');
+      return;
+    }
     if (this.shape.loops.has(state)) {
       const loop = this.loops.get(state) ?? { first: this.enteredAt.get(state) ?? at, polls: 0, lastExit: at, shownAt: this.enteredAt.get(state) ?? at };
       loop.polls++;
@@ -227,7 +241,7 @@ export class StepView {
     this.loops.delete(state);
     const first = loop?.first ?? this.enteredAt.get(state) ?? failure.at;
     const polls = loop ? ` (${plural(loop.polls + 1, 'poll')})` : '';
-    this.line(failure.at, '✗', state, formatDuration(failure.at - first), `${failure.error}${polls}: ${clip(causeMessage(failure.cause), 120)}`);
+    this.line(failure.at, '✗', state, formatDuration(failure.at - first), `${failure.error}${polls}: ${clip(stepMessage(state, failure.cause), 120)}`);
   }
 
   private flushFailures(): void {
