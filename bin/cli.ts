@@ -1,6 +1,7 @@
 // The operator CLI `rpcn-aurora` (bin/rpcn-aurora.js loads this file). Every command has --help and --json;
 // exit codes: 0 success, 1 findings or failure, 2 bad input or usage.
 import { Command, CommanderError } from 'commander';
+import { CliError } from './aws/errors.js';
 import { EXIT, processIo, UsageError, type Io } from './cli-support.js';
 import { registerCommands } from './commands/index.js';
 
@@ -30,6 +31,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (e instanceof UsageError) {
       io.err(`error: ${e.message}`);
       return EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      io.err(`error: ${e.message}`);
+      return e.exitCode;
     }
     io.err(`error: ${(e as Error).message ?? String(e)}`);
     return EXIT.findings;

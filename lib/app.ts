@@ -1,7 +1,7 @@
 // The whole app from one validated configuration: RpcnAurora-Db in D, RpcnAurora-IamWatch-<account> in
 // us-east-1 of R and D, RpcnAurora-RedpandaAccess in R, every stack checked by cdk-nag AwsSolutions.
 // bin/app.ts calls this with config/deployment.json; the tests call it with their own configurations.
-import { App, LegacyStackSynthesizer, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { App, CfnOutput, LegacyStackSynthesizer, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { DeploymentConfig } from './config.js';
 import { DB_STACK_NAME, IAM_EVENTS_REGION, REDPANDA_ACCESS_STACK_NAME, eventBusArn, iamWatchStackName } from './names.js';
@@ -9,6 +9,7 @@ import { watchTargets } from './iam-watch-pattern.js';
 import { DbStack } from './stacks/db-stack.js';
 import { IamWatchStack } from './stacks/iam-watch-stack.js';
 import { RedpandaAccessStack } from './stacks/redpanda-access-stack.js';
+import { PRODUCT_VERSION, VERSION_OUTPUT } from './version.js';
 import { WORKFLOWS, functionSteps, type WorkflowSpec } from './workflows.js';
 
 export interface RpcnAuroraApp {
@@ -59,6 +60,11 @@ export function buildApp(config: DeploymentConfig, options: BuildAppOptions = {}
     config,
     steps: functionSteps(workflows),
   });
+
+  // `rpcn-aurora doctor` compares each deployed stack's version with the CLI's own.
+  for (const stack of [db, ...iamWatches, redpandaAccess]) {
+    new CfnOutput(stack, VERSION_OUTPUT, { value: PRODUCT_VERSION, description: 'rpcn-aurora version that deployed this stack (rpcn-aurora doctor compares it with the CLI)' });
+  }
 
   return { app, db, iamWatches, redpandaAccess };
 }

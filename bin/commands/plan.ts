@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { ACCOUNT_ID_PATTERN, CLUSTER_RESOURCE_ID_PATTERN, ENDPOINT_PATTERN, REGION_PATTERN } from '../../lambdas/core/context.js';
 import { buildPlan, type PlanOptions } from '../../lambdas/core/plan.js';
 import { parseRequest } from '../../lambdas/core/request.js';
-import { EXIT, printJson, readJsonFile, UsageError, type Io } from '../cli-support.js';
+import { EXIT, printJson, readJsonFile, reportInvalidRequest, UsageError, type Io } from '../cli-support.js';
 
 interface PlanFlags {
   out?: string;
@@ -50,11 +50,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
       };
       const parsed = parseRequest(readJsonFile(file, 'request'));
       if (!parsed.ok) {
-        if (flags.json) printJson(io, { file, valid: false, issues: parsed.issues });
-        else {
-          io.err(`${file}: invalid request`);
-          for (const issue of parsed.issues) io.err(`  ${issue.path || '(request)'}: ${issue.message}`);
-        }
+        reportInvalidRequest(io, file, parsed.issues, flags.json === true);
         setExit(EXIT.usage);
         return;
       }

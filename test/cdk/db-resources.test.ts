@@ -192,7 +192,7 @@ describe('outputs', () => {
   it('name what the operator needs', () => {
     const outputs = Object.keys(s.dbTemplate.toJSON()['Outputs'] as object).sort();
     expect(outputs).toEqual(
-      ['EventBusArn', 'LinksTableName', 'ProvisionStateMachineArn', 'RedpandaCredentialsSecretArn', 'TeardownStateMachineArn', 'ValidateStateMachineArn'].sort(),
+      ['EventBusArn', 'LinksTableName', 'ProvisionStateMachineArn', 'RedpandaCredentialsSecretArn', 'TeardownStateMachineArn', 'ValidateStateMachineArn', 'Version'].sort(),
     );
   });
 });

@@ -1,0 +1,31 @@
+// The stack outputs the operator CLI reads (bin/aws/session.ts, bin/commands/doctor.ts): every stack carries
+// the product version, and RpcnAurora-Db names its state machines, registry table and credentials secret.
+import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { PRODUCT_VERSION, VERSION_OUTPUT } from '../../lib/version.js';
+import { synthesize, type Synthesized } from './support/synth.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthesize();
+});
+afterAll(() => s.dispose());
+
+test('the version is the package version', () => {
+  expect(PRODUCT_VERSION).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+});
+
+test('every stack publishes its version as the Version output', () => {
+  for (const template of [s.dbTemplate, s.accessTemplate, ...s.watchTemplates.values()]) {
+    template.hasOutput(VERSION_OUTPUT, { Value: PRODUCT_VERSION });
+  }
+  expect(s.watchTemplates.size).toBe(2);
+});
+
+test('RpcnAurora-Db names what the CLI starts and reads', () => {
+  for (const workflow of ['Provision', 'Validate', 'Teardown']) {
+    s.dbTemplate.hasOutput(`${workflow}StateMachineArn`, { Value: { Ref: Match.stringLikeRegexp(`^${workflow}`) } });
+  }
+  s.dbTemplate.hasOutput('LinksTableName', { Value: { Ref: Match.stringLikeRegexp('^Links') } });
+  s.dbTemplate.hasOutput('RedpandaCredentialsSecretArn', { Value: { Ref: Match.stringLikeRegexp('^RedpandaCredentials') } });
+});
