@@ -46,6 +46,10 @@ function isCredentialsError(e: { name?: unknown; message?: unknown }): boolean {
 /** The one-line explanation of an error thrown by an AWS SDK call (or by its credential chain). */
 export function explainAwsError(error: unknown, ctx: CallContext): CliError {
   if (error instanceof CliError) return error;
+  // The Lambdas' adapters (the registry, the secrets) wrap the SDK's error in a named one for the state
+  // machines; the operator needs the AWS error itself.
+  const wrapped = (error as { cause?: unknown } | undefined)?.cause;
+  if (awsErrorName(error) === undefined && awsErrorName(wrapped) !== undefined) return explainAwsError(wrapped, ctx);
   const e = (error ?? {}) as { name?: string; message?: string; code?: string; cause?: { code?: string }; $metadata?: unknown; hostname?: string };
   const message = oneLine(typeof e.message === 'string' ? e.message : String(error));
   const who = ctx.profile ? `profile ${ctx.profile}` : 'the default credentials';
