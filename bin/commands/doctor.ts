@@ -181,7 +181,9 @@ export async function redpandaChecks(clients: AwsClients, secretArn: string | un
     const described = await clients.secrets().send(new DescribeSecretCommand({ SecretId: secretArn }));
     if (described.DeletedDate) return [fail(secretCheck, `is scheduled for deletion (${described.DeletedDate.toISOString()})`, `aws secretsmanager restore-secret --secret-id ${secretArn}${flag(clients.profile)}`)];
     const current = Object.values(described.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSCURRENT'));
-    if (!current) return [fail(secretCheck, 'has no value yet: the steps fail with CredentialsSecretError', put)];
+    if (!current) {
+      return [fail(secretCheck, 'has no value yet: the steps fail with CredentialsSecretError', put), warn('Redpanda Cloud token and clusters', 'not checked: they need the secret\'s value')];
+    }
   } catch (e) {
     if ((e as { name?: string }).name === 'ResourceNotFoundException') return [fail(secretCheck, `${secretArn} does not exist`, `redeploy ${DB_STACK_NAME}`)];
     return [fromCliError(secretCheck, explainAwsError(e, { action: 'secretsmanager:DescribeSecret', resource: secretArn, region: clients.region, ...(clients.profile ? { profile: clients.profile } : {}) }))];
@@ -333,7 +335,8 @@ const MARK: Readonly<Record<CheckLevel, string>> = { ok: 'ok  ', warn: 'warn', f
 export function formatChecks(results: readonly CheckResult[]): string[] {
   const lines = results.map((c) => `${MARK[c.level]}  ${c.check}: ${c.message}${c.fix ? ` → fix: ${c.fix}` : ''}`);
   const count = (level: CheckLevel) => results.filter((c) => c.level === level).length;
-  lines.push('', `${count('ok')} ok, ${count('warn')} warnings, ${count('fail')} failed`);
+  const warnings = count('warn');
+  lines.push('', `${count('ok')} ok, ${warnings} warning${warnings === 1 ? '' : 's'}, ${count('fail')} failed`);
   return lines;
 }
 

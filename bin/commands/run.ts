@@ -62,7 +62,7 @@ export async function watchAndReport(io: Io, d: Deployment, arn: string, json: b
   if (outcome.status !== 'SUCCEEDED') {
     io.err('');
     for (const line of formatFailure(title(workflow), outcome, renderContextOf(result.input, arn))) io.err(line);
-    if (workflow === 'provision') io.err(`After fixing the cause, resume from the failed step: aws stepfunctions redrive-execution --execution-arn ${arn}${d.flags}`);
+    if (workflow === 'provision') io.err(`After fixing the cause, resume from the failed step: aws stepfunctions redrive-execution --execution-arn ${arn} --region ${d.region}${d.clients.profile ? ` --profile ${d.clients.profile}` : ""}`);
     if (json) {
       const f = explainFailure(outcome, renderContextOf(result.input, arn));
       printJson(io, { executionArn: arn, status: outcome.status, error: f.error, cause: f.message, step: f.step ?? null, diagnosis: f.diagnosis ?? null, durationMs: outcome.durationMs });

@@ -134,7 +134,7 @@ describe('provision', () => {
     expect(r.err).toMatch(/✗ \[aurora\] RunSetupSql .* StepAccessDeniedError: rds-data:ExecuteStatement/);
     expect(r.err).toMatch(/Provision FAILED after 23m\d\ds at RunSetupSql: StepAccessDeniedError/);
     expect(r.err).toMatch(/ {2}diagnosis \[aws-access-denied\] An AWS call was denied\n {2}cause: .*\n {2}fix:\n {4}- Grant the action/);
-    expect(r.err).toContain(`redrive-execution --execution-arn ${execution.executionArn} --profile db`);
+    expect(r.err).toContain(`redrive-execution --execution-arn ${execution.executionArn} --region us-east-2 --profile db`);
 
     const t = terminal();
     const j = await cli(t, ...args('provision', REQUEST, '--json'));
