@@ -4,7 +4,7 @@
 import type { LinkSummary } from '../../lambdas/handlers/record-link.js';
 import type { TeardownReport } from '../../lambdas/handlers/finish-teardown.js';
 import type { ValidationSummary } from '../../lambdas/handlers/record-verdict.js';
-import { describeExecution, parseExecutionArn, renderContextOf, startExecution, watchExecution, type WatchResult } from '../aws/executions.js';
+import { parseExecutionArn, renderContextOf, startExecution, watchExecution, type WatchResult } from '../aws/executions.js';
 import type { Deployment, Workflow } from '../aws/session.js';
 import { EXIT, nowOf, onInterruptOf, printJson, sleepOf, type Io } from '../cli-support.js';
 import { formatLinkSummary, formatTeardownReport, formatValidation } from '../view/results.js';
@@ -86,10 +86,4 @@ function successOf(workflow: string, output: unknown): { lines: string[]; exitCo
     return { lines: formatValidation(v), exitCode: v.verdict === 'healthy' ? EXIT.ok : EXIT.findings };
   }
   return { lines: Object.entries(o).map(([k, v]) => `  ${k.padEnd(18)}${typeof v === 'string' ? v : JSON.stringify(v)}`), exitCode: EXIT.ok };
-}
-
-/** For `watch` on an execution that is not ours to render in full: what DescribeExecution says. */
-export async function executionStatus(d: Deployment, arn: string): Promise<string> {
-  const out = await describeExecution(d.clients, arn);
-  return out.status ?? 'UNKNOWN';
 }
