@@ -1,14 +1,28 @@
 // `npm run demo` end to end (the same function the CLI runs): both engines, the drift scenario, and nothing
 // left behind (no temporary data directory, no database server).
 import { jest } from '@jest/globals';
-import { readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runDemo } from '../../local/demo.js';
 import { describeMysql } from '../support/mysql.js';
 
 jest.setTimeout(120_000);
 
-const leftovers = () => readdirSync(tmpdir()).filter((f) => /^rpcn-(pg|twin-pg|mariadb)-/.test(f)).sort();
+// This file's own temporary folder (os.tmpdir() follows TMPDIR): other test files run beside it and use theirs.
+const privateTmp = mkdtempSync(path.join(tmpdir(), 'rpcn-demo-test-'));
+// Traversable: as root the database servers run as other users and keep their data dirs here.
+chmodSync(privateTmp, 0o755);
+const outerTmp = process.env['TMPDIR'];
+beforeAll(() => {
+  process.env['TMPDIR'] = privateTmp;
+});
+afterAll(() => {
+  if (outerTmp === undefined) delete process.env['TMPDIR'];
+  else process.env['TMPDIR'] = outerTmp;
+  rmSync(privateTmp, { recursive: true, force: true });
+});
+const leftovers = () => readdirSync(privateTmp).sort();
 
 test('postgres with --drift: rows arrive, the drift is healed, the link is torn down', async () => {
   const before = leftovers();
