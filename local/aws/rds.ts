@@ -16,6 +16,7 @@ import type {
   InstanceDescription,
   ParameterSetting,
 } from '../../lambdas/ports/aurora.js';
+import { mysqlUrl } from '../database/mysql.js';
 import { freePort } from '../database/embedded-postgres.js';
 import { mysqlServer, startMysqlBacking, startPgBacking, type BackingDatabase } from './backing.js';
 import { clusterResourceId, copy, instanceResourceId, randomString, sortedRecord, TwinAwsError, uuid, type Clock } from './common.js';
@@ -482,9 +483,9 @@ export class RdsEmulator implements AuroraPort {
   }): Promise<ClusterState> {
     const arn = `arn:aws:rds:${this.region}:${this.accountId}:cluster:${input.identifier}`;
     // The master credentials are the real superuser of the backing server: a fresh password for a new
-    // PostgreSQL server, the MYSQL_URL login for the shared MariaDB. The port is known now, so the describe
-    // answer has it from the start, like RDS.
-    const mysqlTarget = input.engine === 'aurora-mysql' ? mysqlServer() : undefined;
+    // PostgreSQL server, the root login of the MariaDB (MYSQL_URL or the private one). The port is known now, so
+    // the describe answer has it from the start, like RDS.
+    const mysqlTarget = input.engine === 'aurora-mysql' ? mysqlServer(await mysqlUrl()) : undefined;
     const master = mysqlTarget?.master ?? { username: MASTER_USERNAME[input.engine], password: randomString(24, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') };
     const port = mysqlTarget?.port ?? (await freePort());
     const cluster: ClusterState = {

@@ -19,7 +19,7 @@ const COMPONENT = 'mysql_cdc';
 
 /** The text the emulator logs where binlog streaming would start: its own limit, never dressed up as Connect's. */
 export const MYSQL_BINLOG_NOT_EMULATED =
-  'rpcn-aurora offline emulator: mysql_cdc binlog streaming is not emulated (the local MariaDB stand-in runs with log_bin OFF), ' +
+  'rpcn-aurora offline emulator: mysql_cdc binlog streaming is not emulated yet (the snapshot is), ' +
   'so no change events follow the snapshot. This is a limit of the offline twin, not a Redpanda Connect message.';
 
 /** A failure after the input went active: Connect logs ERROR `error during MySQL CDC: <err>` and reconnects. */

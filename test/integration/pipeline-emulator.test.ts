@@ -18,6 +18,7 @@ import { uniqueName } from '../../local/database/mysql.js';
 import { LOGS_TOPIC, MYSQL_BINLOG_NOT_EMULATED, PipelineEmulator, type ConnectLogRecord, type EmulatorAws } from '../../local/pipeline-emulator/index.js';
 import { startLocalRedpandaCloud, type LocalRedpandaCloud } from '../../local/redpanda-cloud/index.js';
 import { waitFor as waitUntil } from '../../local/wait.js';
+import { describeMysql } from '../support/mysql.js';
 
 jest.setTimeout(20_000);
 
@@ -367,7 +368,7 @@ describe('postgres_cdc over the twin', () => {
   });
 });
 
-describe('mysql_cdc over the twin (MariaDB stand-in)', () => {
+describeMysql('mysql_cdc over the twin (MariaDB stand-in)', () => {
   test('the chain and login run, the snapshot is delivered, then the emulator says binlog streaming is not emulated', async () => {
     const db = uniqueName('rpcn_pe');
     const link = await registerLink(
