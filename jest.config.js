@@ -1,4 +1,4 @@
-// jest 30 in ESM mode (run with NODE_OPTIONS=--experimental-vm-modules); see ../shared/reference/tooling-eval.md §9.
+// jest 30 in ESM mode (run with NODE_OPTIONS=--experimental-vm-modules): middy 7 is ESM-only (docs/architecture.md#development).
 const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

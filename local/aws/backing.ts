@@ -1,4 +1,4 @@
-// The real databases behind twin Aurora clusters (DESIGN §8: real database, emulated control plane).
+// The real databases behind twin Aurora clusters (docs/architecture.md#the-offline-twin-local: real database, emulated control plane).
 // - aurora-postgresql: one embedded PostgreSQL server per cluster (roles are server-wide, like a cluster),
 //   wal_level from the cluster parameter group, NOLOGIN stand-ins for Aurora's rds_iam / rds_replication.
 // - aurora-mysql: a database on the shared MariaDB at MYSQL_URL. Gaps, stated: users and server settings are

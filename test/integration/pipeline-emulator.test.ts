@@ -220,7 +220,7 @@ describe('postgres_cdc over the twin', () => {
     // The snapshot's temporary <slot>_tmp was copied to the slot and dropped.
     expect(await pgLink.sql("SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE '%\\_tmp'")).toEqual([]);
 
-    // Healthy lines in __redpanda.connect.logs, shaped as reference §7 and known to the diagnosis catalogue.
+    // Healthy lines in __redpanda.connect.logs, shaped as docs/reference/redpanda-cloud.md §7 and known to the diagnosis catalogue.
     const records = topic(LOGS_TOPIC).filter((m) => m.key === pipelineId);
     const active = records.map((m) => JSON.parse(m.value) as Record<string, string>).find((v) => v['message'] === 'Input type postgres_cdc is now active')!;
     expect(Object.keys(active)).toEqual(['instance_id', 'label', 'level', 'message', 'path', 'pipeline_id', 'time']);
