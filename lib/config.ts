@@ -9,7 +9,7 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const ACCOUNT_ID = /^\d{12}$/;
 // Commercial partition only: the IAM-watch stacks rely on IAM's CloudTrail events reaching EventBridge in
-// us-east-1, which is the `aws` partition's arrangement (reference/aws-facts.md A5).
+// us-east-1, which is the `aws` partition's arrangement (docs/reference/aws.md A5).
 const REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
 const REDPANDA_CLUSTER_ID = /^[0-9a-v]{20}$/;
 // An RDS cluster identifier, or a pattern of one with `*` wildcards (IAM ARN matching).

@@ -1,4 +1,4 @@
-// The EventBridge pattern of the IAM-watch rules (reference/aws-facts.md A5): successful CloudTrail IAM
+// The EventBridge pattern of the IAM-watch rules (docs/reference/aws.md A5): successful CloudTrail IAM
 // writes to the watched roles, or to the customer managed policies such a role may have attached (a new or
 // newly default policy version changes the role's permissions without naming the role), except the writes
 // rpcn-aurora makes itself (the loop guard: the healer in R, the DB stack's Lambdas in D).

@@ -9,7 +9,7 @@ export { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, NAME_PREFIX, REDPANDA_ACCESS_STA
 
 /** The only partition supported (lib/config.ts refuses other regions). */
 export const PARTITION = 'aws';
-/** IAM's CloudTrail events reach EventBridge only here (reference/aws-facts.md A5). */
+/** IAM's CloudTrail events reach EventBridge only here (docs/reference/aws.md A5). */
 export const IAM_EVENTS_REGION = 'us-east-1';
 
 export const DB_STACK_NAME = 'RpcnAurora-Db';

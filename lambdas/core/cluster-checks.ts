@@ -1,4 +1,4 @@
-// Static checks of an Aurora cluster for CDC with IAM auth (DESIGN §6): used to judge an adopted cluster
+// Static checks of an Aurora cluster for CDC with IAM auth (docs/architecture.md#probe-and-diagnosis): used to judge an adopted cluster
 // before anything is done with it, by the probe, and by Validate. Pure: takes what RDS/EC2 describe.
 import { checkClusterParameters } from './aurora-settings.js';
 import type { LinkRequest } from './request.js';

@@ -3,7 +3,7 @@
 import { pipelineRoleName } from './naming.js';
 import type { LinkRequest } from './request.js';
 
-/** The IAM calls that can change what a role of the chain allows (reference/aws-facts.md A5). */
+/** The IAM calls that can change what a role of the chain allows (docs/reference/aws.md A5). */
 export const WATCHED_ROLE_EVENTS = [
   'PutRolePolicy',
   'DeleteRolePolicy',

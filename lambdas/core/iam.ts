@@ -1,4 +1,4 @@
-// IAM documents of a link (../shared/DESIGN.md §1, §5; reference/redpanda-cloud-api.md §6; aws-facts.md A3, A4):
+// IAM documents of a link (docs/architecture.md#generated-artifacts; docs/reference/redpanda-cloud.md §6; docs/reference/aws.md A3, A4):
 //   pipeline role (account R) --sts:AssumeRole--> db-connect role (account D) --rds-db:connect--> dbuser ARN.
 // Pure: the Lambdas, the CDK app, the offline twin and `rpcn-aurora plan` all build the same documents here,
 // and drift detection compares what IAM holds against them with comparePolicy().
@@ -24,7 +24,7 @@ export const DEFAULT_PARTITION: Partition = 'aws';
 export const SCOPE_TAG_CONDITION_KEY = `aws:ResourceTag/${REDPANDA_SCOPE_TAG_KEY}`;
 /** File name the operator writes the pipeline-role policy to before running the attach command. */
 export const PIPELINE_ROLE_POLICY_FILE = 'pipeline-role-policy.json';
-/** Role chaining caps the session at one hour whatever the role allows (aws-facts.md A4). */
+/** Role chaining caps the session at one hour whatever the role allows (docs/reference/aws.md A4). */
 export const DB_CONNECT_MAX_SESSION_SECONDS = 3600;
 
 export const SID = {
@@ -94,7 +94,7 @@ function checkContext(
     throw new InvalidArtifactContextError('region', `"${region}" is not an AWS region such as "us-east-2"`);
   }
   if (clusterResourceId !== undefined && !ok(clusterResourceId, CLUSTER_RESOURCE_ID_PATTERN)) {
-    // The usual mistake (aws-facts.md A3): the policy needs the resource id, not the cluster identifier.
+    // The usual mistake (docs/reference/aws.md A3): the policy needs the resource id, not the cluster identifier.
     throw new InvalidArtifactContextError(
       'clusterResourceId',
       `"${clusterResourceId}" is not a DbClusterResourceId ("cluster-" and 26 upper-case letters or digits); ` +
@@ -133,7 +133,7 @@ export function dbUserResourceArn(
 // ---------------------------------------------------------------------------------------------------------
 // Documents
 
-/** Trust of the db-connect role: exactly the pipeline role, no account root, no wildcard, no ExternalId (R §6). */
+/** Trust of the db-connect role: exactly the pipeline role, no account root, no wildcard, no ExternalId (docs/reference/redpanda-cloud.md §6). */
 export function dbConnectTrustPolicy(request: Pick<LinkRequest, 'redpanda'>, partition: Partition = DEFAULT_PARTITION): PolicyDocument {
   return {
     Version: '2012-10-17',
@@ -177,7 +177,7 @@ export function dbConnectRoleTags(request: Pick<LinkRequest, 'name'>): readonly 
 
 /**
  * Inline policy added to the pipeline role (named `names.pipelineRolePolicy`, `rpcn-aurora-<D>-<name>`).
- * Redpanda reverts changes to its own policies but leaves added inline policies alone (R §6), and its managed
+ * Redpanda reverts changes to its own policies but leaves added inline policies alone (docs/reference/redpanda-cloud.md §6), and its managed
  * policy may not grant this in every release, so we always add it.
  */
 export function pipelineRoleInlinePolicy(

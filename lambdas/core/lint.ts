@@ -1,5 +1,5 @@
 // `rpcn-aurora lint`: checks an existing, possibly hand-written, Redpanda Connect pipeline that reads CDC
-// from Aurora with IAM auth for every pitfall of reference/redpanda-connect-cdc.md §0 (and a few more
+// from Aurora with IAM auth for every pitfall of docs/reference/redpanda-connect.md §0 (and a few more
 // found in the same notes). Pure: text in, findings out, each with a stable rule id, a YAML path, the
 // line and column from the yaml library's source ranges, and the fix.
 import {
@@ -34,11 +34,10 @@ export interface LintRule {
   readonly id: string;
   readonly title: string;
   readonly severity: Severity;
-  /** Why it matters, with the section of reference/redpanda-connect-cdc.md (or other source) behind it. */
+  /** Why it matters, with the section of docs/reference/redpanda-connect.md (or other source) behind it. */
   readonly rationale: string;
 }
 
-const R = 'reference/redpanda-connect-cdc.md';
 
 /** Every rule the lint applies. Ids are stable: never renumber, only append. */
 export const LINT_RULES = [
@@ -52,115 +51,115 @@ export const LINT_RULES = [
     id: 'RPCN002',
     title: 'aws.endpoint must be host:port',
     severity: 'error',
-    rationale: `The RDS token signer rejects an endpoint without a port ("the provided endpoint is missing a port"); the field docs show a bare host, which is wrong (${R} §0.1).`,
+    rationale: `The RDS token signer rejects an endpoint without a port ("the provided endpoint is missing a port"); the field docs show a bare host, which is wrong (docs/reference/redpanda-connect.md §0.1).`,
   },
   {
     id: 'RPCN003',
     title: 'aws.role without aws.role_external_id is silently ignored',
     severity: 'error',
-    rationale: `parseRoleConfig fails on the absent role_external_id and the caller discards the error, so no role is assumed and the token is signed with the base identity (${R} §0.2).`,
+    rationale: `parseRoleConfig fails on the absent role_external_id and the caller discards the error, so no role is assumed and the token is signed with the base identity (docs/reference/redpanda-connect.md §0.2).`,
   },
   {
     id: 'RPCN004',
     title: 'aws.role used instead of aws.roles[]',
     severity: 'warning',
-    rationale: `aws.role works only while role_external_id is also present; one edit away from being silently ignored. roles[] items default both fields (${R} §0.2).`,
+    rationale: `aws.role works only while role_external_id is also present; one edit away from being silently ignored. roles[] items default both fields (docs/reference/redpanda-connect.md §0.2).`,
   },
   {
     id: 'RPCN005',
     title: 'heartbeat_interval must be a duration above 0s',
     severity: 'error',
-    rationale: `Since v4.70.0 postgres_cdc refuses heartbeat_interval <= 0 ("invalid monitoring interval"), contrary to its docs (${R} §0.3).`,
+    rationale: `Since v4.70.0 postgres_cdc refuses heartbeat_interval <= 0 ("invalid monitoring interval"), contrary to its docs (docs/reference/redpanda-connect.md §0.3).`,
   },
   {
     id: 'RPCN006',
     title: 'heartbeat_interval must be below 15m with IAM auth (the default is 1h)',
     severity: 'error',
-    rationale: `The heartbeat connection opens one interval after connect with the token minted at connect, which lives 15 minutes: heartbeats then fail and WAL is not advanced for quiet tables (${R} §0.4).`,
+    rationale: `The heartbeat connection opens one interval after connect with the token minted at connect, which lives 15 minutes: heartbeats then fail and WAL is not advanced for quiet tables (docs/reference/redpanda-connect.md §0.4).`,
   },
   {
     id: 'RPCN007',
     title: 'temporary_slot: true loses changes on every reconnect',
     severity: 'error',
-    rationale: `A temporary slot vanishes with the replication connection; each reconnect starts a new slot at the current WAL position (${R} §3).`,
+    rationale: `A temporary slot vanishes with the replication connection; each reconnect starts a new slot at the current WAL position (docs/reference/redpanda-connect.md §3).`,
   },
   {
     id: 'RPCN008',
     title: 'TLS certificate verification is skipped',
     severity: 'error',
-    rationale: `skip_cert_verify (or a MySQL DSN tls=skip-verify) accepts any server certificate; verify against the RDS CA bundle instead (${R} §6).`,
+    rationale: `skip_cert_verify (or a MySQL DSN tls=skip-verify) accepts any server certificate; verify against the RDS CA bundle instead (docs/reference/redpanda-connect.md §6).`,
   },
   {
     id: 'RPCN009',
     title: 'Deprecated component',
     severity: 'warning',
-    rationale: `kafka, kafka_franz and redpanda_common were folded into the redpanda input/output in 4.68.0; pg_stream is the old name of postgres_cdc (${R} §5, §1).`,
+    rationale: `kafka, kafka_franz and redpanda_common were folded into the redpanda input/output in 4.68.0; pg_stream is the old name of postgres_cdc (docs/reference/redpanda-connect.md §5, §1).`,
   },
   {
     id: 'RPCN010',
     title: 'Literal secret in the pipeline',
     severity: 'error',
-    rationale: `Passwords belong in the Redpanda secret store, referenced as \${secrets.NAME}; a DSN password is pointless with IAM auth (${R} §5; DESIGN.md §4, §9).`,
+    rationale: `Passwords belong in the Redpanda secret store, referenced as \${secrets.NAME}; a DSN password is pointless with IAM auth (docs/reference/redpanda-connect.md §5; docs/architecture.md#security-and-reliability-rules).`,
   },
   {
     id: 'RPCN011',
     title: 'MySQL DSN lacks allowCleartextPasswords=true with IAM auth',
     severity: 'error',
-    rationale: `The snapshot driver refuses to send the IAM token otherwise ("this user requires clear text authentication") (${R} §0.6).`,
+    rationale: `The snapshot driver refuses to send the IAM token otherwise ("this user requires clear text authentication") (docs/reference/redpanda-connect.md §0.6).`,
   },
   {
     id: 'RPCN012',
     title: 'max_reconnect_attempts <= 0 retries forever with an expired token',
     severity: 'error',
-    rationale: `canal reconnects reuse the token minted at connect; only when they run out does Connect mint a new one (${R} §0.6, §4).`,
+    rationale: `canal reconnects reuse the token minted at connect; only when they run out does Connect mint a new one (docs/reference/redpanda-connect.md §0.6, §4).`,
   },
   {
     id: 'RPCN013',
     title: 'max_reconnect_attempts not set with IAM auth (default 10)',
     severity: 'warning',
-    rationale: `The default is finite, so the input recovers, but after ten doomed retries with a stale token; the docs ask for a low value (${R} §0.6, §4).`,
+    rationale: `The default is finite, so the input recovers, but after ten doomed retries with a stale token; the docs ask for a low value (docs/reference/redpanda-connect.md §0.6, §4).`,
   },
   {
     id: 'RPCN014',
     title: 'Qualified table name',
     severity: 'error',
-    rationale: `postgres_cdc quotes "sales.orders" as one name inside schema ("public"."sales.orders"); mysql_cdc rejects dotted names. All tables live in the one schema / DSN database (${R} §0.8, §2b).`,
+    rationale: `postgres_cdc quotes "sales.orders" as one name inside schema ("public"."sales.orders"); mysql_cdc rejects dotted names. All tables live in the one schema / DSN database (docs/reference/redpanda-connect.md §0.8, §2b).`,
   },
   {
     id: 'RPCN015',
     title: 'slot_name missing or not ^[a-z0-9_]{1,50}$',
     severity: 'error',
-    rationale: `slot_name is required despite its docs; PostgreSQL refuses upper case, and pglog_stream_<slot> must fit in 63 bytes (${R} §0.7, §3).`,
+    rationale: `slot_name is required despite its docs; PostgreSQL refuses upper case, and pglog_stream_<slot> must fit in 63 bytes (docs/reference/redpanda-connect.md §0.7, §3).`,
   },
   {
     id: 'RPCN016',
     title: 'DSN host differs from aws.endpoint host',
     severity: 'error',
-    rationale: `The token is signed for aws.endpoint but presented to the DSN host; Aurora rejects a token signed for another host (${R} §0.1).`,
+    rationale: `The token is signed for aws.endpoint but presented to the DSN host; Aurora rejects a token signed for another host (docs/reference/redpanda-connect.md §0.1).`,
   },
   {
     id: 'RPCN017',
     title: 'tables missing or empty',
     severity: 'error',
-    rationale: `postgres_cdc with tables: [] publishes FOR ALL TABLES (needs superuser) and disables the snapshot; mysql_cdc requires at least one table (${R} §1, §4).`,
+    rationale: `postgres_cdc with tables: [] publishes FOR ALL TABLES (needs superuser) and disables the snapshot; mysql_cdc requires at least one table (docs/reference/redpanda-connect.md §1, §4).`,
   },
   {
     id: 'RPCN018',
     title: 'Interpolated root_cas is not double-quoted',
     severity: 'error',
-    rationale: `Interpolation escapes the PEM's newlines as \\n, which only a double-quoted YAML string turns back into newlines; otherwise the CA pool is silently empty (${R} §5, §6).`,
+    rationale: `Interpolation escapes the PEM's newlines as \\n, which only a double-quoted YAML string turns back into newlines; otherwise the CA pool is silently empty (docs/reference/redpanda-connect.md §5, §6).`,
   },
   {
     id: 'RPCN019',
     title: 'MySQL DSN without a database name',
     severity: 'error',
-    rationale: `mysql_cdc matches tables as ^<db>\\.<table>$ with the DSN's database, so it must be there (${R} §4).`,
+    rationale: `mysql_cdc matches tables as ^<db>\\.<table>$ with the DSN's database, so it must be there (docs/reference/redpanda-connect.md §4).`,
   },
   {
     id: 'RPCN020',
     title: 'aws.region not set',
     severity: 'warning',
-    rationale: `Without it the SDK default chain picks the pipeline's own region, and a token signed for another region than the database's is refused (${R} §1).`,
+    rationale: `Without it the SDK default chain picks the pipeline's own region, and a token signed for another region than the database's is refused (docs/reference/redpanda-connect.md §1).`,
   },
   {
     id: 'RPCN021',
@@ -172,37 +171,37 @@ export const LINT_RULES = [
     id: 'RPCN022',
     title: 'IAM auth without a role chain',
     severity: 'warning',
-    rationale: `With no roles[] the token is signed with the pipeline's own identity, which cannot log in to a database in another account (${R} §2; DESIGN.md §1).`,
+    rationale: `With no roles[] the token is signed with the pipeline's own identity, which cannot log in to a database in another account (docs/reference/redpanda-connect.md §2; docs/architecture.md#the-chain).`,
   },
   {
     id: 'RPCN023',
     title: 'aws.roles[] entry without a role',
     severity: 'error',
-    rationale: `Connect stops with "roles[0].role is required for IAM authentication" (${R} §2a).`,
+    rationale: `Connect stops with "roles[0].role is required for IAM authentication" (docs/reference/redpanda-connect.md §2a).`,
   },
   {
     id: 'RPCN024',
     title: 'Database TLS not verified against a CA',
     severity: 'warning',
-    rationale: `Without tls.root_cas (or root_cas_file) sslmode=require encrypts without verifying, and MySQL tls=true uses system roots that lack the RDS CAs (${R} §6).`,
+    rationale: `Without tls.root_cas (or root_cas_file) sslmode=require encrypts without verifying, and MySQL tls=true uses system roots that lack the RDS CAs (docs/reference/redpanda-connect.md §6).`,
   },
   {
     id: 'RPCN025',
     title: 'Required field missing',
     severity: 'error',
-    rationale: `The field has no default; Connect will not start (${R} §1, §4, §5).`,
+    rationale: `The field has no default; Connect will not start (docs/reference/redpanda-connect.md §1, §4, §5).`,
   },
   {
     id: 'RPCN026',
     title: 'checkpoint_cache missing or not a declared cache resource',
     severity: 'error',
-    rationale: `mysql_cdc stores its binlog position there and fails with "unknown cache resource" (${R} §2b, §4, §5).`,
+    rationale: `mysql_cdc stores its binlog position there and fails with "unknown cache resource" (docs/reference/redpanda-connect.md §2b, §4, §5).`,
   },
   {
     id: 'RPCN027',
     title: 'Deprecated field',
     severity: 'warning',
-    rationale: `Still accepted, but gone from the component reference and ignored (${R} §1).`,
+    rationale: `Still accepted, but gone from the component reference and ignored (docs/reference/redpanda-connect.md §1).`,
   },
   {
     id: 'RPCN028',
@@ -214,13 +213,13 @@ export const LINT_RULES = [
     id: 'RPCN029',
     title: 'aws settings present but aws.enabled is not true',
     severity: 'error',
-    rationale: `The aws block is ignored unless enabled: no IAM token is generated and the passwordless DSN cannot log in (${R} §1).`,
+    rationale: `The aws block is ignored unless enabled: no IAM token is generated and the passwordless DSN cannot log in (docs/reference/redpanda-connect.md §1).`,
   },
   {
     id: 'RPCN030',
     title: 'Unresolved placeholder',
     severity: 'error',
-    rationale: '`rpcn-aurora plan` writes {{KEY}} for values known only once the cluster exists; the pipeline cannot run until they are replaced (DESIGN.md §5).',
+    rationale: '`rpcn-aurora plan` writes {{KEY}} for values known only once the cluster exists; the pipeline cannot run until they are replaced (docs/architecture.md#generated-artifacts).',
   },
 ] as const satisfies readonly LintRule[];
 
@@ -363,7 +362,7 @@ export function parseMysqlDsn(dsn: string): ParsedMysqlDsn {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Interpolation (reference §5): `${NAME}` / `${NAME:default}` is replaced in the raw text before parsing;
+// Interpolation (docs/reference/redpanda-connect.md §5): `${NAME}` / `${NAME:default}` is replaced in the raw text before parsing;
 // `${! ... }` is Bloblang, evaluated per message.
 
 const ENV_INTERPOLATION = /\$\{[0-9A-Za-z_.]+(:[^}]*)?\}/;

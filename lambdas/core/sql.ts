@@ -1,7 +1,7 @@
-// Database setup, teardown and probe SQL for a link (../shared/DESIGN.md §5, §6), per engine. Pure: no I/O.
+// Database setup, teardown and probe SQL for a link (docs/architecture.md#generated-artifacts and docs/architecture.md#probe-and-diagnosis), per engine. Pure: no I/O.
 //
 // Every builder returns an ordered list with ONE statement per element, because the RDS Data API runs one
-// statement per call (reference/aws-facts.md A1). Every statement is idempotent, so the list can be run
+// statement per call (docs/reference/aws.md A1). Every statement is idempotent, so the list can be run
 // again after a partial failure (or twice in a row) and converges. Identifiers were checked by request.ts;
 // they are checked again here, at the boundary where they become SQL, and then quoted (PostgreSQL "...",
 // MySQL `...`). Nothing user-supplied reaches SQL unvalidated.
@@ -23,7 +23,7 @@ export interface SqlStatement {
   readonly auroraOnly?: { readonly reason: string };
   /** For an Aurora-only statement: what the local stand-in runs instead, if anything. */
   readonly localEquivalent?: { readonly sql: string; readonly note: string };
-  /** DDL/DCL: run with the Data API's `continueAfterTimeout` (reference/aws-facts.md A1). */
+  /** DDL/DCL: run with the Data API's `continueAfterTimeout` (docs/reference/aws.md A1). */
   readonly ddl?: boolean;
 }
 
@@ -227,7 +227,7 @@ export function mysqlTarget(request: LinkRequest): MysqlTarget {
 export interface PostgresSetupOptions {
   /**
    * Create the replication slot up front (default false). Only for `cdc.snapshot: false`: when the slot
-   * already exists, postgres_cdc skips the snapshot (reference/redpanda-connect-cdc.md §0.10), so the
+   * already exists, postgres_cdc skips the snapshot (docs/reference/redpanda-connect.md §0.10), so the
    * pipeline would silently stream only new changes.
    */
   readonly createSlot?: boolean;
@@ -442,7 +442,7 @@ export interface PostgresChecks {
   readonly settings: SqlCheck;
 }
 
-/** Probe queries (DESIGN §6), run as the master user connected to `database.databaseName`. */
+/** Probe queries (docs/architecture.md#probe-and-diagnosis), run as the master user connected to `database.databaseName`. */
 export function postgresChecks(request: LinkRequest): PostgresChecks {
   const t = pgTarget(request);
   const userLit = pgLiteral(t.user, 'cdc.user');
@@ -647,7 +647,7 @@ export function evaluatePgSettings(rows: readonly SqlRow[]): Evaluation & { walL
 // MySQL
 
 /*
- * Privileges of the MySQL CDC user, and why (reference/redpanda-connect-cdc.md §4):
+ * Privileges of the MySQL CDC user, and why (docs/reference/redpanda-connect.md §4):
  * - SELECT on exactly the configured tables (table level): the snapshot reads them.
  * - LOCK TABLES on the database: the snapshot runs `FLUSH TABLES t... WITH READ LOCK`, which needs RELOAD and
  *   LOCK TABLES. LOCK TABLES exists only at database or global level, and locking a table also needs SELECT
@@ -746,7 +746,7 @@ export interface MysqlChecks {
   readonly binlogDump: SqlCheck;
 }
 
-/** Probe queries (DESIGN §6), run as the master user. */
+/** Probe queries (docs/architecture.md#probe-and-diagnosis), run as the master user. */
 export function mysqlChecks(request: LinkRequest): MysqlChecks {
   const t = mysqlTarget(request);
   const userLit = `'${t.user}'`;

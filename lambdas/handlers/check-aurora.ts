@@ -1,6 +1,6 @@
 // Aurora branch, the body of the wait loop: is the cluster (and, for a new cluster, its writer) available,
 // and is the Data API on? Turns the Data API on for a cluster the link created when the create flag was
-// not honoured (reference/aws-facts.md A1). Fails with DeadlineExceededError past the deadline.
+// not honoured (docs/reference/aws.md A1). Fails with DeadlineExceededError past the deadline.
 import type { StepDeps } from './shared/deps.js';
 import { AdoptedClusterNotReadyError } from '../core/errors.js';
 import { linkNames } from '../core/naming.js';

@@ -1,4 +1,4 @@
-// The end-to-end probe (DESIGN §6), the body of a Wait + Choice loop: static checks, database checks
+// The end-to-end probe (docs/architecture.md#probe-and-diagnosis), the body of a Wait + Choice loop: static checks, database checks
 // through the Data API, and the pipeline's state, until the replication slot is active (MySQL: a binlog
 // dump thread of the CDC user), which proves the pipeline really logged in through the IAM chain.
 import { LinkProbeFailedError } from '../core/errors.js';

@@ -92,7 +92,7 @@ export interface AuroraPort {
   describeCluster(identifier: string): Promise<ClusterDescription | undefined>;
   /** Creates with IAM auth, Data API, a managed master secret, encryption and Serverless v2 scaling. */
   createCluster(input: CreateClusterInput): Promise<ClusterDescription>;
-  /** For clusters whose create call did not honour EnableHttpEndpoint (reference/aws-facts.md A1). */
+  /** For clusters whose create call did not honour EnableHttpEndpoint (docs/reference/aws.md A1). */
   enableHttpEndpoint(clusterArn: string): Promise<void>;
   describeInstance(identifier: string): Promise<InstanceDescription | undefined>;
   createWriterInstance(input: CreateInstanceInput): Promise<InstanceDescription>;

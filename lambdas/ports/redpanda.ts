@@ -1,6 +1,6 @@
 // Port: what the provisioning steps need from Redpanda Cloud (control plane v1 + per-cluster data plane v1).
 // Implemented over HTTPS by `lambdas/adapters/redpanda/` and served offline by `local/redpanda-cloud/`.
-// Facts: ../shared/reference/redpanda-cloud-api.md. Every `ensure*` is get-or-create and safe to re-run;
+// Facts: docs/reference/redpanda-cloud.md. Every `ensure*` is get-or-create and safe to re-run;
 // every `delete*` tolerates "already gone"; nothing that is not the link's own is ever modified or deleted.
 //
 // Ownership, per kind (how a re-run recognises what the link already owns):

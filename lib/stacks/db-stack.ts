@@ -1,4 +1,4 @@
-// RpcnAurora-Db, in the DB account D and the DB region (DESIGN.md §2): the step Lambdas and the state
+// RpcnAurora-Db, in the DB account D and the DB region (docs/architecture.md#deployment-topology): the step Lambdas and the state
 // machines of lib/workflows.ts, the registry table, the Redpanda credentials secret, the `rpcn-aurora` event
 // bus that receives the IAM-watch events of R and D, the rules that start Validate, the drift alarm, and
 // (config `network`) where new clusters go.

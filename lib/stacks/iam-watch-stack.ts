@@ -1,5 +1,5 @@
 // RpcnAurora-IamWatch-<account>, in us-east-1 of each watched account (IAM's CloudTrail events reach
-// EventBridge only there, reference/aws-facts.md A5): one rule on the default bus matching the IAM writes
+// EventBridge only there, docs/reference/aws.md A5): one rule on the default bus matching the IAM writes
 // that can break a link (lib/iam-watch-pattern.ts), forwarding them to the `rpcn-aurora` bus in D through a
 // role that may do nothing but events:PutEvents on that bus.
 import { Stack, type StackProps } from 'aws-cdk-lib';

@@ -1,4 +1,4 @@
-// RpcnAurora-RedpandaAccess, in the Redpanda account R (DESIGN.md §2): two roles the DB account's Lambdas
+// RpcnAurora-RedpandaAccess, in the Redpanda account R (docs/architecture.md#deployment-topology): two roles the DB account's Lambdas
 // assume to read and repair the Redpanda-managed pipeline roles of the configured clusters, and nothing else.
 //
 //   rpcn-aurora-inspector  read-only on the pipeline roles, plus the managed policies attached to them
@@ -55,7 +55,7 @@ export class RedpandaAccessStack extends Stack {
         resources: pipelineRoles,
       }),
     );
-    // Beside DESIGN §2's list: iam:GetPolicy finds the default version of each attached managed policy, whose
+    // iam:GetPolicy finds the default version of each attached managed policy, whose
     // document iam:GetPolicyVersion then reads (the probe evaluates the role's whole identity policy).
     this.inspector.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -1,4 +1,4 @@
-// The real databases behind twin Aurora clusters (DESIGN §8: real database, emulated control plane).
+// The real databases behind twin Aurora clusters (docs/architecture.md#the-offline-twin-local: real database, emulated control plane).
 // - aurora-postgresql: one embedded PostgreSQL server per cluster (roles are server-wide, like a cluster),
 //   wal_level from the cluster parameter group, NOLOGIN stand-ins for Aurora's rds_iam / rds_replication.
 // - aurora-mysql: a database on the shared MariaDB at MYSQL_URL. Gaps, stated: users and server settings are
@@ -305,8 +305,8 @@ const DROP_USER = /^\s*DROP\s+USER\s+(?:IF\s+EXISTS\s+)?'([a-z_][a-z0-9_]{0,31})
 const SAFE_DB = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** Where the shared MySQL/MariaDB is, and its superuser (the "master user" of every twin MySQL cluster). */
-export function mysqlServer(): { readonly host: string; readonly port: number; readonly master: Login } {
-  const url = new URL(mysqlUrl());
+export function mysqlServer(target: string): { readonly host: string; readonly port: number; readonly master: Login } {
+  const url = new URL(target);
   return {
     host: url.hostname,
     port: Number(url.port || 3306),
@@ -316,7 +316,8 @@ export function mysqlServer(): { readonly host: string; readonly port: number; r
 
 export async function startMysqlBacking(input: { readonly databaseName: string; readonly iamAuthEnabled: () => boolean }): Promise<BackingDatabase> {
   if (!SAFE_DB.test(input.databaseName)) throw new Error(`unsafe database name "${input.databaseName}"`);
-  const admin = await connectMysql();
+  const target = await mysqlUrl();
+  const admin = await connectMysql(target);
   try {
     const [existing] = await admin.query<mysql.RowDataPacket[]>('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [input.databaseName]);
     // The server is shared: refuse rather than adopt (and later drop) a database the twin did not create.
@@ -326,7 +327,7 @@ export async function startMysqlBacking(input: { readonly databaseName: string; 
     await admin.end();
     throw e;
   }
-  return new MysqlBacking(admin, input.databaseName, { ...mysqlServer(), iamAuthEnabled: input.iamAuthEnabled });
+  return new MysqlBacking(admin, input.databaseName, { ...mysqlServer(target), iamAuthEnabled: input.iamAuthEnabled });
 }
 
 class MysqlBacking implements BackingDatabase {

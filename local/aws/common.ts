@@ -1,4 +1,4 @@
-// Shared bits of the in-memory AWS twin (../../../shared/DESIGN.md §8): ids, ARNs, copies and the error
+// Shared bits of the in-memory AWS twin (docs/architecture.md#the-offline-twin-local): ids, ARNs, copies and the error
 // shapes the real adapters (lambdas/adapters/aws) let through, so a handler sees the same thing offline.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 

@@ -1,8 +1,8 @@
-// SqlPort stand-in for the RDS Data API: emulated transport, real SQL (DESIGN §8). Resolves the cluster ARN
+// SqlPort stand-in for the RDS Data API: emulated transport, real SQL (docs/architecture.md#the-offline-twin-local). Resolves the cluster ARN
 // to its local server, reads the master credentials from `secretArn` through the twin's Secrets Manager, and
 // runs exactly one statement per call over a direct connection as that user on `database`.
 //
-// Error texts: `HttpEndpoint isn't enabled for cluster <id>` is AWS's (aws-facts.md A1). The exception
+// Error texts: `HttpEndpoint isn't enabled for cluster <id>` is AWS's (docs/reference/aws.md A1). The exception
 // names and the other texts (❓ approximate: BadRequestException / DatabaseErrorException with the engine's
 // message) are the twin's guess at the Data API's; errors leave in the AWS adapter's pass-through format
 // (`rds-data:ExecuteStatement on <arn> (<head> ...) failed: <code>: <message>`).

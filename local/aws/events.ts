@@ -1,5 +1,5 @@
 // CloudTrail-shaped EventBridge events for IAM writes (emulated delivery). In AWS these need a trail and
-// arrive best effort, only in us-east-1 (reference/aws-facts.md A5); the twin emits one per mutating IAM
+// arrive best effort, only in us-east-1 (docs/reference/aws.md A5); the twin emits one per mutating IAM
 // call, synchronously, to every subscriber: filtering by event pattern is the subscriber's job (the
 // harness plays the IamWatch rule).
 import { accountOfArn, isoSeconds, parseSessionArn, roleArn, uniqueId, uuid } from './common.js';

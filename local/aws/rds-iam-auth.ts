@@ -10,7 +10,7 @@ import { evaluate } from './policy-sim.js';
 import type { RdsEmulator } from './rds.js';
 import type { StsEmulator } from './sts.js';
 
-/** X-Amz-Expires of an RDS auth token (reference/redpanda-connect-cdc.md §2). */
+/** X-Amz-Expires of an RDS auth token (docs/reference/redpanda-connect.md §2). */
 export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 
 /** What `auth.BuildAuthToken` (aws-sdk-go-v2 feature/rds/auth) answers for an endpoint without a port. */
@@ -22,7 +22,7 @@ export class AuthTokenEndpointError extends Error {
 }
 
 /**
- * The token builder's endpoint check (Redpanda Connect's `aws.endpoint` must be `host:port`, §0.1): returns
+ * The token builder's endpoint check (Redpanda Connect's `aws.endpoint` must be `host:port`, docs/reference/redpanda-connect.md §0.1): returns
  * host and port, or throws {@link AuthTokenEndpointError} with the SDK's text.
  */
 export function parseTokenEndpoint(endpoint: string): { readonly host: string; readonly port: number } {
@@ -34,8 +34,8 @@ export function parseTokenEndpoint(endpoint: string): { readonly host: string; r
 
 /**
  * Aurora's refusal of an IAM login. PostgreSQL: `FATAL: PAM authentication failed for user "<u>" (SQLSTATE
- * 28000)` (❓ approximate per reference/redpanda-connect-cdc.md §2a). MySQL: `ERROR 1045 (28000): Access
- * denied for user '<u>'@'<ip>' (using password: YES)` (❓ approximate, §2b). `reason` is the twin's own
+ * 28000)` (❓ approximate per docs/reference/redpanda-connect.md §2a). MySQL: `ERROR 1045 (28000): Access
+ * denied for user '<u>'@'<ip>' (using password: YES)` (❓ approximate, docs/reference/redpanda-connect.md §2b). `reason` is the twin's own
  * explanation for tests and logs; Aurora says nothing more than the message.
  */
 export class DbLoginRefusedError extends Error {

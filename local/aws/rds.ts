@@ -16,6 +16,7 @@ import type {
   InstanceDescription,
   ParameterSetting,
 } from '../../lambdas/ports/aurora.js';
+import { mysqlUrl } from '../database/mysql.js';
 import { freePort } from '../database/embedded-postgres.js';
 import { mysqlServer, startMysqlBacking, startPgBacking, type BackingDatabase } from './backing.js';
 import { clusterResourceId, copy, instanceResourceId, randomString, sortedRecord, TwinAwsError, uuid, type Clock } from './common.js';
@@ -31,7 +32,7 @@ export interface RdsOptions {
   readonly creatingDescribes?: number;
   readonly creatingMs?: number;
   /**
-   * Leave the Data API off even though CreateDBCluster asked for it (aws-facts.md A1: unverified whether
+   * Leave the Data API off even though CreateDBCluster asked for it (docs/reference/aws.md A1: unverified whether
    * that parameter works on Serverless v2), so the workflow's enableHttpEndpoint path is exercised.
    */
   readonly ignoreCreateHttpEndpoint?: boolean;
@@ -153,7 +154,7 @@ export class RdsEmulator implements AuroraPort {
       };
       this.groups.set(input.name, group);
     }
-    // Never modify a group another link or a person owns (DESIGN.md §9), as the adapter.
+    // Never modify a group another link or a person owns (docs/architecture.md#security-and-reliability-rules), as the adapter.
     if (group.tags[LINK_TAG_KEY] !== link) {
       const found = group.tags[LINK_TAG_KEY] === undefined ? 'no such tag' : `${LINK_TAG_KEY}=${group.tags[LINK_TAG_KEY]}`;
       throw new ResourceConflictError(
@@ -230,7 +231,7 @@ export class RdsEmulator implements AuroraPort {
     const cluster = [...this.clusters.values()].find((c) => c.arn === clusterArn);
     if (cluster === undefined) throw clusterNotFound('rds:EnableHttpEndpoint', clusterArn);
     this.advance(cluster);
-    // Assumption (aws-facts.md A1 advises enabling it once available): refused while the cluster is busy,
+    // Assumption (docs/reference/aws.md A1 advises enabling it once available): refused while the cluster is busy,
     // which the adapter maps (InvalidDBClusterStateFault) to the retried ResourceBusyError.
     if (cluster.status !== 'available') {
       throw new ResourceBusyError(`rds:EnableHttpEndpoint on ${clusterArn} failed: InvalidDBClusterStateFault: DB cluster ${cluster.identifier} is ${cluster.status}, not available (twin)`);
@@ -482,9 +483,9 @@ export class RdsEmulator implements AuroraPort {
   }): Promise<ClusterState> {
     const arn = `arn:aws:rds:${this.region}:${this.accountId}:cluster:${input.identifier}`;
     // The master credentials are the real superuser of the backing server: a fresh password for a new
-    // PostgreSQL server, the MYSQL_URL login for the shared MariaDB. The port is known now, so the describe
-    // answer has it from the start, like RDS.
-    const mysqlTarget = input.engine === 'aurora-mysql' ? mysqlServer() : undefined;
+    // PostgreSQL server, the root login of the MariaDB (MYSQL_URL or the private one). The port is known now, so
+    // the describe answer has it from the start, like RDS.
+    const mysqlTarget = input.engine === 'aurora-mysql' ? mysqlServer(await mysqlUrl()) : undefined;
     const master = mysqlTarget?.master ?? { username: MASTER_USERNAME[input.engine], password: randomString(24, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') };
     const port = mysqlTarget?.port ?? (await freePort());
     const cluster: ClusterState = {

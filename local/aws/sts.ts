@@ -2,7 +2,7 @@
 // holds: the caller role's identity policies (inline + attached default versions), the target's trust policy
 // as the resource policy, and the target's tags as `aws:ResourceTag/*` context (the simulator does not read
 // tags itself). Sessions, expiry and the error texts are emulated; the denial text is the one the AWS SDK for
-// Go v2 produces and Redpanda Connect logs (reference/redpanda-connect-cdc.md §2a).
+// Go v2 produces and Redpanda Connect logs (docs/reference/redpanda-connect.md §2a).
 import { accountOfArn, parseRoleArn, parseSessionArn, roleArn as makeRoleArn, sessionArn as makeSessionArn, uuid, type Clock } from './common.js';
 import type { IamEmulator } from './iam.js';
 import { evaluate, type NamedDocument } from './policy-sim.js';
@@ -41,7 +41,7 @@ export class StsOperationError extends Error {
   }
 }
 
-/** Role chaining caps a session at one hour (reference/aws-facts.md A4). */
+/** Role chaining caps a session at one hour (docs/reference/aws.md A4). */
 const CHAINED_MAX_SECONDS = 3600;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 

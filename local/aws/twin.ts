@@ -1,4 +1,4 @@
-// The in-memory AWS side of the offline twin (../../../shared/DESIGN.md §8). Real where it can be: policy
+// The in-memory AWS side of the offline twin (docs/architecture.md#the-offline-twin-local). Real where it can be: policy
 // decisions (iam-simulate) and databases (embedded PostgreSQL, MariaDB). Emulated everywhere else: IAM/STS
 // state, RDS/EC2/Secrets Manager/DynamoDB control planes, the Data API transport, IAM database login and
 // CloudTrail event delivery. Every emulated behaviour says so where it is implemented.

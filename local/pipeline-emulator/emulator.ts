@@ -1,4 +1,4 @@
-// The offline twin's Redpanda Connect stand-in (DESIGN.md §8: "emulated, driven by the real artifacts"). It is
+// The offline twin's Redpanda Connect stand-in (docs/architecture.md#the-offline-twin-local: "emulated, driven by the real artifacts"). It is
 // NOT Redpanda Connect: it watches the local Redpanda Cloud data plane and, for every pipeline in STATE_STARTING or
 // STATE_RUNNING, runs the generated YAML the way Connect would as far as this project needs: interpolation of
 // secrets, the output's broker checks, the input's IAM chain and login, and (PostgreSQL) a real logical

@@ -1,9 +1,9 @@
-// The IAM half of a postgres_cdc / mysql_cdc connect (reference/redpanda-connect-cdc.md §2), EMULATED over the
+// The IAM half of a postgres_cdc / mysql_cdc connect (docs/reference/redpanda-connect.md §2), EMULATED over the
 // AWS twin: each `aws.roles[]` hop is an sts:AssumeRole decided by the twin's policy evaluation, called with the
 // previous hop's session (the first caller is the pipeline pod's IRSA session); then the token is "built" for
 // `aws.endpoint`, which must be host:port. Error texts are Connect's wrapping (✅) around the AWS SDK for Go v2's
 // (the GetCallerIdentity/"failed to refresh cached credentials" wrapper is the SDK's, as seen in a real
-// `__redpanda.connect.logs` record quoted by the S source of reference/redpanda-cloud-api.md).
+// `__redpanda.connect.logs` record quoted by a community walkthrough, docs/reference/redpanda-cloud.md §10).
 import { parseTokenEndpoint, type RdsIamLoginInput, type RdsIamLoginResult } from '../aws/rds-iam-auth.js';
 import type { StsSession } from '../aws/sts.js';
 import type { AwsAuthConfig } from './config.js';

@@ -1,7 +1,7 @@
 // `__redpanda.connect.logs` records as Redpanda Connect's global Redpanda logger writes them
-// (reference/redpanda-cloud-api.md §7): key = pipeline id; value = a JSON object of message, level, time
+// (docs/reference/redpanda-cloud.md §7): key = pipeline id; value = a JSON object of message, level, time
 // (RFC3339Nano), instance_id, pipeline_id and the slog attributes (here `label` and `path`). Go's json.Marshal of
-// a map sorts the keys, so the value is written with sorted keys, like the example in §7.
+// a map sorts the keys, so the value is written with sorted keys, like the example in docs/reference/redpanda-cloud.md §7.
 import { randomBytes } from 'node:crypto';
 import type { DataPlaneState } from '../redpanda-cloud/state.js';
 

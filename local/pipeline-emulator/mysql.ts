@@ -6,7 +6,7 @@
 //   emulator's own words, and stays idle (no fake change stream). The binlog-position step of the snapshot
 //   (SHOW MASTER STATUS under FLUSH TABLES ... WITH READ LOCK) and the `redpanda` checkpoint cache are not
 //   emulated either: the "checkpoint" is kept in memory so a reconnect does not re-read the snapshot.
-// Texts: §2b of reference/redpanda-connect-cdc.md (✅ prefixes; driver errors as go-sql-driver prints them).
+// Texts: docs/reference/redpanda-connect.md §2b (✅ prefixes; driver errors as go-sql-driver prints them).
 import mysql from 'mysql2/promise';
 import { ConfigError, parseMysqlDsn, type MysqlCdcConfig, type MysqlDsn } from './config.js';
 import { newBackoff, type RunContext } from './context.js';
@@ -19,7 +19,7 @@ const COMPONENT = 'mysql_cdc';
 
 /** The text the emulator logs where binlog streaming would start: its own limit, never dressed up as Connect's. */
 export const MYSQL_BINLOG_NOT_EMULATED =
-  'rpcn-aurora offline emulator: mysql_cdc binlog streaming is not emulated (the local MariaDB stand-in runs with log_bin OFF), ' +
+  'rpcn-aurora offline emulator: mysql_cdc binlog streaming is not emulated yet (the snapshot is), ' +
   'so no change events follow the snapshot. This is a limit of the offline twin, not a Redpanda Connect message.';
 
 /** A failure after the input went active: Connect logs ERROR `error during MySQL CDC: <err>` and reconnects. */
@@ -117,7 +117,7 @@ export class MysqlCdcInput {
   private async password(dsn: MysqlDsn, wrap: (text: string) => Error): Promise<string> {
     if (this.cfg.aws === undefined) return dsn.password ?? '';
     const { session, region } = await signingSession(this.ctx.aws, this.cfg.aws, this.ctx.baseSession(), this.ctx.defaultRegion, () => this.ctx.now());
-    // ✅ §0.6: the token goes out with mysql_clear_password, which go-sql-driver refuses without the DSN flag.
+    // ✅ docs/reference/redpanda-connect.md §0.6: the token goes out with mysql_clear_password, which go-sql-driver refuses without the DSN flag.
     const flag = (dsn.params['allowCleartextPasswords'] ?? '').toLowerCase();
     if (flag !== 'true' && flag !== '1') {
       throw wrap("this user requires clear text authentication. If you still want to use it, please add 'allowCleartextPasswords=1' to your DSN");
@@ -159,7 +159,7 @@ export class MysqlCdcInput {
       // Emulated checkpoint: there is no binlog position offline, only "the snapshot is done".
       this.ctx.checkpoints.set(this.checkpointKey, 'snapshot-complete');
     }
-    // ≥ 4.89.0 refreshes the token before the binlog phase (§0.5): the chain and the login run once more.
+    // ≥ 4.89.0 refreshes the token before the binlog phase (docs/reference/redpanda-connect.md §0.5): the chain and the login run once more.
     await this.password(dsn, (text) => new CdcFailure(`refreshing IAM auth token before binlog sync: ${text}`)).catch((e: unknown) => {
       throw e instanceof ConnectFailure ? new CdcFailure(`refreshing IAM auth token before binlog sync: ${e.message}`) : e;
     });

@@ -4,7 +4,7 @@
 // replication connection (pg-logical-replication, pgoutput proto 1, publication pglog_stream_<slot>) whose slot is
 // visible and active in pg_replication_slots while the pipeline runs.
 //
-// Order of operations and texts follow reference/redpanda-connect-cdc.md §2a and §3 (✅ prefixes; inner texts are
+// Order of operations and texts follow docs/reference/redpanda-connect.md §2a and §3 (✅ prefixes; inner texts are
 // PostgreSQL's own, rendered the way pgx prints them: `<SEVERITY>: <message> (SQLSTATE <code>)`; the pgx connect
 // wrapper is ❓ approximate):
 //   Connect():  token (role chain, endpoint check) → login → identifier checks → heartbeat check → side connection →
@@ -150,7 +150,7 @@ class PgAttempt {
 
     const schema = normalizeIdentifier('schema', this.schema);
     const tables = this.tables.map((t) => normalizeIdentifier('table', t));
-    // ✅ §0.3: NewMonitor refuses heartbeat_interval <= 0 and prints pg_wal_monitor_interval.
+    // ✅ docs/reference/redpanda-connect.md §0.3: NewMonitor refuses heartbeat_interval <= 0 and prints pg_wal_monitor_interval.
     if (this.cfg.heartbeatDisabled) throw new ConnectFailure(`unable to create replication stream: invalid monitoring interval: ${this.cfg.walMonitorInterval}`);
 
     const login = { host: dsn.host, port: dsn.port, user: dsn.user, password, database: dsn.database, connectionTimeoutMillis: 5000 };
@@ -202,7 +202,7 @@ class PgAttempt {
     });
     this.checkInterrupted();
 
-    // §3 publication: created by Connect when missing, reconciled to exactly the configured tables when present.
+    // docs/reference/redpanda-connect.md §3 publication: created by Connect when missing, reconciled to exactly the configured tables when present.
     const qualified = (t: string) => `${ident(schema)}.${ident(t)}`;
     const pub = await side.query<{ puballtables: boolean }>('SELECT puballtables FROM pg_publication WHERE pubname = $1', [publication]).catch((e: unknown) => {
       throw fail('checking publication existence: ', e);
@@ -236,14 +236,14 @@ class PgAttempt {
     }
     this.checkInterrupted();
 
-    // §3 slots.
+    // docs/reference/redpanda-connect.md §3 slots.
     const slotQuery = 'SELECT plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1';
     const slot = await side.query<{ plugin: string | null; confirmed_flush_lsn: string | null }>(slotQuery, [this.cfg.slotName]).catch((e: unknown) => {
       throw fail('', e);
     });
     const temporary = this.cfg.temporarySlot ? 'TEMPORARY ' : '';
     if (slot.rows.length > 0) {
-      // An existing slot resumes from its confirmed position; the snapshot is skipped even with stream_snapshot (§0.10).
+      // An existing slot resumes from its confirmed position; the snapshot is skipped even with stream_snapshot (docs/reference/redpanda-connect.md §0.10).
       const { plugin, confirmed_flush_lsn: confirmed } = slot.rows[0]!;
       if (plugin !== 'pgoutput') throw new ConnectFailure(`unable to create replication stream: replication slot ${this.cfg.slotName} already exists with different output plugin: ${plugin}`);
       if (confirmed !== null) this.lastAcked = lsnBefore(confirmed);
@@ -323,7 +323,7 @@ class PgAttempt {
       });
       for (const row of result.rows) {
         const plain = jsonRow(row);
-        // Snapshot rows carry no lsn (§8).
+        // Snapshot rows carry no lsn (docs/reference/redpanda-connect.md §8).
         await this.deliver({ value: JSON.stringify(plain), metadata: { table, operation: 'read' }, row: plain });
       }
     }

@@ -18,7 +18,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 
 /**
  * benthos retries a failed Connect forever with exponential backoff from 100 ms up to 1 s
- * (reference/redpanda-connect-cdc.md §2); here the same 1:10 curve is scaled so its maximum is `maxMs`.
+ * (docs/reference/redpanda-connect.md §2); here the same 1:10 curve is scaled so its maximum is `maxMs`.
  */
 export class Backoff {
   private attempt = 0;

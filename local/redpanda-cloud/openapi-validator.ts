@@ -1,7 +1,7 @@
 // Validates HTTP requests (and, for self-checks, responses) against the Redpanda Cloud OpenAPI 3.0 specs
-// (specs/redpanda-cloud/cloud-{controlplane,dataplane}.yaml, copies of ../shared/specs) with ajv.
+// (specs/redpanda-cloud/cloud-{controlplane,dataplane}.yaml, the committed copies) with ajv.
 //
-// Deliberately STRICTER than the real gateway, which silently drops unknown JSON fields (reference §0.6):
+// Deliberately STRICTER than the real gateway, which silently drops unknown JSON fields (docs/reference/redpanda-cloud.md §0.6):
 // request object schemas get `additionalProperties: false`, unknown query parameters are violations, and a
 // body sent to an operation that takes none is a violation. So a misspelt field fails locally.
 //
@@ -42,7 +42,7 @@ export interface RequestValidation {
 }
 
 /**
- * Responses the spec declares unwrapped but the wire wraps (reference §0.1): the declared schema applies to
+ * Responses the spec declares unwrapped but the wire wraps (docs/reference/redpanda-cloud.md §0.1): the declared schema applies to
  * `body[key]`. This table IS the spec-versus-wire difference the local server reproduces.
  */
 export const WIRE_WRAPPED_RESPONSES: Readonly<Record<string, string>> = {

@@ -2,8 +2,8 @@
 // control plane (GET cluster) and one data plane per cluster (topics, users, ACLs, secrets, Redpanda Connect
 // pipelines). Used by the tests, the offline twin and the demo. It is EMULATED, not Redpanda:
 // - every request is validated against the OpenAPI specs, more strictly than the real gateway (unknown
-//   body fields and query parameters are 400 here; the real one drops them, reference §0.6);
-// - answers use the wire shapes (wrapped `{"pipeline": …}`, `{"user": …}`, `{"secret": …}`, reference §0.1),
+//   body fields and query parameters are 400 here; the real one drops them, docs/reference/redpanda-cloud.md §0.6);
+// - answers use the wire shapes (wrapped `{"pipeline": …}`, `{"user": …}`, `{"secret": …}`, docs/reference/redpanda-cloud.md §0.1),
 //   error bodies are google.rpc.Status with an ErrorInfo reason, and each answer is itself checked against
 //   the spec (recorded as `responseViolations`);
 // - behaviours the reference marks unverified are chosen conservatively and documented where they occur.
@@ -48,11 +48,11 @@ export interface LocalRedpandaCloudOptions {
   readonly pipelineStartMs?: number;
   /** STOPPING → STOPPED after this many ms (× timeScale). @default 100 */
   readonly pipelineStopMs?: number;
-  /** A created pipeline starts at once (reference §0.5 / T: the API may auto-start). @default true */
+  /** A created pipeline starts at once (docs/reference/redpanda-cloud.md §0.5 / T: the API may auto-start). @default true */
   readonly autoStartPipelines?: boolean;
   /**
    * Refuse PUT on a STARTING/RUNNING pipeline with 400 FAILED_PRECONDITION. The real contract is
-   * undocumented (reference §9); this makes a client that does not stop first fail locally. @default true
+   * undocumented (docs/reference/redpanda-cloud.md §9); this makes a client that does not stop first fail locally. @default true
    */
   readonly requireStoppedForUpdate?: boolean;
   readonly logger?: ServerLogger;
@@ -694,7 +694,7 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
         const data = checkSecretData(b.secret_data);
         const labels = (b.labels ?? {}) as Record<string, string>;
         for (const [k, v] of Object.entries(labels)) if (!LABEL_VALUE.test(v)) throw badRequest(`labels[${k}]`, 'value does not match regex pattern');
-        // Duplicate-create behaviour is unverified for Cloud (reference §9); 409 ALREADY_EXISTS is the gateway's convention.
+        // Duplicate-create behaviour is unverified for Cloud (docs/reference/redpanda-cloud.md §9); 409 ALREADY_EXISTS is the gateway's convention.
         if (state.secrets.has(id)) throw new ApiError('ALREADY_EXISTS', `secret ${id} already exists`, 'REASON_SECRET_STORE_ERROR');
         state.secrets.set(id, { id, labels, scopes, secretData: data.b64, value: data.value });
         return { status: 201, body: { secret: { id, labels, scopes } } };

@@ -1,5 +1,5 @@
 // RpcnAurora-RedpandaAccess: the inspector and healer roles in R, each trusting only the DB-account Lambda
-// roles that use it, allowed exactly DESIGN §2's actions (plus iam:GetPolicy) on the configured pipeline roles.
+// roles that use it, allowed exactly the actions docs/architecture.md#deployment-topology lists on the configured pipeline roles.
 import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME } from '../../lib/names.js';
 import { configWith, logicalIdWhere, resourcesOf, roleStatements, synthesize, type Synthesized } from './support/synth.js';
 

@@ -18,6 +18,7 @@ import { uniqueName } from '../../local/database/mysql.js';
 import { LOGS_TOPIC, MYSQL_BINLOG_NOT_EMULATED, PipelineEmulator, type ConnectLogRecord, type EmulatorAws } from '../../local/pipeline-emulator/index.js';
 import { startLocalRedpandaCloud, type LocalRedpandaCloud } from '../../local/redpanda-cloud/index.js';
 import { waitFor as waitUntil } from '../../local/wait.js';
+import { describeMysql } from '../support/mysql.js';
 
 jest.setTimeout(20_000);
 
@@ -219,7 +220,7 @@ describe('postgres_cdc over the twin', () => {
     // The snapshot's temporary <slot>_tmp was copied to the slot and dropped.
     expect(await pgLink.sql("SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE '%\\_tmp'")).toEqual([]);
 
-    // Healthy lines in __redpanda.connect.logs, shaped as reference §7 and known to the diagnosis catalogue.
+    // Healthy lines in __redpanda.connect.logs, shaped as docs/reference/redpanda-cloud.md §7 and known to the diagnosis catalogue.
     const records = topic(LOGS_TOPIC).filter((m) => m.key === pipelineId);
     const active = records.map((m) => JSON.parse(m.value) as Record<string, string>).find((v) => v['message'] === 'Input type postgres_cdc is now active')!;
     expect(Object.keys(active)).toEqual(['instance_id', 'label', 'level', 'message', 'path', 'pipeline_id', 'time']);
@@ -367,7 +368,7 @@ describe('postgres_cdc over the twin', () => {
   });
 });
 
-describe('mysql_cdc over the twin (MariaDB stand-in)', () => {
+describeMysql('mysql_cdc over the twin (MariaDB stand-in)', () => {
   test('the chain and login run, the snapshot is delivered, then the emulator says binlog streaming is not emulated', async () => {
     const db = uniqueName('rpcn_pe');
     const link = await registerLink(

@@ -14,6 +14,7 @@ import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
 import { evaluatePgUser, postgresChecks, setupStatements, teardownStatements } from '../../lambdas/core/sql.js';
 import { VERDICT_HISTORY_LIMIT, type LinkRecord } from '../../lambdas/ports/registry.js';
 import { connectMysql, uniqueName } from '../../local/database/mysql.js';
+import { describeMysql } from '../support/mysql.js';
 import { AwsTwin, DbLoginRefusedError, StsOperationError, parseTokenEndpoint, type IamCloudTrailEvent, type TwinPorts } from '../../local/aws/index.js';
 
 const D = '111111111111';
@@ -570,7 +571,7 @@ describe('Aurora PostgreSQL on embedded PostgreSQL: lifecycle, Data API, IAM log
 });
 
 // -------------------------------------------------------------------------------------------------------
-describe('Aurora MySQL on the shared MariaDB (MYSQL_URL)', () => {
+describeMysql('Aurora MySQL on the run\'s MariaDB', () => {
   // Also: a fake clock, time-based `available`, and a create that does not honour EnableHttpEndpoint.
   let now = Date.parse('2026-03-01T10:00:00Z');
   const twin = new AwsTwin({

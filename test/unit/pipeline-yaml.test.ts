@@ -1,5 +1,5 @@
-// The generated pipeline, parsed back and checked rule by rule against DESIGN.md §5 and
-// reference/redpanda-connect-cdc.md §0; the lint must find nothing in it.
+// The generated pipeline, parsed back and checked rule by rule against docs/architecture.md#generated-artifacts
+// and docs/reference/redpanda-connect.md §0; the lint must find nothing in it.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parse, parseDocument, type Scalar } from 'yaml';
 import { placeholder, type ArtifactContext } from '../../lambdas/core/context.js';

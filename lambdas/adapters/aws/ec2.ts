@@ -49,7 +49,7 @@ export class Ec2NetworkAdapter implements NetworkPort {
     return { groupId: this.checkOwned(raced, input.name, link), created: false };
   }
 
-  // A group with our name that is not tagged for this link is somebody else's: never adopt it (DESIGN.md §9).
+  // A group with our name that is not tagged for this link is somebody else's: never adopt it (docs/architecture.md#security-and-reliability-rules).
   private checkOwned(group: SecurityGroup, name: string, link: string): string {
     const tags = fromAwsTags(group.Tags);
     if (tags[LINK_TAG_KEY] !== link) {

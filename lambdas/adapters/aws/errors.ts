@@ -16,7 +16,7 @@ export interface AwsErrorContext {
   readonly resource?: string;
   /**
    * The call targets an IAM entity this workflow has just created, so `NoSuchEntity` means "not visible
-   * yet" (eventual consistency, reference/aws-facts.md A4) and is retried, not reported as missing.
+   * yet" (eventual consistency, docs/reference/aws.md A4) and is retried, not reported as missing.
    */
   readonly afterOwnCreate?: boolean;
 }

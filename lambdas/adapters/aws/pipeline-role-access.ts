@@ -1,5 +1,5 @@
 // PipelineRoleAccess: reads (inspector) and edits (healer) the Redpanda-managed pipeline role in the
-// Redpanda account R, through the roles of the RpcnAurora-RedpandaAccess stack (DESIGN.md §2). When that
+// Redpanda account R, through the roles of the RpcnAurora-RedpandaAccess stack (docs/architecture.md#deployment-topology). When that
 // stack is not deployed the answer is `{ available: false, reason }`, never an error: the workflow then
 // emits the policy as an artifact for the operator instead.
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, PutRolePolicyCommand, DeleteRolePolicyCommand } from '@aws-sdk/client-iam';

@@ -1,5 +1,5 @@
 // SqlPort over the RDS Data API (@aws-sdk/client-rds-data): one statement per ExecuteStatement call
-// (the Data API refuses multi-statements, reference/aws-facts.md A1), as the master user through the
+// (the Data API refuses multi-statements, docs/reference/aws.md A1), as the master user through the
 // cluster's managed secret (an ARN, never a value), rows returned as JSON.
 import { ExecuteStatementCommand, type RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { SqlPort, SqlRow, SqlTarget } from '../../ports/sql.js';

@@ -85,7 +85,7 @@ export class RdsAuroraAdapter implements AuroraPort {
       tags = existing;
     }
 
-    // Never modify a group another link or a person owns (DESIGN.md §9).
+    // Never modify a group another link or a person owns (docs/architecture.md#security-and-reliability-rules).
     if (tags[LINK_TAG_KEY] !== link) {
       const found = tags[LINK_TAG_KEY] === undefined ? 'no such tag' : `${LINK_TAG_KEY}=${tags[LINK_TAG_KEY]}`;
       throw new ResourceConflictError(

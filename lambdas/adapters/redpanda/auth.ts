@@ -1,4 +1,4 @@
-// OAuth2 client-credentials token for Redpanda Cloud (reference §1). The token is cached at module level,
+// OAuth2 client-credentials token for Redpanda Cloud (docs/reference/redpanda-cloud.md §1). The token is cached at module level,
 // so a warm Lambda reuses it across invocations until shortly before `expires_in`; concurrent callers share
 // one request. The token endpoint has a per-organization daily quota: its 429 becomes
 // RedpandaQuotaExceededError with the reset time from `Auth0-Organization-Quota-Limit`, and until then no

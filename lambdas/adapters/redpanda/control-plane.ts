@@ -1,4 +1,4 @@
-// Control plane v1: GET /v1/clusters/{id} (reference §2.1). The response is `{"cluster": Cluster}`.
+// Control plane v1: GET /v1/clusters/{id} (docs/reference/redpanda-cloud.md §2.1). The response is `{"cluster": Cluster}`.
 import type { RedpandaCluster, RedpandaLogger } from '../../ports/redpanda.js';
 import { RedpandaClusterNotUsableError, RedpandaError, RedpandaNotFoundError } from './errors.js';
 import { type HttpClient, expectObject } from './http.js';

@@ -1,7 +1,7 @@
-// Data plane v1 of one cluster (reference §3): topics, SASL users, ACLs, Redpanda Connect secrets and
+// Data plane v1 of one cluster (docs/reference/redpanda-cloud.md §3): topics, SASL users, ACLs, Redpanda Connect secrets and
 // pipelines. Every create is get-or-create with the ownership rules documented in ../../ports/redpanda.ts;
 // every delete tolerates 404. Responses the wire wraps (`{"pipeline": …}`, `{"user": …}`, `{"secret": …}`,
-// reference §0.1) are parsed leniently (`body.pipeline ?? body`), the others strictly.
+// docs/reference/redpanda-cloud.md §0.1) are parsed leniently (`body.pipeline ?? body`), the others strictly.
 import { MANAGED_BY, NAME_PREFIX } from '../../core/naming.js';
 import {
   REDPANDA_LINK_LABEL,
@@ -79,7 +79,7 @@ function stringMap(v: unknown): Record<string, string> {
   for (const [k, val] of Object.entries(o ?? {})) if (typeof val === 'string') out[k] = val;
   return out;
 }
-/** Lenient unwrap for the responses the wire wraps but the spec declares unwrapped (reference §0.1). */
+/** Lenient unwrap for the responses the wire wraps but the spec declares unwrapped (docs/reference/redpanda-cloud.md §0.1). */
 function unwrap(body: unknown, key: string, request: string): Record<string, unknown> {
   const outer = expectObject(body, request);
   return obj(outer[key]) ?? outer;

@@ -1,6 +1,6 @@
 // JSON-over-HTTPS transport for the Redpanda Cloud APIs: Node 22 global fetch, per-attempt timeouts
 // (AbortSignal.timeout), retries of 429 / 5xx / network errors with capped exponential backoff and full
-// jitter, and the `ratelimit: limit=<n>, remaining=<n>, reset=<sec>` header (reference §4, inferred from
+// jitter, and the `ratelimit: limit=<n>, remaining=<n>, reset=<sec>` header (docs/reference/redpanda-cloud.md §4, inferred from
 // the terraform provider). Logs method, path, status, duration and attempt only: never a body, never a
 // header value (so never the bearer token).
 import type { RedpandaLogger } from '../../ports/redpanda.js';

@@ -1,5 +1,5 @@
 // Redpanda Cloud adapter: implements the RedpandaCloud port over HTTPS. Base URLs are options so the
-// local server (`local/redpanda-cloud/`) can be targeted; the defaults are production (reference §1, §2).
+// local server (`local/redpanda-cloud/`) can be targeted; the defaults are production (docs/reference/redpanda-cloud.md §1, §2).
 import type { RedpandaCloud, RedpandaCluster, RedpandaDataPlane, RedpandaLogger, WaitOptions } from '../../ports/redpanda.js';
 import { DEFAULT_AUDIENCE, DEFAULT_AUTH_URL, TokenProvider, type ClientCredentials } from './auth.js';
 import { ControlPlane, DEFAULT_CONTROL_PLANE_URL } from './control-plane.js';

@@ -1,4 +1,4 @@
-// The checks of DESIGN §6, shared by Probe (after provisioning) and Validate (on drift): static checks of
+// The checks of docs/architecture.md#probe-and-diagnosis, shared by Probe (after provisioning) and Validate (on drift): static checks of
 // the cluster, the db-connect role, the pipeline-role policy and the chain as IAM evaluates it; database
 // checks through the Data API; each failure named by a diagnosis catalogue entry.
 import { redpandaIngressCidrs } from '../../core/aurora-settings.js';
