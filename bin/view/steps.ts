@@ -5,6 +5,7 @@
 // status, the pipeline's state) whenever that changes, and at least once a minute, so a 15-minute Aurora
 // creation is never silent.
 import { catalogueEntry, renderText, type RenderContext } from '../../lambdas/core/diagnosis.js';
+import { causeMessage } from '../../lambdas/core/errors.js';
 import { EMPTY_SHAPE, type MachineShape } from './definition.js';
 import { isTerminal, type ExecutionEvent, type TerminalEvent } from './events.js';
 
@@ -50,18 +51,6 @@ export function formatDuration(ms: number): string {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** The message inside a cause: Lambda wraps a step's error as JSON `{errorType, errorMessage, trace}`. */
-export function causeMessage(cause: string | undefined): string {
-  if (!cause) return '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // not JSON: the message itself
-  }
-  return cause;
-}
 
 /** A step's error message without the `<Step>: ` its handler puts first (the line names the step already). */
 function stepMessage(state: string, cause: string | undefined): string {

@@ -58,3 +58,18 @@ export class LinkProbeFailedError extends NamedError {}
 
 /** The database lacks what the link's request names (e.g. its tables); the message says what to create. Not retried. */
 export class DatabaseNotReadyError extends NamedError {}
+
+/**
+ * The message of a caught error: Lambda wraps a step's error as JSON `{errorType, errorMessage, trace}` in the
+ * Cause Step Functions hands on; the local engine (and a Fail state's cause) do not.
+ */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: the message itself
+  }
+  return cause;
+}

@@ -1,6 +1,7 @@
 // Where every Catch of Provision lands: record the failed step, the error and its diagnosis on the link,
 // and hand the state machine the error name and cause its Fail state ends the execution with.
 import { catalogueEntry, classifyLine } from '../core/diagnosis.js';
+import { causeMessage } from '../core/errors.js';
 import type { StepDeps } from './shared/deps.js';
 import { defineStep, stepOfMessage, type StepEvent } from './shared/step.js';
 
@@ -19,18 +20,6 @@ export interface RecordFailureOutput {
   /** Roll back only what this execution made: never when the request itself was refused. */
   readonly rollback: boolean;
   readonly link?: string;
-}
-
-/** The message of a caught error: Lambda wraps it as JSON `{errorMessage, errorType}`, the local engine does not. */
-export function causeMessage(cause: string | undefined): string {
-  if (!cause) return '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // not JSON: the message itself
-  }
-  return cause;
 }
 
 function linkName(request: unknown): string | undefined {
