@@ -1,5 +1,6 @@
-// IAM documents of a link (docs/architecture.md#generated-artifacts; docs/reference/redpanda-cloud.md §6; docs/reference/aws.md A3, A4):
-//   pipeline role (account R) --sts:AssumeRole--> db-connect role (account D) --rds-db:connect--> dbuser ARN.
+// IAM documents of a link (docs/architecture.md#generated-artifacts; docs/reference/redpanda-cloud.md §6, §11; docs/reference/aws.md A3, A4):
+//   first hop (connector user | pipeline role | self-managed role) --sts:AssumeRole--> db-connect role (account D)
+//   --rds-db:connect--> dbuser ARN.
 // Pure: the Lambdas, the CDK app, the offline twin and `rpcn-aurora plan` all build the same documents here,
 // and drift detection compares what IAM holds against them with comparePolicy().
 import {
@@ -9,13 +10,16 @@ import {
   type ArtifactContext,
 } from './context.js';
 import {
+  CONNECTOR_USER_PATH,
+  LINK_BOUNDARY_POLICY,
   LINK_TAG_KEY,
+  NAME_PREFIX,
   REDPANDA_SCOPE_TAG_KEY,
   REDPANDA_SCOPE_TAG_VALUE,
   linkNames,
   pipelineRoleName,
 } from './naming.js';
-import type { LinkRequest } from './request.js';
+import type { IdentityMode, LinkRequest } from './request.js';
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 export const DEFAULT_PARTITION: Partition = 'aws';
@@ -29,9 +33,17 @@ export const DB_CONNECT_MAX_SESSION_SECONDS = 3600;
 
 export const SID = {
   trustPipelineRole: 'TrustRedpandaConnectPipelineRole',
+  trustConnectorUser: 'TrustLinkConnectorUser',
+  trustSelfManagedRole: 'TrustSelfManagedConnectRole',
   rdsDbConnect: 'AllowRdsIamConnectAsCdcUser',
   assumeDbConnectRole: 'AssumeTaggedDbConnectRole',
+  denyOutsideEgress: 'DenyOutsideRedpandaEgress',
+  boundaryRdsDbConnect: 'BoundRdsIamConnect',
+  boundaryAssumeDbConnect: 'BoundAssumeLinkDbConnectRoles',
 } as const;
+
+/** Condition key of the connector user's egress restriction (docs/reference/aws.md A4). */
+export const SOURCE_IP_CONDITION_KEY = 'aws:SourceIp';
 
 export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
@@ -39,7 +51,7 @@ export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
   readonly Principal?: { readonly AWS: string };
-  readonly Action: string;
+  readonly Action: string | readonly string[];
   readonly Resource?: string;
   readonly Condition?: ConditionBlock;
 }
@@ -60,7 +72,15 @@ export interface Tag {
 }
 
 /** Request fields the IAM builders read; a full LinkRequest fits. */
-export type IamRequest = Pick<LinkRequest, 'name' | 'engine' | 'database' | 'cdc' | 'redpanda'>;
+export type IamRequest = Pick<LinkRequest, 'name' | 'engine' | 'database' | 'cdc' | 'redpanda' | 'identity'>;
+
+/** A first-hop document cannot be built from what is known (a request that skipped validation). */
+export class FirstHopUndefinedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FirstHopUndefinedError';
+  }
+}
 
 /** A context value is neither valid nor a `{{PLACEHOLDER}}`; documents built from it would never match. */
 export class InvalidArtifactContextError extends Error {
@@ -106,9 +126,39 @@ function checkContext(
 // ---------------------------------------------------------------------------------------------------------
 // ARNs
 
-/** The Redpanda-managed pipeline role in the Redpanda account: the only principal the db-connect role trusts. */
+/** The Redpanda-managed pipeline role in the Redpanda account (identity mode `pipeline-role`). */
 export function pipelineRoleArn(request: Pick<LinkRequest, 'redpanda'>, partition: Partition = DEFAULT_PARTITION): string {
+  if (request.redpanda.accountId === undefined) throw new FirstHopUndefinedError('redpanda.accountId is needed for the pipeline role ARN');
   return `arn:${partition}:iam::${request.redpanda.accountId}:role/${pipelineRoleName(request.redpanda.clusterId)}`;
+}
+
+/** The link's connector user in the DB account (identity mode `access-key`). */
+export function connectorUserArn(request: Pick<LinkRequest, 'name'>, context: Pick<ArtifactContext, 'dbAccountId'>, partition: Partition = DEFAULT_PARTITION): string {
+  checkContext({ dbAccountId: context.dbAccountId });
+  return `arn:${partition}:iam::${context.dbAccountId}:user${CONNECTOR_USER_PATH}${NAME_PREFIX}${request.name}-connector`;
+}
+
+/** The one principal the db-connect role trusts: the pipeline's first AWS identity in this link's mode. */
+export function firstHopPrincipalArn(
+  request: Pick<LinkRequest, 'name' | 'redpanda' | 'identity'>,
+  context: Pick<ArtifactContext, 'dbAccountId'>,
+  partition: Partition = DEFAULT_PARTITION,
+): string {
+  switch (request.identity.mode) {
+    case 'access-key':
+      return connectorUserArn(request, context, partition);
+    case 'pipeline-role':
+      return pipelineRoleArn(request, partition);
+    case 'self-managed':
+      if (request.identity.roleArn === undefined) throw new FirstHopUndefinedError('identity.roleArn is needed for identity.mode "self-managed"');
+      return request.identity.roleArn;
+  }
+}
+
+/** The managed policy every user and role a link creates is bounded by (created by the RpcnAurora-Db stack). */
+export function linkBoundaryArn(context: Pick<ArtifactContext, 'dbAccountId'>, partition: Partition = DEFAULT_PARTITION): string {
+  checkContext({ dbAccountId: context.dbAccountId });
+  return `arn:${partition}:iam::${context.dbAccountId}:policy/${LINK_BOUNDARY_POLICY}`;
 }
 
 export function dbConnectRoleArn(
@@ -133,17 +183,78 @@ export function dbUserResourceArn(
 // ---------------------------------------------------------------------------------------------------------
 // Documents
 
-/** Trust of the db-connect role: exactly the pipeline role, no account root, no wildcard, no ExternalId (docs/reference/redpanda-cloud.md §6). */
-export function dbConnectTrustPolicy(request: Pick<LinkRequest, 'redpanda'>, partition: Partition = DEFAULT_PARTITION): PolicyDocument {
+const TRUST_SID: Readonly<Record<IdentityMode, string>> = {
+  'access-key': SID.trustConnectorUser,
+  'pipeline-role': SID.trustPipelineRole,
+  'self-managed': SID.trustSelfManagedRole,
+};
+
+/**
+ * Trust of the db-connect role: exactly the first-hop principal of the link's identity mode, no account root,
+ * no wildcard, no ExternalId (docs/reference/redpanda-cloud.md §6, §11).
+ */
+export function dbConnectTrustPolicy(
+  request: Pick<LinkRequest, 'name' | 'redpanda' | 'identity'>,
+  context: Pick<ArtifactContext, 'dbAccountId'>,
+  partition: Partition = DEFAULT_PARTITION,
+): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: SID.trustPipelineRole,
+        Sid: TRUST_SID[request.identity.mode],
         Effect: 'Allow',
-        Principal: { AWS: pipelineRoleArn(request, partition) },
+        Principal: { AWS: firstHopPrincipalArn(request, context, partition) },
         Action: 'sts:AssumeRole',
       },
+    ],
+  };
+}
+
+/**
+ * The connector user's one inline policy (identity mode `access-key`): assume the link's db-connect role, and
+ * (with `restrictToEgress`) an explicit deny of everything from anywhere but the Redpanda cluster's egress
+ * addresses, so a leaked key is useless elsewhere even if someone attaches more permissions to the user.
+ * `aws:ViaAWSService` keeps calls AWS makes on the user's behalf out of the deny (AWS's documented pattern).
+ */
+export function connectorUserPolicy(
+  request: IamRequest,
+  context: Pick<ArtifactContext, 'dbAccountId'>,
+  egressCidrs: readonly string[],
+  partition: Partition = DEFAULT_PARTITION,
+): PolicyDocument {
+  const allow: PolicyStatement = { Sid: SID.assumeDbConnectRole, Effect: 'Allow', Action: 'sts:AssumeRole', Resource: dbConnectRoleArn(request, context, partition) };
+  if (!request.identity.restrictToEgress) return { Version: '2012-10-17', Statement: [allow] };
+  if (egressCidrs.length === 0) {
+    throw new FirstHopUndefinedError("the Redpanda cluster's egress addresses are unknown, so the connector user cannot be limited to them");
+  }
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      allow,
+      {
+        Sid: SID.denyOutsideEgress,
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { NotIpAddress: { [SOURCE_IP_CONDITION_KEY]: [...egressCidrs] }, Bool: { 'aws:ViaAWSService': 'false' } },
+      },
+    ],
+  };
+}
+
+/**
+ * The permissions boundary `rpcn-aurora-link-boundary`: the most any user or role a link creates can ever do,
+ * whatever policy a (compromised) step puts on it: log in to this account's databases and assume the links'
+ * db-connect roles.
+ */
+export function linkBoundaryPolicy(context: Pick<ArtifactContext, 'dbAccountId' | 'region'>, partition: Partition = DEFAULT_PARTITION): PolicyDocument {
+  checkContext({ dbAccountId: context.dbAccountId, region: context.region });
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: SID.boundaryRdsDbConnect, Effect: 'Allow', Action: 'rds-db:connect', Resource: `arn:${partition}:rds-db:${context.region}:${context.dbAccountId}:dbuser:*/*` },
+      { Sid: SID.boundaryAssumeDbConnect, Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${partition}:iam::${context.dbAccountId}:role/${NAME_PREFIX}*-db-connect` },
     ],
   };
 }
@@ -176,7 +287,7 @@ export function dbConnectRoleTags(request: Pick<LinkRequest, 'name'>): readonly 
 }
 
 /**
- * Inline policy added to the pipeline role (named `names.pipelineRolePolicy`, `rpcn-aurora-<D>-<name>`).
+ * Inline policy added to the pipeline role, or to the self-managed role (named `names.pipelineRolePolicy`, `rpcn-aurora-<D>-<name>`).
  * Redpanda reverts changes to its own policies but leaves added inline policies alone (docs/reference/redpanda-cloud.md §6), and its managed
  * policy may not grant this in every release, so we always add it.
  */
@@ -199,6 +310,32 @@ export function pipelineRoleInlinePolicy(
   };
 }
 
+/** Identity mode `access-key`: the link-owned IAM user whose key the pipeline reads from Redpanda secrets. */
+export interface ConnectorUserArtifacts {
+  readonly mode: 'access-key';
+  readonly principalArn: string;
+  readonly userName: string;
+  readonly path: string;
+  readonly policy: NamedPolicy;
+  readonly permissionsBoundaryArn: string;
+  readonly restrictToEgress: boolean;
+}
+
+/** Identity modes `pipeline-role` and `self-managed`: an inline policy on a role the link does not own. */
+export interface RolePolicyArtifacts {
+  readonly mode: 'pipeline-role' | 'self-managed';
+  readonly principalArn: string;
+  readonly roleName: string;
+  readonly accountId: string;
+  readonly policy: NamedPolicy;
+  readonly policyFile: string;
+  /** Run with credentials of the role's account, after writing `policy.document` to `policyFile`. */
+  readonly attachCommand: string;
+  readonly removeCommand: string;
+}
+
+export type FirstHopArtifacts = ConnectorUserArtifacts | RolePolicyArtifacts;
+
 export interface DbConnectRoleArtifacts {
   readonly roleName: string;
   readonly roleArn: string;
@@ -208,50 +345,84 @@ export interface DbConnectRoleArtifacts {
   readonly permissionPolicy: NamedPolicy;
   readonly tags: readonly Tag[];
   readonly dbUserResourceArn: string;
-  /** What must be added to the Redpanda-managed pipeline role in account R. */
-  readonly pipelineRole: {
-    readonly roleName: string;
-    readonly roleArn: string;
-    readonly accountId: string;
-    readonly policy: NamedPolicy;
-    readonly policyFile: string;
-    /** Run with credentials of account R, after writing `policy.document` to `policyFile`. */
-    readonly attachCommand: string;
-    readonly removeCommand: string;
-  };
+  readonly permissionsBoundaryArn: string;
+  /** The pipeline's first AWS identity and what the link puts on it. */
+  readonly firstHop: FirstHopArtifacts;
+}
+
+/** File names `plan` writes each mode's first-hop policy to. */
+export const FIRST_HOP_POLICY_FILE: Readonly<Record<IdentityMode, string>> = {
+  'access-key': 'connector-user-policy.json',
+  'pipeline-role': PIPELINE_ROLE_POLICY_FILE,
+  'self-managed': 'consumer-role-policy.json',
+};
+
+/** Role name and account of a role ARN (path dropped: IAM role names are unique per account). */
+export function parseRoleArnParts(arn: string): { readonly accountId: string; readonly roleName: string } {
+  const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+  if (!m) throw new FirstHopUndefinedError(`"${arn}" is not a role ARN`);
+  return { accountId: m[1]!, roleName: m[2]! };
 }
 
 /** Everything the IAM branch creates or hands to the operator, in one place. */
 export function dbConnectRoleArtifacts(
   request: IamRequest,
   context: Pick<ArtifactContext, 'dbAccountId' | 'region' | 'clusterResourceId'>,
-  partition: Partition = DEFAULT_PARTITION,
+  options: { readonly egressCidrs?: readonly string[]; readonly partition?: Partition } = {},
 ): DbConnectRoleArtifacts {
   checkContext(context);
+  const partition = options.partition ?? DEFAULT_PARTITION;
   const names = linkNames(request, context.dbAccountId);
+  const principalArn = firstHopPrincipalArn(request, context, partition);
+  const boundaryArn = linkBoundaryArn(context, partition);
+  let firstHop: FirstHopArtifacts;
+  if (request.identity.mode === 'access-key') {
+    firstHop = {
+      mode: 'access-key',
+      principalArn,
+      userName: names.connectorUser,
+      path: CONNECTOR_USER_PATH,
+      policy: { policyName: names.connectorUserPolicy, document: connectorUserPolicy(request, context, options.egressCidrs ?? [], partition) },
+      permissionsBoundaryArn: boundaryArn,
+      restrictToEgress: request.identity.restrictToEgress,
+    };
+  } else {
+    const { accountId, roleName } = parseRoleArnParts(principalArn);
+    const file = FIRST_HOP_POLICY_FILE[request.identity.mode];
+    firstHop = {
+      mode: request.identity.mode,
+      principalArn,
+      roleName,
+      accountId,
+      policy: { policyName: names.pipelineRolePolicy, document: pipelineRoleInlinePolicy(request, context, partition) },
+      policyFile: file,
+      attachCommand: `aws iam put-role-policy --role-name ${roleName} --policy-name ${names.pipelineRolePolicy} --policy-document file://${file}`,
+      removeCommand: `aws iam delete-role-policy --role-name ${roleName} --policy-name ${names.pipelineRolePolicy}`,
+    };
+  }
+  const who =
+    request.identity.mode === 'access-key'
+      ? `the link's connector user ${names.connectorUser}`
+      : request.identity.mode === 'pipeline-role'
+        ? `Redpanda Connect pipelines of cluster ${request.redpanda.clusterId}`
+        : `the self-managed Redpanda Connect role ${principalArn}`;
   return {
     roleName: names.dbConnectRole,
     roleArn: dbConnectRoleArn(request, context, partition),
-    description:
-      `rpcn-aurora link ${request.name}: assumed by Redpanda Connect pipelines of cluster ${request.redpanda.clusterId} ` +
-      `to log in to ${request.database.clusterIdentifier} as ${request.cdc.user}`,
+    description: `rpcn-aurora link ${request.name}: assumed by ${who} to log in to ${request.database.clusterIdentifier} as ${request.cdc.user}`.slice(0, 1000),
     maxSessionDuration: DB_CONNECT_MAX_SESSION_SECONDS,
-    trustPolicy: dbConnectTrustPolicy(request, partition),
+    trustPolicy: dbConnectTrustPolicy(request, context, partition),
     permissionPolicy: { policyName: names.dbConnectPolicy, document: dbConnectPermissionPolicy(request, context, partition) },
     tags: dbConnectRoleTags(request),
     dbUserResourceArn: dbUserResourceArn(request, context, partition),
-    pipelineRole: {
-      roleName: names.pipelineRole,
-      roleArn: pipelineRoleArn(request, partition),
-      accountId: request.redpanda.accountId,
-      policy: { policyName: names.pipelineRolePolicy, document: pipelineRoleInlinePolicy(request, context, partition) },
-      policyFile: PIPELINE_ROLE_POLICY_FILE,
-      attachCommand:
-        `aws iam put-role-policy --role-name ${names.pipelineRole} --policy-name ${names.pipelineRolePolicy} ` +
-        `--policy-document file://${PIPELINE_ROLE_POLICY_FILE}`,
-      removeCommand: `aws iam delete-role-policy --role-name ${names.pipelineRole} --policy-name ${names.pipelineRolePolicy}`,
-    },
+    permissionsBoundaryArn: boundaryArn,
+    firstHop,
   };
+}
+
+/** The role-policy first hop of a link (`pipeline-role`, `self-managed`), or undefined for `access-key`. */
+export function rolePolicyFirstHop(artifacts: DbConnectRoleArtifacts): RolePolicyArtifacts | undefined {
+  return artifacts.firstHop.mode === 'access-key' ? undefined : artifacts.firstHop;
 }
 
 // ---------------------------------------------------------------------------------------------------------

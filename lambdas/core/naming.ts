@@ -11,6 +11,21 @@ export const REDPANDA_SCOPE_TAG_VALUE = 'true';
 export const NAME_PREFIX = 'rpcn-aurora-';
 /** Label on Redpanda secrets and tag on pipelines marking them as ours. */
 export const MANAGED_BY = 'rpcn-aurora';
+/** IAM path of every connector user; the deployed grants are scoped to it. */
+export const CONNECTOR_USER_PATH = '/rpcn-aurora/';
+/** Customer-managed policy (created by the RpcnAurora-Db stack) bounding every user and role a link creates. */
+export const LINK_BOUNDARY_POLICY = 'rpcn-aurora-link-boundary';
+
+/**
+ * The two places an access key can live in Redpanda: the pipeline reads one, a rotation writes the other and
+ * switches the pipeline to it (Redpanda never returns a secret's value, so the old one could not be written back).
+ */
+export const KEY_SLOTS = ['A', 'B'] as const;
+export type KeySlot = (typeof KEY_SLOTS)[number];
+
+export function otherSlot(slot: KeySlot): KeySlot {
+  return slot === 'A' ? 'B' : 'A';
+}
 
 export interface LinkNames {
   readonly link: string;
@@ -38,8 +53,18 @@ export interface LinkNames {
   readonly publication: string;
   /** Redpanda SASL user of the pipeline's output. */
   readonly redpandaUser: string;
+  /** IAM user of identity mode `access-key` (≤ 64), under CONNECTOR_USER_PATH. */
+  readonly connectorUser: string;
+  /** Its one inline policy: sts:AssumeRole on the db-connect role (≤ 128). */
+  readonly connectorUserPolicy: string;
   /** Redpanda Connect secret ids (`^[A-Z][A-Z0-9_]*$`). */
-  readonly redpandaSecrets: { readonly saslPassword: string; readonly rdsCaBundle: string };
+  readonly redpandaSecrets: {
+    readonly saslPassword: string;
+    readonly rdsCaBundle: string;
+    /** The connector user's access key id and secret, per slot. */
+    readonly accessKeyId: Readonly<Record<KeySlot, string>>;
+    readonly secretAccessKey: Readonly<Record<KeySlot, string>>;
+  };
   /** Redpanda Connect pipeline display name (3-128, `^[A-Za-z0-9-_ /]+$`). */
   readonly pipelineDisplayName: string;
   /** Compacted topic holding the mysql_cdc binlog checkpoint (MySQL only). */
@@ -48,7 +73,7 @@ export interface LinkNames {
   readonly saslPasswordSecret: string;
 }
 
-const AWS_LIMITS = { clusterIdentifier: 63, instanceIdentifier: 63, roleName: 64, policyName: 128, slot: 50, secretId: 255 } as const;
+const AWS_LIMITS = { clusterIdentifier: 63, instanceIdentifier: 63, roleName: 64, userName: 64, policyName: 128, slot: 50, secretId: 255 } as const;
 
 /** Parameter group family for an Aurora engine version. */
 export function parameterGroupFamily(engine: Engine, engineVersion: string): string {
@@ -80,13 +105,21 @@ export function linkNames(request: Pick<LinkRequest, 'name' | 'engine' | 'databa
     slot,
     publication: `pglog_stream_${slot}`,
     redpandaUser: `${NAME_PREFIX}${name}`,
-    redpandaSecrets: { saslPassword: `RPCN_AURORA_${upper}_SASL_PASSWORD`, rdsCaBundle: `RPCN_AURORA_${upper}_RDS_CA` },
+    connectorUser: `${NAME_PREFIX}${name}-connector`,
+    connectorUserPolicy: `${NAME_PREFIX}${name}-assume-db-connect`,
+    redpandaSecrets: {
+      saslPassword: `RPCN_AURORA_${upper}_SASL_PASSWORD`,
+      rdsCaBundle: `RPCN_AURORA_${upper}_RDS_CA`,
+      accessKeyId: { A: `RPCN_AURORA_${upper}_AWS_ACCESS_KEY_ID_A`, B: `RPCN_AURORA_${upper}_AWS_ACCESS_KEY_ID_B` },
+      secretAccessKey: { A: `RPCN_AURORA_${upper}_AWS_SECRET_ACCESS_KEY_A`, B: `RPCN_AURORA_${upper}_AWS_SECRET_ACCESS_KEY_B` },
+    },
     pipelineDisplayName: `${NAME_PREFIX}${name}`,
     checkpointTopic: `${NAME_PREFIX}${name}.checkpoints`,
     saslPasswordSecret: `${NAME_PREFIX}${name}/redpanda-sasl-password`,
   };
   assertWithin(names.writerInstanceIdentifier, AWS_LIMITS.instanceIdentifier, 'writer instance identifier');
   assertWithin(names.dbConnectRole, AWS_LIMITS.roleName, 'db-connect role name');
+  assertWithin(names.connectorUser, AWS_LIMITS.userName, 'connector user name');
   assertWithin(names.pipelineRolePolicy, AWS_LIMITS.policyName, 'pipeline-role policy name');
   assertWithin(names.slot, AWS_LIMITS.slot, 'replication slot name');
   return names;

@@ -9,6 +9,16 @@ import { z } from 'zod';
 export const ENGINES = ['aurora-postgresql', 'aurora-mysql'] as const;
 export type Engine = (typeof ENGINES)[number];
 
+/**
+ * How the pipeline gets its first AWS identity (docs/reference/redpanda-cloud.md §11):
+ * - `access-key`: a link-owned IAM user whose key lives only in Redpanda secrets (Cloud pipelines have no pod identity);
+ * - `pipeline-role`: IRSA as the Redpanda-managed pipeline role plus our inline policy (the walkthrough's chain, opt-in);
+ * - `self-managed`: Redpanda Connect the operator runs, as `identity.roleArn`.
+ */
+export const IDENTITY_MODES = ['access-key', 'pipeline-role', 'self-managed'] as const;
+export type IdentityMode = (typeof IDENTITY_MODES)[number];
+export const DEFAULT_ROTATE_AFTER_DAYS = 30;
+
 /** Lowest engine versions where the RDS Data API works on Aurora Serverless v2 (docs/reference/aws.md A1). */
 export const POSTGRES_MIN_MINOR: Readonly<Record<number, number>> = { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4 };
 export const DEFAULT_ENGINE_VERSION: Readonly<Record<Engine, string>> = {
@@ -31,6 +41,8 @@ const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$|^[a-z]$/;
 const REDPANDA_CLUSTER_ID = /^[0-9a-v]{20}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+/** An IAM role ARN of the commercial partition (the only one a deployment supports), path allowed. */
+const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 const capacity = (what: string) =>
   z
@@ -69,7 +81,7 @@ const cdcSchema = z.strictObject({
 
 const redpandaSchema = z.strictObject({
   clusterId: pattern(REDPANDA_CLUSTER_ID, 'a Redpanda Cloud cluster id: 20 characters of 0-9 and a-v, e.g. "curl3eo533cmsnt23dv0"'),
-  accountId: pattern(ACCOUNT_ID, 'the 12-digit AWS account id of the Redpanda BYOC cluster'),
+  accountId: pattern(ACCOUNT_ID, 'the 12-digit AWS account id of the Redpanda BYOC cluster (needed for identity.mode "pipeline-role")').optional(),
   topic: pattern(TOPIC, 'a topic name: 1-249 of a-z, A-Z, 0-9, ".", "_" and "-"').optional(),
   partitions: z
     .number({ error: 'must be a whole number of partitions' })
@@ -84,6 +96,22 @@ const redpandaSchema = z.strictObject({
     .default(3),
 });
 
+const identitySchema = z
+  .strictObject({
+    mode: z
+      .enum(IDENTITY_MODES, { error: `must be one of ${IDENTITY_MODES.map((m) => `"${m}"`).join(', ')}` })
+      .default('access-key'),
+    rotateAfterDays: z
+      .number({ error: 'must be a whole number of days' })
+      .int({ error: 'must be a whole number of days' })
+      .min(1, { error: 'must be at least 1 day' })
+      .max(365, { error: 'must be at most 365 days' })
+      .default(DEFAULT_ROTATE_AFTER_DAYS),
+    restrictToEgress: z.boolean({ error: 'must be true (the key works only from the Redpanda cluster\'s egress addresses) or false' }).default(true),
+    roleArn: z.string({ error: 'must be a string: the ARN of the IAM role your Redpanda Connect runs as' }).optional(),
+  })
+  .default({ mode: 'access-key', rotateAfterDays: DEFAULT_ROTATE_AFTER_DAYS, restrictToEgress: true });
+
 /** The request as written by a user (every default optional). */
 export const requestSchema = z.strictObject({
   name: pattern(NAME, '3-31 characters: a lower-case letter, then lower-case letters, digits and "-"'),
@@ -91,6 +119,7 @@ export const requestSchema = z.strictObject({
   database: databaseSchema,
   cdc: cdcSchema,
   redpanda: redpandaSchema,
+  identity: identitySchema,
   selfHeal: z.boolean({ error: 'must be true or false' }).default(true),
   onFailure: z.enum(['keep', 'rollback'], { error: 'must be "keep" or "rollback"' }).default('keep'),
 });
@@ -118,13 +147,25 @@ export interface LinkRequest {
   };
   readonly redpanda: {
     readonly clusterId: string;
-    readonly accountId: string;
+    /** The Redpanda BYOC account; set (and required) for identity mode `pipeline-role`. */
+    readonly accountId?: string;
     readonly topic: string;
     readonly partitions: number;
     readonly replicationFactor: number;
   };
+  readonly identity: LinkIdentity;
   readonly selfHeal: boolean;
   readonly onFailure: 'keep' | 'rollback';
+}
+
+export interface LinkIdentity {
+  readonly mode: IdentityMode;
+  /** `access-key`: the key is rotated once it is older than this. */
+  readonly rotateAfterDays: number;
+  /** `access-key`: the connector user may call STS only from the Redpanda cluster's egress addresses. */
+  readonly restrictToEgress: boolean;
+  /** `self-managed`: the role Redpanda Connect runs as, trusted by the db-connect role. */
+  readonly roleArn?: string;
 }
 
 export interface RequestIssue {
@@ -244,6 +285,8 @@ export function parseRequest(input: unknown): ParseResult {
   if (topic === '.' || topic === '..') issues.push({ path: 'redpanda.topic', message: 'must not be "." or ".."' });
   if (topic.startsWith('_')) issues.push({ path: 'redpanda.topic', message: 'must not start with "_" (reserved for internal topics)' });
 
+  issues.push(...checkIdentity(r.identity, r.redpanda.accountId, input));
+
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -253,6 +296,12 @@ export function parseRequest(input: unknown): ParseResult {
       database: { ...r.database, clusterIdentifier, engineVersion },
       cdc: { user, schema, tables: [...r.cdc.tables], snapshot: r.cdc.snapshot },
       redpanda: { ...r.redpanda, topic },
+      identity: {
+        mode: r.identity.mode,
+        rotateAfterDays: r.identity.rotateAfterDays,
+        restrictToEgress: r.identity.restrictToEgress,
+        ...(r.identity.roleArn !== undefined ? { roleArn: r.identity.roleArn } : {}),
+      },
       selfHeal: r.selfHeal,
       onFailure: r.onFailure,
     },
@@ -264,6 +313,58 @@ export function assertRequest(input: unknown): LinkRequest {
   const result = parseRequest(input);
   if (!result.ok) throw new InvalidRequestError(result.issues);
   return result.request;
+}
+
+/** The fields of `identity` that only some modes use, as the user wrote them (before defaults). */
+function writtenIdentityFields(input: unknown): readonly string[] {
+  const identity = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)['identity'] : undefined;
+  return typeof identity === 'object' && identity !== null ? Object.keys(identity) : [];
+}
+
+function checkIdentity(identity: z.infer<typeof identitySchema>, redpandaAccountId: string | undefined, input: unknown): RequestIssue[] {
+  const issues: RequestIssue[] = [];
+  const written = writtenIdentityFields(input);
+  if (identity.mode !== 'access-key') {
+    for (const field of ['rotateAfterDays', 'restrictToEgress'] as const) {
+      if (written.includes(field)) {
+        issues.push({ path: `identity.${field}`, message: `applies only to identity.mode "access-key" (this link uses "${identity.mode}"): leave it out` });
+      }
+    }
+  }
+  if (identity.mode === 'pipeline-role' && redpandaAccountId === undefined) {
+    issues.push({ path: 'redpanda.accountId', message: 'is required for identity.mode "pipeline-role" (the account of the Redpanda-managed pipeline role)' });
+  }
+  if (identity.mode !== 'self-managed') {
+    if (identity.roleArn !== undefined) {
+      issues.push({ path: 'identity.roleArn', message: `applies only to identity.mode "self-managed" (this link uses "${identity.mode}"): leave it out` });
+    }
+    return issues;
+  }
+  if (identity.roleArn === undefined) {
+    issues.push({ path: 'identity.roleArn', message: 'is required for identity.mode "self-managed": the ARN of the IAM role your Redpanda Connect runs as, e.g. "arn:aws:iam::222222222222:role/connect-cdc"' });
+    return issues;
+  }
+  const problem = roleArnProblem(identity.roleArn);
+  if (problem !== undefined) issues.push({ path: 'identity.roleArn', message: problem });
+  return issues;
+}
+
+/** Why a value cannot be the self-managed first hop; undefined when it is a plain role ARN. */
+export function roleArnProblem(arn: string): string | undefined {
+  const shown = `"${printable(arn)}"`;
+  if (arn.includes('*')) return `${shown} has a wildcard: name exactly one IAM role (the db-connect role trusts only it)`;
+  const m = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/.exec(arn);
+  if (!m) return `${shown} is not an ARN: give the role's ARN, e.g. "arn:aws:iam::222222222222:role/connect-cdc"`;
+  const [, partition, service, region, account, resource] = m as unknown as [string, string, string, string, string, string];
+  if (partition !== 'aws') return `${shown} is in partition "${printable(partition)}": this deployment is in the commercial partition "aws" (roles cannot be trusted across partitions)`;
+  if (service === 'sts') return `${shown} is an STS session ARN: give the role's own ARN (arn:aws:iam::<account>:role/<name>)`;
+  if (service !== 'iam' || region !== '') return `${shown} is not an IAM ARN: give the role's ARN (arn:aws:iam::<account>:role/<name>)`;
+  if (!/^\d{12}$/.test(account)) return `${shown} has no 12-digit account id`;
+  if (resource === 'root') return `${shown} is a whole account (its root): trust exactly the role your Redpanda Connect runs as, not every principal of account ${account}`;
+  if (resource.startsWith('user/')) return `${shown} is an IAM user: identity.mode "self-managed" needs the role your Redpanda Connect runs as (for a key, use identity.mode "access-key")`;
+  if (!resource.startsWith('role/')) return `${shown} is not a role ARN (arn:aws:iam::<account>:role/<name>)`;
+  if (!ROLE_ARN.test(arn)) return `${shown} is not a valid role ARN: a role name is 1-64 of letters, digits and +=,.@_- (a path, if any, of the same characters between slashes)`;
+  return undefined;
 }
 
 function checkEngineVersion(engine: Engine, version: string): RequestIssue[] {

@@ -53,6 +53,11 @@ export interface RedpandaCluster {
   /** `NETWORK_ACCESS_MODE_PUBLIC` | `NETWORK_ACCESS_MODE_PRIVATE` (how the data plane API is exposed). */
   readonly apiGatewayAccess: string;
   readonly redpandaConnectVersion?: string;
+  /**
+   * `customer_managed_resources.aws.permissions_boundary_policy.arn` (BYOVPC): a boundary Redpanda puts on the
+   * pipeline role that leaves no room for sts:AssumeRole, so identity mode `pipeline-role` cannot work there.
+   */
+  readonly permissionsBoundaryPolicyArn?: string;
   readonly allowedDestinationCidrPorts: readonly { cidr: string; portStart: number; portEnd: number }[];
 }
 

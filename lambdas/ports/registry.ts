@@ -1,6 +1,7 @@
 // The link registry (DynamoDB table `Links` in AWS; in memory in the offline twin). One record per link:
 // the normalized request, what this link created (the ownership ledger teardown trusts, together with
 // tags), its outputs, the last failure and a bounded history of validation verdicts.
+import type { KeySlot } from '../core/naming.js';
 import type { LinkRequest } from '../core/request.js';
 
 /** `action-required`: provisioned, waiting for the one operator action (the pipeline-role policy). */
@@ -15,6 +16,10 @@ export interface OwnedResources {
   ingressCidrs?: string[];
   dbConnectRole?: string;
   pipelineRolePolicy?: string;
+  /** Identity mode `access-key`: the connector user (its keys and policy go with it). */
+  connectorUser?: string;
+  /** The egress addresses (CIDRs) the connector user's policy admits. */
+  egressCidrs?: string[];
   databaseUser?: string;
   publication?: string;
   slot?: string;
@@ -43,6 +48,22 @@ export interface VerdictRecord {
   readonly actions: readonly string[];
 }
 
+/** One access key of the connector user: its id only (the secret lives in Redpanda secrets, nowhere else). */
+export interface AccessKeyRef {
+  readonly accessKeyId: string;
+  /** Which pair of Redpanda secrets holds it. */
+  readonly slot: KeySlot;
+  readonly createdAt: string;
+}
+
+/** Identity mode `access-key`: the key the pipeline uses, and a rotation's new key until it is proven. */
+export interface AccessKeyState {
+  readonly current?: AccessKeyRef;
+  /** Written to its slot's secrets, not yet proven by a running pipeline (during a rotation). */
+  readonly pending?: AccessKeyRef;
+  readonly lastRotatedAt?: string;
+}
+
 export interface LinkRecord {
   readonly name: string;
   readonly status: LinkStatus;
@@ -51,6 +72,7 @@ export interface LinkRecord {
   readonly region: string;
   readonly owned: OwnedResources;
   readonly outputs?: Readonly<Record<string, unknown>>;
+  readonly accessKey?: AccessKeyState;
   readonly failure?: LinkFailure;
   readonly verdicts: readonly VerdictRecord[];
   readonly createdAt: string;
@@ -67,7 +89,7 @@ export interface RegistryPort {
   /** Merge `owned` keys, replace the other given fields; bumps updatedAt. */
   update(
     name: string,
-    patch: Partial<Pick<LinkRecord, 'status' | 'outputs' | 'failure' | 'request'>> & { readonly owned?: Partial<OwnedResources> },
+    patch: Partial<Pick<LinkRecord, 'status' | 'outputs' | 'failure' | 'request' | 'accessKey'>> & { readonly owned?: Partial<OwnedResources> },
   ): Promise<LinkRecord>;
   /** Append a verdict, keeping the newest VERDICT_HISTORY_LIMIT. */
   appendVerdict(name: string, verdict: VerdictRecord): Promise<void>;

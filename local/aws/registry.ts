@@ -29,12 +29,12 @@ export class InMemoryRegistry implements RegistryPort {
     const existing = this.records.get(name);
     if (existing === undefined) throw new LinkNotFoundError(`link "${name}" is not in the registry`);
     const next = copy(existing) as Mutable<LinkRecord>;
-    for (const field of ['status', 'request', 'outputs', 'failure'] as const) {
+    for (const field of ['status', 'request', 'outputs', 'failure', 'accessKey'] as const) {
       if (!(field in patch)) continue;
       const value = patch[field];
       if (value !== undefined) (next as Record<string, unknown>)[field] = copy(value);
       // An explicit `failure: undefined` clears the last failure (a re-run that succeeded); likewise outputs.
-      else if (field === 'outputs' || field === 'failure') delete (next as Record<string, unknown>)[field];
+      else if (field === 'outputs' || field === 'failure' || field === 'accessKey') delete (next as Record<string, unknown>)[field];
     }
     const owned: Record<string, unknown> = { ...next.owned };
     for (const [key, value] of Object.entries(patch.owned ?? {})) {

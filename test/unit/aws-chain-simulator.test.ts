@@ -39,7 +39,7 @@ function columnOf(doc: PolicyDocument, i: number): number {
   return JSON.stringify(doc).indexOf(JSON.stringify(doc.Statement[i])) + 1;
 }
 
-const assumeInput = { pipelineRoleArn: PIPELINE_ROLE_ARN, identityPolicies: [identity], dbConnectRoleArn: DB_CONNECT_ROLE_ARN, trustPolicy: trust, dbConnectRoleTags: tags };
+const assumeInput = { principalArn: PIPELINE_ROLE_ARN, identityPolicies: [identity], dbConnectRoleArn: DB_CONNECT_ROLE_ARN, trustPolicy: trust, dbConnectRoleTags: tags };
 
 beforeEach(() => iamMock.reset());
 

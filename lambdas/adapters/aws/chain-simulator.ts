@@ -2,8 +2,9 @@
 // would, without touching either role. The offline twin answers the same port with its own policy evaluator (local/aws/policy-sim.ts).
 //
 // Known limits of AWS's simulator, stated in every detail text they can affect:
-// - `CallerArn` is documented as "only the ARN of an IAM user"; we pass the pipeline role's ARN so the trust
-//   policy's Principal can match, and fall back to the identity side alone when IAM refuses it (InvalidInput).
+// - `CallerArn` is documented as "only the ARN of an IAM user": right for the connector user (identity mode
+//   `access-key`); for a role first hop we pass the role's ARN so the trust policy's Principal can match, and
+//   fall back to the identity side alone when IAM refuses it (InvalidInput).
 // - A public report (github.com/aws/aws-cli/issues/10314) says the simulator ignores the resource policy for
 //   sts:AssumeRole, so an `allowed` with no trust statement matched does not prove the trust; the probe's
 //   static trust check covers that part.
@@ -30,14 +31,15 @@ export class IamChainSimulator implements ChainSimulator {
   async simulateAssumeRole(input: Parameters<ChainSimulator['simulateAssumeRole']>[0]): Promise<Simulation> {
     const identity = input.identityPolicies.map((p) => JSON.stringify(p));
     const trust = JSON.stringify(input.trustPolicy);
-    if (identity.length === 0 && !sameAccount(input.pipelineRoleArn, input.dbConnectRoleArn)) {
-      return { decision: 'implicitDeny', detail: `${ASSUME_ROLE} on ${input.dbConnectRoleArn}: implicitDeny; the pipeline role has no identity policy, and a cross-account AssumeRole needs one` };
+    if (identity.length === 0 && !sameAccount(input.principalArn, input.dbConnectRoleArn)) {
+      return { decision: 'implicitDeny', detail: `${ASSUME_ROLE} on ${input.dbConnectRoleArn}: implicitDeny; the first hop has no identity policy, and a cross-account AssumeRole needs one` };
     }
     const base: SimulateCustomPolicyCommandInput = {
       PolicyInputList: identity,
+      ...(input.permissionsBoundary !== undefined && { PermissionsBoundaryPolicyInputList: [JSON.stringify(input.permissionsBoundary)] }),
       ActionNames: [ASSUME_ROLE],
       ResourceArns: [input.dbConnectRoleArn],
-      ContextEntries: tagContext(input.dbConnectRoleTags),
+      ContextEntries: [...tagContext(input.dbConnectRoleTags), ...sourceContext(input.sourceIp)],
     };
     const sources: PolicySources = { identity: input.identityPolicies, trust: input.trustPolicy };
     const owner = accountRootArn(input.dbConnectRoleArn);
@@ -46,7 +48,7 @@ export class IamChainSimulator implements ChainSimulator {
       const result = await this.simulate({
         ...base,
         ResourcePolicy: trust,
-        CallerArn: input.pipelineRoleArn,
+        CallerArn: input.principalArn,
         ...(owner !== undefined && { ResourceOwner: owner }),
       });
       return describeResult(ASSUME_ROLE, input.dbConnectRoleArn, result, sources, true);
@@ -92,6 +94,15 @@ function tagContext(tags: Readonly<Record<string, string>>): ContextEntry[] {
   return Object.entries(tags).flatMap(([key, value]) =>
     ['aws', 'iam'].map((prefix) => ({ ContextKeyName: `${prefix}:ResourceTag/${key}`, ContextKeyValues: [value], ContextKeyType: 'string' as const })),
   );
+}
+
+/** The caller's address, and that the call is the principal's own (not made by a service on its behalf). */
+function sourceContext(sourceIp: string | undefined): ContextEntry[] {
+  if (sourceIp === undefined) return [];
+  return [
+    { ContextKeyName: 'aws:SourceIp', ContextKeyValues: [sourceIp], ContextKeyType: 'ip' },
+    { ContextKeyName: 'aws:ViaAWSService', ContextKeyValues: ['false'], ContextKeyType: 'boolean' },
+  ];
 }
 
 function accountOf(arn: string): string | undefined {

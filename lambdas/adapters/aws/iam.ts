@@ -1,7 +1,20 @@
-// IamPort over @aws-sdk/client-iam: the db-connect roles this product owns in the DB account. Plus the
+// IamPort over @aws-sdk/client-iam: the db-connect roles and connector users this product owns in the DB account. Plus the
 // role-reading helpers PipelineRoleAccess shares (they throw raw SDK errors; each caller maps them).
 import {
+  CreateAccessKeyCommand,
   CreateRoleCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  ListUserPoliciesCommand,
+  PutUserPolicyCommand,
+  TagUserCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
@@ -16,7 +29,7 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import type { PolicyDocument } from '../../core/iam.js';
-import type { IamPort, RoleDescription } from '../../ports/iam.js';
+import type { AccessKeyDescription, IamPort, NewAccessKey, RoleDescription, UserDescription } from '../../ports/iam.js';
 import { isAwsError, mapAwsError } from './errors.js';
 import { fromAwsTags, toAwsTags } from './tags.js';
 
@@ -126,6 +139,7 @@ export class IamRoleAdapter implements IamPort {
           AssumeRolePolicyDocument: JSON.stringify(input.trustPolicy),
           Description: input.description,
           Tags: toAwsTags(input.tags),
+          PermissionsBoundary: input.permissionsBoundaryArn,
         }),
       );
       if (out.Role?.Arn === undefined) throw new Error(`iam:CreateRole ${input.name} returned no ARN`);
@@ -201,6 +215,166 @@ export class IamRoleAdapter implements IamPort {
       await this.iam.send(new DeleteRoleCommand({ RoleName: name }));
     } catch (e) {
       // Role already gone (before or during the clean-up): nothing left to delete.
+      if (isAwsError(e, ...NO_SUCH_ENTITY)) return;
+      throw mapAwsError(e, { action, resource: name });
+    }
+  }
+
+  async getUser(name: string): Promise<UserDescription | undefined> {
+    let action = 'iam:GetUser';
+    try {
+      let user;
+      try {
+        user = (await this.iam.send(new GetUserCommand({ UserName: name }))).User;
+      } catch (e) {
+        if (isAwsError(e, ...NO_SUCH_ENTITY)) return undefined;
+        throw e;
+      }
+      if (user === undefined) return undefined;
+      action = 'iam:ListUserPolicies';
+      const inlinePolicies: Record<string, PolicyDocument> = {};
+      const policyNames = await listAll(async (Marker) => {
+        const out = await this.iam.send(new ListUserPoliciesCommand({ UserName: name, Marker }));
+        return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+      });
+      action = 'iam:GetUserPolicy';
+      for (const policyName of policyNames) {
+        try {
+          const out = await this.iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName: policyName }));
+          if (out.PolicyDocument !== undefined) inlinePolicies[policyName] = decodePolicyDocument(out.PolicyDocument, `${name}/${policyName}`);
+        } catch (e) {
+          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
+        }
+      }
+      action = 'iam:ListAttachedUserPolicies';
+      const attached = await listAll(async (Marker) => {
+        const out = await this.iam.send(new ListAttachedUserPoliciesCommand({ UserName: name, Marker }));
+        return { items: out.AttachedPolicies ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+      });
+      action = 'iam:ListAccessKeys';
+      const keys = await this.listAccessKeys(name);
+      const boundary = user.PermissionsBoundary?.PermissionsBoundaryArn;
+      return {
+        name: user.UserName ?? name,
+        arn: user.Arn ?? '',
+        path: user.Path ?? '/',
+        tags: fromAwsTags(user.Tags),
+        inlinePolicies,
+        attachedPolicyArns: attached.flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn])),
+        ...(boundary !== undefined ? { permissionsBoundaryArn: boundary } : {}),
+        accessKeys: keys,
+      };
+    } catch (e) {
+      if (isAwsError(e, ...NO_SUCH_ENTITY)) return undefined;
+      throw mapAwsError(e, { action, resource: name });
+    }
+  }
+
+  private async listAccessKeys(userName: string): Promise<AccessKeyDescription[]> {
+    const keys = await listAll(async (Marker) => {
+      const out = await this.iam.send(new ListAccessKeysCommand({ UserName: userName, Marker }));
+      return { items: out.AccessKeyMetadata ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+    });
+    return keys.flatMap((k) =>
+      k.AccessKeyId === undefined
+        ? []
+        : [{ accessKeyId: k.AccessKeyId, status: k.Status === 'Active' ? 'Active' : 'Inactive', createdAt: (k.CreateDate ?? new Date(0)).toISOString() }],
+    );
+  }
+
+  async createUser(input: Parameters<IamPort['createUser']>[0]): Promise<{ readonly arn: string }> {
+    try {
+      const out = await this.iam.send(
+        new CreateUserCommand({ UserName: input.name, Path: input.path, Tags: toAwsTags(input.tags), PermissionsBoundary: input.permissionsBoundaryArn }),
+      );
+      if (out.User?.Arn === undefined) throw new Error(`iam:CreateUser ${input.name} returned no ARN`);
+      return { arn: out.User.Arn };
+    } catch (e) {
+      if (!isAwsError(e, 'EntityAlreadyExistsException', 'EntityAlreadyExists')) throw mapAwsError(e, { action: 'iam:CreateUser', resource: input.name });
+    }
+    try {
+      const user = (await this.iam.send(new GetUserCommand({ UserName: input.name }))).User;
+      if (user?.Arn === undefined) throw new Error(`user ${input.name} already exists but GetUser found none`);
+      return { arn: user.Arn };
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:GetUser', resource: input.name, afterOwnCreate: true });
+    }
+  }
+
+  async tagUser(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    try {
+      await this.iam.send(new TagUserCommand({ UserName: name, Tags: toAwsTags(tags) }));
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:TagUser', resource: name, afterOwnCreate: true });
+    }
+  }
+
+  async putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void> {
+    try {
+      await this.iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }));
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:PutUserPolicy', resource: `${userName}/${policyName}`, afterOwnCreate: true });
+    }
+  }
+
+  async createAccessKey(userName: string): Promise<NewAccessKey> {
+    try {
+      const out = await this.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+      const key = out.AccessKey;
+      if (key?.AccessKeyId === undefined || key.SecretAccessKey === undefined) throw new Error(`iam:CreateAccessKey for ${userName} returned no key`);
+      return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey, createdAt: (key.CreateDate ?? new Date()).toISOString() };
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:CreateAccessKey', resource: userName, afterOwnCreate: true });
+    }
+  }
+
+  async deleteAccessKey(userName: string, accessKeyId: string): Promise<void> {
+    try {
+      await this.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId }));
+    } catch (e) {
+      if (isAwsError(e, ...NO_SUCH_ENTITY)) return;
+      throw mapAwsError(e, { action: 'iam:DeleteAccessKey', resource: `${userName}/${accessKeyId}` });
+    }
+  }
+
+  async deleteUser(name: string): Promise<void> {
+    // IAM refuses to delete a user that still has keys, inline or attached policies (DeleteConflict).
+    let action = 'iam:ListAccessKeys';
+    try {
+      for (const key of await this.listAccessKeys(name)) {
+        action = 'iam:DeleteAccessKey';
+        await this.deleteAccessKey(name, key.accessKeyId);
+      }
+      action = 'iam:ListUserPolicies';
+      const policyNames = await listAll(async (Marker) => {
+        const out = await this.iam.send(new ListUserPoliciesCommand({ UserName: name, Marker }));
+        return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+      });
+      for (const policyName of policyNames) {
+        action = 'iam:DeleteUserPolicy';
+        try {
+          await this.iam.send(new DeleteUserPolicyCommand({ UserName: name, PolicyName: policyName }));
+        } catch (e) {
+          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
+        }
+      }
+      action = 'iam:ListAttachedUserPolicies';
+      const attached = await listAll(async (Marker) => {
+        const out = await this.iam.send(new ListAttachedUserPoliciesCommand({ UserName: name, Marker }));
+        return { items: out.AttachedPolicies ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+      });
+      for (const p of attached) {
+        if (p.PolicyArn === undefined) continue;
+        action = 'iam:DetachUserPolicy';
+        try {
+          await this.iam.send(new DetachUserPolicyCommand({ UserName: name, PolicyArn: p.PolicyArn }));
+        } catch (e) {
+          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
+        }
+      }
+      action = 'iam:DeleteUser';
+      await this.iam.send(new DeleteUserCommand({ UserName: name }));
+    } catch (e) {
       if (isAwsError(e, ...NO_SUCH_ENTITY)) return;
       throw mapAwsError(e, { action, resource: name });
     }

@@ -67,14 +67,14 @@ export class DynamoRegistryAdapter implements RegistryPort {
     const sets = ['#updatedAt = :updatedAt'];
     const removes: string[] = [];
 
-    for (const field of ['status', 'request', 'outputs', 'failure'] as const) {
+    for (const field of ['status', 'request', 'outputs', 'failure', 'accessKey'] as const) {
       if (!(field in patch)) continue;
       const value = patch[field];
       if (value !== undefined) {
         names[`#${field}`] = field;
         sets.push(`#${field} = :${field}`);
         values[`:${field}`] = plain(value);
-      } else if (field === 'outputs' || field === 'failure') {
+      } else if (field === 'outputs' || field === 'failure' || field === 'accessKey') {
         // An explicit `failure: undefined` clears the last failure (a re-run that succeeded).
         names[`#${field}`] = field;
         removes.push(`#${field}`);

@@ -23,6 +23,8 @@ export function parseCluster(body: unknown, request: string): RedpandaCluster {
   const nat = Array.isArray(cluster.nat_gateways) ? cluster.nat_gateways.filter((x): x is string => typeof x === 'string') : [];
   const dataplane = cluster.dataplane_api as Record<string, unknown> | null | undefined;
   const connect = cluster.redpanda_connect as Record<string, unknown> | null | undefined;
+  const managed = cluster.customer_managed_resources as { aws?: { permissions_boundary_policy?: { arn?: unknown } | null } | null } | null | undefined;
+  const boundary = managed?.aws?.permissions_boundary_policy?.arn;
   const cidrs = Array.isArray(connect?.allowed_destination_cidr_ports) ? (connect.allowed_destination_cidr_ports as Record<string, unknown>[]) : [];
   return {
     id: cluster.id,
@@ -35,6 +37,7 @@ export function parseCluster(body: unknown, request: string): RedpandaCluster {
     dataplaneApiUrl: str(dataplane?.url),
     apiGatewayAccess: str(cluster.api_gateway_access),
     ...(typeof connect?.version === 'string' ? { redpandaConnectVersion: connect.version } : {}),
+    ...(typeof boundary === 'string' && boundary !== '' ? { permissionsBoundaryPolicyArn: boundary } : {}),
     allowedDestinationCidrPorts: cidrs.map((e) => ({ cidr: str(e.cidr), portStart: Number(e.port_start ?? 0), portEnd: Number(e.port_end ?? 0) })),
   };
 }
@@ -102,7 +105,9 @@ export class ControlPlane {
 /** Why a cluster cannot host a link, one sentence each; empty when it can (before the reachability probe). */
 export function usabilityProblems(cluster: RedpandaCluster): string[] {
   const problems: string[] = [];
-  if (cluster.type !== 'TYPE_BYOC') problems.push(`it is ${cluster.type || 'of unknown type'}, not TYPE_BYOC (the pipeline IAM role exists only in BYOC clusters)`);
+  if (cluster.type !== 'TYPE_BYOC' && cluster.type !== 'TYPE_DEDICATED') {
+    problems.push(`it is ${cluster.type || 'of unknown type'}, not TYPE_BYOC or TYPE_DEDICATED (Redpanda Connect pipelines with egress to AWS run only there)`);
+  }
   if (cluster.cloudProvider !== 'CLOUD_PROVIDER_AWS') problems.push(`it runs on ${cluster.cloudProvider || 'an unknown cloud'}, not CLOUD_PROVIDER_AWS`);
   if (cluster.state !== 'STATE_READY') problems.push(`its state is ${cluster.state || 'unknown'}, not STATE_READY; retry when the cluster is ready`);
   if (cluster.dataplaneApiUrl === '') problems.push('it has no data plane API URL (dataplane_api.url is empty)');
