@@ -7,7 +7,7 @@
 // `Validate` is also what the IAM-change rule and the schedule of RpcnAurora-Db start (lib/stacks/db-stack.ts).
 import type { StepName } from './permissions.js';
 
-export type WorkflowName = 'Provision' | 'Validate' | 'Teardown';
+export type WorkflowName = 'Provision' | 'Validate' | 'Teardown' | 'Rotate';
 
 export interface WorkflowSpec {
   readonly name: WorkflowName;
@@ -32,7 +32,9 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       'CheckAurora',
       'RunSetupSql',
       'DescribeClusterIdentity',
+      'EnsureConnectorUser',
       'EnsureDbConnectRole',
+      'EnsureAccessKey',
       'ApplyPipelineRolePolicy',
       'EnsureTopic',
       'EnsureRedpandaUser',
@@ -60,11 +62,17 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       'DeleteRedpandaAccess',
       'DropDatabaseObjects',
       'RemovePipelineRolePolicy',
+      'DeleteConnectorUser',
       'DeleteDbConnectRole',
       'DeleteAurora',
       'FinishTeardown',
       'RecordFailure',
     ],
+  },
+  {
+    name: 'Rotate',
+    file: 'rotate.asl.json',
+    steps: ['BeginRotation', 'CreateNewKey', 'SwitchPipelineKey', 'CheckPipeline', 'Probe', 'FinishRotation', 'RestoreKey', 'RecordFailure'],
   },
 ];
 

@@ -3,13 +3,13 @@
 // (policy decisions by iam-simulate, real PostgreSQL/MariaDB behind the clusters); the local Redpanda Cloud
 // server; and the pipeline emulator. IAM changes are routed to the validation router like the IAM-watch
 // rules would route them.
-import { PROVISION_STEPS, TEARDOWN_STEPS, VALIDATE_STEPS, ROUTER } from '../lambdas/handlers/index.js';
+import { PROVISION_STEPS, ROTATE_STEPS, TEARDOWN_STEPS, VALIDATE_STEPS, ROUTER } from '../lambdas/handlers/index.js';
 import { createRedpandaCloud } from '../lambdas/adapters/redpanda/index.js';
 import { rdsCaBundleFor } from '../lambdas/core/rds-ca.js';
 import { WATCHED_POLICY_EVENTS, WATCHED_ROLE_EVENTS } from '../lambdas/core/iam-events.js';
 import { DEFAULT_DEADLINES, type Deadlines, type StepDeps } from '../lambdas/handlers/shared/deps.js';
 import type { StepHandler } from '../lambdas/handlers/shared/step.js';
-import type { MetricsPort, ValidationStarter, VerdictName } from '../lambdas/ports/validation.js';
+import type { MetricsPort, RotationStarter, ValidationStarter, VerdictName } from '../lambdas/ports/validation.js';
 import type { RedpandaCloud } from '../lambdas/ports/redpanda.js';
 import { AwsTwin, type AwsTwinOptions } from './aws/twin.js';
 import type { IamCloudTrailEvent } from './aws/events.js';
@@ -42,15 +42,23 @@ export interface RunOptions {
   readonly onEvent?: (event: EventLog) => void;
 }
 
-/** Validations started by the router, like StartExecution: asynchronous, deduplicated by name. */
-class LocalValidationStarter implements ValidationStarter {
+/** Executions started by the router or HealLink, like StartExecution: asynchronous, deduplicated by name. */
+class LocalExecutionStarter implements ValidationStarter, RotationStarter {
   readonly names = new Set<string>();
   readonly results: { name: string; result: WorkflowResult }[] = [];
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly run: (name: string, input: unknown) => Promise<WorkflowResult>) {}
 
-  async startValidation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
+  startValidation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
+    return this.start(executionName, input);
+  }
+
+  startRotation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
+    return this.start(executionName, input);
+  }
+
+  private async start(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
     if (this.names.has(executionName)) return 'duplicate';
     this.names.add(executionName);
     const p = this.run(executionName, input).then((result) => {
@@ -88,7 +96,9 @@ export class OfflineTwin {
   readonly redpanda: LocalRedpandaCloud;
   readonly emulator: PipelineEmulator;
   readonly deps: StepDeps;
-  readonly validations: LocalValidationStarter;
+  readonly validations: LocalExecutionStarter;
+  /** Rotations started by the schedule or by HealLink. */
+  readonly rotations: LocalExecutionStarter;
   readonly metrics: LocalMetrics;
   /** Router outcomes of every IAM event delivered, in order. */
   readonly routed: { event: IamCloudTrailEvent; outcome: unknown }[] = [];
@@ -109,7 +119,8 @@ export class OfflineTwin {
     const clock = options.clock ?? (() => new Date());
     const ports = aws.ports();
     this.metrics = new LocalMetrics(clock);
-    this.validations = new LocalValidationStarter((name, input) => this.run('validate', input, { executionName: name }));
+    this.validations = new LocalExecutionStarter((name, input) => this.run('validate', input, { executionName: name }));
+    this.rotations = new LocalExecutionStarter((name, input) => this.run('rotate', input, { executionName: name }));
     let cloud: RedpandaCloud | undefined;
     const credentialsArn = aws.secrets.create({
       name: 'rpcn-aurora/redpanda-cloud-credentials',
@@ -139,6 +150,7 @@ export class OfflineTwin {
       },
       rdsCaBundle: (region) => rdsCaBundleFor(region, clock()),
       validations: this.validations,
+      rotations: this.rotations,
       metrics: this.metrics,
       loopGuardRoleNames: [HEALER_ROLE_NAME, 'rpcn-aurora-steps'],
       clock,
@@ -146,7 +158,7 @@ export class OfflineTwin {
     };
     const build = (steps: Record<string, (deps: StepDeps) => StepHandler<any, any>>): HandlerTable => // eslint-disable-line @typescript-eslint/no-explicit-any
       Object.fromEntries(Object.entries(steps).map(([name, make]) => [name, this.withFaults(name, make(this.deps))]));
-    this.handlers = { provision: build(PROVISION_STEPS), teardown: build(TEARDOWN_STEPS), validate: build(VALIDATE_STEPS) };
+    this.handlers = { provision: build(PROVISION_STEPS), teardown: build(TEARDOWN_STEPS), validate: build(VALIDATE_STEPS), rotate: build(ROTATE_STEPS) };
     this.router = ROUTER.RouteValidation(this.deps);
     this.emulator = new PipelineEmulator({ redpanda, clusterId: aws.redpandaClusterId, twin: aws });
     if (options.routeIamEvents !== false) {
@@ -240,6 +252,10 @@ export class OfflineTwin {
     return this.run('validate', input, options);
   }
 
+  rotate(input: { link: string; trigger?: string }, options: RunOptions = {}): Promise<WorkflowResult> {
+    return this.run('rotate', input, options);
+  }
+
   /** What the rules' target does with an event (IAM change, schedule, or `{link}`). */
   async route(event: Record<string, unknown>): Promise<unknown> {
     return this.router(event, {
@@ -252,6 +268,8 @@ export class OfflineTwin {
   /** Wait until every routed event and every validation it started has finished. */
   async idle(): Promise<void> {
     while (this.routing.size > 0) await Promise.all([...this.routing]);
+    await this.validations.idle();
+    await this.rotations.idle();
     await this.validations.idle();
     await this.settled();
   }

@@ -73,3 +73,15 @@ export function causeMessage(cause: string | undefined): string {
   }
   return cause;
 }
+
+/** The request's identity mode cannot work on this Redpanda cluster (e.g. `pipeline-role` on BYOVPC). Not retried. */
+export class IdentityModeUnsupportedError extends NamedError {}
+
+/** The cluster's Redpanda Connect is older than the generated pipeline needs. Not retried. */
+export class RedpandaConnectTooOldError extends NamedError {}
+
+/** The connector user is to be limited to the Redpanda cluster's egress addresses, but none are known. Not retried. */
+export class EgressAddressesUnknownError extends NamedError {}
+
+/** The link is not in identity mode `access-key`, or has no key to rotate from; the message says why. Not retried. */
+export class RotationNotPossibleError extends NamedError {}

@@ -10,7 +10,7 @@ import {
   REGION_PATTERN,
   type ArtifactContext,
 } from './context.js';
-import { MANAGED_BY, linkNames, type LinkNames } from './naming.js';
+import { MANAGED_BY, linkNames, type KeySlot, type LinkNames } from './naming.js';
 import type { LinkRequest } from './request.js';
 
 /** Name written into every generated pipeline's header comment. */
@@ -171,7 +171,14 @@ export class PipelineBuildError extends Error {
   }
 }
 
+/** An environment variable reference, as Redpanda Connect interpolates it (self-managed pipelines). */
+export function environmentReference(name: string): string {
+  return `\${${name}}`;
+}
+
 export interface PipelineYamlOptions {
+  /** Identity mode `access-key`: which pair of Redpanda secrets holds the key the pipeline reads. @default 'A' */
+  readonly keySlot?: KeySlot;
   /** postgres_cdc `heartbeat_interval`: a Go duration above 0 and below 15m. Default `5m`. */
   readonly heartbeatInterval?: string;
   /** mysql_cdc `max_reconnect_attempts`: 1-10. Default 3. */
@@ -231,22 +238,37 @@ function resolveOptions(opts: PipelineYamlOptions): { heartbeat: string; reconne
   return { heartbeat, reconnects };
 }
 
-/** The `aws` block shared by both inputs. */
-function awsBlock(names: LinkNames, ctx: ArtifactContext): Record<string, unknown> {
+/**
+ * The `aws` block shared by both inputs. In `access-key` mode the connector user's key comes from Redpanda
+ * secrets (a Cloud pipeline has no identity of its own, docs/reference/redpanda-cloud.md §11); the role chain
+ * stays, so the key alone can do nothing but assume the db-connect role.
+ */
+function awsBlock(request: LinkRequest, names: LinkNames, ctx: ArtifactContext, slot: KeySlot): Record<string, unknown> {
   return {
     enabled: true,
     region: ctx.region,
     endpoint: `${ctx.endpoint}:${ctx.port}`,
+    ...(request.identity.mode === 'access-key'
+      ? { id: secretReference(names.redpandaSecrets.accessKeyId[slot]), secret: secretReference(names.redpandaSecrets.secretAccessKey[slot]) }
+      : {}),
     roles: [{ role: dbConnectRoleArn(names, ctx) }],
   };
 }
 
+/**
+ * How the pipeline reads a value the link keeps secret: a Redpanda secret for Cloud pipelines, an environment
+ * variable of the same name for a self-managed Redpanda Connect (which has no Redpanda secret store).
+ */
+function secretValue(request: LinkRequest, id: string): string {
+  return request.identity.mode === 'self-managed' ? environmentReference(id) : secretReference(id);
+}
+
 /** SASL/TLS connection to the link's Redpanda cluster, shared by the output and the checkpoint cache. */
-function redpandaClient(names: LinkNames): Record<string, unknown> {
+function redpandaClient(request: LinkRequest, names: LinkNames): Record<string, unknown> {
   return {
     seed_brokers: [REDPANDA_BROKERS_VARIABLE],
     tls: { enabled: true },
-    sasl: [{ mechanism: SASL_MECHANISM, username: names.redpandaUser, password: secretReference(names.redpandaSecrets.saslPassword) }],
+    sasl: [{ mechanism: SASL_MECHANISM, username: names.redpandaUser, password: secretValue(request, names.redpandaSecrets.saslPassword) }],
   };
 }
 
@@ -254,12 +276,13 @@ function buildConfig(request: LinkRequest, ctx: ArtifactContext, names: LinkName
   const { heartbeat, reconnects } = resolveOptions(opts);
   const host = `${ctx.endpoint}:${ctx.port}`;
   const db = request.database.databaseName;
-  const tls = { root_cas: secretReference(names.redpandaSecrets.rdsCaBundle) };
+  const slot = opts.keySlot ?? 'A';
+  const tls = { root_cas: secretValue(request, names.redpandaSecrets.rdsCaBundle) };
   const batching = { count: 500, period: '1s' };
   const output = {
     label: 'redpanda_topic',
     redpanda: {
-      ...redpandaClient(names),
+      ...redpandaClient(request, names),
       topic: request.redpanda.topic,
       key: '${! @table }',
       allow_auto_topic_creation: false,
@@ -282,7 +305,7 @@ function buildConfig(request: LinkRequest, ctx: ArtifactContext, names: LinkName
           stream_snapshot: request.cdc.snapshot,
           heartbeat_interval: heartbeat,
           tls,
-          aws: awsBlock(names, ctx),
+          aws: awsBlock(request, names, ctx, slot),
           batching,
         },
       },
@@ -301,14 +324,14 @@ function buildConfig(request: LinkRequest, ctx: ArtifactContext, names: LinkName
         checkpoint_key: `${names.slot}_binlog_position`,
         max_reconnect_attempts: reconnects,
         tls,
-        aws: awsBlock(names, ctx),
+        aws: awsBlock(request, names, ctx, slot),
         batching,
       },
     },
     cache_resources: [
       {
         label: CHECKPOINT_CACHE_LABEL,
-        redpanda: { ...redpandaClient(names), topic: names.checkpointTopic, allow_auto_topic_creation: false },
+        redpanda: { ...redpandaClient(request, names), topic: names.checkpointTopic, allow_auto_topic_creation: false },
       },
     ],
     output,
@@ -327,6 +350,7 @@ const FIELD_COMMENTS: ReadonlyArray<readonly [readonly (string | number)[], stri
   ],
   [['tls', 'root_cas'], ' RDS CA bundle; double quotes because the secret arrives with its newlines escaped as \\n'],
   [['aws', 'endpoint'], ' host:port: the token is signed for it (a bare host fails)'],
+  [['aws', 'id'], " the link's connector user: a Cloud pipeline has no AWS identity of its own; the key can only assume\n the db-connect role below, from the Redpanda cluster's egress addresses"],
   [['aws', 'roles'], ' roles[], not aws.role (ignored unless role_external_id is set too)'],
   [['max_reconnect_attempts'], ' small and positive: reconnects reuse the old token; 0 would retry forever'],
   [['checkpoint_cache'], ' binlog position, kept in a compacted topic'],
@@ -335,11 +359,21 @@ const FIELD_COMMENTS: ReadonlyArray<readonly [readonly (string | number)[], stri
 function headerComment(request: LinkRequest, body: string): string {
   const unknown = placeholdersIn(body);
   const lines = [
-    ` Redpanda Connect pipeline for rpcn-aurora link "${request.name}" (engine ${request.engine}),`,
+    ` Redpanda Connect pipeline for rpcn-aurora link "${request.name}" (engine ${request.engine}, identity ${request.identity.mode}),`,
     ` generated by ${PIPELINE_GENERATOR} from the link request. Regenerate it rather than editing it by hand.`,
     ' It contains no password: the database login is an IAM auth token minted on every connect through the',
-    ' db-connect role, and the Redpanda SASL password and RDS CA bundle are Redpanda Connect secret references.',
   ];
+  if (request.identity.mode === 'self-managed') {
+    lines.push(
+      ' db-connect role, assumed with the AWS identity of the process (the role it runs as). Set the environment',
+      ' variables REDPANDA_BROKERS and the ones named below (the SASL password from Secrets Manager, the RDS CA',
+      ' bundle) where your Redpanda Connect runs.',
+    );
+  } else if (request.identity.mode === 'access-key') {
+    lines.push(" db-connect role with the connector user's key, and every secret is a Redpanda Connect secret reference.");
+  } else {
+    lines.push(' db-connect role from the pod identity, and the SASL password and RDS CA are Redpanda Connect secret references.');
+  }
   if (unknown.length > 0) {
     lines.push(` Not yet known, to be filled in once the cluster exists: ${unknown.join(', ')}.`);
   }

@@ -1,9 +1,9 @@
 // `rpcn-aurora plan`: every artifact of a link from one request, offline. Pure: returns file contents; the
 // CLI writes them. Values known only after creation are `{{PLACEHOLDER}}`s, listed in the summary.
-import { clusterCreationSettings, clusterParameterSettings, redpandaIngressPermissions } from './aurora-settings.js';
+import { clusterCreationSettings, clusterParameterSettings, redpandaIngressCidrs, redpandaIngressPermissions } from './aurora-settings.js';
 import { DEFAULT_PORT, placeholder, placeholdersIn, type ArtifactContext } from './context.js';
-import { dbConnectRoleArtifacts } from './iam.js';
-import { linkNames } from './naming.js';
+import { FIRST_HOP_POLICY_FILE, dbConnectRoleArtifacts, linkBoundaryPolicy, type DbConnectRoleArtifacts } from './iam.js';
+import { LINK_BOUNDARY_POLICY, linkNames } from './naming.js';
 import { buildPipelineYaml } from './pipeline-yaml.js';
 import { describeAcl, redpandaAcls } from './redpanda-acls.js';
 import type { LinkRequest } from './request.js';
@@ -46,6 +46,32 @@ const PLACEHOLDER_INFO: Readonly<Record<string, Omit<PlaceholderInfo, 'key'>>> =
     meaning: "the Redpanda cluster's NAT gateway IPs, read from the Redpanda Cloud API by the workflow",
     supplyWith: '--nat-ip (repeatable)',
   },
+  REDPANDA_EGRESS_CIDRS: {
+    meaning: "the Redpanda cluster's egress addresses as /32 CIDRs (its NAT gateway IPs), the only places the connector user's key works from",
+    supplyWith: '--nat-ip (repeatable)',
+  },
+};
+
+/** Why each identity mode is what it is, for the summary. */
+const MODE_NOTES: Readonly<Record<LinkRequest['identity']['mode'], readonly string[]>> = {
+  'access-key': [
+    'Identity mode `access-key` (the default): Redpanda Cloud pipelines (BYOC and Dedicated) get no AWS pod identity, and the',
+    'Redpanda-managed pipeline role cannot be given permissions, so the pipeline authenticates with the access key of a',
+    'link-owned IAM user. The key lives only in IAM and in two Redpanda secrets; it can do nothing but assume the db-connect',
+    "role, and (with `identity.restrictToEgress`) only from the Redpanda cluster's egress addresses. It is rotated every",
+    '`identity.rotateAfterDays` days by the Rotate workflow. Nothing is needed in the Redpanda AWS account.',
+  ],
+  'pipeline-role': [
+    "Identity mode `pipeline-role` (the walkthrough's chain, opt-in): the pipeline runs as the Redpanda-managed role through",
+    'IRSA, and an inline policy on that role allows it to assume the db-connect role. Redpanda documents this as unsupported',
+    'for Cloud pipelines today (they get no pod identity), and it cannot work on BYOVPC clusters, whose permissions boundary',
+    'leaves no room for sts:AssumeRole: the workflow refuses such a cluster. Prefer `access-key`.',
+  ],
+  'self-managed': [
+    'Identity mode `self-managed`: you run Redpanda Connect (EKS with IRSA, EC2, ECS) as `identity.roleArn`. The db-connect',
+    'role trusts exactly that role; `consumer-role-policy.json` is the inline policy that role needs. No Cloud pipeline is',
+    'created: deploy `pipeline.yaml` yourself, with the environment variables it names.',
+  ],
 };
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -59,7 +85,8 @@ export function buildPlan(request: LinkRequest, options: PlanOptions = {}): Plan
     port: DEFAULT_PORT[request.engine],
   };
   const names = linkNames(request, context.dbAccountId);
-  const iam = dbConnectRoleArtifacts(request, context);
+  const egressCidrs = options.natAddresses?.length ? redpandaIngressCidrs(options.natAddresses) : [placeholder('REDPANDA_EGRESS_CIDRS')];
+  const iam = dbConnectRoleArtifacts(request, context, { egressCidrs });
   const pipeline = buildPipelineYaml(request, context);
   const sql = sqlScripts(request);
   const acls = redpandaAcls(request, context.dbAccountId);
@@ -73,7 +100,8 @@ export function buildPlan(request: LinkRequest, options: PlanOptions = {}): Plan
     'db-connect-trust-policy.json': json(iam.trustPolicy),
     'db-connect-permission-policy.json': json(iam.permissionPolicy.document),
     'db-connect-tags.json': json(iam.tags),
-    [iam.pipelineRole.policyFile]: json(iam.pipelineRole.policy.document),
+    [FIRST_HOP_POLICY_FILE[request.identity.mode]]: json(iam.firstHop.policy.document),
+    ...(request.identity.mode === 'access-key' ? { 'connector-user-boundary.json': json(linkBoundaryPolicy(context)) } : {}),
     'cluster-parameters.json': json({
       parameterGroup: names.clusterParameterGroup,
       family: names.parameterGroupFamily,
@@ -92,11 +120,7 @@ export function buildPlan(request: LinkRequest, options: PlanOptions = {}): Plan
     ...(PLACEHOLDER_INFO[key] ?? { meaning: 'a value known only after creation', supplyWith: 'the workflow' }),
   }));
 
-  const operatorActions = [
-    `Attach the pipeline-role policy in the Redpanda account ${request.redpanda.accountId}, unless the ` +
-      `RpcnAurora-RedpandaAccess stack is deployed there (then the workflow applies it through its healer role): ` +
-      `${iam.pipelineRole.attachCommand}`,
-  ];
+  const operatorActions = firstHopActions(request, iam);
   if (!request.database.create) {
     operatorActions.push(
       `Cluster ${request.database.clusterIdentifier} is adopted: the workflow checks IAM auth, the Data API and the CDC ` +
@@ -108,11 +132,34 @@ export function buildPlan(request: LinkRequest, options: PlanOptions = {}): Plan
   return { request, context, files: { 'summary.md': summary, ...files }, placeholders, operatorActions, summary };
 }
 
+function firstHopActions(request: LinkRequest, iam: DbConnectRoleArtifacts): string[] {
+  const hop = iam.firstHop;
+  if (hop.mode === 'access-key') {
+    return [
+      'None for the identity: the workflow creates the connector user, its policy and key, and writes the key straight into the ' +
+        'Redpanda secrets (no stack is needed in the Redpanda AWS account).',
+    ];
+  }
+  if (hop.mode === 'pipeline-role') {
+    return [
+      `Attach the pipeline-role policy in the Redpanda account ${hop.accountId}, unless the ` +
+        `RpcnAurora-RedpandaAccess stack is deployed there (then the workflow applies it through its healer role): ${hop.attachCommand}`,
+    ];
+  }
+  return [
+    `Attach \`${hop.policyFile}\` to your role ${hop.roleName} in account ${hop.accountId} (the workflow does it through the ` +
+      `healer role when RpcnAurora-RedpandaAccess covers that role): ${hop.attachCommand}`,
+    'Deploy `pipeline.yaml` to your Redpanda Connect with the environment variables REDPANDA_BROKERS, ' +
+      `${linkNames(request, '000000000000').redpandaSecrets.saslPassword} (the value of the Secrets Manager secret the workflow creates) and ` +
+      `${linkNames(request, '000000000000').redpandaSecrets.rdsCaBundle} (the RDS CA bundle of the region).`,
+  ];
+}
+
 function renderSummary(
   request: LinkRequest,
   ctx: ArtifactContext,
   names: ReturnType<typeof linkNames>,
-  iam: ReturnType<typeof dbConnectRoleArtifacts>,
+  iam: DbConnectRoleArtifacts,
   aclCommands: readonly string[],
   files: Readonly<Record<string, string>>,
   placeholders: readonly PlaceholderInfo[],
@@ -121,7 +168,9 @@ function renderSummary(
   const pg = request.engine === 'aurora-postgresql';
   const db = request.database;
   const lines: string[] = [
-    `# Plan for link "${request.name}" (${request.engine})`,
+    `# Plan for link "${request.name}" (${request.engine}, identity ${request.identity.mode})`,
+    '',
+    ...MODE_NOTES[request.identity.mode],
     '',
     `Aurora ${db.create ? 'cluster to create' : 'cluster to adopt'}: \`${db.clusterIdentifier}\`, database \`${db.databaseName}\`, ` +
       `port ${ctx.port}, in account ${ctx.dbAccountId}, region ${ctx.region}.`,
@@ -148,13 +197,9 @@ function renderSummary(
         ? `login role \`${request.cdc.user}\` with \`rds_iam\` and \`rds_replication\`, CONNECT/USAGE/SELECT on exactly the tables, publication \`${names.publication}\`; ` +
           `Redpanda Connect creates replication slot \`${names.slot}\` on first connect.`
         : `user \`${request.cdc.user}\` identified with AWSAuthenticationPlugin, REQUIRE SSL, the grants mysql_cdc needs, binlog retention.`),
-    `- IAM role \`${iam.roleName}\` (tagged \`redpanda_scope_redpanda_connect=true\`) trusting only \`${iam.pipelineRole.roleArn}\`, ` +
+    `- IAM role \`${iam.roleName}\` (tagged \`redpanda_scope_redpanda_connect=true\`, permissions boundary \`${LINK_BOUNDARY_POLICY}\`) trusting only \`${iam.firstHop.principalArn}\`, ` +
       `allowed \`rds-db:connect\` on \`${iam.dbUserResourceArn}\` (\`db-connect-*.json\`).`,
-    '',
-    `## In the Redpanda account (${request.redpanda.accountId})`,
-    '',
-    `- Inline policy \`${iam.pipelineRole.policy.policyName}\` on \`${iam.pipelineRole.roleName}\` allowing \`sts:AssumeRole\` on the ` +
-      `db-connect role only while it carries the tag (\`${iam.pipelineRole.policyFile}\`). Redpanda's own policies on that role are never touched.`,
+    ...identityLines(request, iam),
     '',
     `## In Redpanda Cloud (cluster ${request.redpanda.clusterId})`,
     '',
@@ -163,8 +208,15 @@ function renderSummary(
     `- SASL/SCRAM-SHA-256 user \`${names.redpandaUser}\` with a generated password kept in Secrets Manager (\`${names.saslPasswordSecret}\`), never in state or logs.`,
     `- ACLs for that user only (\`redpanda-acls.json\`):`,
     ...aclCommands.map((c) => `  - \`${c}\``),
-    `- Redpanda Connect secrets \`${names.redpandaSecrets.saslPassword}\` and \`${names.redpandaSecrets.rdsCaBundle}\` (the RDS CA bundle for verified TLS).`,
-    `- Pipeline \`${names.pipelineDisplayName}\` from \`pipeline.yaml\` (linted by the data plane before it is created).`,
+    ...(request.identity.mode === 'self-managed'
+      ? ['- No Redpanda Connect secrets and no Cloud pipeline: your Redpanda Connect runs `pipeline.yaml` with environment variables instead.']
+      : [
+          `- Redpanda Connect secrets \`${names.redpandaSecrets.saslPassword}\` and \`${names.redpandaSecrets.rdsCaBundle}\` (the RDS CA bundle for verified TLS)` +
+            (request.identity.mode === 'access-key'
+              ? `, and \`${names.redpandaSecrets.accessKeyId.A}\`/\`${names.redpandaSecrets.secretAccessKey.A}\` with the connector user's key (a rotation writes the \`_B\` pair and switches the pipeline to it).`
+              : '.'),
+          `- Pipeline \`${names.pipelineDisplayName}\` from \`pipeline.yaml\` (linted by the data plane before it is created).`,
+        ]),
     '',
     '## Operator actions',
     '',
@@ -178,4 +230,30 @@ function renderSummary(
   }
   lines.push('## Files', '', ...Object.keys(files).map((f) => `- \`${f}\``), '');
   return lines.join('\n');
+}
+
+/** The summary's lines about the first hop, per identity mode. */
+function identityLines(request: LinkRequest, iam: DbConnectRoleArtifacts): string[] {
+  const hop = iam.firstHop;
+  if (hop.mode === 'access-key') {
+    return [
+      `- IAM user \`${hop.userName}\` (path \`${hop.path}\`, permissions boundary \`${LINK_BOUNDARY_POLICY}\`, \`connector-user-boundary.json\`) with one inline ` +
+        `policy \`${hop.policy.policyName}\` (\`connector-user-policy.json\`): \`sts:AssumeRole\` on the db-connect role` +
+        (hop.restrictToEgress ? ", and an explicit deny of every call from outside the Redpanda cluster's egress addresses." : ' (restrictToEgress is off: from anywhere).'),
+      `- One access key of that user, created by the workflow and written straight into Redpanda secrets; rotated every ${request.identity.rotateAfterDays} days.`,
+      '',
+      '## In the Redpanda AWS account',
+      '',
+      '- Nothing: a Cloud pipeline in this mode needs no IAM change there.',
+    ];
+  }
+  const where = hop.mode === 'pipeline-role' ? `## In the Redpanda account (${hop.accountId})` : `## In the account of your Redpanda Connect role (${hop.accountId})`;
+  return [
+    '',
+    where,
+    '',
+    `- Inline policy \`${hop.policy.policyName}\` on \`${hop.roleName}\` allowing \`sts:AssumeRole\` on the ` +
+      `db-connect role only while it carries the tag (\`${hop.policyFile}\`).` +
+      (hop.mode === 'pipeline-role' ? " Redpanda's own policies on that role are never touched." : ''),
+  ];
 }

@@ -1,5 +1,5 @@
 // Lambda entry of the ApplyPipelineRolePolicy step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/apply-pipeline-role-policy.js';
-import { pipelineRole, registry } from './aws-deps.js';
+import { deployment, pipelineRole, registry } from './aws-deps.js';
 
-export const handler = makeHandler({ pipelineRole: pipelineRole(), registry: registry() });
+export const handler = makeHandler({ deployment: deployment(), pipelineRole: pipelineRole(), registry: registry() });

@@ -16,22 +16,23 @@ import { rdsCaBundleFor } from '../core/rds-ca.js';
 import { IamChainSimulator } from '../adapters/aws/chain-simulator.js';
 import { Ec2NetworkAdapter } from '../adapters/aws/ec2.js';
 import { IamRoleAdapter } from '../adapters/aws/iam.js';
-import { HEALER_ROLE_NAME, StsPipelineRoleAccess } from '../adapters/aws/pipeline-role-access.js';
+import { HEALER_ROLE_NAME, StsPipelineRoleAccess, noPipelineRoleAccess } from '../adapters/aws/pipeline-role-access.js';
 import { RdsDataSqlAdapter } from '../adapters/aws/rds-data.js';
 import { RdsAuroraAdapter } from '../adapters/aws/rds.js';
 import { DynamoRegistryAdapter } from '../adapters/aws/registry.js';
 import { SecretsManagerAdapter } from '../adapters/aws/secrets.js';
-import { CloudWatchMetrics, SfnValidationStarter } from '../adapters/aws/validation.js';
+import { CloudWatchMetrics, SfnExecutionStarter } from '../adapters/aws/validation.js';
 import { createRedpandaCloud } from '../adapters/redpanda/index.js';
 import type { RedpandaCloud } from '../ports/redpanda.js';
-import type { ValidationStarter } from '../ports/validation.js';
+import type { RotationStarter, ValidationStarter } from '../ports/validation.js';
 import { DEFAULT_DEADLINES, type StepDeps } from '../handlers/shared/deps.js';
 import { stepLogger } from '../handlers/shared/logger.js';
 
 const envSchema = z.object({
   AWS_REGION: z.string().min(1),
   DB_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
-  REDPANDA_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+  /** Set when the deployment serves links whose first hop is a role in the Redpanda account. */
+  REDPANDA_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
   REDPANDA_CREDENTIALS_SECRET_ARN: z.string().startsWith('arn:', 'must be a Secrets Manager ARN'),
   LINKS_TABLE_NAME: z.string().min(3),
   VPC_ID: z.string().regex(/^vpc-[0-9a-f]+$/).optional(),
@@ -39,6 +40,7 @@ const envSchema = z.object({
   REDPANDA_CONTROL_PLANE_URL: z.url().optional(),
   REDPANDA_AUTH_URL: z.url().optional(),
   VALIDATE_STATE_MACHINE_ARN: z.string().startsWith('arn:', 'must be a state machine ARN').optional(),
+  ROTATE_STATE_MACHINE_ARN: z.string().startsWith('arn:', 'must be a state machine ARN').optional(),
   /** Comma-separated role names whose IAM changes are our own healing (the HealLink Lambda's role). */
   LOOP_GUARD_ROLE_NAMES: z.string().optional(),
 });
@@ -79,7 +81,7 @@ export const deployment = /* @__PURE__ */ once<StepDeps['deployment']>(() => {
   return {
     dbAccountId: e.DB_ACCOUNT_ID,
     region: e.AWS_REGION,
-    redpandaAccountId: e.REDPANDA_ACCOUNT_ID,
+    ...(e.REDPANDA_ACCOUNT_ID ? { redpandaAccountId: e.REDPANDA_ACCOUNT_ID } : {}),
     redpandaCredentialsSecretArn: e.REDPANDA_CREDENTIALS_SECRET_ARN,
     ...(e.VPC_ID ? { vpcId: e.VPC_ID } : {}),
     ...(e.DB_SUBNET_GROUP ? { dbSubnetGroup: e.DB_SUBNET_GROUP } : {}),
@@ -89,9 +91,13 @@ export const aurora = /* @__PURE__ */ once<StepDeps['aurora']>(() => new RdsAuro
 export const network = /* @__PURE__ */ once<StepDeps['network']>(() => new Ec2NetworkAdapter(new EC2Client({ region: env().AWS_REGION })));
 export const sql = /* @__PURE__ */ once<StepDeps['sql']>(() => new RdsDataSqlAdapter(new RDSDataClient({ region: env().AWS_REGION })));
 export const iam = /* @__PURE__ */ once<StepDeps['iam']>(() => new IamRoleAdapter(iamClient()));
-export const pipelineRole = /* @__PURE__ */ once<StepDeps['pipelineRole']>(
-  () => new StsPipelineRoleAccess(new STSClient({ region: env().AWS_REGION }), { redpandaAccountId: env().REDPANDA_ACCOUNT_ID }),
-);
+export const pipelineRole = /* @__PURE__ */ once<StepDeps['pipelineRole']>(() => {
+  const redpandaAccountId = env().REDPANDA_ACCOUNT_ID;
+  // A deployment without the Redpanda account has no inspector or healer to reach: every call says so.
+  return redpandaAccountId === undefined
+    ? noPipelineRoleAccess('this deployment serves no Redpanda account (no RpcnAurora-RedpandaAccess stack)')
+    : new StsPipelineRoleAccess(new STSClient({ region: env().AWS_REGION }), { redpandaAccountId });
+});
 export const simulator = /* @__PURE__ */ once<StepDeps['simulator']>(() => new IamChainSimulator(iamClient()));
 export const secrets = /* @__PURE__ */ once<StepDeps['secrets']>(secretsAdapter);
 export const registry = /* @__PURE__ */ once<StepDeps['registry']>(
@@ -101,7 +107,12 @@ export const metrics = /* @__PURE__ */ once<StepDeps['metrics']>(() => new Cloud
 export const validations = /* @__PURE__ */ once<ValidationStarter>(() => {
   const arn = env().VALIDATE_STATE_MACHINE_ARN;
   if (!arn) throw new Error('invalid Lambda configuration: VALIDATE_STATE_MACHINE_ARN is not set for this function');
-  return new SfnValidationStarter(new SFNClient({ region: env().AWS_REGION }), arn);
+  return new SfnExecutionStarter(new SFNClient({ region: env().AWS_REGION }), arn);
+});
+export const rotations = /* @__PURE__ */ once<RotationStarter>(() => {
+  const arn = env().ROTATE_STATE_MACHINE_ARN;
+  if (!arn) throw new Error('invalid Lambda configuration: ROTATE_STATE_MACHINE_ARN is not set for this function');
+  return new SfnExecutionStarter(new SFNClient({ region: env().AWS_REGION }), arn);
 });
 export const loopGuardRoleNames = /* @__PURE__ */ once<readonly string[]>(() => [
   HEALER_ROLE_NAME,

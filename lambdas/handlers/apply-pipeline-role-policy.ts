@@ -1,10 +1,11 @@
-// IAM branch: our inline policy on the Redpanda pipeline role, put through the healer role of the
-// RpcnAurora-RedpandaAccess stack. Without that stack the policy is handed to the operator instead: the
-// output carries the document and the exact command (the one operator action of a provision).
-import { dbConnectRoleArtifacts, type PolicyDocument } from '../core/iam.js';
+// IAM branch, identity modes `pipeline-role` and `self-managed`: our inline policy on the role the pipeline
+// runs as (the Redpanda-managed pipeline role, or the operator's own role), put through the healer role of
+// the RpcnAurora-RedpandaAccess stack when that role is in the account the stack covers. Otherwise the
+// policy is handed to the operator: the output carries the document and the exact command.
+import { dbConnectRoleArtifacts, rolePolicyFirstHop } from '../core/iam.js';
 import type { LinkRequest } from '../core/request.js';
 import type { StepDeps } from './shared/deps.js';
-import type { LinkRef } from './shared/state.js';
+import type { FirstHopOutcome, LinkRef } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface ApplyPipelineRolePolicyInput extends StepEvent {
@@ -13,29 +14,23 @@ export interface ApplyPipelineRolePolicyInput extends StepEvent {
   readonly identity: { readonly resourceId: string };
 }
 
-export interface PipelineRolePolicyOutcome {
-  readonly applied: boolean;
-  readonly roleName: string;
-  readonly policyName: string;
-  readonly document: PolicyDocument;
-  /** Why it was not applied (the access stack is not deployed, …). */
-  readonly reason?: string;
-  /** What the operator runs in the Redpanda account when it was not applied. */
-  readonly attachCommand: string;
-}
-
-export function makeHandler(deps: Pick<StepDeps, 'pipelineRole' | 'registry'>) {
-  return defineStep<ApplyPipelineRolePolicyInput, PipelineRolePolicyOutcome>('ApplyPipelineRolePolicy', async ({ request, link, identity }) => {
-    const { pipelineRole } = dbConnectRoleArtifacts(request, { dbAccountId: link.dbAccountId, region: link.region, clusterResourceId: identity.resourceId });
+export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'pipelineRole' | 'registry'>) {
+  return defineStep<ApplyPipelineRolePolicyInput, FirstHopOutcome>('ApplyPipelineRolePolicy', async ({ request, link, identity }) => {
+    const hop = rolePolicyFirstHop(dbConnectRoleArtifacts(request, { dbAccountId: link.dbAccountId, region: link.region, clusterResourceId: identity.resourceId }));
+    if (hop === undefined) throw new Error(`link ${request.name} is in identity mode access-key: its first hop is the connector user, not a role policy`);
     const base = {
-      roleName: pipelineRole.roleName,
-      policyName: pipelineRole.policy.policyName,
-      document: pipelineRole.policy.document,
-      attachCommand: `${pipelineRole.attachCommand.replace(`file://${pipelineRole.policyFile}`, `'${JSON.stringify(pipelineRole.policy.document)}'`)}`,
+      mode: hop.mode,
+      principalArn: hop.principalArn,
+      roleName: hop.roleName,
+      policyName: hop.policy.policyName,
+      attachCommand: hop.attachCommand.replace(`file://${hop.policyFile}`, `'${JSON.stringify(hop.policy.document)}'`),
     };
-    const result = await deps.pipelineRole.putInlinePolicy(pipelineRole.roleName, pipelineRole.policy.policyName, pipelineRole.policy.document);
+    if (hop.accountId !== deps.deployment.redpandaAccountId) {
+      return { ...base, applied: false, reason: `the role is in account ${hop.accountId}, where this deployment has no healer role` };
+    }
+    const result = await deps.pipelineRole.putInlinePolicy(hop.roleName, hop.policy.policyName, hop.policy.document);
     if ('available' in result) return { ...base, applied: false, reason: result.reason };
-    await deps.registry.update(request.name, { owned: { pipelineRolePolicy: pipelineRole.policy.policyName } });
+    await deps.registry.update(request.name, { owned: { pipelineRolePolicy: hop.policy.policyName } });
     return { ...base, applied: true };
   });
 }

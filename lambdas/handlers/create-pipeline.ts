@@ -6,7 +6,7 @@ import { lintPipeline } from '../core/lint.js';
 import { buildPipelineCreateBody } from '../core/pipeline-yaml.js';
 import type { LinkRequest } from '../core/request.js';
 import type { StepDeps } from './shared/deps.js';
-import { deadlineAfter, type AuroraState, type LinkRef, type RedpandaClusterRef } from './shared/state.js';
+import { deadlineAfter, type AuroraState, type FirstHopOutcome, type LinkRef, type RedpandaClusterRef } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface CreatePipelineInput extends StepEvent {
@@ -14,6 +14,7 @@ export interface CreatePipelineInput extends StepEvent {
   readonly link: LinkRef;
   readonly redpanda: RedpandaClusterRef;
   readonly aurora: AuroraState;
+  readonly firstHop: FirstHopOutcome;
 }
 
 export interface PipelineState {
@@ -25,16 +26,15 @@ export interface PipelineState {
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'clock' | 'deadlines'>) {
-  return defineStep<CreatePipelineInput, PipelineState>('CreatePipeline', async ({ request, link, redpanda, aurora }) => {
+  return defineStep<CreatePipelineInput, PipelineState>('CreatePipeline', async ({ request, link, redpanda, aurora, firstHop }) => {
     if (!aurora.endpoint) throw new PipelineConfigError(`cluster ${aurora.clusterIdentifier} has no endpoint yet`);
-    const body = buildPipelineCreateBody(request, {
-      dbAccountId: link.dbAccountId,
-      region: link.region,
-      clusterResourceId: aurora.resourceId,
-      endpoint: aurora.endpoint,
-      port: aurora.port,
-    });
-    const ours = lintPipeline(body.config_yaml).filter((f) => f.severity === 'error');
+    const body = buildPipelineCreateBody(
+      request,
+      { dbAccountId: link.dbAccountId, region: link.region, clusterResourceId: aurora.resourceId, endpoint: aurora.endpoint, port: aurora.port },
+      firstHop.accessKey ? { keySlot: firstHop.accessKey.slot } : {},
+    );
+    // A pipeline-role link's pipeline runs with IRSA (the walkthrough's chain); every other Cloud pipeline has no pod identity.
+    const ours = lintPipeline(body.config_yaml, { target: 'redpanda-cloud', podIdentity: request.identity.mode === 'pipeline-role' }).filter((f) => f.severity === 'error');
     if (ours.length > 0) throw new PipelineConfigError(`generated pipeline fails lint: ${ours.map((f) => `${f.rule} ${f.path}: ${f.message}`).join('; ')}`);
     const dataPlane = (await deps.redpanda()).dataPlane(redpanda.dataplaneApiUrl);
     const hints = await dataPlane.lintConfig(body.config_yaml);
@@ -48,7 +48,13 @@ export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'cloc
       resources: { memoryShares: body.resources.memory_shares, cpuShares: body.resources.cpu_shares },
       tags: body.tags,
     });
-    const pipeline = ensured.resource.state === 'STATE_STOPPED' ? await dataPlane.startPipeline(ensured.resource.id) : ensured.resource;
+    let pipeline = ensured.resource;
+    // Redpanda reads secret values only at start: a pipeline that kept running across a new key must restart.
+    if (firstHop.keyReplaced === true && ensured.outcome === 'adopted' && (pipeline.state === 'STATE_RUNNING' || pipeline.state === 'STATE_STARTING')) {
+      await dataPlane.stopPipeline(pipeline.id);
+      pipeline = await dataPlane.waitForPipelineState(pipeline.id, 'STATE_STOPPED');
+    }
+    if (pipeline.state === 'STATE_STOPPED') pipeline = await dataPlane.startPipeline(pipeline.id);
     await deps.registry.update(request.name, { owned: { pipelineId: pipeline.id } });
     return {
       id: pipeline.id,

@@ -1,7 +1,8 @@
-// Teardown: the link's Redpanda Connect secrets, exactly its ACLs, its SASL user, its topics (unless kept,
-// and only those it created), and the SASL password kept in Secrets Manager.
+// Teardown: the link's Redpanda Connect secrets (the connector user's key in both slots included), exactly its
+// ACLs, its SASL user, its topics (unless kept, and only those it created), and the SASL password kept in
+// Secrets Manager.
 import { isOwnedBy } from './shared/state.js';
-import { linkNames } from '../core/naming.js';
+import { KEY_SLOTS, linkNames } from '../core/naming.js';
 import { redpandaAcls } from '../core/redpanda-acls.js';
 import type { StepDeps } from './shared/deps.js';
 import type { TeardownStepInput } from './delete-pipeline.js';
@@ -18,7 +19,12 @@ export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'secr
       report.needsHuman.push(`the Redpanda cluster ${request.redpanda.clusterId} did not answer: delete user ${names.redpandaUser}, its ACLs and secrets ${names.redpandaSecrets.saslPassword}, ${names.redpandaSecrets.rdsCaBundle}`);
     } else {
       const dataPlane = (await deps.redpanda()).dataPlane(teardown.dataplaneApiUrl);
-      for (const id of owned.redpandaSecrets ?? [names.redpandaSecrets.saslPassword, names.redpandaSecrets.rdsCaBundle]) {
+      // Key secrets of either slot: deleteSecret refuses any that is not labelled as the link's.
+      const keySecrets =
+        request.identity.mode === 'access-key'
+          ? KEY_SLOTS.flatMap((slot) => [names.redpandaSecrets.accessKeyId[slot], names.redpandaSecrets.secretAccessKey[slot]])
+          : [];
+      for (const id of [...(owned.redpandaSecrets ?? [names.redpandaSecrets.saslPassword, names.redpandaSecrets.rdsCaBundle]), ...keySecrets]) {
         if ((await dataPlane.deleteSecret(link, id)) === 'deleted') report.deleted.push(`Redpanda secret ${id}`);
       }
       const { deleted } = await dataPlane.deleteAcls(link, redpandaAcls(request, teardown.dbAccountId));

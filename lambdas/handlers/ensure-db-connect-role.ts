@@ -1,4 +1,5 @@
-// IAM branch: the db-connect role in the DB account. We own this role, so a re-run converges its trust,
+// IAM branch: the db-connect role in the DB account, trusting exactly the first hop of the link's identity
+// mode (the connector user exists by now in `access-key` mode). We own this role, so a re-run converges its trust,
 // tag and permission policy to exactly what the link needs; a role of that name that is not the link's is
 // a conflict and is never touched.
 import { ResourceConflictError } from '../core/errors.js';
@@ -30,7 +31,13 @@ export function makeHandler(deps: Pick<StepDeps, 'iam' | 'registry'>) {
       throw new ResourceConflictError(`IAM role ${wanted.roleName} exists but is not tagged as link ${request.name}'s: remove it or choose another link name`);
     }
     if (!role) {
-      await deps.iam.createRole({ name: wanted.roleName, trustPolicy: wanted.trustPolicy, description: wanted.description, tags: wantedTags });
+      await deps.iam.createRole({
+        name: wanted.roleName,
+        trustPolicy: wanted.trustPolicy,
+        description: wanted.description,
+        tags: wantedTags,
+        permissionsBoundaryArn: wanted.permissionsBoundaryArn,
+      });
       outcome = 'created';
     } else {
       // Tags first: our Lambda role may change only roles that carry the link tag.

@@ -19,6 +19,8 @@ export interface EnsureRedpandaSecretsOutput {
 
 export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'secrets' | 'rdsCaBundle'>) {
   return defineStep<EnsureRedpandaSecretsInput, EnsureRedpandaSecretsOutput>('EnsureRedpandaSecrets', async ({ request, link, redpanda }) => {
+    // A self-managed Redpanda Connect has no Redpanda secret store: it reads environment variables instead.
+    if (request.identity.mode === 'self-managed') return { secrets: [] };
     const names = linkNames(request, link.dbAccountId);
     const password = await deps.secrets.getLinkSecret(names.saslPasswordSecret);
     if (!password) throw new CredentialsSecretError(`secret ${names.saslPasswordSecret} is missing: EnsureRedpandaUser creates it; run the provision again`);

@@ -1,10 +1,13 @@
-// Validate, only when the link allows it (selfHeal): put back our inline policy on the pipeline role
-// through the healer role, and restore the db-connect role (we own it) to exactly what the link needs.
-// Nothing else is ever touched; the state machine judges the link again afterwards.
-import { comparePolicy, dbConnectRoleArtifacts } from '../core/iam.js';
+// Validate, only when the link allows it (selfHeal): restore what the link owns to exactly what it needs:
+// the db-connect role, the connector user (its policy and boundary), our inline policy on a first-hop role
+// (through the healer role), and a lost or deactivated key, by starting a rotation. Nothing else is ever
+// touched (a key or policy someone else added is reported, never removed); the state machine judges again.
+import { comparePolicy, dbConnectRoleArtifacts, rolePolicyFirstHop } from '../core/iam.js';
 import { LinkNotFoundError } from '../core/errors.js';
+import { rotationExecutionName } from '../core/iam-events.js';
 import type { StepDeps } from './shared/deps.js';
 import { HEALABLE, type Judgement } from './judge-link.js';
+import { isOwnedBy, linkTags } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface HealLinkInput extends StepEvent {
@@ -16,21 +19,60 @@ export interface HealOutcome {
   readonly skipped: readonly string[];
 }
 
-export function makeHandler(deps: Pick<StepDeps, 'registry' | 'aurora' | 'iam' | 'pipelineRole'>) {
+/** Findings a new key fixes: the pipeline's key is gone or unusable, or its user was recreated. */
+const ROTATION_FIXES = new Set(['access-key-missing', 'access-key-inactive', 'connector-user-missing']);
+
+export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'aurora' | 'iam' | 'pipelineRole' | 'rotations' | 'clock'>) {
   return defineStep<HealLinkInput, HealOutcome>('HealLink', async ({ before }) => {
     const record = await deps.registry.get(before.link);
     if (!record) throw new LinkNotFoundError(`link ${before.link} disappeared while healing`);
     if (!record.request.selfHeal) return { actions: [], skipped: ['selfHeal is off for this link'] };
     const cluster = await deps.aurora.describeCluster(record.request.database.clusterIdentifier);
     if (!cluster) return { actions: [], skipped: [`cluster ${record.request.database.clusterIdentifier} is gone: nothing to heal towards`] };
-    const wanted = dbConnectRoleArtifacts(record.request, { dbAccountId: record.dbAccountId, region: record.region, clusterResourceId: cluster.resourceId });
+    const wanted = dbConnectRoleArtifacts(
+      record.request,
+      { dbAccountId: record.dbAccountId, region: record.region, clusterResourceId: cluster.resourceId },
+      { egressCidrs: record.owned.egressCidrs ?? [] },
+    );
     const wantedTags = Object.fromEntries(wanted.tags.map((t) => [t.Key, t.Value]));
-    const ids = new Set(before.findings.filter((f) => f.severity === 'error').map((f) => f.id));
+    const ids = new Set(before.findings.filter((f) => f.severity === 'error' || HEALABLE.has(f.id)).map((f) => f.id));
     const actions: string[] = [];
     const skipped = [...ids].filter((id) => !HEALABLE.has(id)).map((id) => `${id}: not ours to change (see the finding's fix)`);
 
+    // The first hop before the role: the trust policy of a new role must name a user that exists.
+    const hop = wanted.firstHop;
+    if (hop.mode === 'access-key') {
+      let user = await deps.iam.getUser(hop.userName);
+      if (!user) {
+        await deps.iam.createUser({ name: hop.userName, path: hop.path, tags: linkTags(record.request), permissionsBoundaryArn: hop.permissionsBoundaryArn });
+        actions.push(`recreated IAM user ${hop.userName}`);
+        user = await deps.iam.getUser(hop.userName);
+      } else {
+        if (!isOwnedBy(user.tags, record.name)) {
+          await deps.iam.tagUser(hop.userName, linkTags(record.request));
+          actions.push(`restored the tags of ${hop.userName}`);
+        }
+        if (user.permissionsBoundaryArn !== hop.permissionsBoundaryArn) {
+          await deps.iam.putUserPermissionsBoundary(hop.userName, hop.permissionsBoundaryArn);
+          actions.push(`restored the permissions boundary of ${hop.userName}`);
+        }
+      }
+      if (hop.restrictToEgress && (record.owned.egressCidrs ?? []).length === 0) {
+        skipped.push(`the policy of ${hop.userName}: the Redpanda cluster's egress addresses are unknown`);
+      } else if (comparePolicy(hop.policy.document, user?.inlinePolicies[hop.policy.policyName]).length > 0) {
+        await deps.iam.putUserPolicy(hop.userName, hop.policy.policyName, hop.policy.document);
+        actions.push(`restored the policy ${hop.policy.policyName} of ${hop.userName}`);
+      }
+    }
+
     if (ids.has('db-connect-role-missing')) {
-      await deps.iam.createRole({ name: wanted.roleName, trustPolicy: wanted.trustPolicy, description: wanted.description, tags: wantedTags });
+      await deps.iam.createRole({
+        name: wanted.roleName,
+        trustPolicy: wanted.trustPolicy,
+        description: wanted.description,
+        tags: wantedTags,
+        permissionsBoundaryArn: wanted.permissionsBoundaryArn,
+      });
       actions.push(`recreated IAM role ${wanted.roleName}`);
     }
     const role = await deps.iam.getRole(wanted.roleName);
@@ -49,14 +91,25 @@ export function makeHandler(deps: Pick<StepDeps, 'registry' | 'aurora' | 'iam' |
         actions.push(`restored the permission policy ${wanted.permissionPolicy.policyName}`);
       }
     }
-    if (ids.has('assume-role-denied-missing-inline-policy')) {
-      const { roleName, policy } = wanted.pipelineRole;
-      const result = await deps.pipelineRole.putInlinePolicy(roleName, policy.policyName, policy.document);
+
+    const rolePolicy = rolePolicyFirstHop(wanted);
+    if (rolePolicy && ids.has('assume-role-denied-missing-inline-policy')) {
+      const { roleName, policy } = rolePolicy;
+      const result =
+        rolePolicy.accountId === deps.deployment.redpandaAccountId
+          ? await deps.pipelineRole.putInlinePolicy(roleName, policy.policyName, policy.document)
+          : ({ available: false, reason: `the role is in account ${rolePolicy.accountId}, where this deployment has no healer role` } as const);
       if ('available' in result) skipped.push(`inline policy ${policy.policyName}: ${result.reason}`);
       else {
         actions.push(`put back inline policy ${policy.policyName} on ${roleName} through the healer role`);
         await deps.registry.update(record.name, { owned: { pipelineRolePolicy: policy.policyName } });
       }
+    }
+
+    if (hop.mode === 'access-key' && [...ids].some((id) => ROTATION_FIXES.has(id))) {
+      const name = rotationExecutionName(record.name, 'heal', deps.clock());
+      const outcome = await deps.rotations.startRotation(name, { link: record.name, trigger: 'heal' });
+      actions.push(`${outcome === 'started' ? 'started' : 'found running'} rotation ${name}: a new key into the Redpanda secrets and a pipeline restart`);
     }
     return { actions, skipped };
   });

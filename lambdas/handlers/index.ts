@@ -1,7 +1,15 @@
 // Every step of the state machines by the name its ASL placeholder uses (`${<Name>FunctionArn}`), so the
 // offline twin and the CDK app build the same set.
 import { makeHandler as applyPipelineRolePolicy } from './apply-pipeline-role-policy.js';
+import { makeHandler as beginRotation } from './begin-rotation.js';
 import { makeHandler as beginTeardown } from './begin-teardown.js';
+import { makeHandler as createNewKey } from './create-new-key.js';
+import { makeHandler as deleteConnectorUser } from './delete-connector-user.js';
+import { makeHandler as ensureAccessKey } from './ensure-access-key.js';
+import { makeHandler as ensureConnectorUser } from './ensure-connector-user.js';
+import { makeHandler as finishRotation } from './finish-rotation.js';
+import { makeHandler as restoreKey } from './restore-key.js';
+import { makeHandler as switchPipelineKey } from './switch-pipeline-key.js';
 import { makeHandler as deleteAurora } from './delete-aurora.js';
 import { makeHandler as deleteDbConnectRole } from './delete-db-connect-role.js';
 import { makeHandler as deletePipeline } from './delete-pipeline.js';
@@ -39,7 +47,9 @@ export const PROVISION_STEPS = {
   CheckAurora: checkAurora,
   RunSetupSql: runSetupSql,
   DescribeClusterIdentity: describeClusterIdentity,
+  EnsureConnectorUser: ensureConnectorUser,
   EnsureDbConnectRole: ensureDbConnectRole,
+  EnsureAccessKey: ensureAccessKey,
   ApplyPipelineRolePolicy: applyPipelineRolePolicy,
   EnsureTopic: ensureTopic,
   EnsureRedpandaUser: ensureRedpandaUser,
@@ -59,6 +69,7 @@ export const TEARDOWN_STEPS = {
   DeleteRedpandaAccess: deleteRedpandaAccess,
   DropDatabaseObjects: dropDatabaseObjects,
   RemovePipelineRolePolicy: removePipelineRolePolicy,
+  DeleteConnectorUser: deleteConnectorUser,
   DeleteDbConnectRole: deleteDbConnectRole,
   DeleteAurora: deleteAurora,
   FinishTeardown: finishTeardown,
@@ -71,9 +82,20 @@ export const VALIDATE_STEPS = {
   RecordVerdict: recordVerdict,
 } satisfies Record<string, AnyStep>;
 
-/** Not a state-machine step: the target of the IAM-change and schedule rules, which starts Validate executions. */
+export const ROTATE_STEPS = {
+  BeginRotation: beginRotation,
+  CreateNewKey: createNewKey,
+  SwitchPipelineKey: switchPipelineKey,
+  CheckPipeline: checkPipeline,
+  Probe: probe,
+  FinishRotation: finishRotation,
+  RestoreKey: restoreKey,
+  RecordFailure: recordFailure,
+} satisfies Record<string, AnyStep>;
+
+/** Not a state-machine step: the target of the IAM-change and schedule rules, which starts Validate (and Rotate) executions. */
 export const ROUTER = { RouteValidation: routeValidation } satisfies Record<string, AnyStep>;
 
 /** Every Lambda, by name (shared steps such as RecordFailure appear once). */
-export const ALL_STEPS = { ...PROVISION_STEPS, ...TEARDOWN_STEPS, ...VALIDATE_STEPS, ...ROUTER } satisfies Record<string, AnyStep>;
+export const ALL_STEPS = { ...PROVISION_STEPS, ...TEARDOWN_STEPS, ...VALIDATE_STEPS, ...ROTATE_STEPS, ...ROUTER } satisfies Record<string, AnyStep>;
 export type StepName = keyof typeof ALL_STEPS;

@@ -7,7 +7,10 @@ import { staticChecks, type Finding } from './shared/checks.js';
 import type { StepDeps } from './shared/deps.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
-/** Findings Validate may repair: only our inline policy on the pipeline role and the db-connect role we own. */
+/**
+ * Findings Validate may repair: our inline policy on a first-hop role, the db-connect role and the connector
+ * user we own, and a lost or deactivated key (by a rotation). Never a key or policy someone else added.
+ */
 export const HEALABLE = new Set([
   'assume-role-denied-missing-inline-policy',
   'assume-role-denied-wrong-trust',
@@ -15,6 +18,12 @@ export const HEALABLE = new Set([
   'rds-db-connect-policy-mismatch',
   'db-connect-role-missing',
   'db-connect-role-untagged',
+  'connector-user-missing',
+  'connector-user-policy-mismatch',
+  'connector-user-boundary-missing',
+  'connector-user-untagged',
+  'access-key-missing',
+  'access-key-inactive',
 ]);
 
 export interface Judgement {
@@ -31,7 +40,7 @@ export interface JudgeLinkInput extends StepEvent {
   readonly input: { readonly link?: unknown; readonly trigger?: unknown };
 }
 
-export function makeHandler(deps: Pick<StepDeps, 'registry' | 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'clock'>) {
+export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'clock'>) {
   return defineStep<JudgeLinkInput, Judgement>('JudgeLink', async ({ input }) => {
     const at = deps.clock().toISOString();
     const name = typeof input.link === 'string' ? input.link : '';
@@ -43,12 +52,15 @@ export function makeHandler(deps: Pick<StepDeps, 'registry' | 'aurora' | 'networ
     }
     const request: LinkRequest = record.request;
     const { findings, facts } = await staticChecks(deps, request, { name, dbAccountId: record.dbAccountId, region: record.region }, {
-      pipelineRolePolicyApplied: record.status === 'ready' ? true : undefined,
+      ...(record.owned.egressCidrs ? { egressCidrs: record.owned.egressCidrs } : {}),
+      ...(record.owned.ingressCidrs ? { natGateways: record.owned.ingressCidrs } : {}),
+      ...(record.accessKey ? { accessKey: record.accessKey } : {}),
+      ...(record.status === 'ready' ? { firstHopApplied: true } : {}),
     });
     const errors = findings.filter((f) => f.severity === 'error');
     const healable = errors.length > 0 && errors.some((f) => HEALABLE.has(f.id));
     if (errors.length > 0) return { link: name, verdict: 'drifted', findings, selfHeal: request.selfHeal, healable, at };
-    if (!facts.pipelineRoleReadable) {
+    if (!facts.firstHopVerified && request.identity.mode === 'pipeline-role') {
       return {
         link: name,
         verdict: 'unknown',

@@ -30,7 +30,13 @@ export interface ProbeInput extends StepEvent {
   readonly redpanda: RedpandaClusterRef;
   readonly aurora: AuroraState;
   readonly pipeline: PipelineState;
-  readonly pipelineRolePolicyApplied: boolean;
+  /** Whether the first hop is in place (the key written, or the role policy applied). */
+  readonly firstHopApplied: boolean;
+  /**
+   * Rotate: only whether the restarted pipeline streams again (the static checks are Validate's job, and a
+   * finding unrelated to the key must not undo a rotation that worked).
+   */
+  readonly streamingOnly?: boolean;
   readonly probe?: ProbeResult;
 }
 
@@ -44,27 +50,52 @@ export function describeFindings(findings: readonly Finding[]): string {
     .join('; ');
 }
 
-type Deps = Pick<StepDeps, 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'sql' | 'redpanda' | 'clock' | 'deadlines'>;
+type Deps = Pick<StepDeps, 'deployment' | 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'sql' | 'redpanda' | 'registry' | 'clock' | 'deadlines'>;
 
 export function makeHandler(deps: Deps) {
   return defineStep<ProbeInput, ProbeResult>('Probe', async (input) => {
-    const { request, link, redpanda, aurora, pipeline, pipelineRolePolicyApplied } = input;
+    const { request, link, redpanda, aurora, pipeline, firstHopApplied } = input;
+    const selfManaged = request.identity.mode === 'self-managed';
     const now = deps.clock();
     const deadline = input.probe?.deadline ?? deadlineAfter(now, deps.deadlines.probeMs);
     const attempts = (input.probe?.attempts ?? 0) + 1;
 
     // A later poll only waits for the slot: it re-reads the database and the pipeline, not IAM and RDS.
-    const staticFindings =
-      input.probe?.staticFindings ?? (await staticChecks(deps, request, link, { natGateways: redpanda.natGateways, pipelineRolePolicyApplied })).findings;
+    let staticFindings = input.probe?.staticFindings;
+    if (staticFindings === undefined) {
+      if (input.streamingOnly === true) staticFindings = [];
+      else {
+        const record = await deps.registry.get(request.name);
+        staticFindings = (
+          await staticChecks(deps, request, link, {
+            natGateways: redpanda.natGateways,
+            egressCidrs: redpanda.egressCidrs,
+            firstHopApplied,
+            ...(record?.accessKey ? { accessKey: record.accessKey } : {}),
+          })
+        ).findings;
+      }
+    }
     const db = await databaseChecks(deps, request, sqlTarget(request, aurora), { requireStreaming: false });
-    const findings: Finding[] = [...staticFindings, ...db.findings];
-    const current = await (await deps.redpanda()).dataPlane(redpanda.dataplaneApiUrl).getPipeline(pipeline.id);
-    if (current.state !== 'STATE_RUNNING' && current.state !== 'STATE_STARTING') {
-      findings.push({ id: 'pipeline-not-running', severity: 'error', message: `pipeline ${pipeline.id} is ${current.state}${current.statusError ? `: ${current.statusError}` : ''}` });
+    const findings: Finding[] = [...staticFindings, ...(input.streamingOnly === true ? [] : db.findings)];
+    if (!selfManaged) {
+      const current = await (await deps.redpanda()).dataPlane(redpanda.dataplaneApiUrl).getPipeline(pipeline.id);
+      if (current.state !== 'STATE_RUNNING' && current.state !== 'STATE_STARTING') {
+        findings.push({ id: 'pipeline-not-running', severity: 'error', message: `pipeline ${pipeline.id} is ${current.state}${current.statusError ? `: ${current.statusError}` : ''}` });
+      }
     }
 
     const errors = findings.filter((f) => f.severity === 'error');
-    const operatorAction = !pipelineRolePolicyApplied && errors.every((f) => f.id === 'assume-role-denied-missing-inline-policy');
+    if (selfManaged && !db.streaming && errors.every((f) => f.id === 'pipeline-not-streaming')) {
+      // Nothing streams until the operator runs pipeline.yaml: the link is provisioned, the rest is theirs.
+      const pending: Finding = {
+        id: 'self-managed-pipeline-pending',
+        severity: 'warning',
+        message: 'deploy pipeline.yaml to your Redpanda Connect (its environment variables are in the link outputs); the replication slot becomes active when it logs in',
+      };
+      return { streaming: false, findings: [...findings.filter((f) => f.id !== 'pipeline-not-streaming'), pending], attempts, deadline, staticFindings, complete: true, verdict: 'action-required' };
+    }
+    const operatorAction = !firstHopApplied && errors.every((f) => f.id === 'assume-role-denied-missing-inline-policy');
     const base = { streaming: db.streaming, findings, attempts, deadline, staticFindings };
     if (db.streaming && errors.length === 0) return { ...base, complete: true, verdict: 'healthy' };
     if (operatorAction && !db.streaming) return { ...base, complete: true, verdict: 'action-required' };

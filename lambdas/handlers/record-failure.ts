@@ -9,6 +9,8 @@ export interface RecordFailureInput extends StepEvent {
   /** The state when the error was caught; `request` may still be raw if ValidateRequest failed. */
   readonly request?: unknown;
   readonly failure: { readonly Error: string; readonly Cause?: string };
+  /** Rotate: the link keeps its status (the old key was restored, or the new one works); only the failure is recorded. */
+  readonly keepStatus?: boolean;
 }
 
 export interface RecordFailureOutput {
@@ -30,17 +32,19 @@ function linkName(request: unknown): string | undefined {
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'registry' | 'clock'>) {
-  return defineStep<RecordFailureInput, RecordFailureOutput>('RecordFailure', async ({ request, failure }) => {
+  return defineStep<RecordFailureInput, RecordFailureOutput>('RecordFailure', async ({ request, failure, keepStatus }) => {
     const { step, message } = stepOfMessage(causeMessage(failure.Cause));
+    // A step that knows its cause names the catalogue entry in brackets; otherwise classify the text.
+    const named = /\[([a-z0-9-]+)\]/.exec(message)?.[1];
     const classified = classifyLine(message);
-    const entry = classified.kind === 'problem' ? catalogueEntry(classified.entryId) : undefined;
+    const entry = (named !== undefined ? catalogueEntry(named) : undefined) ?? (classified.kind === 'problem' ? catalogueEntry(classified.entryId) : undefined);
     const diagnosis = entry ? { id: entry.id, title: entry.title, fix: entry.fix.join(' ') } : undefined;
     const name = linkName(request);
     const onFailure = (request as { onFailure?: unknown } | undefined)?.onFailure === 'rollback' ? 'rollback' : 'keep';
     // A refused request (ValidateRequest) is not this link's failure: the name may belong to another link.
-    if (name && step !== undefined && step !== 'ValidateRequest' && step !== 'BeginTeardown' && (await deps.registry.get(name))) {
+    if (name && step !== undefined && step !== 'ValidateRequest' && step !== 'BeginTeardown' && step !== 'BeginRotation' && (await deps.registry.get(name))) {
       await deps.registry.update(name, {
-        status: 'failed',
+        ...(keepStatus === true ? {} : { status: 'failed' as const }),
         failure: {
           step: step ?? 'unknown',
           error: failure.Error,

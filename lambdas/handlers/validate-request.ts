@@ -1,8 +1,16 @@
 // Step 1 of Provision: check the request, resolve the Redpanda cluster, and open the link record, before
 // anything is created. A bad request, bad credentials or an unusable cluster fail here.
 import { redpandaIngressCidrs } from '../core/aurora-settings.js';
-import { LinkBusyError, RequestConflictError } from '../core/errors.js';
+import { compareVersions, requiredConnectVersion } from '../core/connect-version.js';
+import {
+  EgressAddressesUnknownError,
+  IdentityModeUnsupportedError,
+  LinkBusyError,
+  RedpandaConnectTooOldError,
+  RequestConflictError,
+} from '../core/errors.js';
 import { assertRequest, type LinkRequest } from '../core/request.js';
+import type { RedpandaCluster } from '../ports/redpanda.js';
 import type { StepDeps } from './shared/deps.js';
 import type { LinkRef, RedpandaClusterRef } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
@@ -26,7 +34,64 @@ const IDENTITY: ReadonlyArray<[string, (r: LinkRequest) => unknown]> = [
   ['cdc.user', (r) => r.cdc.user],
   ['redpanda.clusterId', (r) => r.redpanda.clusterId],
   ['redpanda.accountId', (r) => r.redpanda.accountId],
+  ['identity.mode', (r) => r.identity.mode],
+  ['identity.roleArn', (r) => r.identity.roleArn],
 ];
+
+/** Egress addresses as /32 CIDRs; empty when the cluster reports none (centralized egress). */
+function egressCidrsOf(cluster: RedpandaCluster): readonly string[] {
+  return cluster.natGateways.length > 0 ? redpandaIngressCidrs(cluster.natGateways) : [];
+}
+
+/**
+ * What the identity mode needs of the Redpanda cluster, checked before anything is created. Each refusal
+ * names its catalogue entry in brackets, so RecordFailure attaches the diagnosis.
+ */
+export function checkClusterForMode(request: LinkRequest, cluster: RedpandaCluster, redpandaAccountId: string | undefined): void {
+  const mode = request.identity.mode;
+  if (mode === 'pipeline-role') {
+    if (redpandaAccountId !== undefined && request.redpanda.accountId !== redpandaAccountId) {
+      throw new RequestConflictError(
+        `redpanda.accountId ${request.redpanda.accountId} is not the Redpanda account this deployment was set up for ` +
+          `(${redpandaAccountId}): its access and IAM-watch stacks cover only that account`,
+      );
+    }
+    if (redpandaAccountId === undefined) {
+      throw new IdentityModeUnsupportedError(
+        '[pipeline-role-unsupported] this deployment serves no identity.mode "pipeline-role" links (config identityModes): use identity.mode "access-key", or add "pipeline-role" to the deployment and cdk deploy',
+      );
+    }
+    if (cluster.type !== 'TYPE_BYOC') {
+      throw new IdentityModeUnsupportedError(`[pipeline-role-unsupported] cluster ${cluster.id} is ${cluster.type}: the Redpanda-managed pipeline role exists only in BYOC clusters; use identity.mode "access-key"`);
+    }
+    if (cluster.permissionsBoundaryPolicyArn !== undefined) {
+      throw new IdentityModeUnsupportedError(
+        `[pipeline-role-unsupported] cluster ${cluster.id} is BYOVPC: Redpanda puts the permissions boundary ${cluster.permissionsBoundaryPolicyArn} on its pipeline role, ` +
+          'which leaves no room for sts:AssumeRole, so an inline policy there can never take effect; use identity.mode "access-key" (the default)',
+      );
+    }
+  }
+  if (mode === 'self-managed') return;
+  const need = requiredConnectVersion(request);
+  const have = cluster.redpandaConnectVersion;
+  if (have === undefined || have === '') {
+    throw new RedpandaConnectTooOldError(
+      `[redpanda-connect-too-old] cluster ${cluster.id} reports no Redpanda Connect version (redpanda_connect.version), so it cannot be confirmed to be ${need.version} or later (${need.because})`,
+    );
+  }
+  const order = compareVersions(have, need.version);
+  if (order === undefined || order < 0) {
+    throw new RedpandaConnectTooOldError(
+      `[redpanda-connect-too-old] cluster ${cluster.id} runs Redpanda Connect ${have}; this link's pipeline needs ${need.version} or later (${need.because}): upgrade the cluster`,
+    );
+  }
+  if (mode === 'access-key' && request.identity.restrictToEgress && egressCidrsOf(cluster).length === 0) {
+    throw new EgressAddressesUnknownError(
+      `[egress-addresses-unknown] cluster ${cluster.id} reports no egress addresses (nat_gateways is empty: centralized egress?), so the connector user cannot be limited to them: ` +
+        'set identity.restrictToEgress to false, or give the addresses your egress uses',
+    );
+  }
+}
 
 export function identityDifferences(before: LinkRequest, after: LinkRequest): string[] {
   return IDENTITY.filter(([, get]) => JSON.stringify(get(before)) !== JSON.stringify(get(after))).map(
@@ -37,16 +102,11 @@ export function identityDifferences(before: LinkRequest, after: LinkRequest): st
 export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 'registry' | 'clock'>) {
   return defineStep<ValidateRequestInput, ValidateRequestOutput>('ValidateRequest', async ({ request: input }) => {
     const request = assertRequest(input);
-    if (request.redpanda.accountId !== deps.deployment.redpandaAccountId) {
-      throw new RequestConflictError(
-        `redpanda.accountId ${request.redpanda.accountId} is not the Redpanda account this deployment was set up for ` +
-          `(${deps.deployment.redpandaAccountId}): its access and IAM-watch stacks cover only that account`,
-      );
-    }
     const cloud = await deps.redpanda();
     const cluster = await cloud.getCluster(request.redpanda.clusterId);
+    checkClusterForMode(request, cluster, deps.deployment.redpandaAccountId);
     // A new public cluster is reachable only from the NAT gateways; without them nothing could connect.
-    if (request.database.create) redpandaIngressCidrs(cluster.natGateways);
+    if (request.database.create && request.identity.mode !== 'self-managed') redpandaIngressCidrs(cluster.natGateways);
 
     const existing = await deps.registry.get(request.name);
     if (existing && existing.status !== 'deleted') {
@@ -81,7 +141,9 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 're
         clusterId: cluster.id,
         region: cluster.region,
         natGateways: [...cluster.natGateways],
+        egressCidrs: [...egressCidrsOf(cluster)],
         dataplaneApiUrl: cluster.dataplaneApiUrl,
+        ...(cluster.redpandaConnectVersion ? { connectVersion: cluster.redpandaConnectVersion } : {}),
       },
     };
   });

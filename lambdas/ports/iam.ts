@@ -67,6 +67,7 @@ export interface IamPort {
     readonly permissionsBoundaryArn: string;
   }): Promise<{ readonly arn: string }>;
   tagUser(name: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  putUserPermissionsBoundary(name: string, permissionsBoundaryArn: string): Promise<void>;
   putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void>;
   /** IAM allows two keys per user; a third is refused (LimitExceeded) and must not be attempted. */
   createAccessKey(userName: string): Promise<NewAccessKey>;

@@ -221,6 +221,8 @@ export interface RedpandaDataPlane {
   /** Deletes exactly these bindings (every filter field named). */
   deleteAcls(link: string, bindings: readonly AclBinding[]): Promise<{ deleted: number }>;
 
+  /** The secret's id, labels and scopes (Redpanda never returns a value), or undefined when there is none. */
+  getSecret(id: string): Promise<Secret | undefined>;
   /** Creates the secret or, when it is the link's, updates its value and scopes (`outcome: 'updated'`). */
   ensureSecret(link: string, spec: SecretSpec): Promise<Ensured<Secret>>;
   deleteSecret(link: string, id: string): Promise<DeleteOutcome>;

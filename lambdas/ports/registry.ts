@@ -61,6 +61,11 @@ export interface AccessKeyState {
   readonly current?: AccessKeyRef;
   /** Written to its slot's secrets, not yet proven by a running pipeline (during a rotation). */
   readonly pending?: AccessKeyRef;
+  /**
+   * Set just before CreateAccessKey and cleared once the key is recorded: a key of the user created after this
+   * and recorded nowhere is a leftover of a crashed invocation (ours to delete), not someone else's key.
+   */
+  readonly creating?: { readonly startedAt: string; readonly slot: KeySlot };
   readonly lastRotatedAt?: string;
 }
 

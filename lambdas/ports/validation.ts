@@ -6,6 +6,12 @@ export interface ValidationStarter {
   startValidation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'>;
 }
 
+/** Starts Rotate executions (identity mode `access-key`): from the schedule, and from HealLink for a lost key. */
+export interface RotationStarter {
+  /** `duplicate` when an execution of that name exists already, which is success. */
+  startRotation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'>;
+}
+
 export type VerdictName = 'healthy' | 'drifted' | 'unknown';
 
 export interface MetricsPort {

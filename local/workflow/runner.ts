@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StepHandler } from '../../lambdas/handlers/shared/step.js';
 
-export type WorkflowName = 'provision' | 'validate' | 'teardown';
+export type WorkflowName = 'provision' | 'validate' | 'teardown' | 'rotate';
 
 /** One event of the engine's event log (the package does not export its type). */
 export type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & {

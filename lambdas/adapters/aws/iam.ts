@@ -13,6 +13,7 @@ import {
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
   ListUserPoliciesCommand,
+  PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
   TagUserCommand,
   DeleteRoleCommand,
@@ -306,6 +307,14 @@ export class IamRoleAdapter implements IamPort {
       await this.iam.send(new TagUserCommand({ UserName: name, Tags: toAwsTags(tags) }));
     } catch (e) {
       throw mapAwsError(e, { action: 'iam:TagUser', resource: name, afterOwnCreate: true });
+    }
+  }
+
+  async putUserPermissionsBoundary(name: string, permissionsBoundaryArn: string): Promise<void> {
+    try {
+      await this.iam.send(new PutUserPermissionsBoundaryCommand({ UserName: name, PermissionsBoundary: permissionsBoundaryArn }));
+    } catch (e) {
+      throw mapAwsError(e, { action: 'iam:PutUserPermissionsBoundary', resource: name, afterOwnCreate: true });
     }
   }
 

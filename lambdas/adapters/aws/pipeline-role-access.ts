@@ -201,3 +201,13 @@ export function assertOurPolicyName(policyName: string): void {
     throw new Error(`refusing to change inline policy "${policyName}" on a Redpanda pipeline role: only policies named ${NAME_PREFIX}* are ours`);
   }
 }
+
+/** PipelineRoleAccess for a deployment with no Redpanda account: nothing can be read or changed there. */
+export function noPipelineRoleAccess(reason: string): PipelineRoleAccess {
+  const unavailable: AccessUnavailable = { available: false, reason };
+  return {
+    inspect: async () => unavailable,
+    putInlinePolicy: async () => unavailable,
+    deleteInlinePolicy: async () => unavailable,
+  };
+}

@@ -1,24 +1,33 @@
-// ValidationStarter over Step Functions StartExecution and MetricsPort over CloudWatch PutMetricData.
+// ValidationStarter and RotationStarter over Step Functions StartExecution and MetricsPort over CloudWatch PutMetricData.
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { MetricsPort, ValidationStarter, VerdictName } from '../../ports/validation.js';
+import type { MetricsPort, RotationStarter, ValidationStarter, VerdictName } from '../../ports/validation.js';
 import { mapAwsError } from './errors.js';
 
 export const METRIC_NAMESPACE = 'RpcnAurora';
 export const VERDICT_METRIC = 'LinkVerdicts';
 
-export class SfnValidationStarter implements ValidationStarter {
+/** Starts executions of one state machine under deterministic names (Validate, Rotate). */
+export class SfnExecutionStarter implements ValidationStarter, RotationStarter {
   constructor(
     private readonly sfn: SFNClient,
     private readonly stateMachineArn: string,
   ) {}
 
-  async startValidation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
+  startValidation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
+    return this.start(executionName, input);
+  }
+
+  startRotation(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
+    return this.start(executionName, input);
+  }
+
+  private async start(executionName: string, input: { readonly link: string; readonly trigger: string }): Promise<'started' | 'duplicate'> {
     try {
       await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify(input) }));
       return 'started';
     } catch (e) {
-      // Same name within the 90-day window: the burst already has its validation.
+      // Same name within the 90-day window: the burst already has its execution.
       if ((e as { name?: string }).name === 'ExecutionAlreadyExists') return 'duplicate';
       throw mapAwsError(e, { action: 'states:StartExecution', resource: executionName });
     }

@@ -417,7 +417,7 @@ export class DataPlane implements RedpandaDataPlane {
 
   // ---------------------------------------------------------------- secrets
 
-  private async getSecret(id: string): Promise<Secret | undefined> {
+  async getSecret(id: string): Promise<Secret | undefined> {
     const path = `/v1/secrets/${encodeURIComponent(id)}`;
     try {
       return parseSecret((await this.call('GET', path)).body, `GET ${path}`);
@@ -457,7 +457,8 @@ export class DataPlane implements RedpandaDataPlane {
       );
     }
     const path = `/v1/secrets/${encodeURIComponent(existing.id)}`;
-    const res = await this.call('PUT', path, { body: { scopes, secret_data: data } });
+    // Labels are sent again: an update without them may drop them (docs/reference/redpanda-cloud.md §11).
+    const res = await this.call('PUT', path, { body: { scopes, secret_data: data, labels: ownershipLabels(link) } });
     const secret = parseSecret(res.body, `PUT ${path}`);
     this.o.logger.info('redpanda secret existed for this link; value updated (takes effect when the pipeline restarts)', { link, secretId: existing.id });
     return { id: secret.id || existing.id, labels: Object.keys(secret.labels).length > 0 ? secret.labels : existing.labels, scopes: secret.scopes };

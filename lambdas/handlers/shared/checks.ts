@@ -3,7 +3,14 @@
 // checks through the Data API; each failure named by a diagnosis catalogue entry.
 import { redpandaIngressCidrs } from '../../core/aurora-settings.js';
 import { checkCluster, type Finding } from '../../core/cluster-checks.js';
-import { comparePolicy, dbConnectRoleArtifacts, type PolicyDocument } from '../../core/iam.js';
+import {
+  comparePolicy,
+  dbConnectRoleArtifacts,
+  linkBoundaryPolicy,
+  type ConnectorUserArtifacts,
+  type PolicyDocument,
+  type RolePolicyArtifacts,
+} from '../../core/iam.js';
 import { LINK_TAG_KEY, REDPANDA_SCOPE_TAG_KEY, REDPANDA_SCOPE_TAG_VALUE } from '../../core/naming.js';
 import type { LinkRequest } from '../../core/request.js';
 import {
@@ -20,6 +27,8 @@ import {
   type SqlFinding,
   type SqlRow,
 } from '../../core/sql.js';
+import type { RoleDescription } from '../../ports/iam.js';
+import type { AccessKeyState } from '../../ports/registry.js';
 import type { SqlTarget } from '../../ports/sql.js';
 import type { StepDeps } from './deps.js';
 import type { LinkRef } from './state.js';
@@ -33,8 +42,8 @@ export interface StaticFacts {
   readonly secretArn?: string;
   readonly clusterArn?: string;
   readonly dbConnectRoleArn?: string;
-  /** Whether the pipeline-role policy could be read through the inspector role. */
-  readonly pipelineRoleReadable: boolean;
+  /** Whether the first hop (connector user, or the role through the inspector) could be read and judged. */
+  readonly firstHopVerified: boolean;
 }
 
 export interface StaticResult {
@@ -81,15 +90,21 @@ export function fromSqlFinding(f: SqlFinding): Finding {
   return { id: SQL_FINDING_ENTRY[f.code], severity: f.severity, message: f.message };
 }
 
-type CheckDeps = Pick<StepDeps, 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator'>;
+type CheckDeps = Pick<StepDeps, 'deployment' | 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'clock'>;
+
+export interface StaticCheckOptions {
+  /** The Redpanda cluster's NAT gateway IPs (the security group's and, in `access-key` mode, the key's allowed sources). */
+  readonly natGateways?: readonly string[];
+  /** The egress CIDRs the connector user's policy should admit (default: from natGateways). */
+  readonly egressCidrs?: readonly string[];
+  /** Whether the first-hop policy (`pipeline-role`, `self-managed`) was applied by the workflow; undefined when unknown. */
+  readonly firstHopApplied?: boolean;
+  /** `access-key`: the keys the registry knows (current, and a rotation's pending one). */
+  readonly accessKey?: AccessKeyState;
+}
 
 /** Everything that can be judged without touching the database. */
-export async function staticChecks(
-  deps: CheckDeps,
-  request: LinkRequest,
-  link: LinkRef,
-  options: { readonly natGateways?: readonly string[]; readonly pipelineRolePolicyApplied?: boolean } = {},
-): Promise<StaticResult> {
+export async function staticChecks(deps: CheckDeps, request: LinkRequest, link: LinkRef, options: StaticCheckOptions = {}): Promise<StaticResult> {
   const findings: Finding[] = [];
   const cluster = await deps.aurora.describeCluster(request.database.clusterIdentifier);
   if (!cluster) {
@@ -98,20 +113,27 @@ export async function staticChecks(
       severity: 'error',
       message: `cluster ${request.database.clusterIdentifier} does not exist in account ${link.dbAccountId}, region ${link.region}`,
     });
-    return { findings, facts: { pipelineRoleReadable: false } };
+    return { findings, facts: { firstHopVerified: false } };
   }
   const parameters = await deps.aurora.describeClusterParameters(cluster.parameterGroup);
   const ingress = [];
   for (const groupId of cluster.vpcSecurityGroupIds) ingress.push(...((await deps.network.describeSecurityGroup(groupId))?.ingress ?? []));
   let natCidrs: readonly string[] | undefined;
   try {
-    natCidrs = options.natGateways ? redpandaIngressCidrs(options.natGateways) : undefined;
+    natCidrs = options.natGateways?.length ? redpandaIngressCidrs(options.natGateways) : undefined;
   } catch {
     natCidrs = undefined;
   }
-  findings.push(...checkCluster(request, { cluster, parameters, ...(natCidrs ? { ingress, natCidrs } : {}) }));
+  // Self-managed Connect runs wherever the operator runs it: its source addresses are not ours to know.
+  const ingressFacts = natCidrs && request.identity.mode !== 'self-managed' ? { ingress, natCidrs } : {};
+  findings.push(...checkCluster(request, { cluster, parameters, ...ingressFacts }));
 
-  const wanted = dbConnectRoleArtifacts(request, { dbAccountId: link.dbAccountId, region: link.region, clusterResourceId: cluster.resourceId });
+  const egressCidrs = options.egressCidrs ?? natCidrs ?? [];
+  const wanted = dbConnectRoleArtifacts(
+    request,
+    { dbAccountId: link.dbAccountId, region: link.region, clusterResourceId: cluster.resourceId },
+    { egressCidrs },
+  );
   const role = await deps.iam.getRole(wanted.roleName);
   if (!role) {
     findings.push({
@@ -127,14 +149,14 @@ export async function staticChecks(
         id: 'assume-role-denied-wrong-trust',
         severity: 'error',
         message: `the trust policy of ${wanted.roleName} differs: ${trust.join('; ')}`,
-        fix: `trust exactly ${wanted.pipelineRole.roleArn} (Validate restores it when selfHeal is on)`,
+        fix: `trust exactly ${wanted.firstHop.principalArn} (Validate restores it when selfHeal is on)`,
       });
     }
     if (role.tags[REDPANDA_SCOPE_TAG_KEY] !== REDPANDA_SCOPE_TAG_VALUE) {
       findings.push({
         id: 'assume-role-denied-missing-tag',
         severity: 'error',
-        message: `${wanted.roleName} lacks the tag ${REDPANDA_SCOPE_TAG_KEY}=${REDPANDA_SCOPE_TAG_VALUE} the pipeline-role policy requires`,
+        message: `${wanted.roleName} lacks the tag ${REDPANDA_SCOPE_TAG_KEY}=${REDPANDA_SCOPE_TAG_VALUE} the first-hop policy requires`,
         fix: `aws iam tag-role --role-name ${wanted.roleName} --tags Key=${REDPANDA_SCOPE_TAG_KEY},Value=${REDPANDA_SCOPE_TAG_VALUE}`,
       });
     }
@@ -152,56 +174,13 @@ export async function staticChecks(
     }
   }
 
-  const view = await deps.pipelineRole.inspect(wanted.pipelineRole.roleName);
-  let pipelineRoleReadable = false;
-  if (!view.available) {
-    findings.push({
-      id: options.pipelineRolePolicyApplied === false ? 'assume-role-denied-missing-inline-policy' : 'pipeline-role-unverified',
-      severity: options.pipelineRolePolicyApplied === false ? 'error' : 'warning',
-      message:
-        options.pipelineRolePolicyApplied === false
-          ? `the inline policy ${wanted.pipelineRole.policy.policyName} is not on ${wanted.pipelineRole.roleName} yet (${view.reason})`
-          : `the pipeline role could not be read: ${view.reason}`,
-      fix: `${wanted.pipelineRole.attachCommand} (in account ${request.redpanda.accountId}), or deploy RpcnAurora-RedpandaAccess there`,
-    });
-  } else if (!view.exists) {
-    findings.push({
-      id: 'pipeline-role-missing',
-      severity: 'error',
-      message: `the pipeline role ${wanted.pipelineRole.roleName} does not exist in account ${request.redpanda.accountId}: is the Redpanda cluster id right, and does the cluster run Redpanda Connect?`,
-    });
-  } else {
-    pipelineRoleReadable = true;
-    const ours = view.inlinePolicies[wanted.pipelineRole.policy.policyName];
-    const differences = comparePolicy(wanted.pipelineRole.policy.document, ours);
-    if (differences.length > 0) {
-      findings.push({
-        id: 'assume-role-denied-missing-inline-policy',
-        severity: 'error',
-        message: ours
-          ? `the inline policy ${wanted.pipelineRole.policy.policyName} on ${wanted.pipelineRole.roleName} differs: ${differences.join('; ')}`
-          : `the inline policy ${wanted.pipelineRole.policy.policyName} is missing from ${wanted.pipelineRole.roleName}`,
-        fix: `${wanted.pipelineRole.attachCommand} (in account ${request.redpanda.accountId}; Validate puts it back when selfHeal is on)`,
-      });
-    }
-    if (role) {
-      const identityPolicies: PolicyDocument[] = [...Object.values(view.inlinePolicies), ...view.attachedPolicies.map((p) => p.document)];
-      const assume = await deps.simulator.simulateAssumeRole({
-        pipelineRoleArn: view.arn,
-        identityPolicies,
-        dbConnectRoleArn: role.arn,
-        trustPolicy: role.trustPolicy,
-        dbConnectRoleTags: role.tags,
-      });
-      if (assume.decision !== 'allowed') {
-        findings.push({
-          id: 'assume-role-denied',
-          severity: 'error',
-          message: `IAM ${assume.decision === 'explicitDeny' ? 'explicitly denies' : 'does not allow'} ${view.arn} sts:AssumeRole on ${role.arn}: ${assume.detail}`,
-        });
-      }
-    }
-  }
+  const hop = wanted.firstHop;
+  const firstHop =
+    hop.mode === 'access-key'
+      ? await connectorUserChecks(deps, request, hop, role, { ...options, egressCidrs, context: { dbAccountId: link.dbAccountId, region: link.region } })
+      : await rolePolicyChecks(deps, hop, role, options);
+  findings.push(...firstHop.findings);
+
   if (role) {
     const connect = await deps.simulator.simulateDbConnect({
       dbConnectRoleArn: role.arn,
@@ -225,9 +204,218 @@ export async function staticChecks(
       ...(cluster.endpoint ? { endpoint: cluster.endpoint } : {}),
       ...(cluster.masterUserSecretArn ? { secretArn: cluster.masterUserSecretArn } : {}),
       ...(role ? { dbConnectRoleArn: role.arn } : {}),
-      pipelineRoleReadable,
+      firstHopVerified: firstHop.verified,
     },
   };
+}
+
+interface FirstHopResult {
+  readonly findings: Finding[];
+  /** Whether the first hop could be read and judged (false: its findings are only what could be seen). */
+  readonly verified: boolean;
+}
+
+/** The address a Cloud pipeline's STS calls come from, for the simulation: the first egress address. */
+function egressSourceIp(egressCidrs: readonly string[]): string | undefined {
+  const first = egressCidrs[0];
+  return first === undefined || first.startsWith('{{') ? undefined : first.replace(/\/32$/, '');
+}
+
+/** Identity mode `access-key`: the connector user, its one policy, its boundary, its keys, and the chain from it. */
+async function connectorUserChecks(
+  deps: CheckDeps,
+  request: LinkRequest,
+  hop: ConnectorUserArtifacts,
+  role: RoleDescription | undefined,
+  options: StaticCheckOptions & { readonly egressCidrs: readonly string[]; readonly context: { readonly dbAccountId: string; readonly region: string } },
+): Promise<FirstHopResult> {
+  const findings: Finding[] = [];
+  const user = await deps.iam.getUser(hop.userName);
+  if (!user) {
+    findings.push({
+      id: 'connector-user-missing',
+      severity: 'error',
+      message: `the connector user ${hop.userName} does not exist: the pipeline's key belongs to nobody`,
+      fix: 'Validate recreates the user and rotates a new key into the Redpanda secrets when selfHeal is on; else run the provision again',
+    });
+    return { findings, verified: true };
+  }
+  if (user.tags[LINK_TAG_KEY] !== request.name) {
+    findings.push({ id: 'connector-user-untagged', severity: 'warning', message: `${hop.userName} lacks the ownership tag ${LINK_TAG_KEY}=${request.name}` });
+  }
+  if (user.permissionsBoundaryArn !== hop.permissionsBoundaryArn) {
+    findings.push({
+      id: 'connector-user-boundary-missing',
+      severity: 'error',
+      message: `${hop.userName} has ${user.permissionsBoundaryArn ? `the permissions boundary ${user.permissionsBoundaryArn}` : 'no permissions boundary'}, not ${hop.permissionsBoundaryArn}`,
+      fix: `aws iam put-user-permissions-boundary --user-name ${hop.userName} --permissions-boundary ${hop.permissionsBoundaryArn}`,
+    });
+  }
+  if (options.egressCidrs.length === 0 && hop.restrictToEgress) {
+    findings.push({
+      id: 'egress-addresses-unknown',
+      severity: 'error',
+      message: "the Redpanda cluster's egress addresses are unknown, so the connector user's policy cannot be judged",
+    });
+  } else {
+    const differences = comparePolicy(hop.policy.document, user.inlinePolicies[hop.policy.policyName]);
+    if (differences.length > 0) {
+      findings.push({
+        id: 'connector-user-policy-mismatch',
+        severity: 'error',
+        message: user.inlinePolicies[hop.policy.policyName]
+          ? `the policy ${hop.policy.policyName} of ${hop.userName} differs: ${differences.join('; ')}`
+          : `the policy ${hop.policy.policyName} is missing from ${hop.userName}`,
+        fix: 'Validate puts it back when selfHeal is on',
+      });
+    }
+  }
+  const extra = [...Object.keys(user.inlinePolicies).filter((n) => n !== hop.policy.policyName), ...user.attachedPolicyArns];
+  if (extra.length > 0) {
+    findings.push({
+      id: 'connector-user-extra-permissions',
+      severity: 'error',
+      message: `${hop.userName} has policies the link did not put there: ${extra.join(', ')} (the permissions boundary still limits them)`,
+      fix: `remove them: ${extra.map((e) => (e.startsWith('arn:') ? `aws iam detach-user-policy --user-name ${hop.userName} --policy-arn ${e}` : `aws iam delete-user-policy --user-name ${hop.userName} --policy-name ${e}`)).join('; ')}`,
+    });
+  }
+
+  const current = options.accessKey?.current;
+  const known = new Set([current?.accessKeyId, options.accessKey?.pending?.accessKeyId].filter((k): k is string => k !== undefined));
+  const key = current ? user.accessKeys.find((k) => k.accessKeyId === current.accessKeyId) : undefined;
+  if (!current || !key) {
+    findings.push({
+      id: 'access-key-missing',
+      severity: 'error',
+      message: current
+        ? `the access key ${current.accessKeyId} of ${hop.userName}, which the pipeline reads from the Redpanda secrets, no longer exists`
+        : `the registry records no access key for ${hop.userName}`,
+      fix: 'rotate the key (Validate does when selfHeal is on): rpcn-aurora rotate <link>',
+    });
+  } else if (key.status !== 'Active') {
+    findings.push({
+      id: 'access-key-inactive',
+      severity: 'error',
+      message: `the access key ${key.accessKeyId} of ${hop.userName} is ${key.status}: the pipeline cannot authenticate with it`,
+      fix: 'rotate the key (Validate does when selfHeal is on): rpcn-aurora rotate <link>',
+    });
+  } else {
+    const ageDays = (deps.clock().getTime() - Date.parse(current.createdAt)) / 86_400_000;
+    if (ageDays > request.identity.rotateAfterDays) {
+      findings.push({
+        id: 'access-key-rotation-due',
+        severity: 'warning',
+        message: `the access key ${key.accessKeyId} is ${Math.floor(ageDays)} days old (rotateAfterDays ${request.identity.rotateAfterDays})`,
+        fix: 'the daily schedule rotates it; now: rpcn-aurora rotate <link>',
+      });
+    }
+  }
+  for (const other of user.accessKeys.filter((k) => !known.has(k.accessKeyId))) {
+    findings.push({
+      id: 'access-key-unknown',
+      severity: 'error',
+      message: `${hop.userName} has an access key the link did not create: ${other.accessKeyId} (${other.status}, created ${other.createdAt}); it is never deleted by the link`,
+      fix: `find who created it (CloudTrail CreateAccessKey on ${hop.userName}) and delete it: aws iam delete-access-key --user-name ${hop.userName} --access-key-id ${other.accessKeyId}`,
+    });
+  }
+
+  if (role) {
+    const sourceIp = hop.restrictToEgress ? egressSourceIp(options.egressCidrs) : undefined;
+    const assume = await deps.simulator.simulateAssumeRole({
+      principalArn: user.arn,
+      identityPolicies: Object.values(user.inlinePolicies),
+      ...(user.permissionsBoundaryArn === hop.permissionsBoundaryArn ? { permissionsBoundary: linkBoundaryPolicy(options.context) } : {}),
+      ...(sourceIp !== undefined ? { sourceIp } : {}),
+      dbConnectRoleArn: role.arn,
+      trustPolicy: role.trustPolicy,
+      dbConnectRoleTags: role.tags,
+    });
+    if (assume.decision !== 'allowed') {
+      findings.push({
+        id: 'assume-role-denied',
+        severity: 'error',
+        message: `IAM ${assume.decision === 'explicitDeny' ? 'explicitly denies' : 'does not allow'} ${user.arn} sts:AssumeRole on ${role.arn}${sourceIp ? ` from ${sourceIp}` : ''}: ${assume.detail}`,
+      });
+    }
+  }
+  return { findings, verified: true };
+}
+
+/** Identity modes `pipeline-role` and `self-managed`: our inline policy on a role the link does not own, read through the inspector. */
+async function rolePolicyChecks(
+  deps: CheckDeps,
+  hop: RolePolicyArtifacts,
+  role: RoleDescription | undefined,
+  options: StaticCheckOptions,
+): Promise<FirstHopResult> {
+  const findings: Finding[] = [];
+  const reachable = hop.accountId === deps.deployment.redpandaAccountId;
+  const view = reachable
+    ? await deps.pipelineRole.inspect(hop.roleName)
+    : ({ available: false, reason: `the role is in account ${hop.accountId}, which this deployment has no inspector role in` } as const);
+  const where = `in account ${hop.accountId}`;
+  if (!view.available) {
+    if (hop.mode === 'self-managed') {
+      findings.push({
+        id: 'first-hop-unverified',
+        severity: 'warning',
+        message: `the role ${hop.principalArn} could not be read to check its policy: ${view.reason}`,
+        fix: `make sure it carries ${hop.policy.policyName}: ${hop.attachCommand} (${where})`,
+      });
+      return { findings, verified: false };
+    }
+    findings.push({
+      id: options.firstHopApplied === false ? 'assume-role-denied-missing-inline-policy' : 'pipeline-role-unverified',
+      severity: options.firstHopApplied === false ? 'error' : 'warning',
+      message:
+        options.firstHopApplied === false
+          ? `the inline policy ${hop.policy.policyName} is not on ${hop.roleName} yet (${view.reason})`
+          : `the pipeline role could not be read: ${view.reason}`,
+      fix: `${hop.attachCommand} (${where}), or deploy RpcnAurora-RedpandaAccess there`,
+    });
+    return { findings, verified: false };
+  }
+  if (!view.exists) {
+    findings.push({
+      id: 'pipeline-role-missing',
+      severity: 'error',
+      message:
+        hop.mode === 'pipeline-role'
+          ? `the pipeline role ${hop.roleName} does not exist ${where}: is the Redpanda cluster id right, and does the cluster run Redpanda Connect?`
+          : `the role ${hop.principalArn} does not exist: check identity.roleArn`,
+    });
+    return { findings, verified: true };
+  }
+  const ours = view.inlinePolicies[hop.policy.policyName];
+  const differences = comparePolicy(hop.policy.document, ours);
+  if (differences.length > 0) {
+    findings.push({
+      id: 'assume-role-denied-missing-inline-policy',
+      severity: 'error',
+      message: ours
+        ? `the inline policy ${hop.policy.policyName} on ${hop.roleName} differs: ${differences.join('; ')}`
+        : `the inline policy ${hop.policy.policyName} is missing from ${hop.roleName}`,
+      fix: `${hop.attachCommand} (${where}; Validate puts it back when selfHeal is on)`,
+    });
+  }
+  if (role) {
+    const identityPolicies: PolicyDocument[] = [...Object.values(view.inlinePolicies), ...view.attachedPolicies.map((p) => p.document)];
+    const assume = await deps.simulator.simulateAssumeRole({
+      principalArn: view.arn,
+      identityPolicies,
+      dbConnectRoleArn: role.arn,
+      trustPolicy: role.trustPolicy,
+      dbConnectRoleTags: role.tags,
+    });
+    if (assume.decision !== 'allowed') {
+      findings.push({
+        id: 'assume-role-denied',
+        severity: 'error',
+        message: `IAM ${assume.decision === 'explicitDeny' ? 'explicitly denies' : 'does not allow'} ${view.arn} sts:AssumeRole on ${role.arn}: ${assume.detail}`,
+      });
+    }
+  }
+  return { findings, verified: true };
 }
 
 /** Database checks through the Data API; `streaming` is whether the pipeline holds the slot (PostgreSQL) or a binlog dump (MySQL). */

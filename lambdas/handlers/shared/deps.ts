@@ -6,14 +6,17 @@ import type { RedpandaCloud } from '../../ports/redpanda.js';
 import type { RegistryPort } from '../../ports/registry.js';
 import type { SecretsPort } from '../../ports/secrets.js';
 import type { SqlPort } from '../../ports/sql.js';
-import type { MetricsPort, ValidationStarter } from '../../ports/validation.js';
+import type { MetricsPort, RotationStarter, ValidationStarter } from '../../ports/validation.js';
 
 export interface Deployment {
   /** The account this product is deployed in (the DB account). */
   readonly dbAccountId: string;
   readonly region: string;
-  /** The Redpanda BYOC account this deployment's access and watch stacks cover. */
-  readonly redpandaAccountId: string;
+  /**
+   * The Redpanda BYOC account this deployment's access and watch stacks cover; undefined when the deployment
+   * serves only identity modes that need nothing there (`access-key`, `self-managed` roles elsewhere).
+   */
+  readonly redpandaAccountId?: string;
   /** Secrets Manager ARN of the operator-set Redpanda Cloud client credentials. */
   readonly redpandaCredentialsSecretArn: string;
   /** VPC for the security groups of new clusters. */
@@ -52,6 +55,7 @@ export interface StepDeps {
   /** The RDS CA bundle (PEM) Redpanda Connect verifies Aurora's certificate with. */
   readonly rdsCaBundle: (region: string) => string;
   readonly validations: ValidationStarter;
+  readonly rotations: RotationStarter;
   readonly metrics: MetricsPort;
   /** Role names whose IAM changes are our own healing, ignored by the router (the loop guard). */
   readonly loopGuardRoleNames: readonly string[];

@@ -2,6 +2,7 @@
 // ever a secret value: secrets travel as ARNs and names only.
 import { LINK_TAG_KEY, MANAGED_BY } from '../../core/naming.js';
 import type { LinkRequest } from '../../core/request.js';
+import type { AccessKeyRef } from '../../ports/registry.js';
 import { DeadlineExceededError } from '../../core/errors.js';
 
 /** Where a link lives: its name and the DB account and region it was provisioned in. */
@@ -16,7 +17,10 @@ export interface RedpandaClusterRef {
   readonly clusterId: string;
   readonly region: string;
   readonly natGateways: readonly string[];
+  /** The cluster's egress addresses as /32 CIDRs (from `natGateways`); empty when it reports none. */
+  readonly egressCidrs: readonly string[];
   readonly dataplaneApiUrl: string;
+  readonly connectVersion?: string;
 }
 
 export interface AuroraState {
@@ -52,4 +56,21 @@ export function assertBeforeDeadline(now: Date, deadline: string, what: string):
   if (now.getTime() > Date.parse(deadline)) {
     throw new DeadlineExceededError(`${what} did not happen before the deadline ${deadline}`);
   }
+}
+
+/** What the IAM branch hands on about the first hop; the same shape for every identity mode. */
+export interface FirstHopOutcome {
+  readonly mode: LinkRequest['identity']['mode'];
+  /** The first hop is in place (key written, or policy applied). */
+  readonly applied: boolean;
+  /** The principal the db-connect role trusts. */
+  readonly principalArn: string;
+  /** `access-key`: the key in use (its id only) and whether this run replaced it (the pipeline must restart). */
+  readonly accessKey?: AccessKeyRef;
+  readonly keyReplaced?: boolean;
+  /** Role modes: the role and policy, and what the operator runs when it was not applied. */
+  readonly roleName?: string;
+  readonly policyName?: string;
+  readonly attachCommand?: string;
+  readonly reason?: string;
 }

@@ -1,0 +1,5 @@
+// Lambda entry of the DeleteConnectorUser step: its handler over exactly the AWS adapters it uses.
+import { makeHandler } from '../handlers/delete-connector-user.js';
+import { iam, registry } from './aws-deps.js';
+
+export const handler = makeHandler({ iam: iam(), registry: registry() });
