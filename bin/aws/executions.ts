@@ -92,11 +92,16 @@ export function describeExecution(clients: AwsClients, arn: string): Promise<Des
   return clients.call('states:DescribeExecution', () => clients.sfn().send(new DescribeExecutionCommand({ executionArn: arn })), { resource: arn });
 }
 
-/** Names of a link's executions: ours (`<workflow>-<link>-<minute>`) and the validation router's (`<link>-<trigger>-<minute>`). */
+/**
+ * Names of a link's executions: ours (`<workflow>-<link>-<minute>`), the validation router's
+ * (`<link>-<trigger>-<minute>`) and the rotations the schedule or a heal started (lambdas/core/iam-events.ts).
+ */
 export function isExecutionOf(name: string, link: string): boolean {
   const minute = '\\d{8}T\\d{4}';
   const escaped = link.replace(/[^a-z0-9-]/g, '');
-  return new RegExp(`^(?:(?:provision|validate|teardown|rotate|demo)-${escaped}-${minute}|${escaped}-(?:direct|schedule|iam-change)-${minute})$`).test(name);
+  return new RegExp(
+    `^(?:(?:provision|validate|teardown|rotate|demo)-${escaped}-${minute}|${escaped}-(?:direct|schedule|iam-change)-${minute}|rotate-${escaped}-(?:schedule-\\d{8}|(?:heal|manual)-${minute}))$`,
+  ).test(name);
 }
 
 /** The link's running execution (the newest if several), else its newest one; undefined when it has none. */

@@ -157,6 +157,10 @@ export function teardownPlan(record: LinkRecord, options: { keepTopic: boolean; 
   const keep: string[] = [];
   if (owned.pipelineId) del.push(`Redpanda Connect pipeline ${names.pipelineDisplayName} (${owned.pipelineId})`);
   if (owned.redpandaSecrets?.length) del.push(`Redpanda secrets ${owned.redpandaSecrets.join(', ')}`);
+  if (request.identity.mode === 'access-key' && record.accessKey?.current) {
+    const slot = record.accessKey.current.slot;
+    del.push(`Redpanda secrets ${names.redpandaSecrets.accessKeyId[slot]}, ${names.redpandaSecrets.secretAccessKey[slot]} (the connector user's key)`);
+  }
   if (owned.acls) del.push(`the ACLs of User:${names.redpandaUser}`);
   if (owned.redpandaUser) del.push(`Redpanda user ${owned.redpandaUser}`);
   const topics: [string, boolean][] = [[request.redpanda.topic, owned.topic === request.redpanda.topic]];
@@ -171,7 +175,14 @@ export function teardownPlan(record: LinkRecord, options: { keepTopic: boolean; 
   if (owned.publication) del.push(`publication ${owned.publication}`);
   if (owned.databaseUser) del.push(`database user ${owned.databaseUser}`);
   else keep.push(`database user ${request.cdc.user} (it existed before the link; only the link's grants go)`);
-  if (owned.pipelineRolePolicy) del.push(`inline policy ${owned.pipelineRolePolicy} on ${names.pipelineRole} (account ${request.redpanda.accountId})`);
+  if (owned.pipelineRolePolicy) {
+    const role = request.identity.mode === 'self-managed' && request.identity.roleArn ? request.identity.roleArn : `${names.pipelineRole} (account ${request.redpanda.accountId})`;
+    del.push(`inline policy ${owned.pipelineRolePolicy} on ${role}`);
+  }
+  if (owned.connectorUser) {
+    const keys = [record.accessKey?.current?.accessKeyId, record.accessKey?.pending?.accessKeyId].filter(Boolean);
+    del.push(`IAM user ${owned.connectorUser} with its policy and ${keys.length > 0 ? `access key ${keys.join(', ')}` : 'access keys'}`);
+  }
   if (owned.dbConnectRole) del.push(`IAM role ${owned.dbConnectRole}`);
   if (owned.writerInstance) del.push(`writer instance ${owned.writerInstance}`);
   if (owned.cluster) {

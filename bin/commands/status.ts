@@ -27,15 +27,10 @@ export interface LinkStatusRow {
   readonly updatedAt: string;
 }
 
-/**
- * Identity fields of a record, when the deployment writes them (`identity.mode`, and the access key's
- * creation time as `identity.accessKeyCreatedAt` or `identity.accessKey.createdAt`); older records have none.
- */
-function identityOf(record: LinkRecord): { mode: string | null; keyCreatedAt: string | null } {
-  const identity = (record as unknown as { identity?: { mode?: unknown; accessKeyCreatedAt?: unknown; accessKey?: { createdAt?: unknown } } }).identity;
-  const mode = typeof identity?.mode === 'string' ? identity.mode : null;
-  const created = identity?.accessKeyCreatedAt ?? identity?.accessKey?.createdAt;
-  return { mode, keyCreatedAt: typeof created === 'string' ? created : null };
+/** The link's identity mode and its access key's age; records from before identity modes were role chains. */
+function identityOf(record: LinkRecord): { mode: string; keyCreatedAt: string | null } {
+  const mode = (record.request as Partial<LinkRecord['request']>).identity?.mode ?? 'pipeline-role';
+  return { mode, keyCreatedAt: record.accessKey?.current?.createdAt ?? null };
 }
 
 export function statusRow(record: LinkRecord, pipelineState: string | null = null): LinkStatusRow {

@@ -5,13 +5,18 @@ import type { LinkSummary } from '../../lambdas/handlers/record-link.js';
 import type { ValidationSummary } from '../../lambdas/handlers/record-verdict.js';
 
 export function formatLinkSummary(s: LinkSummary): string[] {
-  const policy = s.pipelineRolePolicy;
+  const policy = s.firstHopPolicy;
+  const key = s.accessKey;
   return [
     `  link              ${s.link} (${s.status}, probe verdict ${s.verdict})`,
     `  endpoint          ${s.endpoint}:${s.port}  database ${s.database}  user ${s.dbUser} (IAM auth)`,
+    `  identity          ${s.identityMode}: ${s.firstHopArn}`,
+    ...(key ? [`  access key        ${key.accessKeyId} (in Redpanda secrets only), created ${key.createdAt}, rotated by ${key.rotationDueAt.slice(0, 10)}`] : []),
     `  db-connect role   ${s.dbConnectRoleArn}`,
-    `  pipeline          ${s.pipelineId}  →  topic ${s.topic}`,
-    `  pipeline policy   ${policy.policyName} on ${policy.roleName}: ${policy.applied ? 'applied through the healer role' : `NOT applied (${policy.reason ?? ''})`}`,
+    s.pipelineId ? `  pipeline          ${s.pipelineId}  →  topic ${s.topic}` : `  pipeline          yours to run (pipeline.yaml in the link outputs)  →  topic ${s.topic}`,
+    ...(policy
+      ? [`  first-hop policy  ${policy.policyName} on ${policy.roleName}: ${policy.applied ? 'applied through the healer role' : `NOT applied (${policy.reason ?? ''})`}`]
+      : []),
     `  consume           ${s.consumeCommand}`,
     ...s.operatorActions.map((a) => `  operator action   ${a}`),
     ...s.warnings.map((w) => `  warning           ${w}`),

@@ -1,4 +1,4 @@
-// IAM documents of a link (docs/architecture.md#generated-artifacts; docs/reference/redpanda-cloud.md §6, §11; docs/reference/aws.md A3, A4):
+// IAM documents of a link (docs/architecture.md#generated-artifacts; docs/reference/redpanda-cloud.md §6, §10; docs/reference/aws.md A3, A4, A8):
 //   first hop (connector user | pipeline role | self-managed role) --sts:AssumeRole--> db-connect role (account D)
 //   --rds-db:connect--> dbuser ARN.
 // Pure: the Lambdas, the CDK app, the offline twin and `rpcn-aurora plan` all build the same documents here,
@@ -191,7 +191,7 @@ const TRUST_SID: Readonly<Record<IdentityMode, string>> = {
 
 /**
  * Trust of the db-connect role: exactly the first-hop principal of the link's identity mode, no account root,
- * no wildcard, no ExternalId (docs/reference/redpanda-cloud.md §6, §11).
+ * no wildcard, no ExternalId (docs/reference/redpanda-cloud.md §6, §10).
  */
 export function dbConnectTrustPolicy(
   request: Pick<LinkRequest, 'name' | 'redpanda' | 'identity'>,

@@ -240,7 +240,7 @@ function resolveOptions(opts: PipelineYamlOptions): { heartbeat: string; reconne
 
 /**
  * The `aws` block shared by both inputs. In `access-key` mode the connector user's key comes from Redpanda
- * secrets (a Cloud pipeline has no identity of its own, docs/reference/redpanda-cloud.md §11); the role chain
+ * secrets (a Cloud pipeline has no identity of its own, docs/reference/redpanda-cloud.md §10); the role chain
  * stays, so the key alone can do nothing but assume the db-connect role.
  */
 function awsBlock(request: LinkRequest, names: LinkNames, ctx: ArtifactContext, slot: KeySlot): Record<string, unknown> {

@@ -10,7 +10,7 @@ export const ENGINES = ['aurora-postgresql', 'aurora-mysql'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /**
- * How the pipeline gets its first AWS identity (docs/reference/redpanda-cloud.md §11):
+ * How the pipeline gets its first AWS identity (docs/reference/redpanda-cloud.md §10):
  * - `access-key`: a link-owned IAM user whose key lives only in Redpanda secrets (Cloud pipelines have no pod identity);
  * - `pipeline-role`: IRSA as the Redpanda-managed pipeline role plus our inline policy (the walkthrough's chain, opt-in);
  * - `self-managed`: Redpanda Connect the operator runs, as `identity.roleArn`.

@@ -319,12 +319,12 @@ describe('status', () => {
   beforeEach(() => {
     ddb.on(ScanCommand).resolves({
       Items: [
-        linkRecord('orders', { identity: { mode: 'role-chain' } }),
+        linkRecord('orders', { request: { ...linkRecord('orders').request, identity: { mode: 'pipeline-role', rotateAfterDays: 30, restrictToEgress: true } } }),
         linkRecord('billing', {
           status: 'failed',
           outputs: undefined,
           verdicts: [],
-          identity: { mode: 'access-key', accessKeyCreatedAt: '2025-12-06T09:30:10Z' },
+          accessKey: { current: { accessKeyId: 'AKIAEXAMPLEKEY000001', slot: 'A', createdAt: '2025-12-06T09:30:10Z' } },
           failure: { step: 'RunSetupSql', error: 'StepAccessDeniedError', cause: '…', diagnosis: { id: 'aws-access-denied', title: 'An AWS call was denied', fix: '…' }, at: '2026-01-05T09:00:10Z' },
         }),
       ],
@@ -337,20 +337,20 @@ describe('status', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(/^LINK +ENGINE +IDENTITY +STATE +LAST VERDICT +KEY AGE +PIPELINE +ENDPOINT$/);
     expect(lines[1]).toMatch(/^billing +postgresql +access-key +failed +— +30d +d5ghjk1lr0pf6mpr1mdg +—$/);
-    expect(lines[2]).toMatch(/^orders +postgresql +role-chain +ready +healthy 3h ago +— +d5ghjk1lr0pf6mpr1mdg +rpcn-aurora-orders\.cluster-c9akciq32\.us-east-2\.rds\.amazonaws\.com:5432$/);
+    expect(lines[2]).toMatch(/^orders +postgresql +pipeline-role +ready +healthy 3h ago +— +d5ghjk1lr0pf6mpr1mdg +rpcn-aurora-orders\.cluster-c9akciq32\.us-east-2\.rds\.amazonaws\.com:5432$/);
     expect(r.err).toBe('billing: last failure at RunSetupSql: StepAccessDeniedError (30m ago), diagnosis [aws-access-denied] An AWS call was denied');
     expect(ddb.commandCalls(ScanCommand)[0]!.args[0].input).toMatchObject({ TableName: TABLE });
   });
 
   test('tab-separated lines in a pipe, JSON with --json', async () => {
     const piped = await cli(terminal({ tty: false, now }), ...args('status'));
-    expect(piped.out.split('\n')[2]!.split('\t')).toEqual(['orders', 'postgresql', 'role-chain', 'ready', 'healthy 3h ago', '—', 'd5ghjk1lr0pf6mpr1mdg', 'rpcn-aurora-orders.cluster-c9akciq32.us-east-2.rds.amazonaws.com:5432']);
+    expect(piped.out.split('\n')[2]!.split('\t')).toEqual(['orders', 'postgresql', 'pipeline-role', 'ready', 'healthy 3h ago', '—', 'd5ghjk1lr0pf6mpr1mdg', 'rpcn-aurora-orders.cluster-c9akciq32.us-east-2.rds.amazonaws.com:5432']);
     const json = await cli(terminal({ now }), ...args('status', '--json'));
     const rows = JSON.parse(json.out);
     expect(rows[1]).toEqual({
       link: 'orders',
       engine: 'aurora-postgresql',
-      identityMode: 'role-chain',
+      identityMode: 'pipeline-role',
       status: 'ready',
       lastVerdict: { verdict: 'healthy', at: '2026-01-05T06:30:00.000Z', trigger: 'schedule' },
       keyCreatedAt: null,

@@ -46,22 +46,57 @@ describe('plan', () => {
   test('writes every artifact and prints the summary', async () => {
     const { code, out } = await run('plan', 'examples/postgres.json', '--out', dir, '--db-account', '111111111111', '--region', 'us-east-2');
     expect(code).toBe(0);
-    expect(out).toContain('# Plan for link "orders" (aurora-postgresql)');
+    expect(out).toContain('# Plan for link "orders" (aurora-postgresql, identity access-key)');
     expect(readdirSync(dir).sort()).toEqual(
       [
-        'cluster-parameters.json', 'cluster.json', 'db-connect-permission-policy.json', 'db-connect-tags.json', 'db-connect-trust-policy.json',
-        'pipeline-role-policy.json', 'pipeline.yaml', 'redpanda-acls.json', 'request.normalized.json', 'security-group-ingress.json',
-        'setup.sql', 'summary.md', 'teardown.sql',
+        'cluster-parameters.json', 'cluster.json', 'connector-user-boundary.json', 'connector-user-policy.json', 'db-connect-permission-policy.json',
+        'db-connect-tags.json', 'db-connect-trust-policy.json', 'pipeline.yaml', 'redpanda-acls.json', 'request.normalized.json',
+        'security-group-ingress.json', 'setup.sql', 'summary.md', 'teardown.sql',
       ].sort(),
     );
-    const policy = JSON.parse(readFileSync(join(dir, 'pipeline-role-policy.json'), 'utf8'));
+    const policy = JSON.parse(readFileSync(join(dir, 'connector-user-policy.json'), 'utf8'));
     expect(policy.Statement[0].Resource).toBe('arn:aws:iam::111111111111:role/rpcn-aurora-orders-db-connect');
+    const trust = JSON.parse(readFileSync(join(dir, 'db-connect-trust-policy.json'), 'utf8'));
+    expect(trust.Statement[0].Principal.AWS).toBe('arn:aws:iam::111111111111:user/rpcn-aurora/rpcn-aurora-orders-connector');
     expect(readFileSync(join(dir, 'pipeline.yaml'), 'utf8')).toContain('{{ENDPOINT}}:5432');
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/Redpanda Cloud pipelines \(BYOC and Dedicated\) get no AWS pod identity/);
+    expect(summary).toMatch(/## In the Redpanda AWS account\n\n- Nothing/);
+  });
+
+  test.each([
+    ['pipeline-role', { mode: 'pipeline-role' }, ['pipeline-role-policy.json'], 'arn:aws:iam::861276079005:role/redpanda-curl3eo533cmsnt23dv0-redpanda-connect-pipeline', /Redpanda documents this as unsupported/],
+    [
+      'self-managed',
+      { mode: 'self-managed', roleArn: 'arn:aws:iam::222222222222:role/connect-cdc' },
+      ['consumer-role-policy.json'],
+      'arn:aws:iam::222222222222:role/connect-cdc',
+      /deploy `pipeline.yaml` yourself/,
+    ],
+  ])('identity %s: its first-hop artifact, a trust naming exactly the first hop, and why', async (_mode, identity, files, principal, why) => {
+    const request = join(dir, 'request.json');
+    writeFileSync(request, JSON.stringify({ ...JSON.parse(readFileSync('examples/postgres.json', 'utf8')), identity }));
+    const out = join(dir, 'mode');
+    const { code } = await run('plan', request, '--out', out, '--db-account', '111111111111', '--region', 'us-east-2');
+    expect(code).toBe(0);
+    const written = readdirSync(out);
+    for (const f of files) expect(written).toContain(f);
+    expect(written).not.toContain('connector-user-policy.json');
+    expect(written).not.toContain('connector-user-boundary.json');
+    expect(JSON.parse(readFileSync(join(out, 'db-connect-trust-policy.json'), 'utf8')).Statement[0].Principal.AWS).toBe(principal);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(why);
   });
 
   test('values known only later are listed as placeholders, or filled from the flags', async () => {
     const listed = await run('plan', 'examples/postgres.json', '--json');
-    expect(JSON.parse(listed.out).placeholders.map((p: { key: string }) => p.key).sort()).toEqual(['CLUSTER_RESOURCE_ID', 'DB_ACCOUNT_ID', 'ENDPOINT', 'REDPANDA_NAT_IPS', 'REGION']);
+    expect(JSON.parse(listed.out).placeholders.map((p: { key: string }) => p.key).sort()).toEqual([
+      'CLUSTER_RESOURCE_ID',
+      'DB_ACCOUNT_ID',
+      'ENDPOINT',
+      'REDPANDA_EGRESS_CIDRS',
+      'REDPANDA_NAT_IPS',
+      'REGION',
+    ]);
     const filled = await run(
       'plan', 'examples/postgres.json', '--json', '--db-account', '111111111111', '--region', 'us-east-2',
       '--cluster-resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '--endpoint', 'orders.cluster-abc.us-east-2.rds.amazonaws.com', '--nat-ip', '3.139.175.89',

@@ -16,6 +16,11 @@ import {
   dbUserResourceArn,
   pipelineRoleArn,
   pipelineRoleInlinePolicy,
+  rolePolicyFirstHop,
+  connectorUserPolicy,
+  connectorUserArn,
+  linkBoundaryPolicy,
+  FirstHopUndefinedError,
   type PolicyDocument,
 } from '../../lambdas/core/iam.js';
 import { linkNames } from '../../lambdas/core/naming.js';
@@ -27,11 +32,13 @@ const CLUSTER_ID = 'curl3eo533cmsnt23dv0';
 const OTHER_CLUSTER_ID = 'd0vlpg7b1ke5c0k0a0a0';
 const RESOURCE_ID = 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+// The pipeline-role chain (the walkthrough's); the access-key and self-managed documents are further down.
 const request: LinkRequest = assertRequest({
   name: 'orders',
   engine: 'aurora-postgresql',
   cdc: { user: 'iam_demo_user', tables: ['orders'] },
   redpanda: { clusterId: CLUSTER_ID, accountId: R },
+  identity: { mode: 'pipeline-role' },
 });
 
 const context: ArtifactContext = {
@@ -56,7 +63,7 @@ function withRedpanda(overrides: Partial<LinkRequest['redpanda']>): LinkRequest 
 
 describe('IAM documents (exact JSON)', () => {
   it('trusts exactly the pipeline role: no account root, no wildcard, no ExternalId', () => {
-    const trust = dbConnectTrustPolicy(request);
+    const trust = dbConnectTrustPolicy(request, context);
     expect(trust).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -124,24 +131,27 @@ describe('IAM documents (exact JSON)', () => {
     expect(a.roleName).toBe(DB_CONNECT_ROLE);
     expect(a.roleArn).toBe(DB_CONNECT_ROLE_ARN);
     expect(a.maxSessionDuration).toBe(3600);
-    expect(a.trustPolicy).toEqual(dbConnectTrustPolicy(request));
+    expect(a.trustPolicy).toEqual(dbConnectTrustPolicy(request, context));
     expect(a.permissionPolicy).toEqual({ policyName: 'rpcn-aurora-orders-rds-db-connect', document: dbConnectPermissionPolicy(request, context) });
     expect(a.tags).toEqual(dbConnectRoleTags(request));
     expect(a.dbUserResourceArn).toBe(DB_USER_ARN);
     expect(a.description).toBe(
       `rpcn-aurora link orders: assumed by Redpanda Connect pipelines of cluster ${CLUSTER_ID} to log in to rpcn-aurora-orders as iam_demo_user`,
     );
-    expect(a.pipelineRole.roleName).toBe(PIPELINE_ROLE);
-    expect(a.pipelineRole.roleArn).toBe(PIPELINE_ROLE_ARN);
-    expect(a.pipelineRole.accountId).toBe(R);
-    expect(a.pipelineRole.policy.policyName).toBe(`rpcn-aurora-${D}-orders`);
-    expect(a.pipelineRole.policy.policyName).toBe(names.pipelineRolePolicy);
-    expect(a.pipelineRole.policy.document).toEqual(pipelineRoleInlinePolicy(request, context));
-    expect(a.pipelineRole.policyFile).toBe('pipeline-role-policy.json');
-    expect(a.pipelineRole.attachCommand).toBe(
+    const hop = rolePolicyFirstHop(a)!;
+    expect(hop.mode).toBe('pipeline-role');
+    expect(hop.roleName).toBe(PIPELINE_ROLE);
+    expect(hop.principalArn).toBe(PIPELINE_ROLE_ARN);
+    expect(hop.accountId).toBe(R);
+    expect(hop.policy.policyName).toBe(`rpcn-aurora-${D}-orders`);
+    expect(hop.policy.policyName).toBe(names.pipelineRolePolicy);
+    expect(hop.policy.document).toEqual(pipelineRoleInlinePolicy(request, context));
+    expect(hop.policyFile).toBe('pipeline-role-policy.json');
+    expect(hop.attachCommand).toBe(
       `aws iam put-role-policy --role-name ${PIPELINE_ROLE} --policy-name rpcn-aurora-${D}-orders --policy-document file://pipeline-role-policy.json`,
     );
-    expect(a.pipelineRole.removeCommand).toBe(`aws iam delete-role-policy --role-name ${PIPELINE_ROLE} --policy-name rpcn-aurora-${D}-orders`);
+    expect(hop.removeCommand).toBe(`aws iam delete-role-policy --role-name ${PIPELINE_ROLE} --policy-name rpcn-aurora-${D}-orders`);
+    expect(a.permissionsBoundaryArn).toBe(`arn:aws:iam::${D}:policy/rpcn-aurora-link-boundary`);
   });
 
   it('passes placeholders through unchanged', () => {
@@ -150,7 +160,7 @@ describe('IAM documents (exact JSON)', () => {
     expect(perm.Statement[0]!.Resource).toBe('arn:aws:rds-db:us-east-2:{{DB_ACCOUNT_ID}}:dbuser:{{CLUSTER_RESOURCE_ID}}/iam_demo_user');
     const artifacts = dbConnectRoleArtifacts(request, planned);
     expect(placeholdersIn(JSON.stringify(artifacts))).toEqual(['DB_ACCOUNT_ID', 'CLUSTER_RESOURCE_ID']);
-    expect(artifacts.pipelineRole.policy.document.Statement[0]!.Resource).toBe('arn:aws:iam::{{DB_ACCOUNT_ID}}:role/rpcn-aurora-orders-db-connect');
+    expect(artifacts.firstHop.policy.document.Statement[0]!.Resource).toBe('arn:aws:iam::{{DB_ACCOUNT_ID}}:role/rpcn-aurora-orders-db-connect');
   });
 
   it('refuses the cluster identifier in place of the cluster resource id, and other malformed context', () => {
@@ -182,7 +192,8 @@ interface Sim {
   readonly resourceAccount: string;
   readonly identityPolicies: readonly PolicyDocument[];
   readonly resourcePolicy?: PolicyDocument;
-  /** The target role's tags: the simulator does not read tags, so they are passed as context. */
+  readonly boundary?: PolicyDocument;
+  /** The target role's tags (the simulator does not read tags) and the request's keys (aws:SourceIp). */
   readonly context?: Record<string, string>;
 }
 
@@ -197,6 +208,7 @@ async function evaluate(sim: Sim): Promise<string> {
       },
       identityPolicies: sim.identityPolicies.map((policy, i) => ({ name: `policy${i}`, policy })),
       resourcePolicy: sim.resourcePolicy,
+      ...(sim.boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: sim.boundary }] } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },
@@ -217,7 +229,7 @@ function assumeDbConnect(overrides: Partial<Sim> = {}): Promise<string> {
     resource: DB_CONNECT_ROLE_ARN,
     resourceAccount: D,
     identityPolicies: [pipelineRoleInlinePolicy(request, context)],
-    resourcePolicy: dbConnectTrustPolicy(request),
+    resourcePolicy: dbConnectTrustPolicy(request, context),
     context: TAGGED,
     ...overrides,
   });
@@ -252,7 +264,7 @@ describe('IAM evaluation of the generated documents (@cloud-copilot/iam-simulate
   });
 
   it('denies AssumeRole when the trust names another pipeline role', async () => {
-    const otherTrust = dbConnectTrustPolicy(withRedpanda({ clusterId: OTHER_CLUSTER_ID }));
+    const otherTrust = dbConnectTrustPolicy(withRedpanda({ clusterId: OTHER_CLUSTER_ID }), context);
     await expect(assumeDbConnect({ resourcePolicy: otherTrust })).resolves.toBe('ImplicitlyDenied');
   });
 
@@ -271,7 +283,7 @@ describe('IAM evaluation of the generated documents (@cloud-copilot/iam-simulate
     const otherLink = assertRequest({ ...requestInput(), name: 'payments' });
     // Trust and tag are right for the other role; only the pipeline role's policy is scoped to "orders".
     await expect(
-      assumeDbConnect({ resource: dbConnectRoleArn(otherLink, context), resourcePolicy: dbConnectTrustPolicy(otherLink) }),
+      assumeDbConnect({ resource: dbConnectRoleArn(otherLink, context), resourcePolicy: dbConnectTrustPolicy(otherLink, context) }),
     ).resolves.toBe('ImplicitlyDenied');
     const otherAccount = '444455556666';
     await expect(
@@ -314,6 +326,7 @@ function requestInput() {
     engine: 'aurora-postgresql' as const,
     cdc: { user: 'iam_demo_user', tables: ['orders'] },
     redpanda: { clusterId: CLUSTER_ID, accountId: R },
+    identity: { mode: 'pipeline-role' as const },
   };
 }
 
@@ -321,7 +334,7 @@ function requestInput() {
 
 describe('comparePolicy', () => {
   const expected = pipelineRoleInlinePolicy(request, context);
-  const trust = dbConnectTrustPolicy(request);
+  const trust = dbConnectTrustPolicy(request, context);
   const two: PolicyDocument = {
     Version: '2012-10-17',
     Statement: [...dbConnectPermissionPolicy(request, context).Statement, ...expected.Statement],
@@ -420,5 +433,108 @@ describe('comparePolicy', () => {
   it('throws a named error when the expected side is not a policy', () => {
     expect(() => comparePolicy('nope', expected)).toThrow(PolicyParseError);
     expect(() => comparePolicy('nope', expected)).toThrow(/expected policy/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Identity mode access-key: the connector user, its policy and the permissions boundary.
+
+describe('access-key documents', () => {
+  const keyLink = assertRequest({ ...requestInput(), identity: { mode: 'access-key' } });
+  const EGRESS = ['203.0.113.10/32', '203.0.113.11/32'];
+  const USER_ARN = `arn:aws:iam::${D}:user/rpcn-aurora/rpcn-aurora-orders-connector`;
+  const userPolicy = connectorUserPolicy(keyLink, context, EGRESS);
+  const boundary = linkBoundaryPolicy(context);
+  const fromEgress = { ...TAGGED, 'aws:SourceIp': '203.0.113.10', 'aws:ViaAWSService': 'false' };
+  const assumeAsUser = (overrides: Partial<Sim> = {}) =>
+    evaluate({
+      principal: USER_ARN,
+      action: 'sts:AssumeRole',
+      resource: DB_CONNECT_ROLE_ARN,
+      resourceAccount: D,
+      identityPolicies: [userPolicy],
+      resourcePolicy: dbConnectTrustPolicy(keyLink, context),
+      boundary,
+      context: fromEgress,
+      ...overrides,
+    });
+
+  it('the trust names exactly the connector user, with its path', () => {
+    expect(connectorUserArn(keyLink, context)).toBe(USER_ARN);
+    expect(dbConnectTrustPolicy(keyLink, context)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'TrustLinkConnectorUser', Effect: 'Allow', Principal: { AWS: USER_ARN }, Action: 'sts:AssumeRole' }],
+    });
+  });
+
+  it('the user may assume the db-connect role, and nothing but from the egress addresses', () => {
+    expect(userPolicy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'AssumeTaggedDbConnectRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: DB_CONNECT_ROLE_ARN },
+        {
+          Sid: 'DenyOutsideRedpandaEgress',
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { NotIpAddress: { 'aws:SourceIp': EGRESS }, Bool: { 'aws:ViaAWSService': 'false' } },
+        },
+      ],
+    });
+    expect(connectorUserPolicy({ ...keyLink, identity: { ...keyLink.identity, restrictToEgress: false } }, context, []).Statement).toHaveLength(1);
+    expect(() => connectorUserPolicy(keyLink, context, [])).toThrow(FirstHopUndefinedError);
+  });
+
+  it('the artifacts carry the user, its path, its policy and the boundary', () => {
+    const a = dbConnectRoleArtifacts(keyLink, context, { egressCidrs: EGRESS });
+    expect(a.firstHop).toEqual({
+      mode: 'access-key',
+      principalArn: USER_ARN,
+      userName: 'rpcn-aurora-orders-connector',
+      path: '/rpcn-aurora/',
+      policy: { policyName: 'rpcn-aurora-orders-assume-db-connect', document: userPolicy },
+      permissionsBoundaryArn: `arn:aws:iam::${D}:policy/rpcn-aurora-link-boundary`,
+      restrictToEgress: true,
+    });
+    expect(rolePolicyFirstHop(a)).toBeUndefined();
+  });
+
+  it('IAM allows the assume from an egress address, within the boundary', async () => {
+    await expect(assumeAsUser()).resolves.toBe('Allowed');
+    await expect(assumeAsUser({ context: { ...fromEgress, 'aws:SourceIp': '203.0.113.11' } })).resolves.toBe('Allowed');
+  });
+
+  it('IAM explicitly denies it from anywhere else (a leaked key is useless)', async () => {
+    await expect(assumeAsUser({ context: { ...fromEgress, 'aws:SourceIp': '198.51.100.7' } })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  it('the boundary caps what any policy on the user could allow', async () => {
+    const admin: PolicyDocument = { Version: '2012-10-17', Statement: [{ Sid: 'Admin', Effect: 'Allow', Action: '*', Resource: '*' }] };
+    for (const action of ['iam:CreateUser', 's3:GetObject', 'sts:AssumeRole']) {
+      const resource = action === 'sts:AssumeRole' ? `arn:aws:iam::${D}:role/Administrator` : action === 'iam:CreateUser' ? `arn:aws:iam::${D}:user/x` : 'arn:aws:s3:::bucket/key';
+      await expect(
+        evaluate({ principal: USER_ARN, action, resource, resourceAccount: D, identityPolicies: [admin], boundary, context: { 'aws:SourceIp': '203.0.113.10', 'aws:ViaAWSService': 'false' } }),
+      ).resolves.toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('within the account the trust naming the user grants the assume by itself: the egress Deny is what guards the key', async () => {
+    // AWS: a resource-based policy (here the trust) that names an IAM user of the same account is not limited by
+    // the user's identity policies or boundary; only an explicit deny stops it. Hence the Deny on aws:SourceIp,
+    // and Validate restoring the user's policy whenever it changes.
+    const connectOnly: PolicyDocument = { Version: '2012-10-17', Statement: [boundary.Statement[0]!] };
+    await expect(assumeAsUser({ boundary: connectOnly, identityPolicies: [] })).resolves.toBe('Allowed');
+    await expect(assumeAsUser({ boundary: connectOnly, context: { ...fromEgress, 'aws:SourceIp': '198.51.100.7' } })).resolves.toBe('ExplicitlyDenied');
+  });
+
+  it('the db-connect role keeps rds-db:connect under the boundary', async () => {
+    await expect(connect({ boundary })).resolves.toBe('Allowed');
+  });
+
+  it('self-managed: the trust names exactly the given role', () => {
+    const own = assertRequest({ ...requestInput(), redpanda: { clusterId: CLUSTER_ID }, identity: { mode: 'self-managed', roleArn: 'arn:aws:iam::333333333333:role/eks/connect' } });
+    expect(dbConnectTrustPolicy(own, context).Statement[0]).toMatchObject({ Sid: 'TrustSelfManagedConnectRole', Principal: { AWS: 'arn:aws:iam::333333333333:role/eks/connect' } });
+    const hop = rolePolicyFirstHop(dbConnectRoleArtifacts(own, context))!;
+    expect(hop).toMatchObject({ mode: 'self-managed', roleName: 'connect', accountId: '333333333333', policyFile: 'consumer-role-policy.json' });
   });
 });

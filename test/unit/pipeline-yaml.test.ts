@@ -94,13 +94,15 @@ describe('buildPipelineYaml: both engines', () => {
   it.each([
     ['aurora-postgresql', pg, PG, PG_CTX, 'postgres_cdc'],
     ['aurora-mysql', my, MY, MY_CTX, 'mysql_cdc'],
-  ] as const)('%s: aws block is enabled, in the DB region, host:port endpoint, roles[] with the db-connect role', (_e, built, request, ctx, component) => {
+  ] as const)('%s: aws block is enabled, in the DB region, host:port endpoint, the key from slot A secrets, roles[] with the db-connect role', (_e, built, request, ctx, component) => {
     const aws = at(parse(built.yaml), 'input', component, 'aws') as Obj;
     const names = linkNames(request, ctx.dbAccountId);
     expect(aws).toEqual({
       enabled: true,
       region: ctx.region,
       endpoint: `${ctx.endpoint}:${ctx.port}`,
+      id: `\${secrets.${names.redpandaSecrets.accessKeyId.A}}`,
+      secret: `\${secrets.${names.redpandaSecrets.secretAccessKey.A}}`,
       roles: [{ role: `arn:aws:iam::${ctx.dbAccountId}:role/${names.dbConnectRole}` }],
     });
     expect(aws).not.toHaveProperty('role');
@@ -324,6 +326,8 @@ describe('buildPipelineYaml: placeholders and inputs', () => {
       enabled: true,
       region: '{{REGION}}',
       endpoint: '{{ENDPOINT}}:5432',
+      id: '${secrets.RPCN_AURORA_ORDERS_AWS_ACCESS_KEY_ID_A}',
+      secret: '${secrets.RPCN_AURORA_ORDERS_AWS_SECRET_ACCESS_KEY_A}',
       roles: [{ role: 'arn:aws:iam::{{DB_ACCOUNT_ID}}:role/rpcn-aurora-orders-db-connect' }],
     });
     const notYetKnown = /^# Not yet known, to be filled in once the cluster exists: (.*)\.$/m.exec(built.yaml);
@@ -427,5 +431,40 @@ describe('buildPipelineCreateBody', () => {
     expect(isMap(doc.get('input'))).toBe(true);
     expect(isSeq(doc.getIn(['input', 'postgres_cdc', 'tables']))).toBe(true);
     expect(isScalar(doc.getIn(['output', 'redpanda', 'topic'], true))).toBe(true);
+  });
+});
+
+describe('identity modes', () => {
+  const mode = (identity: Record<string, unknown>, redpanda: Record<string, unknown> = REDPANDA): LinkRequest =>
+    assertRequest({ name: 'orders', engine: 'aurora-postgresql', cdc: { tables: ['orders'] }, redpanda, identity });
+  const awsOf = (request: LinkRequest, opts = {}) => at(parse(buildPipelineYaml(request, PG_CTX, opts).yaml), 'input', 'postgres_cdc', 'aws') as Obj;
+
+  it('access-key: the key of the slot the pipeline reads, from Redpanda secrets, beside roles[]', () => {
+    const b = awsOf(mode({ mode: 'access-key' }), { keySlot: 'B' });
+    expect(b.id).toBe('${secrets.RPCN_AURORA_ORDERS_AWS_ACCESS_KEY_ID_B}');
+    expect(b.secret).toBe('${secrets.RPCN_AURORA_ORDERS_AWS_SECRET_ACCESS_KEY_B}');
+    expect(b.roles).toEqual([{ role: 'arn:aws:iam::222222222222:role/rpcn-aurora-orders-db-connect' }]);
+  });
+
+  it('pipeline-role: no key (the pod identity is the first hop)', () => {
+    const aws = awsOf(mode({ mode: 'pipeline-role' }));
+    expect(aws).not.toHaveProperty('id');
+    expect(aws).not.toHaveProperty('secret');
+    expect(lintPipeline(buildPipelineYaml(mode({ mode: 'pipeline-role' }), PG_CTX).yaml, { target: 'redpanda-cloud', podIdentity: true })).toEqual([]);
+  });
+
+  it('self-managed: no key and no Redpanda secret references; environment variables instead', () => {
+    const request = mode({ mode: 'self-managed', roleArn: 'arn:aws:iam::333333333333:role/connect' }, { clusterId: REDPANDA.clusterId });
+    const yaml = buildPipelineYaml(request, PG_CTX).yaml;
+    expect(yaml).not.toMatch(/\$\{secrets\./);
+    expect(awsOf(request)).not.toHaveProperty('id');
+    const input = at(parse(yaml), 'input', 'postgres_cdc') as Obj;
+    expect(at(input, 'tls', 'root_cas')).toBe('${RPCN_AURORA_ORDERS_RDS_CA}');
+    expect((at(parse(yaml), 'output', 'redpanda', 'sasl') as Obj[])[0]!.password).toBe('${RPCN_AURORA_ORDERS_SASL_PASSWORD}');
+    expect(lintPipeline(yaml, { target: 'self-managed' })).toEqual([]);
+  });
+
+  it('the generated access-key pipeline is clean for a Redpanda Cloud target', () => {
+    expect(lintPipeline(buildPipelineYaml(mode({ mode: 'access-key' }), PG_CTX).yaml, { target: 'redpanda-cloud' })).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ function issuesOf(input: unknown): RequestIssue[] {
 }
 
 describe('request v1 examples', () => {
-  test.each(['postgres', 'mysql', 'existing-cluster'])('examples/%s.json is valid', (name) => {
+  test.each(['postgres', 'mysql', 'existing-cluster', 'self-managed'])('examples/%s.json is valid', (name) => {
     expect(parseRequest(example(name)).ok).toBe(true);
   });
 });
@@ -45,6 +45,7 @@ describe('defaults', () => {
       },
       cdc: { user: 'rpcn_orders', schema: 'public', tables: ['orders'], snapshot: true },
       redpanda: { clusterId: 'curl3eo533cmsnt23dv0', accountId: '861276079005', topic: 'orders.cdc', partitions: 3, replicationFactor: 3 },
+      identity: { mode: 'access-key', rotateAfterDays: 30, restrictToEgress: true },
       selfHeal: true,
       onFailure: 'keep',
     });
@@ -121,7 +122,7 @@ describe('rejections name the field and say what is allowed', () => {
   test('every problem is reported at once, not just the first', () => {
     const issues = issuesOf({ name: 'X', engine: 'nope', cdc: { tables: [] }, redpanda: {} });
     expect(issues.map((i) => i.path)).toEqual(
-      expect.arrayContaining(['name', 'engine', 'cdc.tables', 'redpanda.clusterId', 'redpanda.accountId']),
+      expect.arrayContaining(['name', 'engine', 'cdc.tables', 'redpanda.clusterId']),
     );
   });
 
@@ -173,5 +174,75 @@ describe('hostile strings are rejected, never escaped', () => {
   test('a hostile unknown key is shown escaped', () => {
     const issues = issuesOf(edited((r) => (r['evil\nkey'] = 1)));
     expect(issues[0]!.message).toBe('unknown field "evil\\u{a}key": not part of request v1');
+  });
+});
+
+describe('identity', () => {
+  const withIdentity = (identity: unknown, edit: (r: Record<string, any>) => void = () => undefined) =>
+    edited((r) => {
+      r.identity = identity;
+      edit(r);
+    });
+
+  test('access-key is the default, with a 30-day rotation restricted to the egress addresses; no Redpanda account needed', () => {
+    const request = assertRequest(edited((r) => {
+      delete r.identity;
+      delete r.redpanda.accountId;
+    }));
+    expect(request.identity).toEqual({ mode: 'access-key', rotateAfterDays: 30, restrictToEgress: true });
+    expect(request.redpanda.accountId).toBeUndefined();
+  });
+
+  test('rotateAfterDays is 1-365 whole days', () => {
+    for (const days of [0, 366, 1.5, '30']) {
+      expect(issuesOf(withIdentity({ mode: 'access-key', rotateAfterDays: days })).map((i) => i.path)).toEqual(['identity.rotateAfterDays']);
+    }
+    expect(assertRequest(withIdentity({ rotateAfterDays: 1 })).identity.rotateAfterDays).toBe(1);
+    expect(assertRequest(withIdentity({ rotateAfterDays: 365 })).identity.rotateAfterDays).toBe(365);
+  });
+
+  test('pipeline-role needs redpanda.accountId (the account of the pipeline role)', () => {
+    const issues = issuesOf(withIdentity({ mode: 'pipeline-role' }, (r) => delete r.redpanda.accountId));
+    expect(issues).toEqual([{ path: 'redpanda.accountId', message: expect.stringMatching(/required for identity.mode "pipeline-role"/) }]);
+    expect(assertRequest(withIdentity({ mode: 'pipeline-role' })).identity.mode).toBe('pipeline-role');
+  });
+
+  test('the access-key fields are refused, named, in the other modes', () => {
+    const issues = issuesOf(withIdentity({ mode: 'pipeline-role', rotateAfterDays: 10, restrictToEgress: false }));
+    expect(issues.map((i) => i.path).sort()).toEqual(['identity.restrictToEgress', 'identity.rotateAfterDays']);
+    expect(issues[0]!.message).toMatch(/applies only to identity.mode "access-key"/);
+  });
+
+  test('self-managed needs a role ARN, and only self-managed takes one', () => {
+    expect(issuesOf(withIdentity({ mode: 'self-managed' }))).toEqual([{ path: 'identity.roleArn', message: expect.stringMatching(/^is required for identity.mode "self-managed"/) }]);
+    expect(issuesOf(withIdentity({ mode: 'access-key', roleArn: 'arn:aws:iam::222222222222:role/connect' })).map((i) => i.path)).toEqual(['identity.roleArn']);
+    const request = assertRequest(withIdentity({ mode: 'self-managed', roleArn: 'arn:aws:iam::222222222222:role/eks/connect-cdc' }));
+    expect(request.identity).toEqual({ mode: 'self-managed', rotateAfterDays: 30, restrictToEgress: true, roleArn: 'arn:aws:iam::222222222222:role/eks/connect-cdc' });
+  });
+
+  test.each([
+    ['arn:aws-cn:iam::222222222222:role/connect', /partition "aws-cn"/],
+    ['arn:aws-us-gov:iam::222222222222:role/connect', /partition "aws-us-gov"/],
+    ['arn:aws:iam::222222222222:user/connect', /is an IAM user/],
+    ['*', /wildcard/],
+    ['arn:aws:iam::222222222222:role/*', /wildcard/],
+    ['arn:aws:iam::222222222222:root', /whole account/],
+    ['arn:aws:sts::222222222222:assumed-role/connect/session', /STS session/],
+    ['arn:aws:iam::2222:role/connect', /12-digit account/],
+    ['arn:aws:s3:::bucket', /not an IAM ARN/],
+    ['connect-cdc', /not an ARN/],
+    ['arn:aws:iam::222222222222:role/connect"; rm -rf /', /not a valid role ARN/],
+    ['arn:aws:iam::222222222222:role/connеct', /not a valid role ARN/], // Cyrillic "е"
+    ['arn:aws:iam::222222222222:policy/connect', /not a role ARN/],
+  ])('hostile roleArn %j is refused with the field named', (roleArn, why) => {
+    const issues = issuesOf(withIdentity({ mode: 'self-managed', roleArn }));
+    expect(issues.map((i) => i.path)).toEqual(['identity.roleArn']);
+    expect(issues[0]!.message).toMatch(why);
+    expect(issues[0]!.message).toMatch(/^[\x20-\x7e]*$/);
+  });
+
+  test('an unknown identity field or mode is named', () => {
+    expect(issuesOf(withIdentity({ mode: 'irsa' })).map((i) => i.path)).toEqual(['identity.mode']);
+    expect(issuesOf(withIdentity({ mode: 'access-key', keyId: 'AKIA' }))[0]!.message).toMatch(/unknown field "keyId"/);
   });
 });

@@ -457,7 +457,7 @@ export class DataPlane implements RedpandaDataPlane {
       );
     }
     const path = `/v1/secrets/${encodeURIComponent(existing.id)}`;
-    // Labels are sent again: an update without them may drop them (docs/reference/redpanda-cloud.md §11).
+    // Labels are sent again: an update without them may drop them (docs/reference/redpanda-cloud.md §3.4).
     const res = await this.call('PUT', path, { body: { scopes, secret_data: data, labels: ownershipLabels(link) } });
     const secret = parseSecret(res.body, `PUT ${path}`);
     this.o.logger.info('redpanda secret existed for this link; value updated (takes effect when the pipeline restarts)', { link, secretId: existing.id });
