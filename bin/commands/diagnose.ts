@@ -1,8 +1,9 @@
-// `rpcn-aurora diagnose [FILE|-] [--json] [--pipeline ID]`: explain Redpanda Connect log lines with the diagnosis
-// catalogue (lambdas/core/diagnosis.ts). Exit 0 nothing wrong, 1 a problem or an unrecognized error line, 2 unreadable input.
+// `rpcn-aurora diagnose [FILE|-] [--json] [--pipeline ID] [--first-hop ARN]...`: explain Redpanda Connect log lines
+// with the diagnosis catalogue (lambdas/core/diagnosis.ts). Exit 0 nothing wrong, 1 a problem or an unrecognized
+// error line, 2 unreadable input or a bad option.
 import type { Command } from 'commander';
 import { EXIT, printJson, readTextFile, type Io } from '../cli-support.js';
-import { diagnose, type Diagnosis, type DiagnosedProblem, type Occurrence } from '../../lambdas/core/diagnosis.js';
+import { diagnose, parsePrincipalArn, type DiagnoseOptions, type Diagnosis, type DiagnosedProblem, type Occurrence } from '../../lambdas/core/diagnosis.js';
 
 export function exitCodeFor(d: Diagnosis): number {
   return d.verdict === 'problems' || d.verdict === 'unknown-errors' ? EXIT.findings : EXIT.ok;
@@ -17,6 +18,12 @@ export function registerDiagnose(program: Command, io: Io, setExit: (code: numbe
     .argument('[file]', 'file with one log line or JSON record per line; "-" or nothing reads stdin', '-')
     .option('--json', 'print the structured result')
     .option('--pipeline <id>', 'only lines of this Redpanda Connect pipeline id')
+    .option(
+      '--first-hop <arn>',
+      "ARN of the link's first hop (connector user, pipeline role or self-managed role; repeatable): an AssumeRole denial naming another principal is reported as the pipeline running as another identity",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .addHelpText(
       'after',
       [
@@ -24,11 +31,18 @@ export function registerDiagnose(program: Command, io: Io, setExit: (code: numbe
         'Examples:',
         "  rpk topic consume __redpanda.connect.logs --offset -500 --format '%v\\n' | rpcn-aurora diagnose -",
         '  rpcn-aurora diagnose logs.jsonl --json',
+        '  rpcn-aurora diagnose logs.jsonl --first-hop arn:aws:iam::111111111111:user/rpcn-aurora/rpcn-aurora-orders-connector',
         '',
         'Exit codes: 0 nothing wrong found, 1 a problem or an unrecognized error line, 2 unreadable input.',
       ].join('\n'),
     )
-    .action(async (file: string, opts: { json?: boolean; pipeline?: string }) => {
+    .action(async (file: string, opts: { json?: boolean; pipeline?: string; firstHop: string[] }) => {
+      const badHop = opts.firstHop.find((arn) => parsePrincipalArn(arn) === undefined);
+      if (badHop !== undefined) {
+        io.err(`error: --first-hop "${badHop}" is not an IAM user or role ARN (arn:aws:iam::<account>:user/<name> or :role/<name>)`);
+        setExit(EXIT.usage);
+        return;
+      }
       let text: string;
       try {
         text = file === '-' ? await io.readStdin() : readTextFile(file, 'log file');
@@ -37,7 +51,11 @@ export function registerDiagnose(program: Command, io: Io, setExit: (code: numbe
         setExit(EXIT.usage);
         return;
       }
-      const result = diagnose(text.split(/\r?\n/), opts.pipeline ? { pipelineId: opts.pipeline } : {});
+      const options: DiagnoseOptions = {
+        ...(opts.pipeline !== undefined && { pipelineId: opts.pipeline }),
+        ...(opts.firstHop.length > 0 && { firstHop: opts.firstHop }),
+      };
+      const result = diagnose(text.split(/\r?\n/), options);
       if (opts.json) printJson(io, result);
       else io.out(formatDiagnosis(result));
       setExit(exitCodeFor(result));
@@ -54,7 +72,7 @@ function span(first: Occurrence, last: Occurrence): string {
 }
 
 function formatProblem(p: DiagnosedProblem, n: number): string[] {
-  const out = [`${n}. [${p.severity.toUpperCase()}] ${p.title}   (${p.id})`];
+  const out = [`${n}. [${p.severity.toUpperCase()}] ${p.title}   (${p.id}${p.family ? `, a cause of ${p.family}` : ''})`];
   const where = [p.pipelineIds.length ? `pipeline ${p.pipelineIds.join(', ')}` : '', p.labels.length ? `label ${p.labels.join(', ')}` : '']
     .filter(Boolean)
     .join('; ');

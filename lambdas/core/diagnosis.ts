@@ -2,7 +2,7 @@
 //
 // The catalogue maps what Redpanda Connect, the AWS SDK, PostgreSQL, MySQL and Redpanda say when a link is
 // broken to a cause, a way to confirm it and a fix. Match texts come from docs/reference/redpanda-connect.md §2a/§2b,
-// docs/reference/aws.md A1-A4 and docs/reference/redpanda-cloud.md §6, §10. Each rule is marked:
+// docs/reference/aws.md A1-A4, A8 and docs/reference/redpanda-cloud.md §6, §10-§12. Each rule is marked:
 //   lit(...)    ✅ literal: the text was read in source (Connect, benthos, pgx, go-mysql, go-sql-driver, franz-go,
 //               aws-sdk-go-v2) or is quoted verbatim by a verified AWS page;
 //   approx(...) ❓ approximate: the reference gives the text as typical or unverified (PostgreSQL/MySQL server
@@ -11,7 +11,17 @@
 // Order matters: classifyLine returns the FIRST entry that matches. The list runs from context that changes the
 // meaning of an inner error (a PAM failure inside a heartbeat is a stale token, not a missing grant), through root
 // causes (AWS, database), to the Connect wrapper families that only say which step failed.
-import { NAME_PREFIX, REDPANDA_SCOPE_TAG_KEY, REDPANDA_SCOPE_TAG_VALUE, pipelineRoleName, type LinkNames } from './naming.js';
+import {
+  CONNECTOR_USER_PATH,
+  KEY_SLOTS,
+  LINK_BOUNDARY_POLICY,
+  LINK_TAG_KEY,
+  NAME_PREFIX,
+  REDPANDA_SCOPE_TAG_KEY,
+  REDPANDA_SCOPE_TAG_VALUE,
+  pipelineRoleName,
+  type LinkNames,
+} from './naming.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'notice';
 /** Sort rank: lower is worse. `notice` entries are reported but never fail a run (restart noise). */
@@ -96,7 +106,20 @@ export const TOKEN_DEFAULTS: Readonly<Record<string, string>> = {
   '<missing-secrets>': '<missing-secrets>',
   '<pipeline-id>': '<pipeline-id>',
   '<validate-state-machine-arn>': '<validate-state-machine-arn>',
+  // Identity mode access-key (the default): the link's IAM user and the Redpanda secrets holding its key.
+  '<connector-user>': `${NAME_PREFIX}<link>-connector`,
+  '<connector-user-arn>': `arn:aws:iam::<db-account>:user${CONNECTOR_USER_PATH}<connector-user>`,
+  '<connector-user-policy>': `${NAME_PREFIX}<link>-assume-db-connect`,
+  '<access-key-secret-ids>':
+    'RPCN_AURORA_<LINK_WITH_UNDERSCORES>_AWS_ACCESS_KEY_ID_<A|B> and RPCN_AURORA_<LINK_WITH_UNDERSCORES>_AWS_SECRET_ACCESS_KEY_<A|B>',
+  '<link-boundary-arn>': `arn:aws:iam::<db-account>:policy/${LINK_BOUNDARY_POLICY}`,
+  // The principal a link's db-connect role trusts (connector user, pipeline role or identity.roleArn).
+  '<first-hop>': '<first-hop>',
+  // Filled by refineAssumeRoleDenied from the principal a denial names.
+  '<actual-principal>': '<actual-principal>',
   // Values only the operator has at hand; kept as written.
+  '<access-key-id>': '<access-key-id>',
+  '<self-managed-role>': '<self-managed-role>',
   '<endpoint>': '<endpoint>',
   '<family>': '<family>',
   '<principal-arn>': '<principal-arn>',
@@ -109,7 +132,17 @@ export type RenderContext = Partial<Record<string, string>>;
 /** Tokens of a known link, from its names (lambdas/core/naming.ts) and deployment facts. */
 export function renderContextFromNames(
   names: LinkNames,
-  extra: { region?: string; dbAccountId?: string; redpandaAccountId?: string; redpandaClusterId?: string; dbUser?: string; database?: string; topic?: string } = {},
+  extra: {
+    region?: string;
+    dbAccountId?: string;
+    redpandaAccountId?: string;
+    redpandaClusterId?: string;
+    dbUser?: string;
+    database?: string;
+    topic?: string;
+    /** The principal the db-connect role trusts (lambdas/core/iam.ts firstHopPrincipalArn). */
+    firstHop?: string;
+  } = {},
 ): RenderContext {
   const ctx: RenderContext = {
     '<link>': names.link,
@@ -127,9 +160,13 @@ export function renderContextFromNames(
     '<checkpoint-topic>': names.checkpointTopic,
     '<sasl-secret>': names.redpandaSecrets.saslPassword,
     '<ca-secret>': names.redpandaSecrets.rdsCaBundle,
+    '<connector-user>': names.connectorUser,
+    '<connector-user-policy>': names.connectorUserPolicy,
+    '<access-key-secret-ids>': KEY_SLOTS.flatMap((slot) => [names.redpandaSecrets.accessKeyId[slot], names.redpandaSecrets.secretAccessKey[slot]]).join(', '),
   };
   if (extra.region) ctx['<region>'] = extra.region;
   if (extra.dbAccountId) ctx['<db-account>'] = extra.dbAccountId;
+  if (extra.firstHop) ctx['<first-hop>'] = extra.firstHop;
   if (extra.redpandaAccountId) ctx['<redpanda-account>'] = extra.redpandaAccountId;
   if (extra.redpandaClusterId) ctx['<redpanda-cluster-id>'] = extra.redpandaClusterId;
   if (extra.dbUser) ctx['<db-user>'] = extra.dbUser;
@@ -138,10 +175,17 @@ export function renderContextFromNames(
   return ctx;
 }
 
-/** Fill `<token>`s: context first, then the naming-rule default (whose own tokens are filled in a second pass). */
+/** Fill `<token>`s: context first, then the naming-rule default, whose own tokens are filled in later passes. */
 export function renderText(text: string, ctx: RenderContext = {}): string {
   const once = (s: string) => s.replace(/<[a-z][a-z-]*>/g, (tok) => ctx[tok] ?? TOKEN_DEFAULTS[tok] ?? tok);
-  return once(once(text));
+  // Defaults nest (<connector-user-arn> → <connector-user> → <link>); a few passes reach the fixed point.
+  let out = text;
+  for (let pass = 0; pass < 4; pass += 1) {
+    const next = once(out);
+    if (next === out) break;
+    out = next;
+  }
+  return out;
 }
 
 // Shared confirm steps.
@@ -161,14 +205,35 @@ const GET_INLINE_POLICY =
 const LIST_TAGS = 'aws iam list-role-tags --role-name <db-connect-role>   # DB account <db-account>';
 const GET_TRUST = 'aws iam get-role --role-name <db-connect-role> --query Role.AssumeRolePolicyDocument   # DB account <db-account>';
 const GET_CONNECT_POLICY = 'aws iam get-role-policy --role-name <db-connect-role> --policy-name <db-connect-policy>   # DB account <db-account>';
-const RUN_VALIDATE = `aws stepfunctions start-execution --state-machine-arn <validate-state-machine-arn> --input '{"link":"<link>"}'   # re-checks the link; with selfHeal on it puts the pipeline-role policy back`;
+const RUN_VALIDATE = `aws stepfunctions start-execution --state-machine-arn <validate-state-machine-arn> --input '{"link":"<link>"}'   # re-checks the link; with selfHeal on it puts the first hop's policy back`;
+// Identity mode access-key: the connector user lives in the DB account (lambdas/core/iam.ts).
+const GET_CONNECTOR_USER =
+  "aws iam get-user --user-name <connector-user> --query 'User.{Arn:Arn,Boundary:PermissionsBoundary.PermissionsBoundaryArn,Tags:Tags}'   # DB account <db-account>";
+const GET_CONNECTOR_POLICY = 'aws iam get-user-policy --user-name <connector-user> --policy-name <connector-user-policy>   # DB account <db-account>';
+const LIST_ACCESS_KEYS = 'aws iam list-access-keys --user-name <connector-user>   # DB account: AccessKeyId, Status, CreateDate';
+const GET_LINK_BOUNDARY =
+  'aws iam get-policy-version --policy-arn <link-boundary-arn> --version-id "$(aws iam get-policy --policy-arn <link-boundary-arn> --query Policy.DefaultVersionId --output text)"   # DB account';
+const ROTATE = 'rpcn-aurora rotate <link>   # a new key in the other secret slot, the pipeline switched to it, then the old key deleted';
+const LIST_SECRETS = 'curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/secrets?filter.name_contains=RPCN_AURORA"';
+const GET_REDPANDA_CLUSTER = (jq: string) =>
+  `curl -s -H "Authorization: Bearer $RP_TOKEN" https://api.redpanda.com/v1/clusters/<redpanda-cluster-id> | jq '${jq}'`;
+const CLUSTER_NAT = GET_REDPANDA_CLUSTER('.cluster.nat_gateways') + '   # the egress addresses Redpanda reports';
 const PIPELINE_STATUS =
   'curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/redpanda-connect/pipelines/<pipeline-id>"   # state and status.error';
+const PIPELINE_AWS_BLOCK =
+  'curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/redpanda-connect/pipelines/<pipeline-id>" | jq -r \'(.pipeline // .).config_yaml\'   # the input\'s aws block';
 const PG_MEMBERSHIP = DATA_API(
   "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = '<db-user>'",
 );
 const RESTART_NOTE = 'Connect retries the connection by itself; no restart is needed once the cause is gone.';
 const TAG = `${REDPANDA_SCOPE_TAG_KEY}=${REDPANDA_SCOPE_TAG_VALUE}`;
+/**
+ * A credentials line that is not a missing identity: STS answered (a denial, a rejected key or token, any
+ * `api error` of aws-sdk-go-v2) or the pod has a web identity, so the pipeline had an identity to call with.
+ */
+const NOT_NO_IDENTITY = String.raw`\bAccessDenied|\bnot authorized\b|\bInvalidClientTokenId\b|\bSignatureDoesNotMatch\b|\bExpiredToken|\bInvalidIdentityToken\b|AssumeRoleWithWebIdentity|\bapi error\b`;
+/** STS could not be reached: a transport failure, not a policy or an identity. */
+const STS_TRANSPORT = String.raw`request send failed|dial tcp|i\/o timeout|no such host|connection refused`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The catalogue, in match order.
@@ -449,16 +514,67 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     fix: ['Request at most 3600 seconds for chained sessions.'],
     matches: [lit(/exceeds the 1 hour session limit for roles assumed by role chaining/i)],
   },
+  // Denials whose AWS text names the policy that refused: first of all that cause, so before the family entry
+  // (docs/reference/aws.md A8; the wording is AWS's as the reference records it, hence approx).
   {
-    id: 'assume-role-denied',
-    title: 'AssumeRole denied: the pipeline role cannot assume the db-connect role',
+    id: 'assume-role-denied-permissions-boundary',
+    title: 'AssumeRole denied by a permissions boundary on the first hop',
     severity: 'critical',
     engine: 'any',
     phase: 'connect',
     side: 'input',
     cause:
-      'STS refused sts:AssumeRole from the pipeline role <pipeline-role> (account <redpanda-account>) on <db-connect-role> (account <db-account>). The log text is the same for every cause: the pipeline role lacks the inline policy allowing it, the db-connect role lacks the tag the policy is conditioned on, the trust policy does not name the pipeline role, or an ExternalId condition does not match. A change made seconds ago may also not have propagated. The pipeline keeps retrying and recovers by itself once fixed.',
-    confirm: [GET_INLINE_POLICY, LIST_TAGS, GET_TRUST, 'Or run the Validate workflow, which checks all three and names the failing one: ' + RUN_VALIDATE],
+      `The principal named in the message has a permissions boundary that does not allow sts:AssumeRole, so no policy on it can grant it. On the Redpanda pipeline role <pipeline-role> of a BYOVPC cluster this is Redpanda's own boundary (cluster customer_managed_resources.aws.permissions_boundary_policy), which allows only Secrets Manager and the cluster's buckets: identity mode pipeline-role can never work there (docs/reference/redpanda-cloud.md §10). On the connector user <connector-user> (identity mode access-key) it is the link boundary ${LINK_BOUNDARY_POLICY}, which allows sts:AssumeRole on every ${NAME_PREFIX}*-db-connect role: it was changed, or another boundary replaced it.`,
+    confirm: [
+      GET_REDPANDA_CLUSTER('.cluster.customer_managed_resources.aws.permissions_boundary_policy') + '   # set: a BYOVPC cluster whose pipeline role is bounded',
+      GET_CONNECTOR_USER + '   # Boundary must be <link-boundary-arn>',
+      GET_LINK_BOUNDARY + '   # must allow sts:AssumeRole on arn:aws:iam::<db-account>:role/rpcn-aurora-*-db-connect',
+    ],
+    fix: [
+      'The principal is the pipeline role: use identity.mode "access-key" (the default) and provision the link again; the pipeline then assumes <db-connect-role> with the connector user\'s key.',
+      `The principal is the connector user: restore ${LINK_BOUNDARY_POLICY} from the RpcnAurora-Db stack (cdk deploy RpcnAurora-Db) and put it back on the user, then re-check: ` + RUN_VALIDATE,
+      RESTART_NOTE,
+    ],
+    matches: [approx(/no permissions boundary allows the sts:AssumeRole action/i)],
+  },
+  {
+    id: 'assume-role-denied-source-ip',
+    title: "AssumeRole denied by an explicit deny: the connector user's key was used from outside the Redpanda egress addresses",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      "The connector user <connector-user> may call AWS only from the Redpanda cluster's egress addresses: its policy <connector-user-policy> explicitly denies everything else (NotIpAddress aws:SourceIp, docs/reference/aws.md A8). This call came from another address: the cluster's NAT gateway addresses changed (Redpanda does not promise they stay the same, docs/reference/redpanda-cloud.md §11), the cluster leaves through a hub NAT the link does not know, or the key is used somewhere else. For another principal, some other Deny in its identity policies matched.",
+    confirm: [
+      CLUSTER_NAT,
+      GET_CONNECTOR_POLICY + '   # compare the aws:SourceIp list of the Deny with nat_gateways',
+      "aws cloudtrail lookup-events --region <region> --lookup-attributes AttributeKey=Username,AttributeValue=<connector-user> --max-results 20 --query 'Events[].CloudTrailEvent'   # sourceIPAddress of the denied AssumeRole calls",
+    ],
+    fix: [
+      "Run Validate: it re-reads the cluster's egress addresses and puts the connector user's policy back in line with them: " + RUN_VALIDATE,
+      'The cluster reports no or other addresses (e.g. a hub NAT): give its public egress addresses as redpanda.egressCidrs in the request and provision again, or set identity.restrictToEgress: false.',
+      'The source address is not Redpanda\'s at all: the key is used elsewhere; ' + ROTATE + ', and find where it leaked.',
+      RESTART_NOTE,
+    ],
+    matches: [approx(/not authorized to perform:? sts:AssumeRole\b.*\bwith an explicit deny in an identity-based policy/i)],
+  },
+  {
+    id: 'assume-role-denied',
+    title: "AssumeRole denied: the pipeline's first AWS identity cannot assume the db-connect role",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      "STS refused sts:AssumeRole on <db-connect-role> (account <db-account>) to the link's first hop: the connector user <connector-user> for identity mode access-key (the default), the pipeline role <pipeline-role> (account <redpanda-account>) for pipeline-role, or identity.roleArn for self-managed; the principal in the message is the identity that really asked. The log text is the same for every cause: the first hop lacks the policy allowing it, the db-connect role lacks the tag a pipeline-role policy is conditioned on, the trust policy does not name the first hop, an ExternalId condition does not match, or the pipeline ran as another identity altogether. A change made seconds ago may also not have propagated. The pipeline keeps retrying and recovers by itself once fixed.",
+    confirm: [
+      GET_CONNECTOR_POLICY + '   # access-key links',
+      GET_INLINE_POLICY + '; pipeline-role links',
+      LIST_TAGS,
+      GET_TRUST,
+      'Or run the Validate workflow, which checks them all and names the failing one: ' + RUN_VALIDATE,
+    ],
     fix: ['Apply the fix of the cause the checks point to (listed with each candidate); the Validate workflow names it (refineAssumeRoleDenied).'],
     matches: [
       approx(/not authorized to perform:? sts:AssumeRole\b/i),
@@ -469,21 +585,27 @@ const AWS_ENTRIES: CatalogueEntry[] = [
       'assume-role-denied-missing-tag',
       'assume-role-denied-wrong-trust',
       'assume-role-denied-external-id-mismatch',
+      'assume-role-denied-unexpected-principal',
     ],
   },
   {
     id: 'assume-role-denied-missing-inline-policy',
-    title: 'AssumeRole denied: the pipeline role has no inline policy allowing sts:AssumeRole on the db-connect role',
+    title: 'AssumeRole denied: the first hop has no policy allowing sts:AssumeRole on the db-connect role',
     severity: 'critical',
     engine: 'any',
     phase: 'connect',
     side: 'input',
     refines: ['assume-role-denied'],
-    cause: `Redpanda's managed policies on <pipeline-role> do not (in every release) allow sts:AssumeRole into other accounts. The link adds the inline policy <pipeline-role-policy> allowing it on arn:aws:iam::<db-account>:role/<db-connect-role> when aws:ResourceTag/${REDPANDA_SCOPE_TAG_KEY} = "${REDPANDA_SCOPE_TAG_VALUE}". It is missing, was deleted, or names another role.`,
-    confirm: [GET_INLINE_POLICY, 'aws iam list-role-policies --role-name <pipeline-role>   # Redpanda account'],
+    cause: `The link gives its first hop one policy allowing sts:AssumeRole on arn:aws:iam::<db-account>:role/<db-connect-role>: the connector user's inline policy <connector-user-policy> (access-key), or the inline policy <pipeline-role-policy> on the pipeline role <pipeline-role> (pipeline-role; Redpanda's managed policies do not allow it in every release) or on identity.roleArn (self-managed), there conditioned on aws:ResourceTag/${REDPANDA_SCOPE_TAG_KEY} = "${REDPANDA_SCOPE_TAG_VALUE}". It is missing, was deleted, or names another role.`,
+    confirm: [
+      GET_CONNECTOR_POLICY + '   # access-key links',
+      GET_INLINE_POLICY + '; pipeline-role links',
+      'aws iam list-role-policies --role-name <pipeline-role>   # Redpanda account',
+    ],
     fix: [
-      'With selfHeal on and RpcnAurora-RedpandaAccess deployed: ' + RUN_VALIDATE,
-      'Otherwise apply the pipeline-role policy artifact of the link (written by rpcn-aurora plan): aws iam put-role-policy --role-name <pipeline-role> --policy-name <pipeline-role-policy> --policy-document file://pipeline-role-policy.json   # Redpanda account; add a new inline policy, never edit Redpanda-managed ones',
+      'With selfHeal on (and, for pipeline-role links, RpcnAurora-RedpandaAccess deployed): ' + RUN_VALIDATE,
+      'Otherwise apply the first-hop policy artifact of the link (written by rpcn-aurora plan): aws iam put-user-policy --user-name <connector-user> --policy-name <connector-user-policy> --policy-document file://connector-user-policy.json   # access-key, DB account',
+      'aws iam put-role-policy --role-name <pipeline-role> --policy-name <pipeline-role-policy> --policy-document file://pipeline-role-policy.json   # pipeline-role, Redpanda account; add a new inline policy, never edit Redpanda-managed ones',
       RESTART_NOTE,
     ],
     matches: [],
@@ -496,23 +618,28 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     phase: 'connect',
     side: 'input',
     refines: ['assume-role-denied'],
-    cause: `The pipeline-role policy allows sts:AssumeRole only on roles tagged ${TAG} (BYOC requirement). The tag is missing, misspelt, or its value is not exactly "true" (an UntagRole breaks the chain silently).`,
+    cause: `For pipeline-role and self-managed links the first hop's policy allows sts:AssumeRole only on roles tagged ${TAG} (BYOC requirement). The tag is missing, misspelt, or its value is not exactly "true" (an UntagRole breaks the chain silently). The connector user's policy (access-key) names the role without a tag condition, so this is not a cause there.`,
     confirm: [LIST_TAGS],
     fix: [`aws iam tag-role --role-name <db-connect-role> --tags Key=${REDPANDA_SCOPE_TAG_KEY},Value=${REDPANDA_SCOPE_TAG_VALUE}   # DB account`, RESTART_NOTE],
     matches: [],
   },
   {
     id: 'assume-role-denied-wrong-trust',
-    title: 'AssumeRole denied: the db-connect role does not trust the pipeline role',
+    title: 'AssumeRole denied: the db-connect role does not trust the first hop',
     severity: 'critical',
     engine: 'any',
     phase: 'connect',
     side: 'input',
     refines: ['assume-role-denied'],
-    cause: 'The trust policy of <db-connect-role> must allow sts:AssumeRole for Principal {"AWS": "arn:aws:iam::<redpanda-account>:role/<pipeline-role>"}. It names another account, cluster id or role, or the pipeline role was recreated (a trust policy bound to a deleted role keeps a stale unique id).',
-    confirm: [GET_TRUST, 'aws iam get-role --role-name <pipeline-role> --query Role.Arn   # Redpanda account: compare with the trust principal'],
+    cause:
+      'The trust policy of <db-connect-role> must allow sts:AssumeRole for exactly the link\'s first hop: Principal {"AWS": "<connector-user-arn>"} (access-key), "arn:aws:iam::<redpanda-account>:role/<pipeline-role>" (pipeline-role) or identity.roleArn (self-managed). It names another account, cluster id, user or role, or the first hop was deleted and recreated (a trust policy bound to a deleted principal keeps a stale unique id).',
+    confirm: [
+      GET_TRUST,
+      'aws iam get-user --user-name <connector-user> --query User.Arn   # access-key, DB account: compare with the trust principal',
+      'aws iam get-role --role-name <pipeline-role> --query Role.Arn   # pipeline-role, Redpanda account: compare with the trust principal',
+    ],
     fix: [
-      'Put back the generated trust policy (written by rpcn-aurora plan): aws iam update-assume-role-policy --role-name <db-connect-role> --policy-document file://db-connect-trust-policy.json   # DB account',
+      'Put back the generated trust policy (written by rpcn-aurora plan): aws iam update-assume-role-policy --role-name <db-connect-role> --policy-document file://db-connect-trust-policy.json   # DB account; or ' + RUN_VALIDATE,
       'If the request names the wrong Redpanda cluster or account, fix redpanda.clusterId/accountId and re-run Provision.',
     ],
     matches: [],
@@ -531,6 +658,84 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     matches: [],
   },
   {
+    id: 'assume-role-denied-unexpected-principal',
+    title: "AssumeRole denied: the pipeline ran as another identity than the link's first hop",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    refines: ['assume-role-denied'],
+    cause:
+      "The pipeline asked as <actual-principal>. The link's first hop, the one principal <db-connect-role> trusts, is <first-hop>. The pipeline did not run as the identity the link set up: an access-key pipeline whose aws block lacks id/secret (or reads another key) falls back to whatever the environment offers, and a self-managed Connect whose pod or task lacks its role does the same. An EKS node-group or EC2 instance role means the SDK found no identity of its own and took the node's instance profile from the metadata service (docs/reference/redpanda-cloud.md §10).",
+    confirm: [
+      GET_TRUST + '   # the trusted principal is the first hop',
+      PIPELINE_AWS_BLOCK + ': access-key links have id and secret referencing <access-key-secret-ids>',
+    ],
+    fix: [
+      'access-key links: set aws.id and aws.secret to the ${secrets.…} references of <access-key-secret-ids> (provision the link again to regenerate the pipeline).',
+      'self-managed Connect: run the pod or instance as identity.roleArn (IRSA service-account annotation on EKS, instance profile on EC2, task role on ECS); do not widen the trust policy to the node role.',
+    ],
+    matches: [],
+  },
+  {
+    id: 'access-key-invalid',
+    title: "The pipeline's access key is not valid (deleted or deactivated)",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      'STS does not accept the key id the pipeline signs with (InvalidClientTokenId): the connector user\'s access key was deleted or deactivated, the user itself was deleted, or the secret holds a key id that is not the user\'s. The key lives only in the Redpanda secrets <access-key-secret-ids> (docs/reference/aws.md A8). Right after a rotation a new key may need a few seconds before STS accepts it.',
+    confirm: [LIST_ACCESS_KEYS + '   # the key in the secret must be listed and Active', PIPELINE_AWS_BLOCK + ': which slot (A or B) aws.id and aws.secret reference'],
+    fix: [ROTATE + '; Validate does this itself when selfHeal is on', RESTART_NOTE],
+    matches: [
+      lit(/verifying role assumption for '[^']*':.*\bInvalidClientTokenId\b/i),
+      // "api error" is aws-sdk-go-v2 (Connect); the Lambdas' JS SDK and the AWS CLI word it otherwise (iam-propagation-delay).
+      approx(/\bapi error InvalidClientTokenId\b|operation error STS: \w+,.*security token included in the request is invalid/i),
+    ],
+  },
+  {
+    id: 'access-key-signature-mismatch',
+    title: "The pipeline's secret access key does not belong to its key id",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      'STS knows the key id but the signature does not verify (SignatureDoesNotMatch): the secret access key the pipeline reads is not the one of that key id, e.g. aws.id and aws.secret reference different slots of <access-key-secret-ids>, a value was edited by hand, or it carries a stray newline or space.',
+    confirm: [PIPELINE_AWS_BLOCK + ': aws.id and aws.secret must reference the same slot (both _A or both _B)', LIST_SECRETS + '   # both secrets of that slot exist'],
+    fix: [ROTATE + '   # writes a matching id and secret into the other slot', RESTART_NOTE],
+    matches: [
+      lit(/verifying role assumption for '[^']*':.*\bSignatureDoesNotMatch\b/i),
+      approx(/\bSignatureDoesNotMatch\b|request signature we calculated does not match the signature you provided/i),
+    ],
+  },
+  {
+    id: 'pipeline-no-aws-identity',
+    title: 'The pipeline has no AWS identity (no pod identity, no aws.id/aws.secret)',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    // Before sts-unreachable and aws-credentials-unavailable: the SDK wraps every provider failure, STS denials and
+    // transport errors included, in "failed to refresh cached credentials", and the metadata-service timeout ends in
+    // "context deadline exceeded".
+    cause:
+      "The AWS SDK's default chain found no credentials: the input's aws block has no id/secret, there is no web identity token, and the instance metadata service has no role for it (for Redpanda Cloud pipelines it is blocked outright). Redpanda Cloud pipelines (BYOC, Dedicated) get no pod identity, and the Redpanda-managed pipeline role cannot be given permissions, so a Cloud pipeline has to bring its own key (docs/reference/redpanda-cloud.md §10).",
+    confirm: [
+      PIPELINE_AWS_BLOCK + ': access-key links have id and secret referencing <access-key-secret-ids>',
+      LIST_SECRETS + '   # expect <access-key-secret-ids>',
+    ],
+    fix: [
+      'Use identity.mode "access-key" (the default) and provision the link again with it: the pipeline then reads the connector user\'s key from <access-key-secret-ids> (aws.id, aws.secret) and assumes <db-connect-role> with it.',
+      'Self-managed Redpanda Connect: give the pod or instance its role identity.roleArn (IRSA on EKS, an instance profile on EC2, a task role on ECS).',
+    ],
+    matches: [
+      approx(new RegExp(`^(?!.*(?:${NOT_NO_IDENTITY})).*(?:no EC2 IMDS role found|operation error ec2imds)`, 'i')),
+      approx(new RegExp(`^(?!.*(?:${NOT_NO_IDENTITY}))(?!.*(?:${STS_TRANSPORT})).*failed to refresh cached credentials`, 'i')),
+    ],
+  },
+  {
     id: 'sts-unreachable',
     title: 'STS endpoint unreachable',
     severity: 'critical',
@@ -539,9 +744,9 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     side: 'input',
     // Before aws-credentials-unavailable: the SDK wraps every provider failure in "failed to refresh cached credentials".
     cause: 'The STS call failed in transport (DNS, egress, timeout), not by policy.',
-    confirm: ['Read the transport error in the message; check the BYOC cluster egress.'],
+    confirm: ['Read the transport error in the message; check the cluster\'s egress.'],
     fix: ['Restore egress to sts.<region>.amazonaws.com (or the global endpoint) from the pipeline; Connect retries by itself.'],
-    matches: [approx(/operation error STS: \w+, .*(request send failed|dial tcp|i\/o timeout|no such host|context deadline exceeded|connection refused)/i)],
+    matches: [approx(new RegExp(`operation error STS: \\w+, .*(${STS_TRANSPORT}|context deadline exceeded)`, 'i'))],
   },
   {
     id: 'sts-external-id-invalid',
@@ -557,14 +762,18 @@ const AWS_ENTRIES: CatalogueEntry[] = [
   },
   {
     id: 'aws-credentials-unavailable',
-    title: 'No usable base AWS credentials for the pipeline',
+    title: "The pipeline's base AWS credentials are unusable",
     severity: 'critical',
     engine: 'any',
     phase: 'connect',
     side: 'input',
-    cause: 'The SDK default chain found no credentials, or they expired: in BYOC the pod gets the pipeline role through IRSA (AssumeRoleWithWebIdentity). Without roles configured, BuildAuthToken fails the same way.',
-    confirm: ['Check the pipeline runs in Redpanda Cloud BYOC (IRSA) and that aws.roles is set.', PIPELINE_STATUS],
-    fix: ['Run the pipeline in the BYOC cluster <redpanda-cluster-id>; do not set static aws.id/secret. If IRSA itself fails, open a Redpanda support case with the RequestID.'],
+    cause:
+      "The SDK could not get usable base credentials: they expired (ExpiredToken), a web identity (IRSA) token was refused, or a credential provider failed as the message says. A pipeline with no identity at all is pipeline-no-aws-identity; a Cloud pipeline uses the connector user's key (aws.id, aws.secret; docs/reference/redpanda-cloud.md §10). Without roles configured, BuildAuthToken fails the same way.",
+    confirm: [PIPELINE_AWS_BLOCK + ': id, secret and roles', 'Read the provider error in the message.'],
+    fix: [
+      'access-key links: the aws.id/aws.secret references must name <access-key-secret-ids>; ' + ROTATE,
+      'pipeline-role or self-managed links: fix the pod identity (IRSA service-account annotation and OIDC trust) or the instance profile; for a Redpanda Cloud cluster open a support case with the RequestID.',
+    ],
     matches: [
       approx(/failed to refresh cached credentials|no EC2 IMDS role found|NoCredentialProviders|failed to retrieve credentials|get identity: get credentials/i),
       approx(/\bExpiredToken(Exception)?\b|sts:AssumeRoleWithWebIdentity|InvalidIdentityToken/i),
@@ -1595,7 +1804,248 @@ const PROBE_ENTRIES: readonly CatalogueEntry[] = [
     matches: [],
     source: 'probe',
   },
+  // Identity modes (docs/reference/redpanda-cloud.md §10-§12, docs/reference/aws.md A8): the connector user and its
+  // key (access-key), the pipeline role (pipeline-role), the operator's role (self-managed), the cluster itself.
+  {
+    id: 'connector-user-missing',
+    title: "The link's connector user does not exist",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause: `The IAM user <connector-user> (path ${CONNECTOR_USER_PATH}) in the DB account is gone: deleted by hand, or never created. The pipeline's key belonged to it, so every AssumeRole now fails with InvalidClientTokenId.`,
+    confirm: [GET_CONNECTOR_USER],
+    fix: [RUN_VALIDATE + '   # with selfHeal on it recreates the user, its policy and a key, and switches the pipeline to the new key; otherwise provision the link again'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'connector-user-policy-mismatch',
+    title: "The connector user's policy is missing or differs from the link's",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause:
+      "The inline policy <connector-user-policy> of <connector-user> must allow sts:AssumeRole on exactly arn:aws:iam::<db-account>:role/<db-connect-role> and, with identity.restrictToEgress (the default), deny everything from outside the Redpanda cluster's egress addresses. Without the Allow every AssumeRole is denied; a stale address list refuses the pipeline's own calls; a missing Deny lets the key work from anywhere.",
+    confirm: [GET_CONNECTOR_POLICY, CLUSTER_NAT],
+    fix: [
+      RUN_VALIDATE + '   # with selfHeal on it puts the policy back, built from the current egress addresses',
+      'Otherwise: aws iam put-user-policy --user-name <connector-user> --policy-name <connector-user-policy> --policy-document file://connector-user-policy.json   # written by rpcn-aurora plan; DB account',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'connector-user-extra-permissions',
+    title: 'The connector user holds more than its one policy',
+    severity: 'warning',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'setup',
+    cause: `<connector-user> has other inline policies, attached managed policies or group memberships besides <connector-user-policy>. The link boundary ${LINK_BOUNDARY_POLICY} still caps what they grant, but the key is meant to be good for one thing: assuming <db-connect-role>.`,
+    confirm: [
+      'aws iam list-user-policies --user-name <connector-user>   # DB account: only <connector-user-policy>',
+      'aws iam list-attached-user-policies --user-name <connector-user>',
+      'aws iam list-groups-for-user --user-name <connector-user>',
+    ],
+    fix: ['Remove what is not the link\'s (aws iam delete-user-policy, detach-user-policy, remove-user-from-group) and find out in CloudTrail who added it.'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'connector-user-boundary-missing',
+    title: `The link boundary ${LINK_BOUNDARY_POLICY} is not set on the connector user or the db-connect role`,
+    severity: 'error',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'setup',
+    cause: `Every user and role a link creates carries the permissions boundary <link-boundary-arn>, so that whatever policy is put on them they can do no more than log in to this account's databases and assume the links' db-connect roles. It was removed or replaced on <connector-user> or <db-connect-role>, or the policy itself is gone.`,
+    confirm: [
+      "aws iam get-user --user-name <connector-user> --query User.PermissionsBoundary   # DB account",
+      "aws iam get-role --role-name <db-connect-role> --query Role.PermissionsBoundary   # DB account",
+      GET_LINK_BOUNDARY,
+    ],
+    fix: [
+      'aws iam put-user-permissions-boundary --user-name <connector-user> --permissions-boundary <link-boundary-arn>; aws iam put-role-permissions-boundary --role-name <db-connect-role> --permissions-boundary <link-boundary-arn>   # or ' + RUN_VALIDATE,
+      `If the policy ${LINK_BOUNDARY_POLICY} itself is missing or changed: deploy the RpcnAurora-Db stack again (cdk deploy RpcnAurora-Db), which owns it.`,
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'connector-user-untagged',
+    title: "The connector user lost the link's ownership tag",
+    severity: 'warning',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'setup',
+    cause: `Without the tag ${LINK_TAG_KEY}=<link> the link's own Lambdas may not change the user, its policy or its keys (they act only on tagged users), so rotation and self-healing stop working.`,
+    confirm: [GET_CONNECTOR_USER + '   # Tags'],
+    fix: [`aws iam tag-user --user-name <connector-user> --tags Key=${LINK_TAG_KEY},Value=<link>   # DB account; or ` + RUN_VALIDATE],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'access-key-missing',
+    title: 'The connector user has no access key the pipeline can use',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause: "The key recorded for the link (the one in <access-key-secret-ids> the pipeline reads) no longer exists on <connector-user>: it was deleted, so the pipeline's calls fail with InvalidClientTokenId.",
+    confirm: [LIST_ACCESS_KEYS],
+    fix: [ROTATE + '; Validate does this itself when selfHeal is on'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'access-key-inactive',
+    title: "The pipeline's access key is deactivated",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause: 'The key the pipeline uses has status Inactive (deactivated by hand, often in an incident response); STS refuses it with InvalidClientTokenId.',
+    confirm: [LIST_ACCESS_KEYS + '   # Status'],
+    fix: [
+      ROTATE + '   # the safe choice when the key was deactivated because it may have leaked',
+      'Deactivated by mistake: aws iam update-access-key --user-name <connector-user> --access-key-id <access-key-id> --status Active   # DB account',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'access-key-unknown',
+    title: 'The connector user has an access key the link did not create',
+    severity: 'warning',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'setup',
+    cause:
+      "<connector-user> holds a key that is not in the link's record: someone created it by hand. It is reported, never deleted (something may use it). It is a second way to act as the connector user, and it takes one of the two keys IAM allows a user, which a rotation needs (docs/reference/aws.md A8).",
+    confirm: [
+      LIST_ACCESS_KEYS,
+      'aws iam get-access-key-last-used --access-key-id <access-key-id>   # where and when it was used',
+      "aws cloudtrail lookup-events --region us-east-1 --lookup-attributes AttributeKey=EventName,AttributeValue=CreateAccessKey --query 'Events[].CloudTrailEvent'   # the event whose requestParameters.userName is <connector-user> names who created it",
+    ],
+    fix: ['Find who created it (CloudTrail, above) and what uses it, then delete it: aws iam delete-access-key --user-name <connector-user> --access-key-id <access-key-id>   # DB account'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'access-key-rotation-due',
+    title: "The pipeline's access key is due for rotation",
+    severity: 'notice',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'setup',
+    cause: 'The key is older than identity.rotateAfterDays. It still works; the link rotates it (a new key in the other secret slot, the pipeline switched to it, the old key deleted) when Validate runs with selfHeal on.',
+    confirm: [LIST_ACCESS_KEYS + '   # CreateDate'],
+    fix: [ROTATE],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'pipeline-role-unsupported',
+    title: 'Identity mode pipeline-role cannot work on this cluster (BYOVPC permissions boundary)',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "The cluster is BYOVPC: Redpanda puts a permissions boundary (customer_managed_resources.aws.permissions_boundary_policy) on the pipeline role <pipeline-role> that allows only Secrets Manager and the cluster's buckets, so no policy the link adds can let it call sts:AssumeRole. Redpanda also documents the pipeline-role chain as unsupported for Cloud pipelines (docs/reference/redpanda-cloud.md §10).",
+    confirm: [
+      GET_REDPANDA_CLUSTER('.cluster.customer_managed_resources.aws.permissions_boundary_policy'),
+      'aws iam get-role --role-name <pipeline-role> --query Role.PermissionsBoundary   # Redpanda account',
+    ],
+    fix: ['Set identity.mode "access-key" (the default) in the request and provision the link again.'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'redpanda-connect-too-old',
+    title: "The cluster's Redpanda Connect is older than the generated pipeline needs",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      'The cluster reports a Redpanda Connect version (redpanda_connect.version) below what the generated YAML needs: 4.72.0 for roles[] on both CDC inputs, static aws.id/aws.secret, MySQL IAM auth, MySQL tls and max_reconnect_attempts; 4.89.0 for MySQL to mint a new token after a long snapshot (docs/reference/redpanda-cloud.md §12, docs/reference/redpanda-connect.md §0.11).',
+    confirm: [GET_REDPANDA_CLUSTER('.cluster.redpanda_connect.version')],
+    fix: ['Upgrade the Redpanda cluster (Redpanda Connect comes with it; ask Redpanda support for a BYOC upgrade), then provision the link again.'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'egress-addresses-unknown',
+    title: "The Redpanda cluster's egress addresses are unknown",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "The cluster reports no nat_gateways (e.g. centralized NAT-free egress through the customer's hub NAT, docs/reference/redpanda-cloud.md §11) while the link limits the connector user to the cluster's egress addresses (identity.restrictToEgress, the default), so there is no address to allow and the key would work from nowhere.",
+    confirm: [CLUSTER_NAT + '   # empty'],
+    fix: [
+      'Give the public egress addresses (the hub NAT\'s) as redpanda.egressCidrs in the request and provision again.',
+      'Or set identity.restrictToEgress: false: the key then works from any address, so keep it in Redpanda secrets only.',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'first-hop-unverified',
+    title: 'The self-managed role could not be read, so its policy was not checked',
+    severity: 'warning',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'setup',
+    cause: "identity.mode self-managed: the role identity.roleArn (<first-hop>) is in an account or under a name the link's Lambdas may not read, or does not exist, so whether it may call sts:AssumeRole on <db-connect-role> is unknown.",
+    confirm: [
+      'aws iam get-role --role-name <self-managed-role>   # with credentials of the role\'s account',
+      'aws iam get-role-policy --role-name <self-managed-role> --policy-name <pipeline-role-policy>',
+    ],
+    fix: ['Check it by hand; if the policy is missing apply consumer-role-policy.json from rpcn-aurora plan: aws iam put-role-policy --role-name <self-managed-role> --policy-name <pipeline-role-policy> --policy-document file://consumer-role-policy.json'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'self-managed-pipeline-pending',
+    title: 'The self-managed link is provisioned: deploy its pipeline to your Redpanda Connect',
+    severity: 'notice',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause: 'With identity.mode self-managed the link sets up the database, IAM and Redpanda sides but creates no pipeline: Redpanda Connect runs where you run it, as identity.roleArn, so nothing streams until you deploy it.',
+    confirm: ['rpcn-aurora plan request.json --out plan/   # writes plan/pipeline.yaml', 'rpcn-aurora lint plan/pipeline.yaml --target self-managed'],
+    fix: ['Deploy pipeline.yaml to your Redpanda Connect (EKS, EC2 or ECS) running as identity.roleArn, with the values it references available to it.'],
+    matches: [],
+    source: 'probe',
+  },
 ];
+
+/**
+ * Findings of the identity modes, emitted by the probe and Validate (lambdas/handlers); each is a catalogue entry
+ * (test/unit/findings-catalogue.test.ts).
+ */
+export const IDENTITY_FINDING_IDS = [
+  'connector-user-missing',
+  'connector-user-policy-mismatch',
+  'connector-user-extra-permissions',
+  'connector-user-boundary-missing',
+  'connector-user-untagged',
+  'access-key-missing',
+  'access-key-inactive',
+  'access-key-unknown',
+  'access-key-rotation-due',
+  'pipeline-role-unsupported',
+  'redpanda-connect-too-old',
+  'egress-addresses-unknown',
+  'first-hop-unverified',
+  'self-managed-pipeline-pending',
+] as const;
+export type IdentityFindingId = (typeof IDENTITY_FINDING_IDS)[number];
 
 /** Every entry, in match order. */
 export const CATALOGUE: readonly CatalogueEntry[] = [
@@ -1761,7 +2211,7 @@ const EVIDENCE_RULES: ReadonlyArray<readonly [key: string, re: RegExp]> = [
   ['roleArn', new RegExp(String.raw`verifying role assumption for '(${ARN})'`, 'i')],
   ['principalArn', new RegExp(String.raw`User: (${ARN})`, 'i')],
   ['action', /not authorized to perform:? ([\w-]+:[\w]+)/i],
-  ['denyReason', /because (no (?:identity|resource|session)-based policy allows|of an explicit deny in an? [\w -]+?policy)/i],
+  ['denyReason', /(?:because|with) (no (?:identity|resource|session)-based policy allows|no permissions boundary allows|(?:of )?an explicit deny in an? [\w -]+?policy)/i],
   ['awsErrorCode', /api error (\w+):/i],
   ['awsOperation', /operation error ([\w ]+: \w+)/i],
   ['statusCode', /StatusCode: (\d{3})/i],
@@ -1874,12 +2324,16 @@ function firstRule(rules: readonly MatchRule[], text: string): MatchRule | undef
   return rules.find((r) => r.provenance === 'literal' && r.pattern.test(text)) ?? rules.find((r) => r.pattern.test(text));
 }
 
+/** The refinement of assume-role-denied that facts about the first hop pick (refineAssumeRoleDenied). */
+const UNEXPECTED_PRINCIPAL = 'assume-role-denied-unexpected-principal';
+
 function orderCandidates(entry: CatalogueEntry, ev: Evidence): readonly string[] | undefined {
   if (!entry.candidates) return undefined;
   if (entry.id !== 'assume-role-denied' || !ev.denyReason) return entry.candidates;
   // ❓ Newer AWS AccessDenied texts say which policy type failed; use it only to reorder, never to drop a cause.
+  // A trust policy that does not allow the principal is also what an unexpected principal runs into.
   const trustFirst = /resource-based/i.test(ev.denyReason);
-  const trustIds = new Set(['assume-role-denied-wrong-trust', 'assume-role-denied-external-id-mismatch']);
+  const trustIds = new Set(['assume-role-denied-wrong-trust', 'assume-role-denied-external-id-mismatch', UNEXPECTED_PRINCIPAL]);
   return [...entry.candidates].sort((a, b) => Number(trustIds.has(b) === trustFirst) - Number(trustIds.has(a) === trustFirst));
 }
 
@@ -1939,33 +2393,129 @@ export interface Refinement {
   readonly unexplained: boolean;
   /** Further entries suggested by the facts (e.g. IAM propagation after a recent change). */
   readonly also: readonly string[];
+  /** `<token>`s the facts establish, to render the confirmed entries with (renderText). */
+  readonly context?: RenderContext;
 }
 
-function refine(family: string, checks: ReadonlyArray<readonly [id: string, ok: boolean | undefined]>, recentIamChange: boolean): Refinement {
+function refine(
+  family: string,
+  checks: ReadonlyArray<readonly [id: string, ok: boolean | undefined]>,
+  recentIamChange: boolean,
+  context?: RenderContext,
+): Refinement {
   const candidates = catalogueEntry(family)?.candidates ?? [];
   const relevant = checks.filter(([id]) => candidates.includes(id));
   const confirmed = relevant.filter(([, ok]) => ok === false).map(([id]) => id);
   const possible = relevant.filter(([, ok]) => ok === undefined).map(([id]) => id);
   const ruledOut = relevant.filter(([, ok]) => ok === true).map(([id]) => id);
   const unexplained = confirmed.length === 0 && possible.length === 0;
-  return { family, confirmed, possible, ruledOut, unexplained, also: unexplained && recentIamChange ? ['iam-propagation-delay'] : [] };
+  return {
+    family,
+    confirmed,
+    possible,
+    ruledOut,
+    unexplained,
+    also: unexplained && recentIamChange ? ['iam-propagation-delay'] : [],
+    ...(context && { context }),
+  };
+}
+
+
+/** An IAM principal from an ARN; an assumed-role session stands for its role (STS drops the role's path). */
+export interface PrincipalRef {
+  readonly partition: string;
+  readonly accountId: string;
+  readonly kind: 'user' | 'role';
+  readonly name: string;
+  /** The session name of an `assumed-role` ARN. */
+  readonly session?: string;
+  /** `arn:<partition>:iam::<account>:<kind>/<name>`, path dropped: names are unique per account. */
+  readonly arn: string;
+}
+
+export function parsePrincipalArn(text: string): PrincipalRef | undefined {
+  const m = /^arn:(aws[\w-]*):(iam|sts)::(\d{12}):(user|role|assumed-role)\/([\w+=,.@\/-]+)$/.exec(text.trim());
+  if (!m) return undefined;
+  const [, partition = 'aws', service, accountId = '', type, rest = ''] = m;
+  const parts = rest.split('/');
+  let kind: PrincipalRef['kind'];
+  let name: string | undefined;
+  let session: string | undefined;
+  if (type === 'assumed-role') {
+    if (service !== 'sts' || parts.length < 2) return undefined;
+    kind = 'role';
+    name = parts[0];
+    session = parts.slice(1).join('/');
+  } else {
+    if (service !== 'iam') return undefined;
+    kind = type === 'user' ? 'user' : 'role';
+    name = parts[parts.length - 1];
+  }
+  if (!name) return undefined;
+  return { partition, accountId, kind, name, ...(session !== undefined && { session }), arn: `arn:${partition}:iam::${accountId}:${kind}/${name}` };
+}
+
+/** Whether two principal ARNs name the same user or role (a session of a role is that role). */
+export function samePrincipal(a: string, b: string): boolean | undefined {
+  const x = parsePrincipalArn(a);
+  const y = parsePrincipalArn(b);
+  if (!x || !y) return undefined;
+  return x.arn === y.arn;
+}
+
+const PIPELINE_ROLE_NAME = /^redpanda-([a-z0-9]+)-redpanda-connect-pipeline$/;
+const CONNECTOR_USER_NAME = new RegExp(`^${NAME_PREFIX}([a-z][a-z0-9-]{2,30})-connector$`);
+// An EC2 instance profile's session is named after the instance; node-group roles usually say so in their name.
+const NODE_ROLE = /node|instance-?profile|\bec2\b/i;
+const INSTANCE_SESSION = /^i-[0-9a-f]{8,17}$/;
+
+/** What identity a denied principal is, in words an operator can act on. */
+export function describePrincipal(text: string): string {
+  const ref = parsePrincipalArn(text);
+  if (!ref) return text;
+  const session = ref.session !== undefined ? ` (session ${ref.session})` : '';
+  let what: string;
+  if (ref.kind === 'role' && PIPELINE_ROLE_NAME.test(ref.name)) {
+    what = "the Redpanda-managed pipeline role (pod identity): the input has no aws.id/aws.secret, so the pod's own identity was used";
+  } else if (ref.kind === 'role' && (NODE_ROLE.test(ref.name) || (ref.session !== undefined && INSTANCE_SESSION.test(ref.session)))) {
+    what = "a node role: the pod had no identity of its own and fell back to the node's instance profile from the metadata service";
+  } else if (ref.kind === 'user') {
+    const link = CONNECTOR_USER_NAME.exec(ref.name)?.[1];
+    what = link ? `the connector user of link ${link}: the input reads another link's key` : "an IAM user that is not the link's: aws.id is another key";
+  } else {
+    what = "a role the db-connect role does not trust: the pipeline runs as another identity than the link's";
+  }
+  return `${ref.arn}${session}, ${what}`;
 }
 
 export interface AssumeRoleFacts {
-  /** The pipeline role has an inline policy allowing sts:AssumeRole on the db-connect role. */
+  /** The first hop (connector user, pipeline role or self-managed role) has a policy allowing sts:AssumeRole on the db-connect role. */
   readonly inlinePolicyPresent?: boolean;
-  /** The db-connect role carries redpanda_scope_redpanda_connect=true. */
+  /** The db-connect role carries redpanda_scope_redpanda_connect=true (what a pipeline-role policy is conditioned on). */
   readonly tagPresent?: boolean;
-  /** The db-connect role's trust policy names the pipeline role as principal. */
+  /** The db-connect role's trust policy names the first hop as principal. */
   readonly trustNamesPipelineRole?: boolean;
   /** Any sts:ExternalId condition of the trust policy equals the pipeline's role_external_id. */
   readonly externalIdMatches?: boolean;
   /** An IAM change to either role happened in the last few minutes. */
   readonly recentIamChange?: boolean;
+  /** The principal the denial names (`User: <arn> is not authorized …`, evidence.principalArn of the line). */
+  readonly deniedPrincipal?: string;
+  /** ARN(s) of the link's first hop (lambdas/core/iam.ts firstHopPrincipalArn); any of them counts as expected. */
+  readonly expectedFirstHop?: string | readonly string[];
 }
 
 /** Which of the causes sharing the AssumeRole-denied log text the facts point to. */
 export function refineAssumeRoleDenied(facts: AssumeRoleFacts): Refinement {
+  const expected = facts.expectedFirstHop === undefined ? [] : typeof facts.expectedFirstHop === 'string' ? [facts.expectedFirstHop] : facts.expectedFirstHop;
+  let principalIsFirstHop: boolean | undefined;
+  let context: RenderContext | undefined;
+  if (facts.deniedPrincipal !== undefined && expected.length > 0) {
+    const verdicts = expected.map((arn) => samePrincipal(facts.deniedPrincipal!, arn));
+    // Unparseable ARNs decide nothing.
+    principalIsFirstHop = verdicts.includes(true) ? true : verdicts.includes(false) ? false : undefined;
+    context = { '<actual-principal>': describePrincipal(facts.deniedPrincipal), '<first-hop>': expected.join(' or ') };
+  }
   return refine(
     'assume-role-denied',
     [
@@ -1973,8 +2523,10 @@ export function refineAssumeRoleDenied(facts: AssumeRoleFacts): Refinement {
       ['assume-role-denied-missing-tag', facts.tagPresent],
       ['assume-role-denied-wrong-trust', facts.trustNamesPipelineRole],
       ['assume-role-denied-external-id-mismatch', facts.externalIdMatches],
+      [UNEXPECTED_PRINCIPAL, principalIsFirstHop],
     ],
     facts.recentIamChange === true,
+    context,
   );
 }
 
@@ -2044,6 +2596,8 @@ export interface DiagnosedProblem {
   readonly example: string;
   /** A later "is now active" line of the same side (and pipeline): Connect recovered after the last occurrence. */
   readonly recoveredAt?: Occurrence;
+  /** Set when facts (e.g. DiagnoseOptions.firstHop) picked this entry among those sharing the family's log text. */
+  readonly family?: string;
 }
 
 export interface UnknownGroup {
@@ -2082,6 +2636,11 @@ export interface DiagnoseOptions {
   readonly pipelineId?: string;
   /** Known names of the link, to fill `<tokens>` in confirm/fix; evidence from the logs takes precedence. */
   readonly context?: RenderContext;
+  /**
+   * ARN(s) of the link's first hop (the principal its db-connect role trusts). An AssumeRole denial naming another
+   * principal is then reported as assume-role-denied-unexpected-principal, with the identity the pipeline really had.
+   */
+  readonly firstHop?: readonly string[];
 }
 
 const ERRORISH = /\b(error|fatal|fail(ed|ure|s)?|denied|unable|invalid|refused|timed? ?out|exception|not authorized|forbidden|cannot|could not)\b/i;
@@ -2096,10 +2655,21 @@ function contextFromEvidence(ev: Readonly<Record<string, readonly string[]>>, pi
   const ctx: RenderContext = {};
   const one = (k: string) => ev[k]?.[0];
   const principal = one('principalArn');
-  const pm = principal && /^arn:aws[\w-]*:(?:sts|iam)::(\d{12}):(?:assumed-role|role)\/([\w+=,.@-]+)/.exec(principal);
-  if (pm) {
-    ctx['<redpanda-account>'] = pm[1];
-    ctx['<pipeline-role>'] = pm[2];
+  const ref = principal ? parsePrincipalArn(principal) : undefined;
+  if (ref) {
+    ctx['<principal-arn>'] = ref.arn;
+    // Only names that follow a rule tell which token they fill; any other principal stays <principal-arn>.
+    const clusterId = ref.kind === 'role' ? PIPELINE_ROLE_NAME.exec(ref.name)?.[1] : undefined;
+    const connectorLink = ref.kind === 'user' ? CONNECTOR_USER_NAME.exec(ref.name)?.[1] : undefined;
+    if (clusterId) {
+      ctx['<redpanda-account>'] = ref.accountId;
+      ctx['<pipeline-role>'] = ref.name;
+      ctx['<redpanda-cluster-id>'] = clusterId;
+    } else if (connectorLink) {
+      ctx['<connector-user>'] = ref.name;
+      ctx['<db-account>'] = ref.accountId;
+      ctx['<link>'] = connectorLink;
+    }
   }
   const role = one('roleArn');
   const rm = role && /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(role);
@@ -2109,6 +2679,12 @@ function contextFromEvidence(ev: Readonly<Record<string, readonly string[]>>, pi
     // Our db-connect roles are named rpcn-aurora-<link>-db-connect (naming.ts), which gives the link.
     const link = rm[2] && new RegExp(`^${NAME_PREFIX}([a-z][a-z0-9-]{2,30})-db-connect$`).exec(rm[2])?.[1];
     if (link) ctx['<link>'] = link;
+  }
+  const link = ctx['<link>'];
+  if (link) {
+    // Secret ids follow naming.ts: RPCN_AURORA_<LINK with "-" as "_", upper case>_…
+    const upper = link.replace(/-/g, '_').toUpperCase();
+    ctx['<access-key-secret-ids>'] = KEY_SLOTS.flatMap((slot) => [`RPCN_AURORA_${upper}_AWS_ACCESS_KEY_ID_${slot}`, `RPCN_AURORA_${upper}_AWS_SECRET_ACCESS_KEY_${slot}`]).join(', ');
   }
   const set = (token: string, key: string) => {
     const v = one(key);
@@ -2132,6 +2708,9 @@ interface ProblemAcc {
   entry: CatalogueEntry;
   provenance: Provenance;
   candidates?: readonly string[];
+  /** Tokens a refinement established (from the first line that picked the entry). */
+  refinedContext?: RenderContext;
+  family?: string;
   count: number;
   first: Occurrence;
   last: Occurrence;
@@ -2165,13 +2744,30 @@ export function diagnose(lines: Iterable<string>, options: DiagnoseOptions = {})
     }
     const o = occ(lineNo, c);
     if (c.kind === 'problem') {
-      const entry = catalogueEntry(c.entryId)!;
+      let entry = catalogueEntry(c.entryId)!;
+      let candidates = c.candidates;
+      let refinedContext: RenderContext | undefined;
+      let family: string | undefined;
+      const principal = c.evidence.principalArn;
+      if (entry.id === 'assume-role-denied' && principal !== undefined && options.firstHop?.length) {
+        const r = refineAssumeRoleDenied({ deniedPrincipal: principal, expectedFirstHop: options.firstHop });
+        if (r.confirmed.includes(UNEXPECTED_PRINCIPAL)) {
+          family = entry.id;
+          entry = catalogueEntry(UNEXPECTED_PRINCIPAL)!;
+          candidates = undefined;
+          refinedContext = r.context;
+        } else if (r.ruledOut.includes(UNEXPECTED_PRINCIPAL)) {
+          candidates = candidates?.filter((id) => id !== UNEXPECTED_PRINCIPAL);
+        }
+      }
       let acc = problems.get(entry.id);
       if (!acc) {
         acc = {
           entry,
           provenance: c.provenance ?? 'approximate',
-          ...(c.candidates && { candidates: c.candidates }),
+          ...(candidates && { candidates }),
+          ...(refinedContext && { refinedContext }),
+          ...(family !== undefined && { family }),
           count: 0,
           first: o,
           last: o,
@@ -2223,7 +2819,12 @@ export function diagnose(lines: Iterable<string>, options: DiagnoseOptions = {})
   const result: DiagnosedProblem[] = [...problems.values()].map((p) => {
     const evidence = Object.fromEntries([...p.evidence].map(([k, v]) => [k, [...v]]));
     const pipelineIds = [...p.pipelineIds];
-    const ctx: RenderContext = { ...options.context, ...contextFromEvidence(evidence, pipelineIds) };
+    const ctx: RenderContext = {
+      ...options.context,
+      ...(options.firstHop?.length && { '<first-hop>': options.firstHop.join(' or ') }),
+      ...contextFromEvidence(evidence, pipelineIds),
+      ...p.refinedContext,
+    };
     const render = (s: string) => renderText(s, ctx);
     const side = p.entry.side;
     const recovery =
@@ -2255,6 +2856,7 @@ export function diagnose(lines: Iterable<string>, options: DiagnoseOptions = {})
       evidence,
       example: p.example,
       ...(recovery && { recoveredAt: recovery.time !== undefined ? { line: recovery.line, time: recovery.time } : { line: recovery.line } }),
+      ...(p.family !== undefined && { family: p.family }),
       _firstMs: p.firstMs,
     };
   }).sort((a, b) =>

@@ -1,7 +1,8 @@
 // `rpcn-aurora lint`: checks an existing, possibly hand-written, Redpanda Connect pipeline that reads CDC
 // from Aurora with IAM auth for every pitfall of docs/reference/redpanda-connect.md §0 (and a few more
 // found in the same notes). Pure: text in, findings out, each with a stable rule id, a YAML path, the
-// line and column from the yaml library's source ranges, and the fix.
+// line and column from the yaml library's source ranges, and the fix. Where the pipeline runs (a Redpanda
+// Cloud pipeline, or Redpanda Connect the operator runs) decides where its AWS identity comes from.
 import {
   isAlias,
   isMap,
@@ -221,7 +222,33 @@ export const LINT_RULES = [
     severity: 'error',
     rationale: '`rpcn-aurora plan` writes {{KEY}} for values known only once the cluster exists; the pipeline cannot run until they are replaced (docs/architecture.md#generated-artifacts).',
   },
+  {
+    id: 'RPCN031',
+    title: 'Redpanda Cloud pipeline with IAM auth but no aws.id/aws.secret',
+    severity: 'error',
+    rationale: `Redpanda Cloud pipelines (BYOC, Dedicated) get no pod identity and the Redpanda-managed pipeline role cannot be given permissions: a Cloud pipeline assumes roles with the static key of an IAM identity you own, read from Redpanda secrets (docs/reference/redpanda-cloud.md §10). Not checked for self-managed Connect or a pipeline with a pod identity.`,
+  },
+  {
+    id: 'RPCN032',
+    title: 'aws.id and aws.secret must be given together',
+    severity: 'error',
+    rationale: `Connect builds a static key only when aws.id is set, from id, secret and token together: a secret or token without an id is ignored and the SDK's default chain is used instead; an id without a secret cannot sign (docs/reference/redpanda-connect.md §2).`,
+  },
 ] as const satisfies readonly LintRule[];
+
+/** Where the pipeline runs (docs/reference/redpanda-cloud.md §10). */
+export const LINT_TARGETS = ['redpanda-cloud', 'self-managed'] as const;
+export type LintTarget = (typeof LINT_TARGETS)[number];
+
+export interface LintOptions {
+  /** `redpanda-cloud` (default): a Redpanda Cloud pipeline; `self-managed`: Redpanda Connect the operator runs. */
+  readonly target?: LintTarget;
+  /**
+   * The Cloud pipeline runs with a pod identity (identity.mode pipeline-role: IRSA as the Redpanda pipeline role),
+   * so it needs no static key. Default false.
+   */
+  readonly podIdentity?: boolean;
+}
 
 export type RuleId = (typeof LINT_RULES)[number]['id'];
 
@@ -408,6 +435,7 @@ class Linter {
   constructor(
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    private readonly options: Required<LintOptions>,
   ) {}
 
   report(rule: RuleId, path: string, at: unknown, message: string, fix: string): void {
@@ -670,6 +698,8 @@ class Linter {
       }
     }
 
+    this.checkAwsKey(aws, get);
+
     const roles = get('roles');
     const items = roles && isSeq(roles.value) ? roles.value.items : [];
     items.forEach((item, i) => {
@@ -687,6 +717,31 @@ class Linter {
       );
     }
     return true;
+  }
+
+  /** The static key of an enabled aws block: complete, and present where nothing else gives the pipeline an identity. */
+  private checkAwsKey(aws: Field, get: (key: string) => Field | undefined): void {
+    const [id, secret, token] = (['id', 'secret', 'token'] as const).map(get);
+    const hasId = !!this.text(id);
+    const hasSecret = !!this.text(secret);
+    if (hasId && !hasSecret) {
+      this.report('RPCN032', id!.path, id!.value, 'aws.id without aws.secret: the static key cannot sign', 'add aws.secret: "${secrets.NAME}" holding the secret access key of the same key');
+    } else if (hasSecret && !hasId) {
+      this.report(
+        'RPCN032', secret!.path, secret!.value, 'aws.secret without aws.id is ignored: Connect uses a static key only when aws.id is set',
+        'add aws.id: "${secrets.NAME}" holding the access key id of the same key, or remove aws.secret',
+      );
+    }
+    if (!hasId && this.text(token)) {
+      this.report('RPCN032', token!.path, token!.value, 'aws.token without aws.id is ignored', 'give the whole temporary key (aws.id, aws.secret, aws.token) or remove aws.token');
+    }
+    if (this.options.target === 'redpanda-cloud' && !this.options.podIdentity && !hasId && !hasSecret) {
+      this.report(
+        'RPCN031', join(aws.path, 'id'), aws.keyNode,
+        'a Redpanda Cloud pipeline has no AWS identity to assume roles with: set aws.id and aws.secret from ${secrets.*} (rpcn-aurora identity.mode access-key)',
+        'add aws.id: "${secrets.<access key id secret>}" and aws.secret: "${secrets.<secret access key secret>}" (a link\'s RPCN_AURORA_<LINK>_AWS_ACCESS_KEY_ID_<A|B> and _AWS_SECRET_ACCESS_KEY_<A|B>); for Redpanda Connect you run yourself, lint with --target self-managed',
+      );
+    }
   }
 
   private dsnPort(c: Component): string {
@@ -861,8 +916,9 @@ class Linter {
         const childPath = join(path, key);
         const value = pair.value;
         const valueText = isScalar(value) && value.value !== null ? String(value.value) : undefined;
+        // aws.id is half of a key pair: as sensitive as the secret and kept in the same store.
         const secretField =
-          key === 'password' || ((key === 'secret' || key === 'token') && parentKey === 'aws') || (key === 'token' && /sasl\[\d+\]$/.test(path));
+          key === 'password' || ((key === 'id' || key === 'secret' || key === 'token') && parentKey === 'aws') || (key === 'token' && /sasl\[\d+\]$/.test(path));
         if (secretField && valueText && !isSecretReference(valueText)) {
           this.report('RPCN010', childPath, value, `${key} is a literal value`, `store it as a Redpanda secret and write ${key}: "\${secrets.NAME}"`);
         }
@@ -917,7 +973,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Lint a Redpanda Connect pipeline. Never throws; invalid YAML is itself a finding. */
-export function lintPipeline(yamlText: string): LintFinding[] {
+export function lintPipeline(yamlText: string, options: LintOptions = {}): LintFinding[] {
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -929,7 +985,7 @@ export function lintPipeline(yamlText: string): LintFinding[] {
       };
     });
   }
-  const linter = new Linter(doc, lines);
+  const linter = new Linter(doc, lines, { target: options.target ?? 'redpanda-cloud', podIdentity: options.podIdentity ?? false });
   linter.run();
   return linter.findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }

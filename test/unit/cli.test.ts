@@ -128,6 +128,30 @@ describe('plan', () => {
   });
 });
 
+describe('lint --target', () => {
+  test('--help shows the targets and the default', async () => {
+    const { code, out } = await run('lint', '--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/--target <target>\s+where the pipeline runs: redpanda-cloud or self-managed/);
+    expect(out).toContain('(default: "redpanda-cloud")');
+  });
+
+  test('the walkthrough config fails as a Redpanda Cloud pipeline (RPCN031) and is clean as self-managed', async () => {
+    const file = 'test/unit/fixtures/pipelines/walkthrough-mysql.yaml';
+    const cloud = await run('lint', file);
+    expect(cloud.code).toBe(1);
+    expect(cloud.out).toContain('RPCN031');
+    expect(await run('lint', file, '--target', 'self-managed')).toMatchObject({ code: 0, out: `${file}: no findings` });
+  });
+
+  test('an invalid target exits 2 with one line', async () => {
+    const { code, out, err } = await run('lint', 'test/unit/fixtures/pipelines/good-mysql.yaml', '--target', 'dedicated');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err.trim().split('\n')).toEqual(['error: --target "dedicated" is not one of redpanda-cloud, self-managed']);
+  });
+});
+
 describe('lint on what plan generates', () => {
   test('the generated pipeline lints clean once the cluster is known (exit 0); placeholders are flagged (exit 1)', async () => {
     await run('plan', 'examples/mysql.json', '--out', dir, '--db-account', '111111111111', '--region', 'us-east-2',

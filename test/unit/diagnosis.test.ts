@@ -7,8 +7,10 @@ import {
   TOKEN_DEFAULTS,
   catalogueEntry,
   classifyLine,
+  describePrincipal,
   diagnose,
   innermost,
+  parsePrincipalArn,
   redact,
   refineAssumeRoleDenied,
   refineIamLoginFailed,
@@ -32,6 +34,22 @@ const PG_CONN = `failed to connect to \`user=rpcn_orders database=demo_db\`: 10.
 const PG = 'Failed to connect to postgres_cdc: unable to create replication stream: ';
 const IAM = 'Failed to connect to postgres_cdc: unable to generate IAM auth token: ';
 const MY = 'error during MySQL CDC: ';
+// Identity mode access-key (the default): the link's connector user in the DB account.
+const CONNECTOR_USER = 'arn:aws:iam::111111111111:user/rpcn-aurora/rpcn-aurora-orders-connector';
+const ORDERS_ROLE = 'arn:aws:iam::111111111111:role/rpcn-aurora-orders-db-connect';
+const VERIFY = `unable to generate IAM auth token: assuming role based on configured roles: verifying role assumption for '${ORDERS_ROLE}': operation error STS: GetCallerIdentity, get identity: get credentials: failed to refresh cached credentials, `;
+/** A Cloud pipeline with no identity: the SDK's default chain ends at a metadata service it cannot reach. */
+const NO_IDENTITY = `${VERIFY}no EC2 IMDS role found, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded`;
+const STS_403 = 'operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: 5e0c7a1b-2d3f-4e5a-8b6c-7d8e9f0a1b2c, ';
+const NOT_AUTHORIZED = (principal: string) => `User: ${principal} is not authorized to perform: sts:AssumeRole on resource: ${ORDERS_ROLE}`;
+const SOURCE_IP_DENIED = `${VERIFY}${STS_403}api error AccessDenied: ${NOT_AUTHORIZED(CONNECTOR_USER)} with an explicit deny in an identity-based policy`;
+const BYOVPC_PIPELINE_SESSION = 'arn:aws:sts::861276079005:assumed-role/redpanda-d1byovpc0cluster000000-redpanda-connect-pipeline/1768926426316';
+const BOUNDARY_DENIED = `${VERIFY}${STS_403}api error AccessDenied: ${NOT_AUTHORIZED(BYOVPC_PIPELINE_SESSION)} because no permissions boundary allows the sts:AssumeRole action`;
+const KEY_INVALID = 'api error InvalidClientTokenId: The security token included in the request is invalid.';
+const SIGNATURE_MISMATCH =
+  'api error SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+const NODE_SESSION = 'arn:aws:sts::111111111111:assumed-role/eks-cdc-nodegroup-NodeInstanceRole-7QX2K9/i-0a1b2c3d4e5f60718';
+const NODE_ROLE_DENIED = `${VERIFY}${STS_403}api error AccessDenied: ${NOT_AUTHORIZED(NODE_SESSION)}`;
 const ASSUME_ROLE_DENIED =
   `${IAM}assuming role based on configured roles: verifying role assumption for '${DB_ROLE}': operation error STS: GetCallerIdentity, ` +
   'get identity: get credentials: failed to refresh cached credentials, operation error STS: AssumeRole, https response error StatusCode: 403, ' +
@@ -72,7 +90,15 @@ const CASES: ReadonlyArray<readonly [id: string, message: string, level?: Level]
   ['assume-role-denied', `An error occurred (AccessDenied) when calling the AssumeRole operation: User: ${PIPELINE_SESSION} is not authorized to perform: sts:AssumeRole on resource: ${DB_ROLE}`],
   ['sts-unreachable', `${IAM}assuming role based on configured roles: verifying role assumption for '${DB_ROLE}': operation error STS: GetCallerIdentity, get identity: get credentials: failed to refresh cached credentials, operation error STS: AssumeRole, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post "https://sts.us-east-2.amazonaws.com/": dial tcp: lookup sts.us-east-2.amazonaws.com: i/o timeout`],
   ['sts-external-id-invalid', "operation error STS: AssumeRole, https response error StatusCode: 400, RequestID: 1b2c3d4e-0000-4000-8000-000000000002, api error ValidationError: 1 validation error detected: Value 'ext id!' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*"],
-  ['aws-credentials-unavailable', `${IAM}building IAM auth token: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded`],
+  ['pipeline-no-aws-identity', NO_IDENTITY],
+  ['pipeline-no-aws-identity', `${IAM}building IAM auth token: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded`],
+  ['assume-role-denied-source-ip', SOURCE_IP_DENIED],
+  ['assume-role-denied-permissions-boundary', BOUNDARY_DENIED],
+  ['access-key-invalid', KEY_INVALID],
+  ['access-key-invalid', `${VERIFY}operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: 6f1d8b2c-3e4a-4f5b-9c7d-8e9f0a1b2c3d, ${KEY_INVALID}`],
+  ['access-key-signature-mismatch', SIGNATURE_MISMATCH],
+  ['access-key-signature-mismatch', `${VERIFY}operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: 7a2e9c3d-4f5b-4a6c-8d8e-9f0a1b2c3d4e, ${SIGNATURE_MISMATCH}`],
+  ['aws-credentials-unavailable', `${IAM}building IAM auth token: failed to retrieve credentials: NoCredentialProviders: no valid providers in chain`],
   ['aws-credentials-unavailable', 'operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 400, RequestID: 77, api error ExpiredTokenException: Token expired: current date/time 1768926426 must be before the expiration date/time 1768922826'],
   ['iam-propagation-delay', 'An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.'],
   ['aws-endpoint-missing-port', `${IAM}building IAM auth token: the provided endpoint is missing a port, or the provided port is invalid`],
@@ -211,6 +237,7 @@ describe('classifyLine: details', () => {
       'assume-role-denied-missing-tag',
       'assume-role-denied-wrong-trust',
       'assume-role-denied-external-id-mismatch',
+      'assume-role-denied-unexpected-principal',
     ]);
     expect(c.evidence).toMatchObject({
       roleArn: DB_ROLE,
@@ -234,8 +261,8 @@ describe('classifyLine: details', () => {
       `User: ${PIPELINE_SESSION} is not authorized to perform: sts:AssumeRole on resource: ${DB_ROLE} because no resource-based policy allows the sts:AssumeRole action`,
     );
     expect(c.evidence.denyReason).toBe('no resource-based policy allows');
-    expect(c.candidates?.slice(0, 2)).toEqual(['assume-role-denied-wrong-trust', 'assume-role-denied-external-id-mismatch']);
-    expect(c.candidates).toHaveLength(4);
+    expect(c.candidates?.slice(0, 3)).toEqual(['assume-role-denied-wrong-trust', 'assume-role-denied-external-id-mismatch', 'assume-role-denied-unexpected-principal']);
+    expect(c.candidates).toHaveLength(5);
   });
 
   test('AssumeRoleWithWebIdentity is not the cross-account AssumeRole denial', () => {
@@ -300,6 +327,58 @@ describe('classifyLine: details', () => {
       level: 'ERROR',
     });
     expect(classifyLine(JSON.stringify({ Error: 'Rds.DatabaseResumingException', Cause: 'The database is resuming' })).entryId).toBe('data-api-resuming');
+  });
+});
+
+describe('classifyLine: pipeline identity (docs/reference/redpanda-cloud.md §10)', () => {
+  test('a pipeline with no identity is not an unreachable STS, although the metadata call timed out', () => {
+    const c = classifyLine(asRecord(NO_IDENTITY, 'ERROR'));
+    expect(c.entryId).toBe('pipeline-no-aws-identity');
+    // the later, more generic entries also match this text: only the order makes it this entry
+    expect(c.alsoMatched).toEqual(expect.arrayContaining(['sts-unreachable', 'aws-credentials-unavailable']));
+    expect(c.evidence.roleArn).toBe(ORDERS_ROLE);
+  });
+
+  test('a plain STS transport failure is still sts-unreachable, wrapped in the credentials text or not', () => {
+    const dial = 'operation error STS: AssumeRole, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post "https://sts.us-east-2.amazonaws.com/": dial tcp 52.94.236.248:443: i/o timeout';
+    expect(classifyLine(dial).entryId).toBe('sts-unreachable');
+    expect(classifyLine(`${VERIFY}${dial}`).entryId).toBe('sts-unreachable');
+    expect(classifyLine(`${VERIFY}operation error STS: AssumeRole, https response error StatusCode: 0, RequestID: , request send failed, context deadline exceeded`).entryId).toBe('sts-unreachable');
+  });
+
+  test.each([
+    ['an AccessDenied', `${VERIFY}${STS_403}api error AccessDenied: ${NOT_AUTHORIZED(CONNECTOR_USER)}`, 'assume-role-denied'],
+    ['an InvalidClientTokenId', `${VERIFY}${STS_403}${KEY_INVALID}`, 'access-key-invalid'],
+    ['a SignatureDoesNotMatch', `${VERIFY}${STS_403}${SIGNATURE_MISMATCH}`, 'access-key-signature-mismatch'],
+    ['an ExpiredToken', `${VERIFY}operation error STS: AssumeRole, https response error StatusCode: 400, RequestID: 1, api error ExpiredToken: The security token included in the request is expired`, 'aws-credentials-unavailable'],
+    ['a refused web identity', `${VERIFY}operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 400, RequestID: 2, api error InvalidIdentityToken: No OpenIDConnect provider found`, 'aws-credentials-unavailable'],
+  ])('"failed to refresh cached credentials" around %s is not a missing identity', (_what, line, id) => {
+    const c = classifyLine(line);
+    expect(c.entryId).toBe(id);
+    expect(c.alsoMatched ?? []).not.toContain('pipeline-no-aws-identity');
+  });
+
+  test('a bare "failed to refresh cached credentials" with nothing more specific is a missing identity', () => {
+    expect(classifyLine(`${VERIFY}no valid providers in chain`).entryId).toBe('pipeline-no-aws-identity');
+  });
+
+  test('a denial with the boundary or explicit-deny ending is first of all that cause; the plain text stays the family', () => {
+    const ip = classifyLine(SOURCE_IP_DENIED);
+    expect(ip).toMatchObject({ entryId: 'assume-role-denied-source-ip', evidence: { principalArn: CONNECTOR_USER, roleArn: ORDERS_ROLE, denyReason: 'an explicit deny in an identity-based policy' } });
+    expect(ip.alsoMatched).toContain('assume-role-denied');
+    const boundary = classifyLine(BOUNDARY_DENIED);
+    expect(boundary).toMatchObject({ entryId: 'assume-role-denied-permissions-boundary', evidence: { principalArn: BYOVPC_PIPELINE_SESSION, denyReason: 'no permissions boundary allows' } });
+    expect(boundary.alsoMatched).toContain('assume-role-denied');
+    expect(classifyLine(`${VERIFY}${STS_403}api error AccessDenied: ${NOT_AUTHORIZED(CONNECTOR_USER)}`).entryId).toBe('assume-role-denied');
+    // an explicit deny from a service control policy is not the connector user's address restriction
+    expect(classifyLine(`${NOT_AUTHORIZED(CONNECTOR_USER)} with an explicit deny in a service control policy`).entryId).toBe('assume-role-denied');
+    // the explicit-deny entry is about sts:AssumeRole only
+    expect(classifyLine(`User: ${CONNECTOR_USER} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in an identity-based policy`).entryId).toBe('aws-access-denied');
+  });
+
+  test('the key texts of the JS SDK and the AWS CLI stay IAM propagation (the Lambdas), the Go SDK ones are the pipeline key', () => {
+    expect(classifyLine('InvalidClientTokenId: The security token included in the request is invalid.').entryId).toBe('iam-propagation-delay');
+    expect(classifyLine(KEY_INVALID).entryId).toBe('access-key-invalid');
   });
 });
 
@@ -371,7 +450,7 @@ describe('refinement of entries that share one log text', () => {
       family: 'assume-role-denied',
       confirmed: ['assume-role-denied-missing-inline-policy'],
       ruledOut: ['assume-role-denied-missing-tag', 'assume-role-denied-wrong-trust'],
-      possible: ['assume-role-denied-external-id-mismatch'],
+      possible: ['assume-role-denied-external-id-mismatch', 'assume-role-denied-unexpected-principal'],
       unexplained: false,
       also: [],
     });
@@ -389,10 +468,51 @@ describe('refinement of entries that share one log text', () => {
   });
 
   test('AssumeRole denied with every fact fine: unexplained, IAM propagation suggested only after a recent change', () => {
-    const all = { inlinePolicyPresent: true, tagPresent: true, trustNamesPipelineRole: true, externalIdMatches: true };
+    const all = { inlinePolicyPresent: true, tagPresent: true, trustNamesPipelineRole: true, externalIdMatches: true, deniedPrincipal: CONNECTOR_USER, expectedFirstHop: CONNECTOR_USER };
     expect(refineAssumeRoleDenied(all)).toMatchObject({ confirmed: [], possible: [], unexplained: true, also: [] });
     expect(refineAssumeRoleDenied({ ...all, recentIamChange: true }).also).toEqual(['iam-propagation-delay']);
     expect(refineAssumeRoleDenied({ recentIamChange: true })).toMatchObject({ unexplained: false, also: [] });
+  });
+
+  test('AssumeRole denied by another principal than the first hop: the entry names the identity the pod really had', () => {
+    const r = refineAssumeRoleDenied({ deniedPrincipal: NODE_SESSION, expectedFirstHop: [CONNECTOR_USER] });
+    expect(r.confirmed).toEqual(['assume-role-denied-unexpected-principal']);
+    expect(r.context?.['<first-hop>']).toBe(CONNECTOR_USER);
+    const cause = renderText(catalogueEntry('assume-role-denied-unexpected-principal')!.cause, r.context);
+    expect(cause).toContain('The pipeline asked as arn:aws:iam::111111111111:role/eks-cdc-nodegroup-NodeInstanceRole-7QX2K9 (session i-0a1b2c3d4e5f60718), a node role');
+    expect(cause).toContain("fell back to the node's instance profile");
+    expect(cause).toContain(`is ${CONNECTOR_USER}.`);
+    expect(renderText(catalogueEntry('assume-role-denied-unexpected-principal')!.cause, { ...r.context, '<link>': 'orders' })).not.toMatch(/<[a-z-]+>/);
+  });
+
+  test('the first hop itself, as a session of its role or with a role path, is not unexpected', () => {
+    const pipelineRole = 'arn:aws:iam::861276079005:role/redpanda-curl3eo533cmsnt23dv0-redpanda-connect-pipeline';
+    expect(refineAssumeRoleDenied({ deniedPrincipal: PIPELINE_SESSION, expectedFirstHop: pipelineRole }).ruledOut).toEqual(['assume-role-denied-unexpected-principal']);
+    expect(refineAssumeRoleDenied({ deniedPrincipal: CONNECTOR_USER, expectedFirstHop: [CONNECTOR_USER] }).ruledOut).toEqual(['assume-role-denied-unexpected-principal']);
+    const withPath = 'arn:aws:iam::222222222222:role/service/connect-cdc';
+    expect(refineAssumeRoleDenied({ deniedPrincipal: 'arn:aws:sts::222222222222:assumed-role/connect-cdc/pod-1', expectedFirstHop: withPath }).ruledOut).toEqual([
+      'assume-role-denied-unexpected-principal',
+    ]);
+    // any of several expected principals will do; the same name in another account will not
+    expect(refineAssumeRoleDenied({ deniedPrincipal: CONNECTOR_USER, expectedFirstHop: [pipelineRole, CONNECTOR_USER] }).confirmed).toEqual([]);
+    expect(refineAssumeRoleDenied({ deniedPrincipal: CONNECTOR_USER.replace('111111111111', '333333333333'), expectedFirstHop: CONNECTOR_USER }).confirmed).toEqual([
+      'assume-role-denied-unexpected-principal',
+    ]);
+  });
+
+  test('without both the principal and the first hop, or with an ARN that is not one, nothing is decided about the principal', () => {
+    expect(refineAssumeRoleDenied({ deniedPrincipal: NODE_SESSION }).possible).toContain('assume-role-denied-unexpected-principal');
+    expect(refineAssumeRoleDenied({ expectedFirstHop: CONNECTOR_USER }).possible).toContain('assume-role-denied-unexpected-principal');
+    expect(refineAssumeRoleDenied({ deniedPrincipal: 'not-an-arn', expectedFirstHop: CONNECTOR_USER }).possible).toContain('assume-role-denied-unexpected-principal');
+  });
+
+  test('principals are described by what they are', () => {
+    expect(describePrincipal(PIPELINE_SESSION)).toMatch(/Redpanda-managed pipeline role .*no aws\.id\/aws\.secret/);
+    expect(describePrincipal('arn:aws:iam::111111111111:user/rpcn-aurora/rpcn-aurora-billing-connector')).toContain("the connector user of link billing: the input reads another link's key");
+    expect(describePrincipal('arn:aws:sts::111111111111:assumed-role/worker/i-0123456789abcdef0')).toContain('a node role');
+    expect(describePrincipal('arn:aws:sts::111111111111:assumed-role/app-role/session')).toContain('a role the db-connect role does not trust');
+    expect(parsePrincipalArn('arn:aws:sts::111111111111:assumed-role/app-role/s')).toMatchObject({ kind: 'role', name: 'app-role', session: 's', arn: 'arn:aws:iam::111111111111:role/app-role' });
+    expect(parsePrincipalArn('arn:aws:iam::111111111111:policy/x')).toBeUndefined();
   });
 
   test('IAM login failures: facts per family', () => {
@@ -455,7 +575,7 @@ describe('the catalogue', () => {
   // Adding an entry without a test line (or, for a refined entry, a fact that selects it) fails here.
   test('every catalogue entry and healthy signal is reached by a test line or a refinement', () => {
     const reached = new Set<string>([...CASES, ...HEALTHY_CASES].map(([, message]) => classifyLine(message).entryId));
-    const allFalse = { inlinePolicyPresent: false, tagPresent: false, trustNamesPipelineRole: false, externalIdMatches: false };
+    const allFalse = { inlinePolicyPresent: false, tagPresent: false, trustNamesPipelineRole: false, externalIdMatches: false, deniedPrincipal: NODE_SESSION, expectedFirstHop: CONNECTOR_USER };
     const loginFalse = { clusterIamAuthEnabled: false, userHasIamGrant: false, connectPolicyMatchesUser: false, tokenEndpointMatchesDsn: false, rolesListUsed: false, iamAuthForReplication: false };
     const refinements = [
       refineAssumeRoleDenied(allFalse),
@@ -495,6 +615,29 @@ describe('renderText', () => {
     // the defaults agree with naming.ts for the same link
     expect(TOKEN_DEFAULTS['<db-connect-role>']!.replace('<link>', 'orders')).toBe(names.dbConnectRole);
     expect(TOKEN_DEFAULTS['<pipeline-role-policy>']!.replace('<db-account>', '210987654321').replace('<link>', 'orders')).toBe(names.pipelineRolePolicy);
+  });
+});
+
+describe('renderText: identity mode access-key', () => {
+  test('connector user, its policy, its secrets and the link boundary come from naming.ts', () => {
+    const request = assertRequest({ name: 'orders', engine: 'aurora-postgresql', cdc: { tables: ['orders'] }, redpanda: { clusterId: 'curl3eo533cmsnt23dv0' } });
+    const names = linkNames(request, '111111111111');
+    const ctx = renderContextFromNames(names, { dbAccountId: '111111111111', firstHop: CONNECTOR_USER });
+    expect(renderText('<connector-user> <connector-user-policy> <connector-user-arn> <link-boundary-arn> <first-hop>', ctx)).toBe(
+      [names.connectorUser, names.connectorUserPolicy, CONNECTOR_USER, 'arn:aws:iam::111111111111:policy/rpcn-aurora-link-boundary', CONNECTOR_USER].join(' '),
+    );
+    const secrets = renderText('<access-key-secret-ids>', ctx);
+    for (const id of [...Object.values(names.redpandaSecrets.accessKeyId), ...Object.values(names.redpandaSecrets.secretAccessKey)]) expect(secrets).toContain(id);
+    // defaults spell the same rule, nested defaults included
+    expect(renderText('<connector-user-arn>', { '<link>': 'orders', '<db-account>': '111111111111' })).toBe(CONNECTOR_USER);
+    expect(TOKEN_DEFAULTS['<connector-user-policy>']!.replace('<link>', 'orders')).toBe(names.connectorUserPolicy);
+    // the secret ids read from a log line's link agree with naming.ts
+    const d = diagnose([SOURCE_IP_DENIED]);
+    const fromLog = d.problems[0]!.confirm.concat(d.problems[0]!.fix).join('\n');
+    expect(fromLog).toContain(names.connectorUserPolicy);
+    expect(renderText('<access-key-secret-ids>', ctx)).toBe(
+      diagnose([NODE_ROLE_DENIED], { firstHop: [CONNECTOR_USER] }).problems[0]!.fix[0]!.match(/references of (.*) \(provision/)![1],
+    );
   });
 });
 
@@ -562,6 +705,7 @@ describe('diagnose', () => {
       'assume-role-denied-missing-tag',
       'assume-role-denied-wrong-trust',
       'assume-role-denied-external-id-mismatch',
+      'assume-role-denied-unexpected-principal',
     ]);
     expect(d.healthy.map((h) => [h.id, h.count, h.components])).toEqual([
       ['output-active', 1, ['redpanda']],
@@ -603,6 +747,38 @@ describe('diagnose', () => {
     expect(diagnose(['could not frobnicate the widget']).unknown[0]?.level).toBe('ERROR');
   });
 
+  test('an access-key link: no identity, then a denial from outside the egress addresses, then a dead key; each its own problem', () => {
+    const d = diagnose(fixtureLines('pg-access-key-link.jsonl'));
+    expect(d.problems.map((p) => [p.id, p.count])).toEqual([
+      ['pipeline-no-aws-identity', 2],
+      ['assume-role-denied-source-ip', 1],
+      ['access-key-invalid', 1],
+    ]);
+    expect(d.problems.every((p) => p.recoveredAt?.line === 7)).toBe(true);
+    const ip = d.problems[1]!;
+    expect(ip.cause).toContain('The connector user rpcn-aurora-orders-connector may call AWS only from');
+    expect(ip.confirm.join('\n')).toContain('aws iam get-user-policy --user-name rpcn-aurora-orders-connector --policy-name rpcn-aurora-orders-assume-db-connect');
+    expect(d.problems[2]!.fix.join('\n')).toContain('rpcn-aurora rotate orders');
+    expect(d.problems[0]!.fix.join('\n')).toContain('identity.mode "access-key"');
+  });
+
+  test('with the first hop known, a denial naming another principal is reported as such, with the identity the pod had', () => {
+    const d = diagnose([NODE_ROLE_DENIED, SOURCE_IP_DENIED], { firstHop: [CONNECTOR_USER] });
+    expect(d.problems.map((p) => p.id)).toEqual(['assume-role-denied-unexpected-principal', 'assume-role-denied-source-ip']);
+    const p = d.problems[0]!;
+    expect(p.family).toBe('assume-role-denied');
+    expect(p.candidates).toBeUndefined();
+    expect(p.cause).toContain('arn:aws:iam::111111111111:role/eks-cdc-nodegroup-NodeInstanceRole-7QX2K9 (session i-0a1b2c3d4e5f60718), a node role');
+    expect(p.cause).toContain(`the one principal rpcn-aurora-orders-db-connect trusts, is ${CONNECTOR_USER}`);
+    // the first hop itself being denied stays the family, without the cause the facts rule out
+    const own = diagnose([`${VERIFY}${STS_403}api error AccessDenied: ${NOT_AUTHORIZED(CONNECTOR_USER)}`], { firstHop: [CONNECTOR_USER] }).problems[0]!;
+    expect(own.id).toBe('assume-role-denied');
+    expect(own.family).toBeUndefined();
+    expect(own.candidates?.map((c) => c.id)).not.toContain('assume-role-denied-unexpected-principal');
+    // without the first hop nothing is refined
+    expect(diagnose([NODE_ROLE_DENIED]).problems[0]!.id).toBe('assume-role-denied');
+  });
+
   test('--pipeline filter keeps lines of that pipeline and lines without a pipeline id', () => {
     const d = diagnose([...fixtureLines('mixed-problems.jsonl'), 'slot_name is required'], { pipelineId: 'd5ogq1k0jo8s73bn3e7g' });
     expect(d.problems.map((p) => p.id)).toEqual(['mysql-binlog-not-row', 'pg-slot-name-required']);
@@ -635,7 +811,7 @@ describe('rpcn-aurora diagnose', () => {
     const r = await run([FIXTURES + 'pg-assume-role-denied-then-recovered.jsonl']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('Read 7 lines: 1 problem, 0 unrecognized error lines, 2 healthy signals.');
-    expect(r.out).toContain('1. [CRITICAL] AssumeRole denied: the pipeline role cannot assume the db-connect role   (assume-role-denied)');
+    expect(r.out).toContain("1. [CRITICAL] AssumeRole denied: the pipeline's first AWS identity cannot assume the db-connect role   (assume-role-denied)");
     expect(r.out).toContain('seen 4 times, 2026-01-20T16:27:06.316621814Z .. 2026-01-20T16:27:09.640277291Z (lines 3-6); pipeline d5nfcb0objac738nhf90; label postgres_cdc');
     expect(r.out).toContain('recovered: the input connected afterwards');
     expect(r.out).toContain('cause: STS refused sts:AssumeRole');
@@ -702,6 +878,23 @@ describe('rpcn-aurora diagnose', () => {
     await program.parseAsync(['diagnose', '-'], { from: 'user' });
     expect(code).toBe(2);
     expect(err.join('')).toContain('EIO: stdin closed');
+  });
+
+  test('--first-hop names the expected principal; a denial of another one is explained', async () => {
+    const r = await run(['-', '--first-hop', CONNECTOR_USER], `${NODE_ROLE_DENIED}\n`);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("(assume-role-denied-unexpected-principal, a cause of assume-role-denied)");
+    expect(r.out).toContain('eks-cdc-nodegroup-NodeInstanceRole-7QX2K9');
+    const json = await run(['-', '--json', '--first-hop', 'arn:aws:iam::111111111111:role/other', '--first-hop', 'arn:aws:iam::111111111111:role/eks-cdc-nodegroup-NodeInstanceRole-7QX2K9'], `${NODE_ROLE_DENIED}\n`);
+    expect((JSON.parse(json.out) as Diagnosis).problems.map((p) => p.id)).toEqual(['assume-role-denied']);
+  });
+
+  test('--first-hop that is not a user or role ARN: exit 2 with one line', async () => {
+    const r = await run(['-', '--first-hop', 'rpcn-aurora-orders-connector'], `${NODE_ROLE_DENIED}\n`);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('error: --first-hop "rpcn-aurora-orders-connector" is not an IAM user or role ARN (arn:aws:iam::<account>:user/<name> or :role/<name>)');
+    expect(r.stdinReads).toBe(0);
   });
 
   test('only a notice: listed, exit 0', async () => {

@@ -1,7 +1,7 @@
 // Every finding the probe and Validate can report names a diagnosis catalogue entry (cause, how to
 // confirm, fix), so a user always gets an explanation, never a bare code.
 import { readFileSync } from 'node:fs';
-import { CATALOGUE, catalogueEntry } from '../../lambdas/core/diagnosis.js';
+import { CATALOGUE, IDENTITY_FINDING_IDS, catalogueEntry } from '../../lambdas/core/diagnosis.js';
 import { SQL_FINDING_ENTRY } from '../../lambdas/handlers/shared/checks.js';
 
 const SOURCES = ['lambdas/core/cluster-checks.ts', 'lambdas/handlers/shared/checks.ts', 'lambdas/handlers/probe.ts'];
@@ -18,7 +18,33 @@ test('the finding sources do name ids (the scan is not empty)', () => {
   expect(literalIds().length).toBeGreaterThan(15);
 });
 
-test.each([...new Set([...literalIds(), ...Object.values(SQL_FINDING_ENTRY)])].sort())('%s is a catalogue entry', (id) => {
+/** The findings of the identity modes other code emits (the contract; IDENTITY_FINDING_IDS is what it imports). */
+const IDENTITY_FINDINGS = [
+  'connector-user-missing',
+  'connector-user-policy-mismatch',
+  'connector-user-extra-permissions',
+  'connector-user-boundary-missing',
+  'connector-user-untagged',
+  'access-key-missing',
+  'access-key-inactive',
+  'access-key-unknown',
+  'access-key-rotation-due',
+  'pipeline-role-unsupported',
+  'redpanda-connect-too-old',
+  'egress-addresses-unknown',
+  'first-hop-unverified',
+  'self-managed-pipeline-pending',
+];
+
+test('the exported identity finding ids are exactly the agreed ones', () => {
+  expect([...IDENTITY_FINDING_IDS].sort()).toEqual([...IDENTITY_FINDINGS].sort());
+});
+
+test.each(IDENTITY_FINDINGS)('%s is a probe finding of the catalogue (no log text)', (id) => {
+  expect(catalogueEntry(id)).toMatchObject({ source: 'probe', matches: [] });
+});
+
+test.each([...new Set([...literalIds(), ...Object.values(SQL_FINDING_ENTRY), ...IDENTITY_FINDINGS])].sort())('%s is a catalogue entry', (id) => {
   const entry = catalogueEntry(id);
   expect(entry).toBeDefined();
   expect(entry!.fix.length).toBeGreaterThan(0);

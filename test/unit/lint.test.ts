@@ -1,5 +1,7 @@
 // The lint on hand-written pipelines: each bad-*.yaml fixture holds exactly one pitfall and marks the line
-// of the expected finding with `# expect: RULE path`; good-*.yaml fixtures hold none.
+// of the expected finding with `# expect: RULE path`; good-*.yaml fixtures hold none. walkthrough-*.yaml and
+// self-managed-*.yaml have no AWS key: fine for Redpanda Connect you run (or a pod identity), RPCN031 as a
+// Redpanda Cloud pipeline, which is what their markers say.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -14,6 +16,7 @@ import {
   parsePostgresDsn,
   splitHostPort,
   type LintFinding,
+  type LintOptions,
 } from '../../lambdas/core/lint.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/pipelines/', import.meta.url));
@@ -23,6 +26,7 @@ const specFields = (name: string) => readFileSync(new URL(`../../specs/redpanda-
 const files = readdirSync(FIXTURES).sort();
 const badFiles = files.filter((f) => f.startsWith('bad-'));
 const goodFiles = files.filter((f) => f.startsWith('good-'));
+const noKeyFiles = files.filter((f) => f.startsWith('walkthrough-') || f.startsWith('self-managed-'));
 
 /** What each fixture is about; the markers inside must agree. */
 const EXPECTED_RULE: Readonly<Record<string, string>> = {
@@ -63,6 +67,8 @@ const EXPECTED_RULE: Readonly<Record<string, string>> = {
   'bad-no-cdc-input.yaml': 'RPCN028',
   'bad-pg-aws-disabled.yaml': 'RPCN029',
   'bad-pg-placeholder.yaml': 'RPCN030',
+  'bad-mysql-aws-literal-key.yaml': 'RPCN010',
+  'bad-pg-aws-id-without-secret.yaml': 'RPCN032',
 };
 
 interface Marker {
@@ -99,13 +105,32 @@ describe('lint: one-pitfall fixtures', () => {
     }
   });
 
-  it.each(goodFiles)('%s: no findings', (file) => {
+  it.each(goodFiles)('%s: no findings, as a Redpanda Cloud pipeline or self-managed', (file) => {
     expect(markers(fixture(file))).toEqual([]);
     expect(lintPipeline(fixture(file))).toEqual([]);
+    expect(lintPipeline(fixture(file), { target: 'self-managed' })).toEqual([]);
+  });
+
+  it('the walkthrough configs are both there', () => {
+    expect(noKeyFiles).toEqual(expect.arrayContaining(['walkthrough-postgres.yaml', 'walkthrough-mysql.yaml']));
+  });
+
+  it.each(noKeyFiles)('%s: only RPCN031 as a Redpanda Cloud pipeline; clean self-managed or with a pod identity', (file) => {
+    const text = fixture(file);
+    const expected = markers(text);
+    expect(expected.map((m) => m.rule)).toEqual(['RPCN031']);
+    expect(asMarkers(lintPipeline(text))).toEqual(expected);
+    expect(asMarkers(lintPipeline(text, { target: 'redpanda-cloud' }))).toEqual(expected);
+    expect(lintPipeline(text, { target: 'self-managed' })).toEqual([]);
+    expect(lintPipeline(text, { podIdentity: true })).toEqual([]);
   });
 
   it('the fixtures together exercise every rule of the catalogue', () => {
-    const covered = new Set([...Object.values(EXPECTED_RULE), ...lintPipeline(fixture('invalid-yaml.yaml')).map((f) => f.rule)]);
+    const covered = new Set([
+      ...Object.values(EXPECTED_RULE),
+      ...noKeyFiles.flatMap((f) => markers(fixture(f)).map((m) => m.rule)),
+      ...lintPipeline(fixture('invalid-yaml.yaml')).map((f) => f.rule),
+    ]);
     expect([...covered].sort()).toEqual(LINT_RULES.map((r) => r.id));
   });
 });
@@ -144,8 +169,10 @@ describe('lint: invalid YAML', () => {
   });
 });
 
+const SECRET_KEY = '      id: "${secrets.AWS_ACCESS_KEY_ID}"\n      secret: "${secrets.AWS_SECRET_ACCESS_KEY}"\n';
+
 /** A minimal postgres_cdc pipeline with IAM, every rule satisfied, to be varied one field at a time. */
-function pgPipeline(extra: { input?: string; aws?: string; heartbeat?: string | null; top?: string } = {}): string {
+function pgPipeline(extra: { input?: string; aws?: string; key?: string; heartbeat?: string | null; top?: string } = {}): string {
   const heartbeat = extra.heartbeat === null ? '' : `    heartbeat_interval: ${extra.heartbeat ?? '5m'}\n`;
   return (
     'input:\n  postgres_cdc:\n' +
@@ -154,11 +181,12 @@ function pgPipeline(extra: { input?: string; aws?: string; heartbeat?: string | 
     '    tls:\n      root_cas: "${secrets.CA}"\n' +
     (extra.input ?? '') +
     '    aws:\n      enabled: true\n      region: us-east-2\n      endpoint: "db.example.com:5432"\n      roles: [{role: "arn:aws:iam::222222222222:role/r"}]\n' +
+    (extra.key ?? SECRET_KEY) +
     (extra.aws ?? '') +
     (extra.top ?? '')
   );
 }
-const rules = (text: string) => lintPipeline(text).map((f) => f.rule);
+const rules = (text: string, options?: LintOptions) => lintPipeline(text, options).map((f) => f.rule);
 
 describe('lint: rule details', () => {
   it('the minimal pipeline is clean', () => {
@@ -215,9 +243,55 @@ describe('lint: rule details', () => {
     expect(rules(withPassword('12345'))).toEqual(['RPCN010']);
   });
 
-  it('static aws credentials are secrets too', () => {
-    expect(rules(pgPipeline({ aws: '      id: AKIAEXAMPLE\n      secret: wJalrXUtnFEMI\n' }))).toEqual(['RPCN010']);
-    expect(rules(pgPipeline({ aws: '      id: "${AWS_ID}"\n      secret: "${secrets.AWS_SECRET}"\n' }))).toEqual([]);
+  it('static aws credentials are secrets too: id, secret and token', () => {
+    const literal = lintPipeline(pgPipeline({ key: '      id: AKIAEXAMPLE\n      secret: wJalrXUtnFEMI\n      token: IQoJb3JpZ2luX2VjEJr\n' }));
+    expect(literal.map((f) => [f.rule, f.path])).toEqual([
+      ['RPCN010', 'input.postgres_cdc.aws.id'],
+      ['RPCN010', 'input.postgres_cdc.aws.secret'],
+      ['RPCN010', 'input.postgres_cdc.aws.token'],
+    ]);
+    expect(rules(pgPipeline({ key: '      id: "${AWS_ID}"\n      secret: "${secrets.AWS_SECRET}"\n' }))).toEqual([]);
+    // a literal fallback inside a reference is still a literal
+    expect(rules(pgPipeline({ key: '      id: "${AWS_ID:AKIAEXAMPLE}"\n      secret: "${secrets.AWS_SECRET}"\n' }))).toEqual(['RPCN010']);
+    // a literal key is a literal wherever the pipeline runs
+    expect(rules(pgPipeline({ key: '      id: AKIAEXAMPLE\n      secret: "${secrets.AWS_SECRET}"\n' }), { target: 'self-managed' })).toEqual(['RPCN010']);
+  });
+
+  it('RPCN031: a Redpanda Cloud pipeline with IAM auth needs aws.id/aws.secret, unless it has a pod identity', () => {
+    const noKey = pgPipeline({ key: '' });
+    const [f, ...rest] = lintPipeline(noKey);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ rule: 'RPCN031', severity: 'error', path: 'input.postgres_cdc.aws.id', line: 10, column: 5 });
+    expect(f!.message).toBe(
+      'a Redpanda Cloud pipeline has no AWS identity to assume roles with: set aws.id and aws.secret from ${secrets.*} (rpcn-aurora identity.mode access-key)',
+    );
+    expect(rules(noKey, { target: 'redpanda-cloud' })).toEqual(['RPCN031']);
+    expect(rules(noKey, { target: 'redpanda-cloud', podIdentity: true })).toEqual([]);
+    expect(rules(noKey, { target: 'self-managed' })).toEqual([]);
+    // the key is what matters, not roles[]; without IAM auth there is nothing to assume with
+    expect(rules(pgPipeline({ key: '' }).replace('      roles: [{role: "arn:aws:iam::222222222222:role/r"}]\n', ''))).toEqual(['RPCN022', 'RPCN031']);
+    expect(rules(noKey.replace('enabled: true', 'enabled: false'))).toEqual(['RPCN029']);
+  });
+
+  it('RPCN032: aws.id and aws.secret come together, in every target; a token needs them', () => {
+    const cases: ReadonlyArray<readonly [LintOptions, readonly string[]]> = [
+      // a token alone is no key, so a Cloud pipeline without a pod identity has none either
+      [{}, ['RPCN031', 'RPCN032']],
+      [{ target: 'self-managed' }, ['RPCN032']],
+      [{ podIdentity: true }, ['RPCN032']],
+    ];
+    for (const [options, tokenOnlyRules] of cases) {
+      const idOnly = lintPipeline(pgPipeline({ key: '      id: "${secrets.AWS_ACCESS_KEY_ID}"\n' }), options);
+      expect(idOnly.map((f) => [f.rule, f.path])).toEqual([['RPCN032', 'input.postgres_cdc.aws.id']]);
+      const secretOnly = lintPipeline(pgPipeline({ key: '      secret: "${secrets.AWS_SECRET_ACCESS_KEY}"\n' }), options);
+      expect(secretOnly.map((f) => [f.rule, f.path])).toEqual([['RPCN032', 'input.postgres_cdc.aws.secret']]);
+      expect(secretOnly[0]!.message).toContain('ignored');
+      const tokenOnly = lintPipeline(pgPipeline({ key: '      token: "${AWS_SESSION_TOKEN}"\n' }), options);
+      expect(tokenOnly.map((f) => f.rule)).toEqual(tokenOnlyRules);
+    }
+    expect(rules(pgPipeline({ key: SECRET_KEY + '      token: "${secrets.AWS_SESSION_TOKEN}"\n' }))).toEqual([]);
+    // an empty value is no value
+    expect(rules(pgPipeline({ key: '      id: "${secrets.AWS_ACCESS_KEY_ID}"\n      secret: ""\n' }))).toEqual(['RPCN032']);
   });
 
   it('follows aliases', () => {
@@ -398,8 +472,30 @@ describe('rpcn-aurora lint (registerLint)', () => {
     expect(JSON.parse(out)).toMatchObject({ findings: [], errors: 0, warnings: 0 });
   });
 
-  it('--help lists the rule catalogue', async () => {
+  it('--help lists the rule catalogue and the targets', async () => {
     const { out } = await run('lint', '--help');
     for (const rule of LINT_RULES) expect(out).toContain(`${rule.id}  ${rule.severity}`);
+    expect(out).toContain('--target <target>');
+    expect(out).toContain('redpanda-cloud or self-managed');
+    expect(out).toContain('--pod-identity');
+  });
+
+  it('the walkthrough config: RPCN031 as a Redpanda Cloud pipeline (the default), clean with --target self-managed or --pod-identity', async () => {
+    const file = `${FIXTURES}walkthrough-postgres.yaml`;
+    const cloud = await run('lint', file);
+    expect(cloud.code).toBe(1);
+    expect(cloud.out).toMatch(/walkthrough-postgres\.yaml:\d+:5  ERROR  RPCN031  input\.postgres_cdc\.aws\.id  a Redpanda Cloud pipeline has no AWS identity/);
+    expect((await run('lint', file, '--target', 'redpanda-cloud')).code).toBe(1);
+    for (const flags of [['--target', 'self-managed'], ['--pod-identity']]) {
+      const r = await run('lint', file, ...flags);
+      expect(r).toEqual({ code: 0, out: `${file}: no findings`, err: '' });
+    }
+  });
+
+  it('an invalid --target exits 2 with one line, before reading the file', async () => {
+    const { code, out, err } = await run('lint', `${FIXTURES}does-not-exist.yaml`, '--target', 'byoc');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe('error: --target "byoc" is not one of redpanda-cloud, self-managed');
   });
 });
