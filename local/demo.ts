@@ -18,7 +18,11 @@ import { waitFor } from './wait.js';
 
 export interface DemoOptions {
   readonly engine: LinkRequest['engine'];
+  /** @default 'access-key' */
+  readonly identity?: 'access-key' | 'pipeline-role';
   readonly drift: boolean;
+  /** Rotate the access key while rows keep arriving (access-key only). @default false */
+  readonly rotate?: boolean;
   readonly rows: number;
   readonly out: (line: string) => void;
 }
@@ -31,6 +35,14 @@ export interface DemoResult {
   readonly summary?: LinkSummary;
   readonly rowsReceived: number;
   readonly drift?: { readonly detectedMs: number; readonly healedMs: number; readonly reconnectedMs: number; readonly validationTransitions: number };
+  readonly rotation?: {
+    readonly transitions: number;
+    readonly durationMs: number;
+    /** The longest gap between two rows arriving in the topic while the pipeline restarted on the new key. */
+    readonly downtimeMs: number;
+    readonly rowsDuring: number;
+    readonly rowsLost: number;
+  };
   readonly failure?: string;
 }
 
@@ -57,7 +69,7 @@ function seconds(ms: number): string {
 }
 
 /** The live step view of one workflow run (bin/view/steps.ts, the same view `rpcn-aurora watch` shows). */
-function stepView(workflow: 'provision' | 'teardown', out: (line: string) => void): { onEvent: (event: EventLog) => void; view: StepView } {
+function stepView(workflow: 'provision' | 'teardown' | 'rotate', out: (line: string) => void): { onEvent: (event: EventLog) => void; view: StepView } {
   const view = new StepView({ out, shape: shapeOf(workflow) });
   return { view, onEvent: (event) => view.push(fromLocalEvent(event)) };
 }
@@ -68,6 +80,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const raw = JSON.parse(readFileSync(new URL(EXAMPLES[options.engine], import.meta.url), 'utf8'));
   // Offline the MySQL path stops after its snapshot (the IAM plugin is emulated): keep what it made to show it, then tear down.
   if (options.engine === 'aurora-mysql') raw.onFailure = 'keep';
+  const identity = options.identity ?? 'access-key';
+  if (identity !== 'access-key') raw.identity = { mode: identity };
   const request = assertRequest(raw);
   const names = linkNames(request, '111111111111');
   const table = request.cdc.tables[0]!;
@@ -79,12 +93,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   out(`            IAM policy evaluation by @cloud-copilot/iam-simulate`);
   out(`  emulated: the AWS control planes (RDS, EC2, IAM/STS, Secrets Manager, DynamoDB) and the Data API transport;`);
   out(`            Redpanda Cloud (a local server checking every request against its OpenAPI specs);`);
-  out(`            the Redpanda Connect pipeline (an emulator driven by the generated pipeline YAML)`);
+  out(`            the Redpanda Connect pipeline (an emulator driven by the generated pipeline YAML), which calls STS`);
+  out(`            from the cluster's egress address and, like a Cloud pipeline today, has ${identity === 'pipeline-role' ? 'a pod identity here (a cluster of the walkthrough\'s time)' : 'no AWS identity of its own'}`);
+  out(`  identity: ${identity}${identity === 'access-key' ? ' (the default): a link-owned IAM user whose key lives only in Redpanda secrets' : ": the walkthrough's IRSA chain, which Redpanda no longer supports for Cloud pipelines"}`);
   out('');
 
   const twin = await OfflineTwin.start({
     redpandaClusterId: request.redpanda.clusterId,
-    redpandaAccountId: request.redpanda.accountId,
+    ...(request.redpanda.accountId ? { redpandaAccountId: request.redpanda.accountId } : {}),
+    pipelinePodIdentity: identity === 'pipeline-role' ? 'irsa' : 'none',
     routeIamEvents: !options.drift,
     rds: {
       onDatabaseCreated: async (_cluster, backing) => {
@@ -100,6 +117,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let summary: LinkSummary | undefined;
   let rowsReceived = 0;
   let drift: DemoResult['drift'];
+  let rotation: { ok: true; result: NonNullable<DemoResult['rotation']> } | { ok: false; failure: string } | undefined;
   try {
     out(`Provision link "${request.name}" (${request.engine}) from ${EXAMPLES[options.engine].slice(3)}:`);
     const live = stepView('provision', out);
@@ -140,8 +158,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       for (const m of topicMessages().slice(before)) out(`  ← ${request.redpanda.topic}  ${m.headers?.operation ?? ''}  ${m.value}`);
       rowsReceived = topicMessages().length - before;
 
+      if (options.rotate && options.engine === 'aurora-postgresql') {
+        rotation = await rotationScenario(twin, request, insert, topicMessages, out);
+        if (!rotation.ok) {
+          return { ok: false, wallMs: Date.now() - started, provision, summary, rowsReceived, failure: rotation.failure };
+        }
+        rowsReceived += rotation.result.rowsDuring + 1;
+      }
       if (options.drift && options.engine === 'aurora-postgresql') {
-        drift = await driftScenario(twin, request, names.pipelineRolePolicy, insert, topicMessages, out);
+        drift =
+          identity === 'access-key'
+            ? await keyDriftScenario(twin, request, names.connectorUser, insert, topicMessages, out)
+            : await driftScenario(twin, request, names.pipelineRolePolicy, insert, topicMessages, out);
         rowsReceived += 1;
       }
 
@@ -156,7 +184,98 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
   const wallMs = Date.now() - started;
   out(`\nDemo finished in ${seconds(wallMs)}; the twin is stopped and its temporary files are removed.`);
-  return { ok: true, wallMs, provision, teardown, summary, rowsReceived, ...(drift ? { drift } : {}) };
+  return { ok: true, wallMs, provision, teardown, summary, rowsReceived, ...(drift ? { drift } : {}), ...(rotation?.ok ? { rotation: rotation.result } : {}) };
+}
+
+/** Rotate the key with the real Rotate state machine while the application keeps inserting rows. */
+async function rotationScenario(
+  twin: OfflineTwin,
+  request: LinkRequest,
+  insert: (item: string, qty: number) => Promise<unknown>,
+  topicMessages: () => readonly { value: string; timestamp?: number }[],
+  out: (line: string) => void,
+): Promise<{ ok: true; result: NonNullable<DemoResult['rotation']> } | { ok: false; failure: string }> {
+  out(`\nRotate the access key with the Rotate state machine while the application inserts a row every 20 ms:`);
+  const before = topicMessages().length;
+  let inserted = 0;
+  let inserting = true;
+  const inserter = (async () => {
+    while (inserting) {
+      inserted++;
+      await insert(`during-rotation-${inserted}`, inserted);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const live = stepView('rotate', out);
+  const result = await twin.rotate({ link: request.name, trigger: 'manual' }, { executionName: `demo-${request.name}-rotate`, onEvent: live.onEvent });
+  inserting = false;
+  await inserter;
+  if (result.status !== 'SUCCEEDED') {
+    out('');
+    for (const line of live.view.outcome ? formatFailure('Rotate', live.view.outcome) : [`Rotate FAILED: ${result.error}`, `  ${result.cause}`]) out(line);
+    return { ok: false, failure: `${result.error}: ${result.cause}` };
+  }
+  const summary = result.output as { accessKeyId: string; previousAccessKeyId?: string; restartToStreamingMs?: number };
+  out(`\nRotate succeeded in ${seconds(result.durationMs)}: ${result.transitions} state transitions.`);
+  out(`  key ${summary.previousAccessKeyId ?? '(none)'} → ${summary.accessKeyId} (the old key is deleted; the secret of neither ever left IAM and Redpanda)`);
+  await waitFor('the rows inserted during the rotation', () => (topicMessages().length - before >= inserted ? true : undefined), 20_000);
+  const during = topicMessages().slice(before);
+  const times = during.map((m) => m.timestamp ?? 0).filter((t) => t > 0);
+  let downtimeMs = 0;
+  for (let i = 1; i < times.length; i++) downtimeMs = Math.max(downtimeMs, times[i]! - times[i - 1]!);
+  out(`  ${during.length} of ${inserted} rows inserted during the rotation arrived; the longest gap between two arrivals (the restart) was ${downtimeMs} ms`);
+  const count = topicMessages().length;
+  await insert('after-rotation', 7);
+  await waitFor('the row inserted after the rotation', () => (topicMessages().length > count ? true : undefined), 20_000);
+  out(`  ← ${request.redpanda.topic}  ${topicMessages().at(-1)!.value}`);
+  return { ok: true, result: { transitions: result.transitions, durationMs: result.durationMs, downtimeMs, rowsDuring: during.length, rowsLost: inserted - during.length } };
+}
+
+/** Delete the link's key behind its back: the pipeline cannot reconnect, Validate heals by rotating a new key in. */
+async function keyDriftScenario(
+  twin: OfflineTwin,
+  request: LinkRequest,
+  userName: string,
+  insert: (item: string, qty: number) => Promise<unknown>,
+  topicMessages: () => readonly { value: string }[],
+  out: (line: string) => void,
+): Promise<NonNullable<DemoResult['drift']>> {
+  const keyId = (await twin.aws.registry.get(request.name))?.accessKey?.current?.accessKeyId ?? '?';
+  out(`\nDrift: an operator deletes the access key ${keyId} of ${userName} in account ${twin.aws.accounts.db}.`);
+  const changedAt = Date.now();
+  twin.aws.deleteAccessKey(userName, keyId);
+  const event = twin.aws.iamEvents().at(-1)!;
+  out(`  CloudTrail: ${event.detail.eventName} on ${String(event.detail.requestParameters.userName)} by ${event.detail.userIdentity.arn}`);
+
+  out(`  The pipeline's next connect (here: a forced reconnect) fails, as Redpanda Connect logs it:`);
+  const pipelineId = twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.values().next().value!.id;
+  const seen = twin.emulator.logs(pipelineId).length;
+  await twin.emulator.reconnect(pipelineId);
+  const failure = await waitFor('the STS error', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => l.level === 'ERROR'));
+  out(`  __redpanda.connect.logs  ${JSON.stringify(failure)}`);
+
+  out(`  EventBridge delivers the event; the router starts Validate, which heals by rotating a new key in:`);
+  const routed = await twin.route(event as unknown as Record<string, unknown>);
+  out(`  router: ${JSON.stringify(routed)}`);
+  await twin.validations.idle();
+  const validation = twin.validations.results.at(-1)!.result;
+  const detectedMs = Date.now() - changedAt;
+  const verdict = validation.output as { before: string; verdict: string; actions: string[] };
+  out(`  Validate: ${verdict.before} → ${verdict.verdict} (${validation.transitions} state transitions)`);
+  for (const a of verdict.actions) out(`    healed: ${a}`);
+  await twin.rotations.idle();
+  const rotation = twin.rotations.results.at(-1)?.result;
+  out(`  Rotate: ${rotation?.status ?? 'not started'}${rotation ? ` (${rotation.transitions} state transitions)` : ''}`);
+  const healedMs = Date.now() - changedAt;
+  const runId = twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.values().next().value!.id;
+  await waitFor('the pipeline to stream again', () => twin.emulator.logs(runId).slice(seen).find((l) => /is now active/.test(l.message)), 20_000);
+  const reconnectedMs = Date.now() - changedAt;
+  out(`  The restarted pipeline connects with the new key (${seconds(reconnectedMs)} after the change); CDC resumes:`);
+  const count = topicMessages().length;
+  await insert('after-healing', 42);
+  await waitFor('the row inserted after healing', () => (topicMessages().length > count ? true : undefined), 20_000);
+  out(`  ← ${request.redpanda.topic}  ${topicMessages().at(-1)!.value}`);
+  return { detectedMs, healedMs, reconnectedMs, validationTransitions: validation.transitions };
 }
 
 async function tearDown(twin: OfflineTwin, request: LinkRequest, out: (line: string) => void): Promise<WorkflowResult> {

@@ -8,11 +8,22 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
     .command('demo')
     .description('Run the real Provision and Teardown state machines offline against the twin, and watch CDC rows arrive.')
     .addOption(new Option('--engine <engine>', 'which example to provision').choices(['aurora-postgresql', 'aurora-mysql']).default('aurora-postgresql'))
-    .option('--drift', 'after provisioning, delete the pipeline-role policy and watch Validate detect and heal it')
+    .addOption(
+      new Option('--identity <mode>', "the link's identity mode: access-key (a key in Redpanda secrets), or pipeline-role (the walkthrough's IRSA chain, on a cluster that still gives pipelines a pod identity)")
+        .choices(['access-key', 'pipeline-role'])
+        .default('access-key'),
+    )
+    .option('--drift', "after provisioning, break the chain behind the link's back (access-key: delete its key; pipeline-role: delete the role policy) and watch Validate detect and heal it")
+    .option('--rotate', 'after provisioning, rotate the access key while rows keep arriving (access-key only)')
     .option('--rows <n>', 'rows the demo application inserts', (v) => Number.parseInt(v, 10), 3)
     .option('--json', 'print the result (timings, transitions, summary) as JSON instead of the live view')
     .addHelpText('after', '\nExit codes: 0 the demo ran end to end, 1 a workflow failed (the output says which step and why).')
-    .action(async (flags: { engine: 'aurora-postgresql' | 'aurora-mysql'; drift?: boolean; rows: number; json?: boolean }) => {
+    .action(async (flags: { engine: 'aurora-postgresql' | 'aurora-mysql'; identity: 'access-key' | 'pipeline-role'; drift?: boolean; rotate?: boolean; rows: number; json?: boolean }) => {
+      if (flags.rotate && flags.identity !== 'access-key') {
+        io.err('error: --rotate needs --identity access-key: only an access key is rotated');
+        setExit(EXIT.usage);
+        return;
+      }
       // The steps' Powertools JSON logs would drown the live view; POWERTOOLS_LOG_LEVEL=INFO shows them.
       process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
       // Loaded lazily (and after the line above): the twin pulls in the databases, the engine and the logger.
@@ -20,7 +31,9 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
       const lines: string[] = [];
       const result = await runDemo({
         engine: flags.engine,
+        identity: flags.identity,
         drift: flags.drift === true,
+        rotate: flags.rotate === true,
         rows: Number.isInteger(flags.rows) && flags.rows > 0 ? flags.rows : 3,
         out: flags.json ? (line) => lines.push(line) : (line) => io.out(line),
       });
@@ -33,6 +46,7 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
           teardown: result.teardown && { status: result.teardown.status, transitions: result.teardown.transitions, durationMs: result.teardown.durationMs },
           summary: result.summary,
           drift: result.drift,
+          rotation: result.rotation,
           failure: result.failure,
         });
       }
