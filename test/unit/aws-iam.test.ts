@@ -16,6 +16,20 @@ import {
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  LimitExceededException,
+  ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  ListUserPoliciesCommand,
+  PutUserPermissionsBoundaryCommand,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { IamRoleAdapter, decodePolicyDocument } from '../../lambdas/adapters/aws/iam.js';
@@ -27,6 +41,7 @@ const meta = { $metadata: {} };
 const noSuchEntity = () => new NoSuchEntityException({ message: 'The role with name x cannot be found.', ...meta });
 
 const ROLE = 'rpcn-aurora-orders-db-connect';
+const BOUNDARY = 'arn:aws:iam::111111111111:policy/rpcn-aurora-link-boundary';
 const ROLE_ARN = `arn:aws:iam::111111111111:role/${ROLE}`;
 const trust: PolicyDocument = {
   Version: '2012-10-17',
@@ -107,7 +122,13 @@ describe('getRole', () => {
 });
 
 describe('createRole', () => {
-  const input = { name: ROLE, trustPolicy: trust, description: 'db-connect role of link orders', tags: { redpanda_scope_redpanda_connect: 'true', 'rpcn-aurora:link': 'orders' } };
+  const input = {
+    name: ROLE,
+    trustPolicy: trust,
+    description: 'db-connect role of link orders',
+    tags: { redpanda_scope_redpanda_connect: 'true', 'rpcn-aurora:link': 'orders' },
+    permissionsBoundaryArn: BOUNDARY,
+  };
 
   test('creates with the trust policy as JSON, description and tags', async () => {
     iamMock.on(CreateRoleCommand).resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/', RoleId: 'AROA1', CreateDate: new Date() } });
@@ -120,6 +141,7 @@ describe('createRole', () => {
         { Key: 'redpanda_scope_redpanda_connect', Value: 'true' },
         { Key: 'rpcn-aurora:link', Value: 'orders' },
       ],
+      PermissionsBoundary: BOUNDARY,
     });
   });
 
@@ -209,5 +231,121 @@ describe('deletes', () => {
     iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
     iamMock.on(DeleteRoleCommand).rejects(new DeleteConflictException({ message: 'in an instance profile', ...meta }));
     await expect(adapter().deleteRole(ROLE)).rejects.toMatchObject({ name: 'DeleteConflictException' });
+  });
+});
+
+describe('connector users (identity mode access-key)', () => {
+  const USER = 'rpcn-aurora-orders-connector';
+  const USER_ARN = `arn:aws:iam::111111111111:user/rpcn-aurora/${USER}`;
+  const assume: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'AssumeTaggedDbConnectRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE_ARN }],
+  };
+  const noSuchUser = () => new NoSuchEntityException({ message: `The user with name ${USER} cannot be found.`, ...meta });
+
+  test('getUser: path, tags, boundary, inline and attached policies, and every key with its status (never a secret)', async () => {
+    iamMock.on(GetUserCommand).resolves({
+      User: {
+        UserName: USER, Arn: USER_ARN, Path: '/rpcn-aurora/', UserId: 'AIDA1', CreateDate: new Date(),
+        Tags: [{ Key: 'rpcn-aurora:link', Value: 'orders' }],
+        PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: BOUNDARY },
+      },
+    });
+    iamMock.on(ListUserPoliciesCommand).resolves({ PolicyNames: ['rpcn-aurora-orders-assume-db-connect'] });
+    iamMock.on(GetUserPolicyCommand).resolves({ UserName: USER, PolicyName: 'rpcn-aurora-orders-assume-db-connect', PolicyDocument: encoded(assume) });
+    iamMock.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', PolicyName: 'ReadOnlyAccess' }] });
+    iamMock.on(ListAccessKeysCommand).resolves({
+      AccessKeyMetadata: [
+        { UserName: USER, AccessKeyId: 'AKIAEXAMPLE000000001', Status: 'Active', CreateDate: new Date('2026-01-01T00:00:00Z') },
+        { UserName: USER, AccessKeyId: 'AKIAEXAMPLE000000002', Status: 'Inactive', CreateDate: new Date('2026-01-02T00:00:00Z') },
+      ],
+    });
+    await expect(adapter().getUser(USER)).resolves.toEqual({
+      name: USER,
+      arn: USER_ARN,
+      path: '/rpcn-aurora/',
+      tags: { 'rpcn-aurora:link': 'orders' },
+      inlinePolicies: { 'rpcn-aurora-orders-assume-db-connect': assume },
+      attachedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      permissionsBoundaryArn: BOUNDARY,
+      accessKeys: [
+        { accessKeyId: 'AKIAEXAMPLE000000001', status: 'Active', createdAt: '2026-01-01T00:00:00.000Z' },
+        { accessKeyId: 'AKIAEXAMPLE000000002', status: 'Inactive', createdAt: '2026-01-02T00:00:00.000Z' },
+      ],
+    });
+  });
+
+  test('getUser: undefined for a user that does not exist (or is deleted while read)', async () => {
+    iamMock.on(GetUserCommand).rejects(noSuchUser());
+    await expect(adapter().getUser(USER)).resolves.toBeUndefined();
+  });
+
+  test('createUser: under the path, tagged, with the permissions boundary; an existing one gives its ARN', async () => {
+    iamMock.on(CreateUserCommand).resolves({ User: { UserName: USER, Arn: USER_ARN, Path: '/rpcn-aurora/', UserId: 'AIDA1', CreateDate: new Date() } });
+    const input = { name: USER, path: '/rpcn-aurora/', tags: { 'rpcn-aurora:link': 'orders' }, permissionsBoundaryArn: BOUNDARY };
+    await expect(adapter().createUser(input)).resolves.toEqual({ arn: USER_ARN });
+    expect(iamMock.commandCalls(CreateUserCommand)[0]!.args[0].input).toEqual({
+      UserName: USER,
+      Path: '/rpcn-aurora/',
+      Tags: [{ Key: 'rpcn-aurora:link', Value: 'orders' }],
+      PermissionsBoundary: BOUNDARY,
+    });
+    iamMock.reset();
+    iamMock.on(CreateUserCommand).rejects(new EntityAlreadyExistsException({ message: `User with name ${USER} already exists.`, ...meta }));
+    iamMock.on(GetUserCommand).resolves({ User: { UserName: USER, Arn: USER_ARN, Path: '/rpcn-aurora/', UserId: 'AIDA1', CreateDate: new Date() } });
+    await expect(adapter().createUser(input)).resolves.toEqual({ arn: USER_ARN });
+  });
+
+  test('createAccessKey returns the secret once, to its caller only; the 2-key limit keeps its name', async () => {
+    iamMock.on(CreateAccessKeyCommand).resolves({
+      AccessKey: { UserName: USER, AccessKeyId: 'AKIAEXAMPLE000000003', SecretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', Status: 'Active', CreateDate: new Date('2026-02-01T00:00:00Z') },
+    });
+    await expect(adapter().createAccessKey(USER)).resolves.toEqual({
+      accessKeyId: 'AKIAEXAMPLE000000003',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      createdAt: '2026-02-01T00:00:00.000Z',
+    });
+    iamMock.on(CreateAccessKeyCommand).rejects(new LimitExceededException({ message: 'Cannot exceed quota for AccessKeysPerUser: 2', ...meta }));
+    const err = await adapter().createAccessKey(USER).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'LimitExceededException' });
+    expect((err as Error).message).toMatch(/iam:CreateAccessKey on rpcn-aurora-orders-connector failed: LimitExceededException/);
+  });
+
+  test('putUserPolicy and putUserPermissionsBoundary right after create: NoSuchEntity is propagation, retried', async () => {
+    iamMock.on(PutUserPolicyCommand).rejects(noSuchUser());
+    await expect(adapter().putUserPolicy(USER, 'p', assume)).rejects.toMatchObject({ name: 'IamPropagationError' });
+    iamMock.on(PutUserPermissionsBoundaryCommand).rejects(noSuchUser());
+    await expect(adapter().putUserPermissionsBoundary(USER, BOUNDARY)).rejects.toMatchObject({ name: 'IamPropagationError' });
+  });
+
+  test('deleteAccessKey tolerates a key that is already gone', async () => {
+    iamMock.on(DeleteAccessKeyCommand).rejects(new NoSuchEntityException({ message: 'The Access Key with id AKIA cannot be found.', ...meta }));
+    await expect(adapter().deleteAccessKey(USER, 'AKIAEXAMPLE000000001')).resolves.toBeUndefined();
+  });
+
+  test('deleteUser empties the user first (keys, inline, attached), then deletes it; a gone user is fine', async () => {
+    iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: 'AKIAEXAMPLE000000001', Status: 'Active' }] });
+    iamMock.on(ListUserPoliciesCommand).resolves({ PolicyNames: ['p1'] });
+    iamMock.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }] });
+    await adapter().deleteUser(USER);
+    const order = iamMock.calls().map((c) => c.args[0].constructor.name);
+    expect(order.filter((n) => n.startsWith('Delete') || n.startsWith('Detach'))).toEqual([
+      'DeleteAccessKeyCommand',
+      'DeleteUserPolicyCommand',
+      'DetachUserPolicyCommand',
+      'DeleteUserCommand',
+    ]);
+    iamMock.reset();
+    iamMock.on(ListAccessKeysCommand).rejects(noSuchUser());
+    await expect(adapter().deleteUser(USER)).resolves.toBeUndefined();
+    expect(iamMock.commandCalls(DeleteUserCommand)).toHaveLength(0);
+  });
+
+  test('deleteUser refused by IAM (say, a login profile someone added) keeps the error name', async () => {
+    iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
+    iamMock.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
+    iamMock.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
+    iamMock.on(DeleteUserCommand).rejects(new DeleteConflictException({ message: 'Cannot delete entity, must delete login profile first.', ...meta }));
+    await expect(adapter().deleteUser(USER)).rejects.toMatchObject({ name: 'DeleteConflictException' });
   });
 });
