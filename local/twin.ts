@@ -15,6 +15,7 @@ import { AwsTwin, type AwsTwinOptions } from './aws/twin.js';
 import type { IamCloudTrailEvent } from './aws/events.js';
 import { HEALER_ROLE_NAME } from './aws/iam-ports.js';
 import { startLocalRedpandaCloud, type LocalRedpandaCloud } from './redpanda-cloud/index.js';
+import type { ClusterConfig } from './redpanda-cloud/state.js';
 import { PipelineEmulator } from './pipeline-emulator/index.js';
 import { runWorkflow, type EventLog, type HandlerTable, type WorkflowName, type WorkflowResult } from './workflow/runner.js';
 
@@ -29,6 +30,8 @@ export interface OfflineTwinOptions {
   readonly redpandaAccessDeployed?: boolean;
   /** Public NAT IPs the local Redpanda cluster reports (documentation range by default). */
   readonly natGateways?: readonly string[];
+  /** More of the local Redpanda cluster: its type, Redpanda Connect version, BYOVPC permissions boundary. */
+  readonly redpandaCluster?: Partial<Pick<ClusterConfig, 'type' | 'redpanda_connect_version' | 'permissions_boundary_policy_arn'>>;
   readonly deadlines?: Partial<Deadlines>;
   readonly rds?: AwsTwinOptions['rds'];
   /** The steps' clock (execution names, deadlines). @default real time */
@@ -200,7 +203,7 @@ export class OfflineTwin {
   static async start(options: OfflineTwinOptions): Promise<OfflineTwin> {
     const region = options.region ?? 'us-east-2';
     const redpanda = await startLocalRedpandaCloud({
-      clusters: [{ id: options.redpandaClusterId, region, nat_gateways: [...(options.natGateways ?? ['203.0.113.10', '203.0.113.11'])] }],
+      clusters: [{ id: options.redpandaClusterId, region, nat_gateways: [...(options.natGateways ?? ['203.0.113.10', '203.0.113.11'])], ...options.redpandaCluster }],
       pipelineStartMs: 100,
       pipelineStopMs: 50,
     });

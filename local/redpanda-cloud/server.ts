@@ -119,7 +119,8 @@ const DEFAULT_CLUSTER: ClusterConfig = {
   nat_gateways: ['203.0.113.10'],
   api_gateway_access: 'NETWORK_ACCESS_MODE_PUBLIC',
   connection_type: 'CONNECTION_TYPE_PRIVATE',
-  redpanda_connect_version: '4.60.0',
+  // The version of the Connect field lists the lint checks against (specs/redpanda-connect).
+  redpanda_connect_version: '4.106.0',
   allowed_destination_cidr_ports: [],
 };
 
@@ -431,6 +432,7 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
           dataplane_api: { url: dataplaneUrl },
           kafka_api: { seed_brokers: [`seed-local.${c.id}.byoc.local:9092`] },
           redpanda_connect: { version: c.redpanda_connect_version, allowed_destination_cidr_ports: c.allowed_destination_cidr_ports },
+          ...(c.permissions_boundary_policy_arn ? { customer_managed_resources: { aws: byovpcResources(c.permissions_boundary_policy_arn, c.region) } } : {}),
           network_id: 'local-network',
           resource_group_id: '00000000-0000-0000-0000-000000000000',
           cloud_provider_tags: {},
@@ -895,4 +897,26 @@ function close(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
+}
+
+/** What a BYOVPC cluster reports it was deployed into (every field the spec requires); only the boundary matters to a link. */
+function byovpcResources(boundaryArn: string, region: string): Record<string, { arn: string }> {
+  const account = boundaryArn.split(':')[4] ?? '000000000000';
+  const profile = (name: string) => ({ arn: `arn:aws:iam::${account}:instance-profile/${name}` });
+  const group = (name: string) => ({ arn: `arn:aws:ec2:${region}:${account}:security-group/sg-${name}` });
+  return {
+    agent_instance_profile: profile('redpanda-agent'),
+    connectors_node_group_instance_profile: profile('redpanda-connectors'),
+    utility_node_group_instance_profile: profile('redpanda-utility'),
+    redpanda_node_group_instance_profile: profile('redpanda-node'),
+    k8s_cluster_role: { arn: `arn:aws:iam::${account}:role/redpanda-cluster` },
+    redpanda_agent_security_group: group('0agent00000000000'),
+    connectors_security_group: group('0connectors000000'),
+    redpanda_node_group_security_group: group('0redpandanodes000'),
+    utility_security_group: group('0utility000000000'),
+    cluster_security_group: group('0cluster000000000'),
+    node_security_group: group('0node000000000000'),
+    cloud_storage_bucket: { arn: 'arn:aws:s3:::redpanda-cloud-storage-local' },
+    permissions_boundary_policy: { arn: boundaryArn },
+  };
 }

@@ -65,6 +65,8 @@ export interface ClusterConfig {
   api_gateway_access: 'NETWORK_ACCESS_MODE_PUBLIC' | 'NETWORK_ACCESS_MODE_PRIVATE';
   connection_type: 'CONNECTION_TYPE_PUBLIC' | 'CONNECTION_TYPE_PRIVATE';
   redpanda_connect_version: string;
+  /** BYOVPC: the permissions boundary Redpanda puts on the roles its agent creates (the pipeline role among them). */
+  permissions_boundary_policy_arn?: string;
   allowed_destination_cidr_ports: { cidr: string; port_start: number; port_end: number }[];
   /** Replaces the data plane URL in GET cluster (e.g. an unreachable address, or '' for none). */
   dataplane_url_override?: string;
