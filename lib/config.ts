@@ -3,6 +3,7 @@
 // nothing is defaulted silently except the keys whose defaults are documented below.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { IDENTITY_MODES, type IdentityMode } from '../lambdas/core/request.js';
 
 /** The retention values CloudWatch Logs accepts (aws-cdk-lib RetentionDays, minus INFINITE). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -18,6 +19,8 @@ const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const DB_SUBNET_GROUP = /^[a-z0-9][a-z0-9 ._-]{0,254}$/;
 const AZ = /^[a-z]{2}-[a-z]+-\d[a-z]$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-4])$/;
+// IAM role names (without a path), as CreateRole accepts them.
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const SNS_TOPIC_ARN = /^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 // EventBridge schedule expressions: rate(1 minute|N minutes|hours|days) or cron(6 fields).
 const SCHEDULE = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
@@ -66,17 +69,43 @@ export const deploymentConfigSchema = z
     $comment: z.string().optional(),
     /** Account D: where the Lambdas, state machines, registry and the links' Aurora clusters live. */
     dbAccount: z.strictObject({ accountId, region }, { error: 'must be an object {"accountId", "region"}' }),
-    /** Account R: the Redpanda BYOC account whose pipeline roles the links' pipelines run as. */
+    /**
+     * Which identity modes (request `identity.mode`) the deployment serves. `access-key` needs nothing outside
+     * the DB account (its connector users live in D, and every deployment can create them); `pipeline-role`
+     * adds RpcnAurora-RedpandaAccess and the IAM watch of R for the configured clusters' pipeline roles;
+     * `self-managed` roles are artifacts unless `redpanda.selfManagedRoleNames` names roles in R.
+     * @default ["access-key"]
+     */
+    identityModes: z
+      .array(z.enum(IDENTITY_MODES, { error: `must be one of ${IDENTITY_MODES.map((m) => `"${m}"`).join(', ')}` }), {
+        error: 'must be a list of identity modes, e.g. ["access-key"]',
+      })
+      .min(1, { error: 'must list at least one identity mode, e.g. ["access-key"]' })
+      .refine((modes) => new Set(modes).size === modes.length, { error: 'must not list a mode twice' })
+      .default(['access-key']),
+    /** The Redpanda side: the clusters links may use and, for roles in it, the Redpanda BYOC account R. */
     redpanda: z.strictObject(
       {
-        accountId,
-        /** Redpanda cluster ids in R; their pipeline roles are the ones watched and healed. */
+        /**
+         * Account R: the Redpanda BYOC account whose roles links use as their first hop. Required when
+         * `identityModes` contains `pipeline-role` (or `selfManagedRoleNames` is not empty); otherwise unused.
+         */
+        accountId: accountId.optional(),
+        /** Redpanda cluster ids links may use; with `pipeline-role`, their pipeline roles are the ones watched and healed. */
         clusterIds: z
           .array(text(REDPANDA_CLUSTER_ID, 'a Redpanda Cloud cluster id: 20 characters of 0-9 and a-v'), {
             error: 'must be a list of Redpanda cluster ids',
           })
           .min(1, { error: 'must list at least one Redpanda cluster id' })
           .refine((ids) => new Set(ids).size === ids.length, { error: 'must not list a cluster id twice' }),
+        /**
+         * Roles in R that `self-managed` links use as their first hop (names, no path): RpcnAurora-RedpandaAccess
+         * may read them and put the link's inline policy on them, and the IAM watch of R covers them. @default []
+         */
+        selfManagedRoleNames: z
+          .array(text(ROLE_NAME, 'an IAM role name (no path), e.g. "connect-cdc"'), { error: 'must be a list of IAM role names' })
+          .refine((names) => new Set(names).size === names.length, { error: 'must not list a role twice' })
+          .default([]),
         /** Region of the RpcnAurora-RedpandaAccess stack (IAM is global; any region works). @default "us-east-1" */
         accessStackRegion: region.default('us-east-1'),
         /** Redpanda Cloud control-plane API, when not the public one. */
@@ -84,7 +113,7 @@ export const deploymentConfigSchema = z
         /** Redpanda Cloud OAuth token endpoint, when not the public one. */
         authUrl: z.url({ error: 'must be an https URL' }).optional(),
       },
-      { error: 'must be an object {"accountId", "clusterIds", ...}' },
+      { error: 'must be an object {"clusterIds", ...}' },
     ),
     /** Network for new clusters. @default {"mode": "none"} */
     network: networkSchema.default({ mode: 'none' }),
@@ -98,6 +127,11 @@ export const deploymentConfigSchema = z
       .default([]),
     /** How often every link is validated. @default "rate(6 hours)" */
     validateSchedule: text(SCHEDULE, 'an EventBridge schedule expression such as "rate(6 hours)" or "cron(0 */6 * * ? *)"').default('rate(6 hours)'),
+    /**
+     * How often the router looks for `access-key` links whose key is older than their `identity.rotateAfterDays`
+     * and starts Rotate for them. @default "rate(1 day)"
+     */
+    rotateSchedule: text(SCHEDULE, 'an EventBridge schedule expression such as "rate(1 day)" or "cron(0 3 * * ? *)"').default('rate(1 day)'),
     /** Retention of every log group (Lambdas, state machines, VPC flow logs), in days. @default 30 */
     logRetentionDays: z
       .number({ error: 'must be a number of days' })
@@ -109,6 +143,21 @@ export const deploymentConfigSchema = z
     alarmTopicArns: z.array(text(SNS_TOPIC_ARN, 'an SNS topic ARN'), { error: 'must be a list of SNS topic ARNs' }).default([]),
   })
   .superRefine((c, ctx) => {
+    if (c.identityModes.includes('pipeline-role') && c.redpanda.accountId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redpanda', 'accountId'],
+        message: 'is required when identityModes contains "pipeline-role": the 12-digit id of the Redpanda BYOC account that holds the pipeline roles',
+      });
+    }
+    if (c.redpanda.selfManagedRoleNames.length > 0) {
+      if (!c.identityModes.includes('self-managed')) {
+        ctx.addIssue({ code: 'custom', path: ['redpanda', 'selfManagedRoleNames'], message: 'applies only when identityModes contains "self-managed"' });
+      }
+      if (c.redpanda.accountId === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['redpanda', 'accountId'], message: 'is required when redpanda.selfManagedRoleNames is not empty: the account of those roles' });
+      }
+    }
     if (c.network.mode === 'create') {
       c.network.availabilityZones.forEach((az, i) => {
         if (!az.startsWith(c.dbAccount.region)) {
@@ -158,7 +207,22 @@ export function loadDeploymentConfig(path: string): DeploymentConfig {
   return parseDeploymentConfig(value, path);
 }
 
-/** The accounts the IAM-watch stacks cover: R (pipeline roles) and D (db-connect roles); one stack if they are the same. */
+/** Whether the deployment serves links of this identity mode. */
+export function servesMode(config: DeploymentConfig, mode: IdentityMode): boolean {
+  return config.identityModes.includes(mode);
+}
+
+/**
+ * The Redpanda account R when the deployment has roles to reach there (pipeline roles of `pipeline-role`
+ * links, `self-managed` roles in R); undefined when it needs nothing in R (no access stack, no IAM watch of R).
+ */
+export function redpandaAccountInUse(config: DeploymentConfig): string | undefined {
+  const needsR = servesMode(config, 'pipeline-role') || config.redpanda.selfManagedRoleNames.length > 0;
+  return needsR ? config.redpanda.accountId : undefined;
+}
+
+/** The accounts the IAM-watch stacks cover: D (db-connect roles, connector users) and R when in use; one stack if they are the same. */
 export function watchedAccounts(config: DeploymentConfig): string[] {
-  return [...new Set([config.redpanda.accountId, config.dbAccount.accountId])];
+  const r = redpandaAccountInUse(config);
+  return [...new Set([...(r !== undefined ? [r] : []), config.dbAccount.accountId])];
 }

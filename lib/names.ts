@@ -1,11 +1,11 @@
 // Physical names and ARNs the three kinds of stack agree on. Stacks in different accounts cannot pass
 // references to each other, so everything one stack must know about another is derived here from the
 // configuration. Link-level names (clusters, roles, secrets) come from lambdas/core/naming.ts.
-import { NAME_PREFIX, pipelineRoleName } from '../lambdas/core/naming.js';
+import { CONNECTOR_USER_PATH, LINK_BOUNDARY_POLICY, NAME_PREFIX, pipelineRoleName } from '../lambdas/core/naming.js';
 import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME } from '../lambdas/adapters/aws/pipeline-role-access.js';
-import type { DeploymentConfig } from './config.js';
+import { servesMode, type DeploymentConfig } from './config.js';
 
-export { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, NAME_PREFIX, REDPANDA_ACCESS_STACK_NAME };
+export { CONNECTOR_USER_PATH, HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, LINK_BOUNDARY_POLICY, NAME_PREFIX, REDPANDA_ACCESS_STACK_NAME };
 
 /** The only partition supported (lib/config.ts refuses other regions). */
 export const PARTITION = 'aws';
@@ -54,5 +54,16 @@ export const stateMachineArn = (config: DeploymentConfig, workflow: string): str
 /** The Redpanda-managed pipeline roles of the configured clusters (in R). */
 export const pipelineRoleNames = (config: DeploymentConfig): string[] => config.redpanda.clusterIds.map(pipelineRoleName);
 
+/**
+ * The roles in R the access stack may read and put our inline policy on, and the IAM watch of R covers: the
+ * pipeline roles when the deployment serves `pipeline-role`, plus the configured `self-managed` roles in R.
+ */
+export const redpandaRoleNames = (config: DeploymentConfig): string[] => [
+  ...(servesMode(config, 'pipeline-role') ? pipelineRoleNames(config) : []),
+  ...config.redpanda.selfManagedRoleNames,
+];
+
 /** The db-connect roles links create in D: `rpcn-aurora-<link>-db-connect` (lambdas/core/naming.ts). */
 export const DB_CONNECT_ROLE_PATTERN = `${NAME_PREFIX}*-db-connect`;
+/** The connector users `access-key` links create in D: `rpcn-aurora-<link>-connector`, under CONNECTOR_USER_PATH. */
+export const CONNECTOR_USER_PATTERN = `${NAME_PREFIX}*-connector`;

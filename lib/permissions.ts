@@ -9,9 +9,12 @@
 //
 // To give a new step its access: add `StepName: [grant, grant, ...]` to STEP_ACCESS, reusing the grants
 // below (teardown's and validate's are already here) or adding one.
+import { linkBoundaryArn } from '../lambdas/core/iam.js';
 import { LINK_TAG_KEY } from '../lambdas/core/naming.js';
-import type { DeploymentConfig } from './config.js';
+import { redpandaAccountInUse, type DeploymentConfig } from './config.js';
 import {
+  CONNECTOR_USER_PATH,
+  CONNECTOR_USER_PATTERN,
   DB_CONNECT_ROLE_PATTERN,
   HEALER_ROLE_NAME,
   INSPECTOR_ROLE_NAME,
@@ -72,13 +75,22 @@ const rds = (ctx: AccessContext, resource: string): string => arn(ctx, 'rds', re
 const ec2 = (ctx: AccessContext, resource: string): string => arn(ctx, 'ec2', resource);
 const secret = (ctx: AccessContext, name: string): string => arn(ctx, 'secretsmanager', `secret:${name}`);
 const iamRole = (ctx: AccessContext, pattern: string): string => `arn:${PARTITION}:iam::${ctx.account}:role/${pattern}`;
+/** The connector users, path included: IAM matches a user's ARN with its path, so the grants also pin the path. */
+const connectorUsers = (ctx: AccessContext): string => `arn:${PARTITION}:iam::${ctx.account}:user${CONNECTOR_USER_PATH}${CONNECTOR_USER_PATTERN}`;
 
 /** Request carries the link tag (resources created by a link are born tagged). */
 const requestTagged = { Null: { [`aws:RequestTag/${LINK_TAG_KEY}`]: 'false' } } as const;
 /** Resource carries the link tag (only resources a link created are changed). */
 const resourceTagged = { Null: { [`aws:ResourceTag/${LINK_TAG_KEY}`]: 'false' } } as const;
 
+/**
+ * The user or role carries (or is created with) the link boundary `rpcn-aurora-link-boundary`: whatever policy a
+ * compromised step puts on it, it can never do more than the boundary allows (lambdas/core/iam.ts linkBoundaryPolicy).
+ */
+const bounded = (ctx: AccessContext) => ({ StringEquals: { 'iam:PermissionsBoundary': linkBoundaryArn({ dbAccountId: ctx.account }) } }) as const;
+
 const OURS = `${NAME_PREFIX}*`;
+const CONNECTOR_USERS = `connector users are ${CONNECTOR_USER_PATH}${CONNECTOR_USER_PATTERN}, the middle being the link name`;
 const NAMED_OURS = `names start with ${NAME_PREFIX}; the rest is the link name, chosen per request`;
 
 /** Clusters the links create plus the ones the configuration lets them adopt. */
@@ -89,6 +101,11 @@ function clusterArns(ctx: AccessContext): string[] {
 /** The DB subnet groups new clusters may be created in (RDS evaluates `default` when none is given). */
 function subnetGroupArns(ctx: AccessContext): string[] {
   return [rds(ctx, `subgrp:${ctx.dbSubnetGroup ?? 'default'}`)];
+}
+
+function assumeInRedpandaAccount(ctx: AccessContext, roleName: string): GrantStatement[] {
+  const r = redpandaAccountInUse(ctx.config);
+  return r === undefined ? [] : [{ actions: ['sts:AssumeRole'], resources: [roleArn(r, roleName)] }];
 }
 
 function grant(id: string, statements: Grant['statements'], assumes?: Grant['assumes']): Grant {
@@ -282,16 +299,28 @@ export const GRANTS = {
   ]),
   dbConnectRoleWrite: grant('iam.writeDbConnectRole', (ctx) => [
     {
-      actions: ['iam:CreateRole', 'iam:TagRole'],
+      actions: ['iam:CreateRole'],
       resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
-      conditions: requestTagged,
-      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; created and tagged only with the link tag`,
+      conditions: { ...requestTagged, ...bounded(ctx) },
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; created only with the link tag and the link boundary`,
     },
     {
-      actions: ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'],
+      actions: ['iam:TagRole'],
+      resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
+      conditions: requestTagged,
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; tagged only with the link tag`,
+    },
+    {
+      actions: ['iam:UpdateAssumeRolePolicy'],
       resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
       conditions: resourceTagged,
       wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; only roles carrying the link tag`,
+    },
+    {
+      actions: ['iam:PutRolePolicy'],
+      resources: [iamRole(ctx, DB_CONNECT_ROLE_PATTERN)],
+      conditions: { ...resourceTagged, ...bounded(ctx) },
+      wildcardReason: `db-connect roles are ${DB_CONNECT_ROLE_PATTERN}; only roles carrying the link tag and the link boundary`,
     },
   ]),
   /** Teardown: empty and delete the db-connect role a link created. */
@@ -309,17 +338,75 @@ export const GRANTS = {
     },
   ]),
 
+  // ---- the connector user of an `access-key` link in D, and its access keys: adapters/aws/iam.ts
+  /** getUser: the user, its inline and attached policies, its keys. */
+  connectorUserRead: grant('iam.readConnectorUser', (ctx) => [
+    {
+      actions: ['iam:GetUser', 'iam:ListUserPolicies', 'iam:GetUserPolicy', 'iam:ListAttachedUserPolicies', 'iam:ListAccessKeys'],
+      resources: [connectorUsers(ctx)],
+      wildcardReason: CONNECTOR_USERS,
+    },
+  ]),
+  /** createUser, tagUser, putUserPermissionsBoundary, putUserPolicy: never without the link boundary. */
+  connectorUserWrite: grant('iam.writeConnectorUser', (ctx) => [
+    {
+      actions: ['iam:CreateUser'],
+      resources: [connectorUsers(ctx)],
+      conditions: { ...requestTagged, ...bounded(ctx) },
+      wildcardReason: `${CONNECTOR_USERS}; created only with the link tag and the link boundary`,
+    },
+    {
+      // CreateUser with tags authorizes TagUser too; HealLink puts back a lost link tag.
+      actions: ['iam:TagUser'],
+      resources: [connectorUsers(ctx)],
+      conditions: requestTagged,
+      wildcardReason: `${CONNECTOR_USERS}; tagged only with the link tag`,
+    },
+    {
+      // For PutUserPermissionsBoundary the key is the boundary being set; for PutUserPolicy the one in place.
+      actions: ['iam:PutUserPermissionsBoundary', 'iam:PutUserPolicy'],
+      resources: [connectorUsers(ctx)],
+      conditions: { ...resourceTagged, ...bounded(ctx) },
+      wildcardReason: `${CONNECTOR_USERS}; only users carrying the link tag, and only with the link boundary`,
+    },
+  ]),
+  /** createAccessKey (Provision's first key, a rotation's new one). */
+  accessKeyCreate: grant('iam.createAccessKey', (ctx) => [
+    {
+      actions: ['iam:CreateAccessKey'],
+      resources: [connectorUsers(ctx)],
+      conditions: resourceTagged,
+      wildcardReason: `${CONNECTOR_USERS}; only users carrying the link tag`,
+    },
+  ]),
+  /** deleteAccessKey (a superseded, unproven or leftover key of the link). */
+  accessKeyDelete: grant('iam.deleteAccessKey', (ctx) => [
+    {
+      actions: ['iam:DeleteAccessKey'],
+      resources: [connectorUsers(ctx)],
+      conditions: resourceTagged,
+      wildcardReason: `${CONNECTOR_USERS}; only users carrying the link tag`,
+    },
+  ]),
+  /** Teardown (deleteUser): keys, inline and attached policies, then the user. */
+  connectorUserDelete: grant('iam.deleteConnectorUser', (ctx) => [
+    {
+      actions: ['iam:ListAccessKeys', 'iam:ListUserPolicies', 'iam:ListAttachedUserPolicies'],
+      resources: [connectorUsers(ctx)],
+      wildcardReason: CONNECTOR_USERS,
+    },
+    {
+      actions: ['iam:DeleteAccessKey', 'iam:DeleteUserPolicy', 'iam:DetachUserPolicy', 'iam:DeleteUser'],
+      resources: [connectorUsers(ctx)],
+      conditions: resourceTagged,
+      wildcardReason: `${CONNECTOR_USERS}; only users carrying the link tag`,
+    },
+  ]),
+
   // ---- the pipeline role in R, through the RpcnAurora-RedpandaAccess roles: adapters/aws/pipeline-role-access.ts
-  pipelineRoleInspect: grant(
-    'pipelineRole.inspect',
-    (ctx) => [{ actions: ['sts:AssumeRole'], resources: [roleArn(ctx.config.redpanda.accountId, INSPECTOR_ROLE_NAME)] }],
-    'inspector',
-  ),
-  pipelineRoleHeal: grant(
-    'pipelineRole.heal',
-    (ctx) => [{ actions: ['sts:AssumeRole'], resources: [roleArn(ctx.config.redpanda.accountId, HEALER_ROLE_NAME)] }],
-    'healer',
-  ),
+  // No statement when the deployment needs nothing in R (no access stack to assume a role of).
+  pipelineRoleInspect: grant('pipelineRole.inspect', (ctx) => assumeInRedpandaAccount(ctx, INSPECTOR_ROLE_NAME), 'inspector'),
+  pipelineRoleHeal: grant('pipelineRole.heal', (ctx) => assumeInRedpandaAccount(ctx, HEALER_ROLE_NAME), 'healer'),
 
   // ---- the chain evaluated as IAM would: adapters/aws/chain-simulator.ts
   iamSimulate: grant('iam.simulate', () => [
@@ -401,7 +488,13 @@ export const STEP_ACCESS = {
   // Parallel, so below its rollback grace (LetInFlightStepsFinish, 90 s). test/cdk/workflows.test.ts checks it.
   RunSetupSql: { grants: [G.dataApi, G.registryRead, G.registryUpdate], timeoutSeconds: 80 },
   DescribeClusterIdentity: { grants: [G.auroraDescribeCluster] },
+  // identity mode `access-key`: the connector user, then (once the db-connect role trusts it) its key
+  EnsureConnectorUser: { grants: [G.connectorUserRead, G.connectorUserWrite, G.registryUpdate] },
   EnsureDbConnectRole: { grants: [G.dbConnectRoleRead, G.dbConnectRoleWrite, G.registryUpdate] },
+  EnsureAccessKey: {
+    grants: [G.connectorUserRead, G.accessKeyCreate, G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate],
+  },
+  // identity modes `pipeline-role` and `self-managed` (a role in R): through the healer
   ApplyPipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
   EnsureTopic: { grants: [G.redpandaCredentials, G.registryUpdate] },
   EnsureRedpandaUser: { grants: [G.redpandaCredentials, G.linkSecretsEnsure, G.registryUpdate] },
@@ -410,10 +503,12 @@ export const STEP_ACCESS = {
   CheckPipeline: { grants: [G.redpandaCredentials] },
   Probe: {
     grants: [
+      G.registryRead,
       G.auroraDescribeCluster,
       G.auroraReadParameters,
       G.networkReadSecurityGroups,
       G.dbConnectRoleRead,
+      G.connectorUserRead,
       G.pipelineRoleInspect,
       G.iamSimulate,
       G.dataApi,
@@ -430,6 +525,7 @@ export const STEP_ACCESS = {
   DeleteRedpandaAccess: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.linkSecretsDelete, G.registryUpdate] },
   DropDatabaseObjects: { grants: [G.auroraDescribeCluster, G.dataApi, G.registryUpdate], timeoutSeconds: 600 },
   RemovePipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
+  DeleteConnectorUser: { grants: [G.connectorUserRead, G.connectorUserDelete, G.registryRead, G.registryUpdate] },
   DeleteDbConnectRole: { grants: [G.dbConnectRoleRead, G.dbConnectRoleDelete, G.registryUpdate] },
   DeleteAurora: {
     grants: [
@@ -447,21 +543,58 @@ export const STEP_ACCESS = {
 
   // ---- Validate (statemachines/validate.asl.json)
   JudgeLink: {
-    grants: [G.registryRead, G.auroraDescribeCluster, G.auroraReadParameters, G.networkReadSecurityGroups, G.dbConnectRoleRead, G.pipelineRoleInspect, G.iamSimulate],
+    grants: [
+      G.registryRead,
+      G.auroraDescribeCluster,
+      G.auroraReadParameters,
+      G.networkReadSecurityGroups,
+      G.dbConnectRoleRead,
+      G.connectorUserRead,
+      G.pipelineRoleInspect,
+      G.iamSimulate,
+    ],
     timeoutSeconds: 180,
   },
   HealLink: {
-    grants: [G.registryRead, G.registryUpdate, G.auroraDescribeCluster, G.dbConnectRoleRead, G.dbConnectRoleWrite, G.pipelineRoleHeal],
+    grants: [
+      G.registryRead,
+      G.registryUpdate,
+      G.auroraDescribeCluster,
+      G.dbConnectRoleRead,
+      G.dbConnectRoleWrite,
+      G.connectorUserRead,
+      G.connectorUserWrite,
+      G.pipelineRoleHeal,
+      // A lost or deactivated key is healed by a rotation (the new key goes straight into the Redpanda secrets).
+      startWorkflow('Rotate'),
+    ],
     timeoutSeconds: 120,
+    environment: (ctx): Record<string, string> => ({ ROTATE_STATE_MACHINE_ARN: stateMachineArn(ctx.config, 'Rotate') }),
   },
   RecordVerdict: { grants: [G.registryRead, G.registryUpdate, G.verdictMetric] },
 
+  // ---- Rotate (statemachines/rotate.asl.json), identity mode `access-key`
+  BeginRotation: { grants: [G.registryRead, G.redpandaCredentials, G.auroraDescribeCluster] },
+  CreateNewKey: {
+    grants: [G.connectorUserRead, G.accessKeyCreate, G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate],
+  },
+  // Stops the pipeline and waits for STATE_STOPPED (up to 120 s in the Redpanda adapter) before starting it.
+  SwitchPipelineKey: { grants: [G.redpandaCredentials], timeoutSeconds: 180 },
+  FinishRotation: { grants: [G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate] },
+  // May restart the pipeline on the previous key, with the same wait as SwitchPipelineKey.
+  RestoreKey: {
+    grants: [G.connectorUserRead, G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate],
+    timeoutSeconds: 180,
+  },
+
   // ---- not a state-machine step: the target of the rules that start Validate (lib/stacks/db-stack.ts)
   RouteValidation: {
-    grants: [G.registryList, startWorkflow('Validate')],
+    // The rotation schedule comes here too: it starts Rotate for the links whose key is due.
+    grants: [G.registryList, startWorkflow('Validate'), startWorkflow('Rotate')],
     timeoutSeconds: 120,
     environment: (ctx): Record<string, string> => ({
       VALIDATE_STATE_MACHINE_ARN: stateMachineArn(ctx.config, 'Validate'),
+      ROTATE_STATE_MACHINE_ARN: stateMachineArn(ctx.config, 'Rotate'),
       // Our own IAM writes in D (the healer in R is built in): events they cause start no validation.
       LOOP_GUARD_ROLE_NAMES: iamWritingSteps().map(lambdaRoleName).join(','),
     }),
@@ -474,9 +607,16 @@ export function isStepName(name: string): name is StepName {
   return Object.hasOwn(STEP_ACCESS, name);
 }
 
-/** Steps whose Lambda changes IAM roles in D (the loop guard ignores the events they cause). */
+/** Steps whose Lambda changes IAM roles, users or access keys in D (the loop guard ignores the events they cause). */
 export function iamWritingSteps(): StepName[] {
-  const writers: readonly Grant[] = [GRANTS.dbConnectRoleWrite, GRANTS.dbConnectRoleDelete];
+  const writers: readonly Grant[] = [
+    GRANTS.dbConnectRoleWrite,
+    GRANTS.dbConnectRoleDelete,
+    GRANTS.connectorUserWrite,
+    GRANTS.connectorUserDelete,
+    GRANTS.accessKeyCreate,
+    GRANTS.accessKeyDelete,
+  ];
   return (Object.keys(STEP_ACCESS) as StepName[]).filter((s) => (STEP_ACCESS[s].grants as readonly Grant[]).some((g) => writers.includes(g)));
 }
 

@@ -3,7 +3,8 @@
 // the Redpanda credentials secret has a value (read only in memory, never printed); a Redpanda Cloud token can
 // be minted and every configured cluster is STATE_READY (its Connect version and egress addresses); a
 // CloudTrail trail records the management write events IAM drift detection depends on; the rules that start
-// Validate are enabled; the RDS Data API answers in the region.
+// Validate and Rotate are enabled; the RDS Data API answers in the region. The Redpanda account is checked only
+// when the identity modes need stacks there.
 import {
   DescribeTrailsCommand,
   GetEventSelectorsCommand,
@@ -18,7 +19,7 @@ import type { Command } from 'commander';
 import { SecretsManagerAdapter } from '../../lambdas/adapters/aws/secrets.js';
 import { TokenProvider } from '../../lambdas/adapters/redpanda/auth.js';
 import { createRedpandaCloud, usabilityProblems } from '../../lambdas/adapters/redpanda/index.js';
-import { watchedAccounts, type DeploymentConfig } from '../../lib/config.js';
+import { redpandaAccountInUse, watchedAccounts, type DeploymentConfig } from '../../lib/config.js';
 import {
   DB_STACK_NAME,
   EVENT_BUS_NAME,
@@ -132,12 +133,12 @@ export async function cloudTrailCheck(clients: AwsClients, account: string, labe
 
 // ---- EventBridge: the rules exist and are enabled.
 
-export async function ruleCheck(clients: AwsClients, rule: string, region: string, bus: string | undefined, stack: string): Promise<CheckResult> {
+export async function ruleCheck(clients: AwsClients, rule: string, region: string, bus: string | undefined, stack: string, starts = 'Validate'): Promise<CheckResult> {
   const check = `rule ${rule} (${region})`;
   try {
     const out = await clients.events(region).send(new DescribeRuleCommand({ Name: rule, ...(bus ? { EventBusName: bus } : {}) }));
     if (out.State === 'ENABLED') return ok(check, `enabled${bus ? ` on bus ${bus}` : ''}`);
-    return fail(check, `${out.State ?? 'in an unknown state'}: Validate is not started by it`, `aws events enable-rule --name ${rule}${bus ? ` --event-bus-name ${bus}` : ''} --region ${region}${flag(clients.profile)}`);
+    return fail(check, `${out.State ?? 'in an unknown state'}: ${starts} is not started by it`, `aws events enable-rule --name ${rule}${bus ? ` --event-bus-name ${bus}` : ''} --region ${region}${flag(clients.profile)}`);
   } catch (e) {
     if ((e as { name?: string }).name === 'ResourceNotFoundException') return fail(check, 'does not exist', `deploy ${stack} (npx cdk deploy -e ${stack}${flag(clients.profile)})`);
     return fromCliError(check, explainAwsError(e, { action: 'events:DescribeRule', resource: rule, region, ...(clients.profile ? { profile: clients.profile } : {}) }));
@@ -259,7 +260,7 @@ export async function runDoctor(flags: DoctorFlags): Promise<CheckResult[]> {
   assertProfile(flags.profile);
   assertProfile(flags.redpandaProfile);
   const d = config.dbAccount.accountId;
-  const r = config.redpanda.accountId;
+  const r = redpandaAccountInUse(config);
   const db = new AwsClients(flags.region ?? config.dbAccount.region, flags.profile);
   const results: CheckResult[] = [];
   const notChecked = (what: string, why: string) => results.push(warn(what, `not checked: ${why}`));
@@ -283,10 +284,16 @@ export async function runDoctor(flags: DoctorFlags): Promise<CheckResult[]> {
     results.push(await cloudTrailCheck(db, d, 'DB account'));
     results.push(await ruleCheck(db, 'rpcn-aurora-validate-on-iam-change', db.region, EVENT_BUS_NAME, DB_STACK_NAME));
     results.push(await ruleCheck(db, 'rpcn-aurora-validate-on-schedule', db.region, undefined, DB_STACK_NAME));
+    results.push(await ruleCheck(db, 'rpcn-aurora-rotate-on-schedule', db.region, undefined, DB_STACK_NAME, 'Rotate'));
     results.push(await ruleCheck(db, IAM_WATCH_RULE_NAME, IAM_EVENTS_REGION, undefined, dbWatch));
     results.push(await dataApiCheck(db, d));
   }
 
+  if (r === undefined) {
+    // access-key links (and self-managed roles outside R) need no stack in the Redpanda account.
+    results.push(ok('Redpanda account', `skip: not needed for identity modes ${config.identityModes.join(', ')} (no stack in a Redpanda account)`));
+    return results;
+  }
   const inR = watchedAccounts(config).includes(r) && r !== d;
   if (!flags.redpandaProfile) {
     results.push(

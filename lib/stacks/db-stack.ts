@@ -1,7 +1,8 @@
 // RpcnAurora-Db, in the DB account D and the DB region (docs/architecture.md#deployment-topology): the step Lambdas and the state
-// machines of lib/workflows.ts, the registry table, the Redpanda credentials secret, the `rpcn-aurora` event
-// bus that receives the IAM-watch events of R and D, the rules that start Validate, the drift alarm, and
-// (config `network`) where new clusters go.
+// machines of lib/workflows.ts, the registry table, the Redpanda credentials secret, the permissions boundary
+// of every user and role a link creates, the `rpcn-aurora` event bus that receives the IAM-watch events of D
+// (and R), the rules that start Validate and Rotate, the drift alarm, and (config `network`) where new
+// clusters go.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,12 +14,23 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { watchedAccounts, type DeploymentConfig } from '../config.js';
+import { linkBoundaryPolicy } from '../../lambdas/core/iam.js';
+import { ROTATION_SCHEDULE_MARKER } from '../../lambdas/core/iam-events.js';
+import { redpandaAccountInUse, watchedAccounts, type DeploymentConfig } from '../config.js';
 import { LinkNetwork } from '../constructs/network.js';
 import { StepLambda } from '../constructs/step-lambda.js';
 import { WorkflowStateMachine } from '../constructs/workflow-state-machine.js';
 import { acknowledge } from '../nag.js';
-import { CREDENTIALS_SECRET_NAME, EVENT_BUS_NAME, IAM_WATCH_RULE_NAME, VERDICT_METRIC, iamWatchRuleArn } from '../names.js';
+import {
+  CREDENTIALS_SECRET_NAME,
+  DB_CONNECT_ROLE_PATTERN,
+  EVENT_BUS_NAME,
+  IAM_WATCH_RULE_NAME,
+  LINK_BOUNDARY_POLICY,
+  PARTITION,
+  VERDICT_METRIC,
+  iamWatchRuleArn,
+} from '../names.js';
 import { STEP_ACCESS, type AccessContext, type StepAccess, type StepName } from '../permissions.js';
 import { VALIDATION_ROUTER_STEP, stepsOf, type WorkflowName, type WorkflowSpec } from '../workflows.js';
 
@@ -40,6 +52,10 @@ export class DbStack extends Stack {
   readonly validateOnIamChange: events.Rule;
   /** Validates every link on config `validateSchedule`. */
   readonly validateOnSchedule: events.Rule;
+  /** Starts Rotate for the `access-key` links whose key is due, on config `rotateSchedule`. */
+  readonly rotateOnSchedule: events.Rule;
+  /** `rpcn-aurora-link-boundary`: the most any user or role a link creates can do (the create grants require it). */
+  readonly linkBoundary: iam.ManagedPolicy;
   readonly driftAlarm: cloudwatch.Alarm;
   private readonly configuredZones: readonly string[] | undefined;
 
@@ -74,6 +90,24 @@ export class DbStack extends Stack {
 
     this.network = new LinkNetwork(this, 'Network', { network: config.network, logRetention });
 
+    // ---- the permissions boundary of the links' users and roles; its name is fixed because the step grants
+    // (lib/permissions.ts) require exactly this ARN in iam:PermissionsBoundary.
+    this.linkBoundary = new iam.ManagedPolicy(this, 'LinkBoundary', {
+      managedPolicyName: LINK_BOUNDARY_POLICY,
+      description: "rpcn-aurora: permissions boundary of every IAM user and role a link creates (connector users, db-connect roles)",
+      document: iam.PolicyDocument.fromJson(linkBoundaryPolicy({ dbAccountId: config.dbAccount.accountId, region: config.dbAccount.region }, PARTITION)),
+    });
+    acknowledge(
+      this.linkBoundary,
+      `IAM5[Resource::arn:${PARTITION}:rds-db:${config.dbAccount.region}:${config.dbAccount.accountId}:dbuser:*/*]`,
+      "A boundary is a ceiling, not a grant: any link's database user, whose cluster resource id is known only per link; each db-connect role's own policy names exactly one dbuser.",
+    );
+    acknowledge(
+      this.linkBoundary,
+      `IAM5[Resource::arn:${PARTITION}:iam::${config.dbAccount.accountId}:role/${DB_CONNECT_ROLE_PATTERN}]`,
+      "A boundary is a ceiling, not a grant: the links' db-connect roles, the middle of the name being the link name; each connector user's own policy names its link's role.",
+    );
+
     // ---- step Lambdas
     const accessContext: AccessContext = {
       config,
@@ -84,9 +118,11 @@ export class DbStack extends Stack {
       ...(this.network.vpcId !== undefined && { vpcId: this.network.vpcId }),
       ...(this.network.dbSubnetGroupName !== undefined && { dbSubnetGroup: this.network.dbSubnetGroupName }),
     };
+    const redpandaAccount = redpandaAccountInUse(config);
     const environment: Record<string, string> = {
       DB_ACCOUNT_ID: config.dbAccount.accountId,
-      REDPANDA_ACCOUNT_ID: config.redpanda.accountId,
+      // Only when RpcnAurora-RedpandaAccess exists: without it, the steps report the R side as unavailable.
+      ...(redpandaAccount !== undefined && { REDPANDA_ACCOUNT_ID: redpandaAccount }),
       REDPANDA_CREDENTIALS_SECRET_ARN: this.credentialsSecret.ref,
       LINKS_TABLE_NAME: this.table.tableName,
       ...(this.network.vpcId !== undefined && { VPC_ID: this.network.vpcId }),
@@ -130,8 +166,11 @@ export class DbStack extends Stack {
     }
     this.workflows = workflows;
 
-    // ---- the bus the IAM-watch rules of R and D forward to; only those rules may put events on it
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME, description: 'rpcn-aurora: IAM changes of the watched roles, forwarded from us-east-1 of R and D' });
+    // ---- the bus the IAM-watch rules of D (and R) forward to; only those rules may put events on it
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: EVENT_BUS_NAME,
+      description: 'rpcn-aurora: IAM changes of the watched roles and users, forwarded from us-east-1 of the watched accounts',
+    });
     for (const account of watchedAccounts(config)) {
       this.bus.addToResourcePolicy(
         new iam.PolicyStatement({
@@ -157,11 +196,27 @@ export class DbStack extends Stack {
       description: `rpcn-aurora: validate every link (${config.validateSchedule})`,
       schedule: events.Schedule.expression(config.validateSchedule),
     });
+    // A plain schedule event looks like validateOnSchedule's, so this rule sends a constant input the router
+    // recognises as the rotation schedule (lambdas/core/iam-events.ts parseTrigger).
+    this.rotateOnSchedule = new events.Rule(this, 'RotateOnSchedule', {
+      ruleName: 'rpcn-aurora-rotate-on-schedule',
+      description: `rpcn-aurora: rotate the access keys of the access-key links whose key is older than their identity.rotateAfterDays (${config.rotateSchedule})`,
+      schedule: events.Schedule.expression(config.rotateSchedule),
+    });
     if (this.validationRouter) {
       // The router gets the events as they are (CloudTrail event, or the "Scheduled Event").
       const target = new targets.LambdaFunction(this.validationRouter.function, { retryAttempts: 8, maxEventAge: Duration.hours(2) });
       this.validateOnIamChange.addTarget(target);
       this.validateOnSchedule.addTarget(target);
+      if (props.workflows.some((w) => w.name === 'Rotate')) {
+        this.rotateOnSchedule.addTarget(
+          new targets.LambdaFunction(this.validationRouter.function, {
+            event: events.RuleTargetInput.fromObject({ schedule: ROTATION_SCHEDULE_MARKER }),
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(2),
+          }),
+        );
+      }
     }
 
     // ---- drift alarm on Validate's verdict metric

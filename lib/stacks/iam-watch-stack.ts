@@ -34,7 +34,7 @@ export class IamWatchStack extends Stack {
 
     this.rule = new events.Rule(this, 'Rule', {
       ruleName: IAM_WATCH_RULE_NAME,
-      description: `rpcn-aurora: IAM changes to the roles links depend on in ${target.account}, forwarded to the DB account`,
+      description: `rpcn-aurora: IAM changes to the roles and users links depend on in ${target.account}, forwarded to the DB account`,
       eventPattern: toCdkPattern(iamWatchPattern(target)),
     });
     this.rule.addTarget(

@@ -1,8 +1,10 @@
-// RpcnAurora-RedpandaAccess, in the Redpanda account R (docs/architecture.md#deployment-topology): two roles the DB account's Lambdas
-// assume to read and repair the Redpanda-managed pipeline roles of the configured clusters, and nothing else.
+// RpcnAurora-RedpandaAccess, in the Redpanda account R (docs/architecture.md#deployment-topology), only when
+// the deployment has roles there (config identityModes `pipeline-role`, or redpanda.selfManagedRoleNames):
+// two roles the DB account's Lambdas assume to read and repair those first-hop roles (the Redpanda-managed
+// pipeline roles of the configured clusters, the configured self-managed roles), and nothing else.
 //
-//   rpcn-aurora-inspector  read-only on the pipeline roles, plus the managed policies attached to them
-//   rpcn-aurora-healer     PutRolePolicy / DeleteRolePolicy on the pipeline roles
+//   rpcn-aurora-inspector  read-only on those roles, plus the managed policies attached to them
+//   rpcn-aurora-healer     PutRolePolicy / DeleteRolePolicy on those roles
 //
 // Both trust the DB account only for the Lambda roles that use them (lib/permissions.ts: the steps whose
 // grants assume them), by `aws:PrincipalArn`: the trust does not depend on those roles existing yet, so this
@@ -15,9 +17,9 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { DeploymentConfig } from '../config.js';
+import { redpandaAccountInUse, type DeploymentConfig } from '../config.js';
 import { acknowledge } from '../nag.js';
-import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, PARTITION, lambdaRoleName, pipelineRoleNames, roleArn } from '../names.js';
+import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, PARTITION, lambdaRoleName, redpandaRoleNames, roleArn } from '../names.js';
 import { stepsAssuming, type StepName } from '../permissions.js';
 
 export interface RedpandaAccessStackProps extends StackProps {
@@ -33,9 +35,10 @@ export class RedpandaAccessStack extends Stack {
   constructor(scope: Construct, id: string, props: RedpandaAccessStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const r = config.redpanda.accountId;
+    const r = redpandaAccountInUse(config);
+    if (r === undefined) throw new Error(`${id}: the configuration has no roles in a Redpanda account (identityModes ${config.identityModes.join(', ')})`);
     const d = config.dbAccount.accountId;
-    const pipelineRoles = pipelineRoleNames(config).map((name) => roleArn(r, name));
+    const pipelineRoles = redpandaRoleNames(config).map((name) => roleArn(r, name));
 
     const trusting = (role: 'inspector' | 'healer'): iam.IPrincipal => {
       const steps = stepsAssuming(role, props.steps);

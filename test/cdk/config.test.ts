@@ -3,8 +3,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig, watchedAccounts } from '../../lib/config.js';
-import { EXAMPLE_CONFIG_PATH, configWith, exampleConfig } from './support/synth.js';
+import { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig, redpandaAccountInUse, watchedAccounts } from '../../lib/config.js';
+import { redpandaRoleNames } from '../../lib/names.js';
+import { EXAMPLE_CONFIG_PATH, exampleConfig, pipelineRoleConfig } from './support/synth.js';
 
 const base = () => ({
   dbAccount: { accountId: '111111111111', region: 'us-east-2' },
@@ -26,12 +27,17 @@ describe('deployment configuration', () => {
     const config = exampleConfig();
     expect(config.dbAccount).toEqual({ accountId: '111111111111', region: 'us-east-2' });
     expect(config.redpanda.accessStackRegion).toBe('us-east-1');
+    expect(config.identityModes).toEqual(['access-key']);
+    expect(config.redpanda.accountId).toBeUndefined();
     expect(config.network).toEqual({ mode: 'create', cidr: '10.80.0.0/16', availabilityZones: ['us-east-2a', 'us-east-2b'], dbSubnets: 'public' });
     const minimal = parseDeploymentConfig(base());
     expect(minimal).toMatchObject({
       network: { mode: 'none' },
       adoptableClusters: [],
+      identityModes: ['access-key'],
+      redpanda: { selfManagedRoleNames: [] },
       validateSchedule: 'rate(6 hours)',
+      rotateSchedule: 'rate(1 day)',
       logRetentionDays: 30,
       logLevel: 'INFO',
       alarmTopicArns: [],
@@ -56,6 +62,15 @@ describe('deployment configuration', () => {
     [{ ...base(), alarmTopicArns: ['my-topic'] }, 'alarmTopicArns.0: must be an SNS topic ARN'],
     [{ ...base(), dbAcount: {} }, '(top level): unknown key(s) "dbAcount"'],
     [{ ...base(), redpanda: { ...base().redpanda, clusterId: 'x' } }, 'redpanda: unknown key(s) "clusterId"'],
+    [{ ...base(), identityModes: [] }, 'identityModes: must list at least one identity mode'],
+    [{ ...base(), identityModes: ['iam-user'] }, 'identityModes.0: must be one of "access-key", "pipeline-role", "self-managed"'],
+    [{ ...base(), identityModes: ['access-key', 'access-key'] }, 'identityModes: must not list a mode twice'],
+    [{ ...base(), identityModes: 'access-key' }, 'identityModes: must be a list of identity modes'],
+    [{ ...base(), identityModes: ['pipeline-role'], redpanda: { clusterIds: ['curl3eo533cmsnt23dv0'] } }, 'redpanda.accountId: is required when identityModes contains "pipeline-role"'],
+    [{ ...base(), identityModes: ['access-key'], redpanda: { ...base().redpanda, selfManagedRoleNames: ['connect-cdc'] } }, 'redpanda.selfManagedRoleNames: applies only when identityModes contains "self-managed"'],
+    [{ ...base(), identityModes: ['self-managed'], redpanda: { clusterIds: ['curl3eo533cmsnt23dv0'], selfManagedRoleNames: ['connect-cdc'] } }, 'redpanda.accountId: is required when redpanda.selfManagedRoleNames is not empty'],
+    [{ ...base(), identityModes: ['self-managed'], redpanda: { ...base().redpanda, selfManagedRoleNames: ['role/with/path'] } }, 'redpanda.selfManagedRoleNames.0: must be an IAM role name'],
+    [{ ...base(), rotateSchedule: 'daily' }, 'rotateSchedule: must be an EventBridge schedule expression'],
   ])('names the key that is wrong (%#)', (value, expected) => {
     expect(errorOf(value)).toContain(expected);
   });
@@ -80,8 +95,28 @@ describe('deployment configuration', () => {
     expect(() => loadDeploymentConfig(EXAMPLE_CONFIG_PATH)).not.toThrow();
   });
 
-  it('watches R and D, once when they are the same account', () => {
-    expect(watchedAccounts(exampleConfig())).toEqual(['861276079005', '111111111111']);
-    expect(watchedAccounts(configWith({ redpanda: { accountId: '111111111111', clusterIds: ['curl3eo533cmsnt23dv0'] } }))).toEqual(['111111111111']);
+  it('needs no Redpanda account for access-key links (the default): the account id may be left out', () => {
+    const minimal = parseDeploymentConfig({ dbAccount: base().dbAccount, redpanda: { clusterIds: ['curl3eo533cmsnt23dv0'] } });
+    expect(minimal.identityModes).toEqual(['access-key']);
+    expect(redpandaAccountInUse(minimal)).toBeUndefined();
+    // Given but not needed: still nothing in R.
+    expect(redpandaAccountInUse(parseDeploymentConfig(base()))).toBeUndefined();
+    expect(redpandaRoleNames(parseDeploymentConfig(base()))).toEqual([]);
+  });
+
+  it('uses R for pipeline roles, and for self-managed roles named in it', () => {
+    expect(redpandaAccountInUse(pipelineRoleConfig())).toBe('861276079005');
+    expect(redpandaRoleNames(pipelineRoleConfig())).toEqual(['redpanda-curl3eo533cmsnt23dv0-redpanda-connect-pipeline']);
+    const selfManaged = parseDeploymentConfig({ ...base(), identityModes: ['self-managed'], redpanda: { ...base().redpanda, selfManagedRoleNames: ['connect-cdc'] } });
+    expect(redpandaAccountInUse(selfManaged)).toBe('222222222222');
+    expect(redpandaRoleNames(selfManaged)).toEqual(['connect-cdc']);
+    // self-managed roles elsewhere are artifacts: nothing in R.
+    expect(redpandaAccountInUse(parseDeploymentConfig({ ...base(), identityModes: ['self-managed'] }))).toBeUndefined();
+  });
+
+  it('watches D, plus R when in use (once when they are the same account)', () => {
+    expect(watchedAccounts(exampleConfig())).toEqual(['111111111111']);
+    expect(watchedAccounts(pipelineRoleConfig())).toEqual(['861276079005', '111111111111']);
+    expect(watchedAccounts(pipelineRoleConfig({ redpanda: { accountId: '111111111111' } }))).toEqual(['111111111111']);
   });
 });

@@ -1,16 +1,24 @@
 // RpcnAurora-Db beyond the Lambdas and state machines: the registry table, the credentials secret, the
-// event bus and its resource policy, the rules that start Validate, the drift alarm, and the network modes.
+// event bus and its resource policy, the rules that start Validate and Rotate, the drift alarm, and the
+// network modes.
 import { Match } from 'aws-cdk-lib/assertions';
 import { METRIC_NAMESPACE, VERDICT_METRIC as ADAPTER_VERDICT_METRIC } from '../../lambdas/adapters/aws/validation.js';
 import { VERDICT_METRIC } from '../../lib/names.js';
+import { ROTATION_SCHEDULE_MARKER, parseTrigger } from '../../lambdas/core/iam-events.js';
 import { WORKFLOWS } from '../../lib/workflows.js';
-import { configWith, logicalIdWhere, resourcesOf, synthesize, type Synthesized } from './support/synth.js';
+import { REDPANDA_ACCOUNT, configWith, logicalIdWhere, pipelineRoleConfig, resourcesOf, synthesize, type Synthesized } from './support/synth.js';
 
 let s: Synthesized;
+let pipelineRole: Synthesized | undefined;
+/** The example serving pipeline-role links too, synthesized on first use. */
+const withR = (): Synthesized => (pipelineRole ??= synthesize(pipelineRoleConfig()));
 beforeAll(() => {
   s = synthesize();
 });
-afterAll(() => s.dispose());
+afterAll(() => {
+  s.dispose();
+  pipelineRole?.dispose();
+});
 
 describe('registry', () => {
   it('is on-demand, point-in-time recoverable, KMS-encrypted, keyed by name, kept on stack deletion', () => {
@@ -44,11 +52,15 @@ describe('event bus', () => {
     s.dbTemplate.hasResourceProperties('AWS::Events::EventBus', { Name: 'rpcn-aurora' });
   });
 
-  it('admits events:PutEvents only from the IAM-watch rule of each configured account', () => {
-    const policies = Object.values(resourcesOf(s.dbTemplate, 'AWS::Events::EventBusPolicy')).map((r) => r.Properties!);
-    const busId = logicalIdWhere(s.dbTemplate, 'AWS::Events::EventBus', () => true);
-    expect(policies).toHaveLength(2);
-    for (const account of ['861276079005', '111111111111']) {
+  it.each([
+    ['access-key only: D', () => s, ['111111111111']],
+    ['with pipeline-role: R and D', () => withR(), [REDPANDA_ACCOUNT, '111111111111']],
+  ] as const)('admits events:PutEvents only from the IAM-watch rule of each watched account (%s)', (_what, x, accounts) => {
+    const t = x().dbTemplate;
+    const policies = Object.values(resourcesOf(t, 'AWS::Events::EventBusPolicy')).map((r) => r.Properties!);
+    const busId = logicalIdWhere(t, 'AWS::Events::EventBus', () => true);
+    expect(policies).toHaveLength(accounts.length);
+    for (const account of accounts) {
       expect(policies).toContainEqual({
         EventBusName: { Ref: busId },
         StatementId: `cdk-IamWatchRuleOf${account}`,
@@ -65,7 +77,7 @@ describe('event bus', () => {
   });
 });
 
-describe('what starts Validate', () => {
+describe('what starts Validate and Rotate', () => {
   const routerId = () => logicalIdWhere(s.dbTemplate, 'AWS::Lambda::Function', (p) => p['Description'] === 'rpcn-aurora step RouteValidation');
 
   it('a rule on the bus for every forwarded IAM change, invoking the router with the event as is', () => {
@@ -92,12 +104,35 @@ describe('what starts Validate', () => {
     });
   });
 
-  it('only these two rules may invoke the router', () => {
+  it('a daily schedule (config rotateSchedule) invoking the router with the rotation marker as its input', () => {
+    s.dbTemplate.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'rpcn-aurora-rotate-on-schedule',
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [routerId(), 'Arn'] },
+          Input: JSON.stringify({ schedule: ROTATION_SCHEDULE_MARKER }),
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+        }),
+      ],
+    });
+    // The router reads that input as the rotation schedule, not as the validation schedule.
+    expect(parseTrigger({ schedule: ROTATION_SCHEDULE_MARKER })).toEqual({ kind: 'rotation-schedule' });
+    const other = synthesize(configWith({ rotateSchedule: 'cron(0 3 * * ? *)' }));
+    try {
+      other.dbTemplate.hasResourceProperties('AWS::Events::Rule', { Name: 'rpcn-aurora-rotate-on-schedule', ScheduleExpression: 'cron(0 3 * * ? *)' });
+    } finally {
+      other.dispose();
+    }
+  });
+
+  it('only these three rules may invoke the router', () => {
     const permissions = Object.values(resourcesOf(s.dbTemplate, 'AWS::Lambda::Permission')).map((r) => r.Properties!);
-    expect(permissions).toHaveLength(2);
+    expect(permissions).toHaveLength(3);
     for (const p of permissions) {
       expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [routerId(), 'Arn'] } });
-      expect(p['SourceArn']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ValidateOn/), 'Arn'] });
+      expect(p['SourceArn']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^(ValidateOnIamChange|ValidateOnSchedule|RotateOnSchedule)/), 'Arn'] });
     }
   });
 
@@ -105,7 +140,7 @@ describe('what starts Validate', () => {
     const bare = synthesize(undefined, { workflows: WORKFLOWS.filter((w) => w.name === 'Provision').map((w) => ({ ...w, startsWorkflows: [] })) });
     try {
       const rules = Object.values(resourcesOf(bare.dbTemplate, 'AWS::Events::Rule')).map((r) => r.Properties!);
-      expect(rules.map((r) => r['Name']).sort()).toEqual(['rpcn-aurora-validate-on-iam-change', 'rpcn-aurora-validate-on-schedule']);
+      expect(rules.map((r) => r['Name']).sort()).toEqual(['rpcn-aurora-rotate-on-schedule', 'rpcn-aurora-validate-on-iam-change', 'rpcn-aurora-validate-on-schedule']);
       for (const r of rules) expect(r['Targets']).toBeUndefined();
       bare.dbTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Description: 'rpcn-aurora step RouteValidation' }, 0);
     } finally {
@@ -192,7 +227,16 @@ describe('outputs', () => {
   it('name what the operator needs', () => {
     const outputs = Object.keys(s.dbTemplate.toJSON()['Outputs'] as object).sort();
     expect(outputs).toEqual(
-      ['EventBusArn', 'LinksTableName', 'ProvisionStateMachineArn', 'RedpandaCredentialsSecretArn', 'TeardownStateMachineArn', 'ValidateStateMachineArn', 'Version'].sort(),
+      [
+        'EventBusArn',
+        'LinksTableName',
+        'ProvisionStateMachineArn',
+        'RedpandaCredentialsSecretArn',
+        'RotateStateMachineArn',
+        'TeardownStateMachineArn',
+        'ValidateStateMachineArn',
+        'Version',
+      ].sort(),
     );
   });
 });

@@ -1,20 +1,28 @@
 // The step Lambdas of RpcnAurora-Db: one house-built function and one role per step, with the runtime,
 // architecture, environment and exactly the statements lib/permissions.ts gives the step.
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
 import { readEnvironment } from '../../lambdas/entry/aws-deps.js';
+import { stepEntry } from '../../lib/constructs/step-lambda.js';
 import { ALL_STEPS } from '../../lambdas/handlers/index.js';
 import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, kebab, lambdaLogGroupName, lambdaRoleName } from '../../lib/names.js';
 import { GRANTS, STEP_ACCESS, type AccessContext, type Grant, type StepName } from '../../lib/permissions.js';
 import { WORKFLOWS, functionSteps } from '../../lib/workflows.js';
-import { asList, configWith, logicalIdWhere, resourcesOf, roleStatements, synthesize, type Statement, type Synthesized } from './support/synth.js';
+import { REDPANDA_ACCOUNT, asList, configWith, logicalIdWhere, pipelineRoleConfig, resourcesOf, roleStatements, synthesize, type Statement, type Synthesized } from './support/synth.js';
 
 const STEPS = functionSteps(WORKFLOWS);
 
 let s: Synthesized;
+let pipelineRole: Synthesized | undefined;
+/** The example serving pipeline-role links too (stacks in R), synthesized on first use. */
+const withR = (): Synthesized => (pipelineRole ??= synthesize(pipelineRoleConfig()));
 beforeAll(() => {
   s = synthesize();
 });
-afterAll(() => s.dispose());
+afterAll(() => {
+  s.dispose();
+  pipelineRole?.dispose();
+});
 
 const functionIdOf = (t: Template, step: string) => logicalIdWhere(t, 'AWS::Lambda::Function', (p) => p['Description'] === `rpcn-aurora step ${step}`);
 const roleIdOf = (t: Template, step: string) => logicalIdWhere(t, 'AWS::IAM::Role', (p) => p['RoleName'] === lambdaRoleName(step));
@@ -73,7 +81,6 @@ describe('step Lambdas', () => {
     const variables = (propsOf(s.dbTemplate, functionIdOf(s.dbTemplate, step))['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toMatchObject({
       DB_ACCOUNT_ID: '111111111111',
-      REDPANDA_ACCOUNT_ID: '861276079005',
       REDPANDA_CREDENTIALS_SECRET_ARN: { Ref: 'RedpandaCredentials' },
       LINKS_TABLE_NAME: { Ref: expect.stringMatching(/^Links/) },
       VPC_ID: { Ref: expect.stringMatching(/^NetworkVpc/) },
@@ -83,21 +90,65 @@ describe('step Lambdas', () => {
       NODE_OPTIONS: '--enable-source-maps',
     });
     expect(variables).not.toHaveProperty('AWS_REGION'); // reserved: Lambda sets it
+    // access-key only: no Redpanda account, so the steps report the R side as not deployed.
+    expect(variables).not.toHaveProperty('REDPANDA_ACCOUNT_ID');
     const env = readEnvironment({ ...resolvedEnvironment(variables, s.config.dbAccount.region), AWS_REGION: s.config.dbAccount.region });
     expect(env.DB_ACCOUNT_ID).toBe('111111111111');
   });
 
-  it('gives the validation router the Validate machine and the roles whose IAM writes are our own', () => {
+  it('every step gets REDPANDA_ACCOUNT_ID when the deployment has the access stack in R', () => {
+    for (const step of STEPS) {
+      const variables = (propsOf(withR().dbTemplate, functionIdOf(withR().dbTemplate, step))['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(`${step} ${String(variables['REDPANDA_ACCOUNT_ID'])}`).toBe(`${step} ${REDPANDA_ACCOUNT}`);
+    }
+  });
+
+  it('gives the validation router the Validate and Rotate machines and the roles whose IAM writes are our own', () => {
     const variables = (propsOf(s.dbTemplate, functionIdOf(s.dbTemplate, 'RouteValidation'))['Environment'] as { Variables: Record<string, string> }).Variables;
     expect(variables['VALIDATE_STATE_MACHINE_ARN']).toBe('arn:aws:states:us-east-2:111111111111:stateMachine:rpcn-aurora-validate');
+    expect(variables['ROTATE_STATE_MACHINE_ARN']).toBe('arn:aws:states:us-east-2:111111111111:stateMachine:rpcn-aurora-rotate');
+    // Every step that writes db-connect roles, connector users or their keys.
     expect(variables['LOOP_GUARD_ROLE_NAMES']!.split(',').sort()).toEqual(
-      ['rpcn-aurora.delete-db-connect-role', 'rpcn-aurora.ensure-db-connect-role', 'rpcn-aurora.heal-link'].sort(),
+      [
+        'rpcn-aurora.create-new-key',
+        'rpcn-aurora.delete-connector-user',
+        'rpcn-aurora.delete-db-connect-role',
+        'rpcn-aurora.ensure-access-key',
+        'rpcn-aurora.ensure-connector-user',
+        'rpcn-aurora.ensure-db-connect-role',
+        'rpcn-aurora.finish-rotation',
+        'rpcn-aurora.heal-link',
+        'rpcn-aurora.restore-key',
+      ].sort(),
     );
     const others = STEPS.filter((step) => step !== 'RouteValidation');
     for (const step of others) {
       const v = (propsOf(s.dbTemplate, functionIdOf(s.dbTemplate, step))['Environment'] as { Variables: Record<string, unknown> }).Variables;
       expect(v).not.toHaveProperty('VALIDATE_STATE_MACHINE_ARN');
     }
+  });
+
+  it('every entry that builds a starter at cold start gets the state machine ARN it reads (lambdas/entry/*.ts)', () => {
+    for (const step of STEPS) {
+      const entry = readFileSync(stepEntry(step), 'utf8');
+      const v = (propsOf(s.dbTemplate, functionIdOf(s.dbTemplate, step))['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      for (const [starter, variable] of [['rotations', 'ROTATE_STATE_MACHINE_ARN'], ['validations', 'VALIDATE_STATE_MACHINE_ARN']] as const) {
+        const builds = new RegExp(`\\b${starter}\\(\\)`).test(entry);
+        expect(`${step} ${variable} ${v[variable] !== undefined}`).toBe(`${step} ${variable} ${builds}`);
+      }
+    }
+  });
+
+  it('gives ROTATE_STATE_MACHINE_ARN to the two Lambdas that start rotations (they build the starter at cold start)', () => {
+    const withRotate = STEPS.filter((step) => {
+      const v = (propsOf(s.dbTemplate, functionIdOf(s.dbTemplate, step))['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      return v['ROTATE_STATE_MACHINE_ARN'] !== undefined;
+    });
+    expect(withRotate.sort()).toEqual(['HealLink', 'RouteValidation']);
+    s.dbTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'rpcn-aurora step HealLink',
+      Environment: { Variables: Match.objectLike({ ROTATE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-2:111111111111:stateMachine:rpcn-aurora-rotate' }) },
+    });
   });
 
   it.each(STEPS)('%s: its own role, assumable by Lambda only, with no managed policy', (step) => {
@@ -201,7 +252,7 @@ describe('what the steps may do', () => {
     }
   });
 
-  it('only the db-connect role steps write IAM, only on rpcn-aurora-*-db-connect roles, only tagged ones', () => {
+  it('only the db-connect role and connector user steps write IAM, only on rpcn-aurora-*-db-connect roles and /rpcn-aurora/ connector users, always conditioned', () => {
     const writers = new Map<string, Statement[]>();
     for (const step of STEPS) {
       const iamWrites = statementsOf(step).filter((st) =>
@@ -209,17 +260,31 @@ describe('what the steps may do', () => {
       );
       if (iamWrites.length > 0) writers.set(step, iamWrites);
     }
-    expect([...writers.keys()].sort()).toEqual(['DeleteDbConnectRole', 'EnsureDbConnectRole', 'HealLink']);
+    expect([...writers.keys()].sort()).toEqual(
+      ['CreateNewKey', 'DeleteConnectorUser', 'DeleteDbConnectRole', 'EnsureAccessKey', 'EnsureConnectorUser', 'EnsureDbConnectRole', 'FinishRotation', 'HealLink', 'RestoreKey'].sort(),
+    );
     for (const statements of writers.values()) {
       for (const st of statements) {
-        expect(st.Resource).toBe('arn:aws:iam::111111111111:role/rpcn-aurora-*-db-connect');
+        expect(['arn:aws:iam::111111111111:role/rpcn-aurora-*-db-connect', 'arn:aws:iam::111111111111:user/rpcn-aurora/rpcn-aurora-*-connector']).toContain(st.Resource);
         expect(st.Condition).toBeDefined();
       }
     }
   });
 
-  it('assume the access roles in R only where needed: the inspector to read, the healer to write', () => {
-    const assumes = (step: StepName) => statementsWith(statementsOf(step), 'sts:AssumeRole').map((st) => st.Resource);
+  it('the rotation steps touch access keys only: no user, policy or role write', () => {
+    for (const step of ['CreateNewKey', 'FinishRotation', 'RestoreKey', 'EnsureAccessKey'] as const) {
+      const writes = [...actionsOf(statementsOf(step))].filter((a) => a.startsWith('iam:') && !/^iam:(Get|List)/.test(a));
+      expect(`${step}: ${writes.sort().join(',')}`).toBe(`${step}: ${(step === 'FinishRotation' || step === 'RestoreKey' ? ['iam:DeleteAccessKey'] : ['iam:CreateAccessKey', 'iam:DeleteAccessKey']).join(',')}`);
+    }
+  });
+
+  it('access-key only: no step assumes a role in R (there is none to assume)', () => {
+    for (const step of STEPS) expect(`${step} ${statementsWith(statementsOf(step), 'sts:AssumeRole').length}`).toBe(`${step} 0`);
+  });
+
+  it('with the access stack in R: assume its roles only where needed, the inspector to read, the healer to write', () => {
+    const assumes = (step: StepName) =>
+      statementsWith(roleStatements(withR().dbTemplate, roleIdOf(withR().dbTemplate, step)), 'sts:AssumeRole').map((st) => st.Resource);
     const inspector = `arn:aws:iam::861276079005:role/${INSPECTOR_ROLE_NAME}`;
     const healer = `arn:aws:iam::861276079005:role/${HEALER_ROLE_NAME}`;
     expect(assumes('Probe')).toEqual([inspector]);
@@ -236,7 +301,24 @@ describe('what the steps may do', () => {
       statementsWith(statementsOf(step), 'secretsmanager:GetSecretValue').some((st) => JSON.stringify(st.Resource) === JSON.stringify({ Ref: 'RedpandaCredentials' })),
     );
     expect(readers.sort()).toEqual(
-      ['BeginTeardown', 'CheckPipeline', 'CreatePipeline', 'DeletePipeline', 'DeleteRedpandaAccess', 'EnsureRedpandaSecrets', 'EnsureRedpandaUser', 'EnsureTopic', 'Probe', 'ValidateRequest'].sort(),
+      [
+        'BeginRotation',
+        'BeginTeardown',
+        'CheckPipeline',
+        'CreateNewKey',
+        'CreatePipeline',
+        'DeletePipeline',
+        'DeleteRedpandaAccess',
+        'EnsureAccessKey',
+        'EnsureRedpandaSecrets',
+        'EnsureRedpandaUser',
+        'EnsureTopic',
+        'FinishRotation',
+        'Probe',
+        'RestoreKey',
+        'SwitchPipelineKey',
+        'ValidateRequest',
+      ].sort(),
     );
   });
 
@@ -246,12 +328,20 @@ describe('what the steps may do', () => {
     );
   });
 
-  it('RouteValidation scans the registry and starts Validate, nothing else', () => {
+  it('RouteValidation scans the registry and starts Validate and Rotate, nothing else', () => {
     const statements = statementsOf('RouteValidation');
     expect(statementsWith(statements, 'states:StartExecution')).toEqual([
       { Action: 'states:StartExecution', Effect: 'Allow', Resource: 'arn:aws:states:us-east-2:111111111111:stateMachine:rpcn-aurora-validate' },
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: 'arn:aws:states:us-east-2:111111111111:stateMachine:rpcn-aurora-rotate' },
     ]);
     expect(statementsWith(statements, 'dynamodb:Scan')).toHaveLength(1);
+    expect([...actionsOf(statements)].filter((a) => a.startsWith('iam:'))).toEqual([]);
+  });
+
+  it('HealLink may start Rotate (a lost key is healed by a rotation) and no other machine', () => {
+    expect(statementsWith(statementsOf('HealLink'), 'states:StartExecution')).toEqual([
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: 'arn:aws:states:us-east-2:111111111111:stateMachine:rpcn-aurora-rotate' },
+    ]);
   });
 
   it('RecordVerdict puts metric data in the RpcnAurora namespace only', () => {

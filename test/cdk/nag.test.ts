@@ -6,25 +6,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../../lib/app.js';
-import { exampleConfig, resourcesOf, synthesize, type Synthesized } from './support/synth.js';
+import { exampleConfig, pipelineRoleConfig, resourcesOf, synthesize, type Synthesized } from './support/synth.js';
 
+// The default (access-key only: D alone) and a deployment with stacks in R too.
 let s: Synthesized;
+let withR: Synthesized;
 beforeAll(() => {
   s = synthesize();
+  withR = synthesize(pipelineRoleConfig());
 });
-afterAll(() => s.dispose());
+afterAll(() => {
+  s.dispose();
+  withR.dispose();
+});
 
 interface Suppression {
   readonly id: string;
   readonly reason: string;
 }
 
-function suppressions(): { stack: string; resource: string; rule: Suppression }[] {
+function suppressions(x: Synthesized = withR): { stack: string; resource: string; rule: Suppression }[] {
   const templates = [
-    ['RpcnAurora-Db', s.dbTemplate],
-    ['RpcnAurora-RedpandaAccess', s.accessTemplate],
-    ...[...s.watchTemplates].map(([a, t]) => [`RpcnAurora-IamWatch-${a}`, t] as const),
-  ] as const;
+    ['RpcnAurora-Db', x.dbTemplate] as const,
+    ...(x.accessTemplate ? [['RpcnAurora-RedpandaAccess', x.accessTemplate] as const] : []),
+    ...[...x.watchTemplates].map(([a, t]) => [`RpcnAurora-IamWatch-${a}`, t] as const),
+  ];
   return templates.flatMap(([stack, t]) =>
     Object.entries(resourcesOf(t)).flatMap(([resource, r]) =>
       ((r.Metadata?.['cdk_nag'] as { rules_to_suppress?: Suppression[] } | undefined)?.rules_to_suppress ?? [])
@@ -35,8 +41,11 @@ function suppressions(): { stack: string; resource: string; rule: Suppression }[
 }
 
 describe('cdk-nag AwsSolutions', () => {
-  it('reports no unacknowledged finding on any stack', () => {
-    const reportPath = join(s.outdir, 'validation-report.json');
+  it.each([
+    ['access-key only', () => s],
+    ['with the Redpanda account', () => withR],
+  ])('reports no unacknowledged finding on any stack (%s)', (_what, x) => {
+    const reportPath = join(x().outdir, 'validation-report.json');
     expect(existsSync(reportPath)).toBe(true);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { pluginReports: { pluginName: string; violations: { ruleName: string }[] }[] };
     const nag = report.pluginReports.filter((p) => p.pluginName === 'AwsSolutions');
@@ -76,7 +85,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges the runtime finding on every function and the rotation finding on the credentials secret only', () => {
     const all = suppressions();
-    const functions = Object.keys(resourcesOf(s.dbTemplate, 'AWS::Lambda::Function')).sort();
+    const functions = Object.keys(resourcesOf(withR.dbTemplate, 'AWS::Lambda::Function')).sort();
     expect(all.filter((x) => x.rule.id === 'AwsSolutions-L1').map((x) => x.resource).sort()).toEqual(functions);
     expect(all.filter((x) => x.rule.id === 'AwsSolutions-SMG4').map((x) => x.resource)).toEqual(['RedpandaCredentials']);
   });

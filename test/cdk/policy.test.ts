@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { DOCUMENTED_STAR_ACTIONS } from '../../lib/permissions.js';
 import { flattenCfnReference } from '../../lib/nag.js';
-import { ROOT, asList, resourcesOf, synthesize, type Statement, type Synthesized } from './support/synth.js';
+import { ROOT, asList, pipelineRoleConfig, resourcesOf, synthesize, type Statement, type Synthesized } from './support/synth.js';
 
 /** Mutating actions allowed on a whole resource type without a condition, and why. */
 const DOCUMENTED_TYPE_WILDCARDS: Readonly<Record<string, string>> = {
   'arn:aws:ec2:us-east-2:111111111111:security-group-rule/*': 'the rule AuthorizeSecurityGroupIngress creates has no id before the call; its group must carry the link tag',
   'arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-teardown:*': 'executions of the nested Teardown machine, named per execution',
+  'arn:aws:rds-db:us-east-2:111111111111:dbuser:*/*': "the link boundary (a ceiling, not a grant): any link's database user; each db-connect role's own policy names one",
 };
 
 const accessLevels = new Map<string, Map<string, string>>();
@@ -30,11 +31,17 @@ function accessLevel(action: string): string {
 }
 const isMutating = (action: string) => !/^(Read|List)$/.test(accessLevel(action));
 
+// The default (access-key only) and a deployment with the stacks in R: every stack there is.
 let s: Synthesized;
+let withR: Synthesized;
 beforeAll(() => {
   s = synthesize();
+  withR = synthesize(pipelineRoleConfig());
 });
-afterAll(() => s.dispose());
+afterAll(() => {
+  s.dispose();
+  withR.dispose();
+});
 
 interface Found {
   readonly stack: string;
@@ -56,11 +63,12 @@ function allowStatements(stack: string, template: Template): Found[] {
   return found;
 }
 
-const everything = (): Found[] => [
-  ...allowStatements('RpcnAurora-Db', s.dbTemplate),
-  ...allowStatements('RpcnAurora-RedpandaAccess', s.accessTemplate),
-  ...[...s.watchTemplates].flatMap(([account, t]) => allowStatements(`RpcnAurora-IamWatch-${account}`, t)),
-];
+const everything = (): Found[] =>
+  [s, withR].flatMap((x) => [
+    ...allowStatements('RpcnAurora-Db', x.dbTemplate),
+    ...(x.accessTemplate ? allowStatements('RpcnAurora-RedpandaAccess', x.accessTemplate) : []),
+    ...[...x.watchTemplates].flatMap(([account, t]) => allowStatements(`RpcnAurora-IamWatch-${account}`, t)),
+  ]);
 
 describe('IAM of every stack', () => {
   it('names real IAM actions only, none wildcarded', () => {

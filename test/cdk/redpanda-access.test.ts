@@ -1,7 +1,9 @@
 // RpcnAurora-RedpandaAccess: the inspector and healer roles in R, each trusting only the DB-account Lambda
 // roles that use it, allowed exactly the actions docs/architecture.md#deployment-topology lists on the configured pipeline roles.
+// It exists only for a deployment serving `pipeline-role` links (or self-managed roles in R).
+import type { Template } from 'aws-cdk-lib/assertions';
 import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME } from '../../lib/names.js';
-import { configWith, logicalIdWhere, resourcesOf, roleStatements, synthesize, type Synthesized } from './support/synth.js';
+import { configWith, logicalIdWhere, pipelineRoleConfig, resourcesOf, roleStatements, synthesize, type Synthesized } from './support/synth.js';
 
 const R = '861276079005';
 const D = '111111111111';
@@ -9,19 +11,23 @@ const pipelineRole = (cluster: string) => `arn:aws:iam::${R}:role/redpanda-${clu
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synthesize(configWith({ redpanda: { accountId: R, clusterIds: ['curl3eo533cmsnt23dv0', 'd1jf5ihmvd5g0d8on1ng'] } }));
+  s = synthesize(pipelineRoleConfig({ redpanda: { clusterIds: ['curl3eo533cmsnt23dv0', 'd1jf5ihmvd5g0d8on1ng'] } }));
 });
 afterAll(() => s.dispose());
 
-const roleId = (name: string) => logicalIdWhere(s.accessTemplate, 'AWS::IAM::Role', (p) => p['RoleName'] === name);
-const trustOf = (name: string) => resourcesOf(s.accessTemplate)[roleId(name)]!.Properties!['AssumeRolePolicyDocument'];
+const access = (x: Synthesized = s): Template => {
+  if (!x.accessTemplate) throw new Error('no RpcnAurora-RedpandaAccess stack');
+  return x.accessTemplate;
+};
+const roleId = (name: string, t: Template = access()) => logicalIdWhere(t, 'AWS::IAM::Role', (p) => p['RoleName'] === name);
+const trustOf = (name: string) => resourcesOf(access())[roleId(name)]!.Properties!['AssumeRolePolicyDocument'];
 const lambdaRole = (step: string) => `arn:aws:iam::${D}:role/rpcn-aurora.${step}`;
 
 describe('RpcnAurora-RedpandaAccess', () => {
   it('lives in R and holds the two roles only', () => {
-    expect(s.redpandaAccess.account).toBe(R);
-    expect(s.redpandaAccess.region).toBe('us-east-1');
-    expect(Object.values(resourcesOf(s.accessTemplate)).map((r) => r.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
+    expect(s.redpandaAccess?.account).toBe(R);
+    expect(s.redpandaAccess?.region).toBe('us-east-1');
+    expect(Object.values(resourcesOf(access())).map((r) => r.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
   });
 
   it('the inspector trusts only the Lambda roles that read the pipeline role (Probe, JudgeLink)', () => {
@@ -39,7 +45,7 @@ describe('RpcnAurora-RedpandaAccess', () => {
   });
 
   it('the inspector may only read the configured pipeline roles and the managed policies attached to them', () => {
-    expect(roleStatements(s.accessTemplate, roleId(INSPECTOR_ROLE_NAME))).toEqual([
+    expect(roleStatements(access(), roleId(INSPECTOR_ROLE_NAME))).toEqual([
       {
         Action: ['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies'],
         Effect: 'Allow',
@@ -62,7 +68,7 @@ describe('RpcnAurora-RedpandaAccess', () => {
   });
 
   it('the healer may only put and delete inline policies on the configured pipeline roles', () => {
-    expect(roleStatements(s.accessTemplate, roleId(HEALER_ROLE_NAME))).toEqual([
+    expect(roleStatements(access(), roleId(HEALER_ROLE_NAME))).toEqual([
       {
         Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
         Effect: 'Allow',
@@ -73,15 +79,43 @@ describe('RpcnAurora-RedpandaAccess', () => {
 
   it('both roles keep one-hour sessions and no managed policies', () => {
     for (const name of [INSPECTOR_ROLE_NAME, HEALER_ROLE_NAME]) {
-      const props = resourcesOf(s.accessTemplate)[roleId(name)]!.Properties!;
+      const props = resourcesOf(access())[roleId(name)]!.Properties!;
       expect(props['MaxSessionDuration']).toBe(3600);
       expect(props['ManagedPolicyArns']).toBeUndefined();
     }
   });
 
   it('needs no CDK bootstrap in R (no assets, legacy synthesizer, CLI credentials)', () => {
-    const manifest = s.app.synth().getStackArtifact(s.redpandaAccess.artifactId);
+    const manifest = s.app.synth().getStackArtifact(s.redpandaAccess!.artifactId);
     expect(manifest.assumeRoleArn).toBeUndefined();
     expect(manifest.requiresBootstrapStackVersion).toBeUndefined();
+  });
+});
+
+describe('per identity mode', () => {
+  it('an access-key deployment has no stack in the Redpanda account, even with redpanda.accountId set', () => {
+    for (const config of [configWith({}), configWith({ redpanda: { accountId: R, clusterIds: ['curl3eo533cmsnt23dv0'] } })]) {
+      const none = synthesize(config);
+      try {
+        expect(none.redpandaAccess).toBeUndefined();
+        expect(none.app.node.tryFindChild('RpcnAurora-RedpandaAccess')).toBeUndefined();
+        expect(none.iamWatches.map((w) => w.account)).toEqual([D]);
+      } finally {
+        none.dispose();
+      }
+    }
+  });
+
+  it('self-managed roles in R bring the stack back for exactly those roles, without the pipeline roles', () => {
+    const selfManaged = synthesize(configWith({ identityModes: ['access-key', 'self-managed'], redpanda: { accountId: R, clusterIds: ['curl3eo533cmsnt23dv0'], selfManagedRoleNames: ['connect-cdc'] } }));
+    try {
+      const t = access(selfManaged);
+      expect(roleStatements(t, roleId(HEALER_ROLE_NAME, t))).toEqual([
+        { Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'], Effect: 'Allow', Resource: `arn:aws:iam::${R}:role/connect-cdc` },
+      ]);
+      expect([...selfManaged.watchTemplates.keys()].sort()).toEqual([D, R].sort());
+    } finally {
+      selfManaged.dispose();
+    }
   });
 });

@@ -3,7 +3,7 @@
 // asl-validator, logging is ALL and tracing on, and each machine may invoke exactly its steps.
 import { readdirSync, readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
-import { PROVISION_STEPS, TEARDOWN_STEPS, VALIDATE_STEPS } from '../../lambdas/handlers/index.js';
+import { PROVISION_STEPS, ROTATE_STEPS, TEARDOWN_STEPS, VALIDATE_STEPS } from '../../lambdas/handlers/index.js';
 import { STATEMACHINES_DIR } from '../../lib/constructs/workflow-state-machine.js';
 import { stateMachineLogGroupName, stateMachineName } from '../../lib/names.js';
 import { WORKFLOWS, functionArnPlaceholder, stateMachineArnPlaceholder, type WorkflowSpec } from '../../lib/workflows.js';
@@ -33,6 +33,13 @@ describe('the workflow table', () => {
     expect(byName['Provision']).toEqual(Object.keys(PROVISION_STEPS).sort());
     expect(byName['Teardown']).toEqual(Object.keys(TEARDOWN_STEPS).sort());
     expect(byName['Validate']).toEqual(Object.keys(VALIDATE_STEPS).sort());
+    expect(byName['Rotate']).toEqual(Object.keys(ROTATE_STEPS).sort());
+  });
+
+  it('has the four machines, Rotate among them (the router and HealLink start it by its fixed name)', () => {
+    expect(WORKFLOWS.map((w) => w.name).sort()).toEqual(['Provision', 'Rotate', 'Teardown', 'Validate']);
+    expect(WORKFLOWS.find((w) => w.name === 'Rotate')!.file).toBe('rotate.asl.json');
+    s.dbTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'rpcn-aurora-rotate', StateMachineType: 'STANDARD' });
   });
 });
 

@@ -67,6 +67,7 @@ function healthy(): World {
     rules: {
       [`rpcn-aurora-validate-on-iam-change@${REGION}`]: 'ENABLED',
       [`rpcn-aurora-validate-on-schedule@${REGION}`]: 'ENABLED',
+      [`rpcn-aurora-rotate-on-schedule@${REGION}`]: 'ENABLED',
       'rpcn-aurora-iam-watch@us-east-1': 'ENABLED',
     },
     dataApi: awsError('BadRequestException', `Database cluster arn:aws:rds:${REGION}:${DB}:cluster:rpcn-aurora-doctor-probe does not exist`),
@@ -108,7 +109,8 @@ function serve(): void {
 
 beforeEach(() => {
   box = sandbox();
-  box.writeConfig({ redpanda: { authUrl: redpanda.authUrl, controlPlaneUrl: redpanda.url } });
+  // A deployment serving pipeline-role links: it has stacks in the Redpanda account to check.
+  box.writeConfig({ identityModes: ['access-key', 'pipeline-role'], redpanda: { authUrl: redpanda.authUrl, controlPlaneUrl: redpanda.url } });
   world = healthy();
   resetTokenCache();
   redpanda.clusters.get(CLUSTER_ID)!.state = 'STATE_READY';
@@ -129,7 +131,7 @@ test('a healthy deployment: every line ok, the secret value never printed, one t
   const r = await doctor('--redpanda-profile', 'redpanda');
   expect(r.code).toBe(0);
   const lines = r.out.split('\n').filter(Boolean);
-  expect(lines.filter((l) => !l.startsWith('ok  '))).toEqual(['16 ok, 0 warnings, 0 failed']);
+  expect(lines.filter((l) => !l.startsWith('ok  '))).toEqual(['17 ok, 0 warnings, 0 failed']);
   expect(line(r.out, 'credentials (DB account)')).toBe(`ok    credentials (DB account): arn:aws:sts::${DB}:assumed-role/AWSReservedSSO_Operator_0a1b/alice`);
   expect(line(r.out, 'stack RpcnAurora-Db')).toBe(`ok    stack RpcnAurora-Db: UPDATE_COMPLETE in ${REGION} of ${DB}, version ${PRODUCT_VERSION}`);
   expect(line(r.out, `Redpanda cluster ${CLUSTER_ID}`)).toBe(
@@ -153,6 +155,21 @@ test('without --redpanda-profile the Redpanda account is a warning that says how
   );
 });
 
+test('an access-key-only deployment needs nothing in the Redpanda account: one ok line says why it is skipped', async () => {
+  box.writeConfig({ identityModes: ['access-key'], redpanda: { accountId: undefined, authUrl: redpanda.authUrl, controlPlaneUrl: redpanda.url } });
+  delete world.stacks[`${watchR}@us-east-1`];
+  delete world.stacks['RpcnAurora-RedpandaAccess@us-east-1'];
+  for (const extra of [[], ['--redpanda-profile', 'redpanda']]) {
+    const r = await doctor(...extra);
+    expect(r.code).toBe(0);
+    expect(line(r.out, 'Redpanda account')).toBe('ok    Redpanda account: skip: not needed for identity modes access-key (no stack in a Redpanda account)');
+    expect(r.out).not.toContain(watchR);
+    expect(r.out).not.toContain('RpcnAurora-RedpandaAccess');
+    expect(r.out).not.toContain('credentials (Redpanda account)');
+    expect(r.out.split('\n').filter((l) => l.startsWith('warn') || l.startsWith('fail'))).toEqual([]);
+  }
+});
+
 // Each prerequisite missing in turn: the check that fails, and what its line says (message → fix).
 describe.each<[string, (w: World) => void, string, RegExp]>([
   ['RpcnAurora-Db not deployed', (w) => delete w.stacks[`RpcnAurora-Db@${REGION}`], 'stack RpcnAurora-Db', /^fail .*not deployed in us-east-2 of 111111111111 → fix: npx cdk deploy RpcnAurora-Db --profile db$/],
@@ -169,6 +186,7 @@ describe.each<[string, (w: World) => void, string, RegExp]>([
   ['a trail of read events only', (w) => (w.selectors = { EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] }), `CloudTrail (DB account ${DB})`, /^fail .*no trail records management write events/],
   ['a trail in another region only', (w) => (w.trails = [{ ...w.trails[0]!, HomeRegion: 'eu-west-1', IsMultiRegionTrail: false }]), `CloudTrail (DB account ${DB})`, /^fail .*no trail records/],
   ['a rule disabled', (w) => (w.rules[`rpcn-aurora-validate-on-iam-change@${REGION}`] = 'DISABLED'), `rule rpcn-aurora-validate-on-iam-change (${REGION})`, /^fail .*DISABLED: Validate is not started by it → fix: aws events enable-rule --name rpcn-aurora-validate-on-iam-change --event-bus-name rpcn-aurora --region us-east-2 --profile db$/],
+  ['the rotation schedule disabled', (w) => (w.rules[`rpcn-aurora-rotate-on-schedule@${REGION}`] = 'DISABLED'), `rule rpcn-aurora-rotate-on-schedule (${REGION})`, /^fail .*DISABLED: Rotate is not started by it → fix: aws events enable-rule --name rpcn-aurora-rotate-on-schedule --region us-east-2 --profile db$/],
   ['the IAM-watch rule missing', (w) => delete w.rules['rpcn-aurora-iam-watch@us-east-1'], 'rule rpcn-aurora-iam-watch (us-east-1)', new RegExp(`^fail .*does not exist → fix: deploy ${watchD}`)],
   ['no Data API in the region', (w) => (w.dataApi = Object.assign(new Error(`getaddrinfo ENOTFOUND rds-data.${REGION}.amazonaws.com`), { code: 'ENOTFOUND' })), `RDS Data API (${REGION})`, /^fail .*no endpoint in us-east-2 \(ENOTFOUND\).* → fix: deploy in a region that has the RDS Data API/],
   ['the DB profile in another account', (w) => (w.identity['db'] = 'arn:aws:sts::222222222222:assumed-role/Dev/alice'), 'credentials (DB account)', /^fail .*is in account 222222222222, the deployment's DB account is 111111111111 .* → fix: use a profile of account 111111111111$/],

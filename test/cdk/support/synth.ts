@@ -29,11 +29,28 @@ export function configWith(patch: Record<string, unknown>): DeploymentConfig {
   return parseDeploymentConfig({ ...raw, ...patch }, 'test config');
 }
 
+/** The Redpanda account of the examples (examples/*.json). */
+export const REDPANDA_ACCOUNT = '861276079005';
+
+/**
+ * The example serving `pipeline-role` links too: the configuration with stacks in the Redpanda account
+ * (RpcnAurora-RedpandaAccess, the IAM watch of R). `redpanda` keys are merged into the example's.
+ */
+export function pipelineRoleConfig(patch: Record<string, unknown> = {}): DeploymentConfig {
+  const { redpanda, ...rest } = patch as { redpanda?: Record<string, unknown> };
+  return configWith({
+    identityModes: ['access-key', 'pipeline-role'],
+    redpanda: { accountId: REDPANDA_ACCOUNT, clusterIds: ['curl3eo533cmsnt23dv0'], ...redpanda },
+    ...rest,
+  });
+}
+
 export interface Synthesized extends RpcnAuroraApp {
   readonly outdir: string;
   readonly config: DeploymentConfig;
   readonly dbTemplate: Template;
-  readonly accessTemplate: Template;
+  /** Undefined when the configuration has no stack in the Redpanda account. */
+  readonly accessTemplate: Template | undefined;
   /** IAM-watch template by account. */
   readonly watchTemplates: ReadonlyMap<string, Template>;
   /** Removes the cloud assembly directory. */
@@ -52,7 +69,7 @@ export function synthesize(config: DeploymentConfig = exampleConfig(), options: 
     outdir,
     config,
     dbTemplate,
-    accessTemplate: Template.fromStack(built.redpandaAccess),
+    accessTemplate: built.redpandaAccess ? Template.fromStack(built.redpandaAccess) : undefined,
     watchTemplates: new Map(built.iamWatches.map((s) => [s.account, Template.fromStack(s)])),
     dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };
