@@ -20,8 +20,6 @@ import {
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteUserCommand,
-  DeleteUserPolicyCommand,
-  DetachUserPolicyCommand,
   GetUserCommand,
   GetUserPolicyCommand,
   LimitExceededException,
@@ -248,7 +246,7 @@ describe('connector users (identity mode access-key)', () => {
       User: {
         UserName: USER, Arn: USER_ARN, Path: '/rpcn-aurora/', UserId: 'AIDA1', CreateDate: new Date(),
         Tags: [{ Key: 'rpcn-aurora:link', Value: 'orders' }],
-        PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: BOUNDARY },
+        PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: BOUNDARY },
       },
     });
     iamMock.on(ListUserPoliciesCommand).resolves({ PolicyNames: ['rpcn-aurora-orders-assume-db-connect'] });
