@@ -4,6 +4,8 @@
 // secrets, the output's broker checks, the input's IAM chain and login, and (PostgreSQL) a real logical
 // replication stream into the local topic. Everything it would log goes to `__redpanda.connect.logs` in Connect's
 // record shape. What it does not emulate is said in the file that would do it (postgres.ts, mysql.ts, output.ts).
+// Like Connect, it resolves `${secrets.*}` once, when a run starts: a secret changed later is seen only after the
+// pipeline is stopped and started again (docs/reference/redpanda-cloud.md §3.4).
 import type { StsSession } from '../aws/sts.js';
 import type { LocalRedpandaCloud } from '../redpanda-cloud/server.js';
 import type { DataPlaneState, PipelineRecord, TopicMessage } from '../redpanda-cloud/state.js';
@@ -19,8 +21,20 @@ export interface PipelineEmulatorOptions {
   readonly redpanda: LocalRedpandaCloud;
   /** Data plane to watch (default: the server's first cluster). */
   readonly clusterId?: string;
-  /** The AWS side (AwsTwin, or anything with these three methods). */
+  /** The AWS side (AwsTwin, or anything with these methods). */
   readonly twin: EmulatorAws;
+  /**
+   * The pipeline pod's own AWS identity. `'none'` (default) is today's Redpanda Cloud: no IRSA, no instance
+   * role, so only a static `aws.id`/`aws.secret` gets credentials (docs/reference/redpanda-cloud.md §10).
+   * `'irsa'` gives the pod an IRSA session of the Redpanda-managed pipeline role, as self-hosted Connect or the
+   * superseded walkthrough chain would have it.
+   */
+  readonly podIdentity?: 'none' | 'irsa';
+  /**
+   * The public address the pipelines' AWS calls come from, for `aws:SourceIp`. Default: the first
+   * `nat_gateways` entry of the watched cluster (docs/reference/redpanda-cloud.md §11); none when it has none.
+   */
+  readonly egressAddress?: string;
   /** How often the data plane's pipeline states are read. @default 50 */
   readonly pollMs?: number;
   /** Longest wait between reconnects (benthos: 100 ms doubling up to 1 s, here scaled to this maximum). @default 200 */
@@ -46,6 +60,8 @@ class PipelineRun {
     private readonly emulator: {
       readonly state: DataPlaneState;
       readonly aws: EmulatorAws;
+      readonly podIdentity: 'none' | 'irsa';
+      readonly egressAddress: string | undefined;
       readonly clusterId: string;
       readonly region: string;
       readonly brokers: string;
@@ -79,11 +95,13 @@ class PipelineRun {
     }
     const labels = { input: config.input.label, output: config.output.label };
     const sensitive = new Set<string>();
+    const redact = (text: string, value: string) => (value.length >= 8 ? text.split(value).join('[REDACTED]') : text);
     const ctx: RunContext = {
       pipelineId: this.pipeline.id,
       state: e.state,
       aws: e.aws,
       defaultRegion: e.region,
+      egressAddress: e.egressAddress,
       pollMs: e.pollMs,
       reconnectMs: e.reconnectMs,
       signal: this.abort.signal,
@@ -91,10 +109,13 @@ class PipelineRun {
       now: () => e.now(),
       log: (level, message, side: Side) => {
         let text = message;
-        for (const s of sensitive) text = text.split(s).join('[REDACTED]');
+        for (const s of sensitive) text = redact(text, s);
+        // Values written to the secrets since this run started too (a rotation must not leak the new key).
+        for (const secret of e.state.secrets.values()) text = redact(text, secret.value);
         e.write(this, level, text, side === 'root' ? '' : labels[side], side === 'root' ? 'root' : `root.${side}`);
       },
-      baseSession: () => {
+      podSession: () => {
+        if (e.podIdentity === 'none') return undefined;
         // The SDK's web identity provider refreshes an expired IRSA session; its session name is UnixNano.
         if (this.session === undefined || this.session.expiresAt.getTime() - e.now().getTime() < 60_000) {
           this.session = e.aws.pipelineSession(unixNanos(e.now()));
@@ -107,6 +128,12 @@ class PipelineRun {
     };
     for (const secret of e.state.secrets.values()) ctx.addSensitive(secret.value);
     for (const sasl of config.output.kind === 'redpanda' ? config.output.sasl : []) ctx.addSensitive(sasl.password);
+    const aws = config.input.kind === 'unsupported' ? undefined : config.input.aws;
+    // Static credentials may also be written into the YAML itself rather than read from secrets.
+    for (const value of [aws?.id, aws?.secret, aws?.token]) if (value !== undefined) ctx.addSensitive(value);
+    if (aws?.token !== undefined) {
+      ctx.log('WARN', "rpcn-aurora pipeline emulator: aws.token is ignored (the twin issues long-term IAM user keys only, so aws.id/aws.secret are used without a session token); this is the emulator's limit, not a Redpanda Connect message", 'input');
+    }
 
     if (config.input.kind === 'unsupported' || config.output.kind === 'unsupported') {
       const what = config.input.kind === 'unsupported' ? `input type ${config.input.type}` : `output type ${(config.output as { type: string }).type}`;
@@ -149,6 +176,8 @@ export class PipelineEmulator {
   private readonly redpanda: LocalRedpandaCloud;
   private readonly clusterId: string;
   private readonly twin: EmulatorAws;
+  private readonly podIdentity: 'none' | 'irsa';
+  private readonly egressAddress: string | undefined;
   private readonly pollMs: number;
   private readonly reconnectMs: number;
   private readonly clock: () => Date;
@@ -164,6 +193,8 @@ export class PipelineEmulator {
     this.redpanda = options.redpanda;
     this.clusterId = options.clusterId ?? options.redpanda.clusters.keys().next().value!;
     this.twin = options.twin;
+    this.podIdentity = options.podIdentity ?? 'none';
+    this.egressAddress = options.egressAddress ?? options.redpanda.clusters.get(this.clusterId)?.nat_gateways[0];
     this.pollMs = options.pollMs ?? 50;
     this.reconnectMs = options.reconnectMs ?? 200;
     this.clock = options.clock ?? (() => new Date());
@@ -246,6 +277,8 @@ export class PipelineEmulator {
     return {
       state: this.state,
       aws: this.twin,
+      podIdentity: this.podIdentity,
+      egressAddress: this.egressAddress,
       clusterId: this.clusterId,
       region: this.redpanda.clusters.get(this.clusterId)?.region ?? 'us-east-1',
       brokers: this.brokers,
