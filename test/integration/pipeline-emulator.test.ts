@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { classifyLine } from '../../lambdas/core/diagnosis.js';
-import { dbConnectRoleArtifacts } from '../../lambdas/core/iam.js';
+import { dbConnectRoleArtifacts, rolePolicyFirstHop, type RolePolicyArtifacts } from '../../lambdas/core/iam.js';
 import { linkNames, type LinkNames } from '../../lambdas/core/naming.js';
 import { buildPipelineCreateBody } from '../../lambdas/core/pipeline-yaml.js';
 import { rdsCaBundleFor } from '../../lambdas/core/rds-ca.js';
@@ -76,12 +76,20 @@ async function createPipeline(link: Link, edit: (yaml: string) => string = (y) =
   return (created.pipeline as { id: string }).id;
 }
 
+/** The role-policy first hop of a `pipeline-role` link (the IRSA chain). */
+function pipelineRoleHop(link: Link): RolePolicyArtifacts {
+  const hop = rolePolicyFirstHop(dbConnectRoleArtifacts(link.request, link.ctx));
+  if (hop === undefined) throw new Error(`${link.request.name} is not a pipeline-role link`);
+  return hop;
+}
+
 /** The db-connect role, its rds-db:connect policy and the pipeline-role inline policy, from the generated documents. */
 async function applyIam(link: Link): Promise<void> {
   const art = dbConnectRoleArtifacts(link.request, link.ctx);
   await twin.createRole({ account: 'db', roleName: art.roleName, trustPolicy: art.trustPolicy, tags: Object.fromEntries(art.tags.map((t) => [t.Key, t.Value])) });
   await twin.putRolePolicy({ account: 'db', roleName: art.roleName, policyName: art.permissionPolicy.policyName, document: art.permissionPolicy.document });
-  await twin.putRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName, document: art.pipelineRole.policy.document });
+  const hop = pipelineRoleHop(link);
+  await twin.putRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName, document: hop.policy.document });
 }
 
 /** Topic, SASL user, ACLs and the two Connect secrets of a link, written into the data plane. */
@@ -157,14 +165,16 @@ beforeAll(async () => {
   twin = new AwsTwin({ dbAccountId: DB_ACCOUNT, redpandaAccountId: RP_ACCOUNT, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: false });
   const recording: EmulatorAws = {
     pipelineSession: (name) => twin.pipelineSession(name),
-    assumeRole: (caller, role, session) => twin.assumeRole(caller, role, session),
+    assumeRole: (caller, role, session, options) => twin.assumeRole(caller, role, session, options),
+    assumeRoleWithAccessKey: (input) => twin.assumeRoleWithAccessKey(input),
     rdsIamLogin: async (input) => {
       const result = await twin.rdsIamLogin(input);
       issuedPasswords.push(result.password);
       return result;
     },
   };
-  emulator = new PipelineEmulator({ redpanda, clusterId: CLUSTER_ID, twin: recording, pollMs: 20, reconnectMs: 100, onLog: (r) => liveView.push(r) });
+  // These scenarios run the IRSA chain (identity mode pipeline-role): the pod has the pipeline role's session.
+  emulator = new PipelineEmulator({ redpanda, clusterId: CLUSTER_ID, twin: recording, podIdentity: 'irsa', pollMs: 20, reconnectMs: 100, onLog: (r) => liveView.push(r) });
   pgLink = await registerLink(
     {
       name: 'orders',
@@ -172,6 +182,7 @@ beforeAll(async () => {
       database: { create: false, clusterIdentifier: 'orders-db', databaseName: 'demo_db' },
       cdc: { user: 'iam_demo_user', schema: 'public', tables: ['orders'], snapshot: true },
       redpanda: { clusterId: CLUSTER_ID, accountId: RP_ACCOUNT, topic: 'orders.cdc' },
+      identity: { mode: 'pipeline-role' },
     },
     { 'rds.logical_replication': '1', 'rds.iam_auth_for_replication': '1' },
     [
@@ -233,7 +244,8 @@ describe('postgres_cdc over the twin', () => {
 
   test('(b) without the pipeline-role inline policy the reconnect logs the AssumeRole denial; putting it back heals', async () => {
     const art = dbConnectRoleArtifacts(pgLink.request, pgLink.ctx);
-    twin.deleteRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName });
+    const hop = pipelineRoleHop(pgLink);
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName });
     await emulator.reconnect(pipelineId);
 
     const denied = await waitFor('the AssumeRole error', () => logsOf(pipelineId, (r) => r.level === 'ERROR' && r.message.includes('sts:AssumeRole'))[0]);
@@ -243,7 +255,7 @@ describe('postgres_cdc over the twin', () => {
         `^Failed to connect to postgres_cdc: unable to generate IAM auth token: assuming role based on configured roles: ` +
           `verifying role assumption for '${escape(art.roleArn)}': operation error STS: GetCallerIdentity, get identity: get credentials: ` +
           `failed to refresh cached credentials, operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: [0-9a-f-]{36}, ` +
-          `api error AccessDenied: User: arn:aws:sts::${RP_ACCOUNT}:assumed-role/${escape(art.pipelineRole.roleName)}/\\d{19} ` +
+          `api error AccessDenied: User: arn:aws:sts::${RP_ACCOUNT}:assumed-role/${escape(hop.roleName)}/\\d{19} ` +
           `is not authorized to perform: sts:AssumeRole on resource: ${escape(art.roleArn)}$`,
       ),
     );
@@ -255,7 +267,7 @@ describe('postgres_cdc over the twin', () => {
     expect((await slotRow(pgLink))?.active).toBe(false);
 
     const activeBefore = logsOf(pipelineId, (r) => r.message === 'Input type postgres_cdc is now active').length;
-    await twin.putRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName, document: art.pipelineRole.policy.document });
+    await twin.putRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName, document: hop.policy.document });
     await waitFor('the input to reconnect', () => logsOf(pipelineId, (r) => r.message === 'Input type postgres_cdc is now active').length > activeBefore);
     await pgLink.sql("INSERT INTO public.orders (item, qty) VALUES ('delta', 4)");
     const healed = await waitFor('the INSERT after healing', () => topic('orders.cdc').find((m) => m.value.includes('delta')));
@@ -378,6 +390,7 @@ describeMysql('mysql_cdc over the twin (MariaDB stand-in)', () => {
         database: { create: false, clusterIdentifier: 'shop-db', databaseName: db },
         cdc: { user: uniqueName('pe_cdc'), tables: ['items'], snapshot: true },
         redpanda: { clusterId: CLUSTER_ID, accountId: RP_ACCOUNT, topic: 'shop.cdc' },
+        identity: { mode: 'pipeline-role' },
       },
       {},
       ['CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)', "INSERT INTO items VALUES (2, 'bolt'), (1, 'nut')"],
@@ -395,8 +408,8 @@ describeMysql('mysql_cdc over the twin (MariaDB stand-in)', () => {
     expect(logsOf(id, (r) => r.message === 'Input type mysql_cdc is now active')).toHaveLength(1);
 
     // A reconnect re-runs the chain: without the pipeline-role policy it fails with the same AssumeRole text.
-    const art = dbConnectRoleArtifacts(link.request, link.ctx);
-    twin.deleteRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName });
+    const hop = pipelineRoleHop(link);
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName });
     await emulator.reconnect(id);
     const denied = await waitFor('the AssumeRole error', () => logsOf(id, (r) => r.message.startsWith('Failed to connect to mysql_cdc: unable to generate IAM auth token'))[0]);
     expect(classifyLine(JSON.stringify(denied)).entryId).toBe('assume-role-denied');

@@ -8,7 +8,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { AwsThrottledError, IamPropagationError, ResourceBusyError, ResourceConflictError, StepAccessDeniedError, CredentialsSecretError, LinkNotFoundError } from '../../lambdas/core/errors.js';
 import { rdsClusterParameters } from '../../lambdas/core/aurora-settings.js';
-import { dbConnectRoleArtifacts, type PolicyDocument } from '../../lambdas/core/iam.js';
+import { dbConnectRoleArtifacts, linkBoundaryArn, rolePolicyFirstHop, type PolicyDocument } from '../../lambdas/core/iam.js';
 import { LINK_TAG_KEY, linkNames, REDPANDA_SCOPE_TAG_KEY } from '../../lambdas/core/naming.js';
 import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
 import { evaluatePgUser, postgresChecks, setupStatements, teardownStatements } from '../../lambdas/core/sql.js';
@@ -27,6 +27,9 @@ const STEP_SESSION = `arn:aws:sts::${D}:assumed-role/rpcn-aurora-steps/rpcn-auro
 const HEALER_SESSION = `arn:aws:sts::${R}:assumed-role/rpcn-aurora-healer/rpcn-aurora`;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
+const BOUNDARY = linkBoundaryArn({ dbAccountId: D });
+
+/** A link whose first hop is the pipeline role (IRSA), the chain most of these tests exercise. */
 function pgRequest(name = 'orders', user = 'iam_demo_user'): LinkRequest {
   return assertRequest({
     name,
@@ -34,6 +37,7 @@ function pgRequest(name = 'orders', user = 'iam_demo_user'): LinkRequest {
     database: { databaseName: 'demo_db' },
     cdc: { user, schema: 'public', tables: ['orders'] },
     redpanda: { clusterId: CLUSTER_ID, accountId: R },
+    identity: { mode: 'pipeline-role' },
   });
 }
 
@@ -62,9 +66,11 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 async function createDbConnectRole(ports: TwinPorts, request: LinkRequest, clusterResourceId: string) {
   const a = dbConnectRoleArtifacts(request, { dbAccountId: D, region: REGION, clusterResourceId });
   const tags = Object.fromEntries(a.tags.map((t) => [t.Key, t.Value]));
-  const { arn } = await ports.iam.createRole({ name: a.roleName, trustPolicy: a.trustPolicy, description: a.description, tags });
+  const { arn } = await ports.iam.createRole({ name: a.roleName, trustPolicy: a.trustPolicy, description: a.description, tags, permissionsBoundaryArn: a.permissionsBoundaryArn });
   await ports.iam.putRolePolicy(a.roleName, a.permissionPolicy.policyName, a.permissionPolicy.document);
-  return { ...a, arn };
+  const pipelineRole = rolePolicyFirstHop(a);
+  if (pipelineRole === undefined) throw new Error(`${request.name} is not a pipeline-role link`);
+  return { ...a, arn, pipelineRole };
 }
 
 // -------------------------------------------------------------------------------------------------------
@@ -110,7 +116,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     expect(e.id).toMatch(new RegExp(`^${UUID}$`));
     expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     // A re-run adopts the role: same ARN, no second CreateRole.
-    expect((await ports.iam.createRole({ name: artifacts.roleName, trustPolicy: artifacts.trustPolicy, description: 'x', tags: {} })).arn).toBe(artifacts.arn);
+    expect((await ports.iam.createRole({ name: artifacts.roleName, trustPolicy: artifacts.trustPolicy, description: 'x', tags: {}, permissionsBoundaryArn: BOUNDARY })).arn).toBe(artifacts.arn);
     expect(events.filter((x) => x.detail.eventName === 'CreateRole')).toHaveLength(1);
     const role = await ports.iam.getRole(artifacts.roleName);
     expect(role?.tags[REDPANDA_SCOPE_TAG_KEY]).toBe('true');
@@ -156,7 +162,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     // The chain simulator port says why.
     const role = await ports.iam.getRole(artifacts.roleName);
     const sim = await ports.simulator.simulateAssumeRole({
-      pipelineRoleArn: twin.pipelineRoleArn,
+      principalArn: twin.pipelineRoleArn,
       identityPolicies: [artifacts.pipelineRole.policy.document],
       dbConnectRoleArn: artifacts.arn,
       trustPolicy: role!.trustPolicy,
@@ -174,7 +180,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     const base = twin.pipelineSession('pod-1');
     expect((await rejection(twin.assumeRole(base.arn, artifacts.arn, 'rpcn'))).message).toMatch(deniedText(base.arn, artifacts.arn));
     const sim = await ports.simulator.simulateAssumeRole({
-      pipelineRoleArn: twin.pipelineRoleArn,
+      principalArn: twin.pipelineRoleArn,
       identityPolicies: [artifacts.pipelineRole.policy.document],
       dbConnectRoleArn: artifacts.arn,
       trustPolicy: other as PolicyDocument,
@@ -228,7 +234,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     await ports.iam.deleteRole(artifacts.roleName);
     expect(events).toHaveLength(n + 2);
     await expect(ports.iam.putRolePolicy(artifacts.roleName, 'p', artifacts.permissionPolicy.document)).rejects.toBeInstanceOf(IamPropagationError);
-    const malformed = await rejection(ports.iam.createRole({ name: 'rpcn-aurora-bad', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allw' }] } as unknown as PolicyDocument, description: '', tags: {} }));
+    const malformed = await rejection(ports.iam.createRole({ name: 'rpcn-aurora-bad', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allw' }] } as unknown as PolicyDocument, description: '', tags: {}, permissionsBoundaryArn: BOUNDARY }));
     expect(malformed.name).toBe('MalformedPolicyDocumentException');
     // IAM itself refuses to delete a role that still has policies.
     await twin.createRole({ account: 'db', roleName: 'person-made', trustPolicy: artifacts.trustPolicy });
@@ -278,7 +284,7 @@ describe('fault injection, secrets, registry, security groups (no database)', ()
   test('"after" faults let the call take effect; unknown names become errors with that name; clear() drops pending faults', async () => {
     twin.faults.inject({ target: 'iam.createRole', error: 'IamPropagationError', when: 'after' });
     const trust = { Version: '2012-10-17' as const, Statement: [{ Sid: 'T', Effect: 'Allow' as const, Principal: { AWS: twin.pipelineRoleArn }, Action: 'sts:AssumeRole' }] };
-    await expect(ports.iam.createRole({ name: 'rpcn-aurora-after', trustPolicy: trust, description: '', tags: {} })).rejects.toBeInstanceOf(IamPropagationError);
+    await expect(ports.iam.createRole({ name: 'rpcn-aurora-after', trustPolicy: trust, description: '', tags: {}, permissionsBoundaryArn: BOUNDARY })).rejects.toBeInstanceOf(IamPropagationError);
     expect(await ports.iam.getRole('rpcn-aurora-after')).toBeDefined();
     twin.faults.inject({ target: 'aurora.describeCluster', error: 'DBClusterNotFoundFault', times: 5 });
     expect((await rejection(ports.aurora.describeCluster('x'))).name).toBe('DBClusterNotFoundFault');
@@ -588,6 +594,7 @@ describeMysql('Aurora MySQL on the run\'s MariaDB', () => {
     database: { databaseName: database },
     cdc: { user, tables: ['orders'] },
     redpanda: { clusterId: CLUSTER_ID, accountId: R },
+    identity: { mode: 'pipeline-role' },
   });
   let admin: mysql.Connection;
 
