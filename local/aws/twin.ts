@@ -241,7 +241,14 @@ export class AwsTwin {
     return `arn:aws:iam::${this.accountId(ref)}:user/${userName}`;
   }
 
-  async createRole(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly trustPolicy: unknown; readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<string> {
+  async createRole(input: ActorInput & {
+    readonly account: AccountRef;
+    readonly roleName: string;
+    readonly trustPolicy: unknown;
+    readonly description?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+    readonly permissionsBoundaryArn?: string;
+  }): Promise<string> {
     const account = this.accountId(input.account);
     const role = await this.iam.createRole({ ...input, account }, input.actor ?? this.operatorArn(account));
     return role.arn;
