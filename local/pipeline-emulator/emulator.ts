@@ -46,6 +46,13 @@ export interface PipelineEmulatorOptions {
 
 const ACTIVE_STATES: readonly PipelineRecord['state'][] = ['STATE_STARTING', 'STATE_RUNNING'];
 
+/** Shorter values are not redacted: they would blank out ordinary words. */
+const MIN_SENSITIVE_LENGTH = 8;
+
+function redact(text: string, value: string): string {
+  return value.length >= MIN_SENSITIVE_LENGTH ? text.split(value).join('[REDACTED]') : text;
+}
+
 /** One running pipeline: a Connect process, as far as it is emulated. */
 class PipelineRun {
   readonly instanceId = instanceId();
@@ -88,14 +95,15 @@ class PipelineRun {
       config = loadPipelineConfig(this.pipeline.configYaml, (name) => this.lookup(name));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      // Build-time failures stop the pipeline: Connect exits and the pipeline goes to STATE_ERROR.
-      e.write(this, 'ERROR', err.message, '', 'root');
-      e.fail(this.pipeline.id, err.message);
+      // Build-time failures stop the pipeline: Connect exits and the pipeline goes to STATE_ERROR. A check may
+      // echo a value that came from a secret: redact it here too.
+      const message = this.withoutSecrets(err.message);
+      e.write(this, 'ERROR', message, '', 'root');
+      e.fail(this.pipeline.id, message);
       return;
     }
     const labels = { input: config.input.label, output: config.output.label };
     const sensitive = new Set<string>();
-    const redact = (text: string, value: string) => (value.length >= 8 ? text.split(value).join('[REDACTED]') : text);
     const ctx: RunContext = {
       pipelineId: this.pipeline.id,
       state: e.state,
@@ -110,8 +118,7 @@ class PipelineRun {
       log: (level, message, side: Side) => {
         let text = message;
         for (const s of sensitive) text = redact(text, s);
-        // Values written to the secrets since this run started too (a rotation must not leak the new key).
-        for (const secret of e.state.secrets.values()) text = redact(text, secret.value);
+        text = this.withoutSecrets(text);
         e.write(this, level, text, side === 'root' ? '' : labels[side], side === 'root' ? 'root' : `root.${side}`);
       },
       podSession: () => {
@@ -123,7 +130,7 @@ class PipelineRun {
         return this.session;
       },
       addSensitive: (value) => {
-        if (value.length >= 8) sensitive.add(value);
+        if (value.length >= MIN_SENSITIVE_LENGTH) sensitive.add(value);
       },
     };
     for (const secret of e.state.secrets.values()) ctx.addSensitive(secret.value);
@@ -144,6 +151,13 @@ class PipelineRun {
     this.output = output;
     this.input = config.input.kind === 'postgres_cdc' ? new PostgresCdcInput(config.input, ctx, output) : new MysqlCdcInput(config.input, ctx, output);
     await Promise.all([output.run(), this.input.run()]);
+  }
+
+  /** Every data-plane secret value redacted, those written since this run started too (a rotation's new key). */
+  private withoutSecrets(text: string): string {
+    let out = text;
+    for (const secret of this.emulator.state.secrets.values()) out = redact(out, secret.value);
+    return out;
   }
 
   /** `${secrets.X}` from the data plane's secrets, and the Redpanda Cloud contextual variables. */
