@@ -151,7 +151,9 @@ export class StsEmulator {
       userName: owner.userName,
       chained: false,
     };
-    return this.decide(op, caller, input.roleArn, input.sessionName, input);
+    // Only what the decision needs travels on: never the secret.
+    const options = { ...(input.durationSeconds !== undefined && { durationSeconds: input.durationSeconds }), ...(input.sourceIp !== undefined && { sourceIp: input.sourceIp }) };
+    return this.decide(op, caller, input.roleArn, input.sessionName, options);
   }
 
   private async decide(op: string, caller: CallerPolicies, targetRoleArn: string, sessionName: string, options: AssumeRoleOptions): Promise<StsSession> {
