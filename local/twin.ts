@@ -38,6 +38,12 @@ export interface OfflineTwinOptions {
   readonly clock?: () => Date;
   /** Route IAM change events to Validate automatically, like the IAM-watch rules. @default true */
   readonly routeIamEvents?: boolean;
+  /**
+   * The AWS identity of the emulated pipeline pods: `'none'` is today's Redpanda Cloud (only a static key from
+   * Redpanda secrets works); `'irsa'` gives them the Redpanda-managed pipeline role (docs/reference/redpanda-cloud.md §10).
+   * @default 'none'
+   */
+  readonly pipelinePodIdentity?: 'none' | 'irsa';
 }
 
 export interface RunOptions {
@@ -86,6 +92,9 @@ class LocalMetrics implements MetricsPort {
 }
 
 let executionCounter = 0;
+
+/** The local Redpanda cluster's public NAT addresses unless `natGateways` says otherwise (documentation range). */
+export const DEFAULT_NAT_GATEWAYS: readonly string[] = ['203.0.113.10', '203.0.113.11'];
 
 /** A fault a test injects into one step: the handler throws `error` (an Error with that name) `times` times. */
 export interface StepFault {
@@ -163,7 +172,15 @@ export class OfflineTwin {
       Object.fromEntries(Object.entries(steps).map(([name, make]) => [name, this.withFaults(name, make(this.deps))]));
     this.handlers = { provision: build(PROVISION_STEPS), teardown: build(TEARDOWN_STEPS), validate: build(VALIDATE_STEPS), rotate: build(ROTATE_STEPS) };
     this.router = ROUTER.RouteValidation(this.deps);
-    this.emulator = new PipelineEmulator({ redpanda, clusterId: aws.redpandaClusterId, twin: aws });
+    // The pipelines call STS from the cluster's first NAT gateway address, the one `aws:SourceIp` sees.
+    const egressAddress = redpanda.clusters.get(aws.redpandaClusterId)?.nat_gateways[0];
+    this.emulator = new PipelineEmulator({
+      redpanda,
+      clusterId: aws.redpandaClusterId,
+      twin: aws,
+      podIdentity: options.pipelinePodIdentity ?? 'none',
+      ...(egressAddress !== undefined && { egressAddress }),
+    });
     if (options.routeIamEvents !== false) {
       aws.onIamEvent((event) => {
         // Like the IAM-watch rule: only the watched calls; the router decides which links they concern.
@@ -203,7 +220,7 @@ export class OfflineTwin {
   static async start(options: OfflineTwinOptions): Promise<OfflineTwin> {
     const region = options.region ?? 'us-east-2';
     const redpanda = await startLocalRedpandaCloud({
-      clusters: [{ id: options.redpandaClusterId, region, nat_gateways: [...(options.natGateways ?? ['203.0.113.10', '203.0.113.11'])], ...options.redpandaCluster }],
+      clusters: [{ id: options.redpandaClusterId, region, nat_gateways: [...(options.natGateways ?? DEFAULT_NAT_GATEWAYS)], ...options.redpandaCluster }],
       pipelineStartMs: 100,
       pipelineStopMs: 50,
     });

@@ -19,6 +19,7 @@ export type FaultTarget =
   | `secrets.${keyof SecretsPort & string}`
   | `registry.${keyof RegistryPort & string}`
   | 'sts.assumeRole'
+  | 'sts.assumeRoleWithAccessKey'
   | 'rds.iamLogin';
 
 /** Names of lambdas/core/errors.ts classes; any other name gives a plain Error carrying that name. */

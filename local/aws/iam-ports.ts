@@ -8,10 +8,12 @@ import type {
   AccessUnavailable,
   ChainSimulator,
   IamPort,
+  NewAccessKey,
   PipelineRoleAccess,
   PipelineRoleView,
   RoleDescription,
   SimulationDecision,
+  UserDescription,
 } from '../../lambdas/ports/iam.js';
 import {
   HEALER_ROLE_NAME,
@@ -22,8 +24,8 @@ import {
   assertOurPolicyName,
 } from '../../lambdas/adapters/aws/pipeline-role-access.js';
 import { accountOfArn, hasCode, roleArn as makeRoleArn, TwinAwsError } from './common.js';
-import type { IamEmulator, RoleState } from './iam.js';
-import { evaluate } from './policy-sim.js';
+import type { IamEmulator, RoleState, UserState } from './iam.js';
+import { evaluate, type NamedDocument } from './policy-sim.js';
 import { StsOperationError, type StsEmulator, type StsSession } from './sts.js';
 
 export { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME };
@@ -39,6 +41,20 @@ export function toRoleDescription(role: RoleState): RoleDescription {
     tags: { ...role.tags },
     inlinePolicies: { ...(role.inline as Record<string, PolicyDocument>) },
     attachedPolicyArns: [...role.attached],
+  };
+}
+
+export function toUserDescription(user: UserState): UserDescription {
+  return {
+    name: user.name,
+    arn: user.arn,
+    path: user.path,
+    tags: { ...user.tags },
+    inlinePolicies: { ...(user.inline as Record<string, PolicyDocument>) },
+    attachedPolicyArns: [...user.attached],
+    ...(user.permissionsBoundary !== undefined && { permissionsBoundaryArn: user.permissionsBoundary }),
+    // GetUser + ListAccessKeys: ids, statuses and dates, never a secret.
+    accessKeys: user.accessKeys.map((k) => ({ accessKeyId: k.accessKeyId, status: k.status, createdAt: new Date(k.createdAt).toISOString() })),
   };
 }
 
@@ -60,7 +76,14 @@ export class TwinIamPort implements IamPort {
     // Re-run: like the adapter, return the existing role; the caller compares and fixes what differs.
     if (existing !== undefined) return { arn: existing.arn };
     const role = await this.iam.createRole(
-      { account: this.account, roleName: input.name, trustPolicy: input.trustPolicy, description: input.description, tags: input.tags },
+      {
+        account: this.account,
+        roleName: input.name,
+        trustPolicy: input.trustPolicy,
+        description: input.description,
+        tags: input.tags,
+        permissionsBoundaryArn: input.permissionsBoundaryArn,
+      },
       this.caller(),
     );
     return { arn: role.arn };
@@ -95,12 +118,60 @@ export class TwinIamPort implements IamPort {
     for (const policyArn of role.attached) this.iam.detachRolePolicy({ ...ref, policyArn }, this.caller());
     this.iam.deleteRole(ref, this.caller());
   }
+
+  async getUser(name: string): Promise<UserDescription | undefined> {
+    const user = this.iam.getUser({ account: this.account, userName: name });
+    return user === undefined ? undefined : toUserDescription(user);
+  }
+
+  async createUser(input: Parameters<IamPort['createUser']>[0]): Promise<{ readonly arn: string }> {
+    // Re-run: like the adapter (EntityAlreadyExists → GetUser), return the existing user's ARN.
+    const existing = this.iam.getUser({ account: this.account, userName: input.name });
+    if (existing !== undefined) return { arn: existing.arn };
+    const user = this.iam.createUser(
+      { account: this.account, userName: input.name, path: input.path, tags: input.tags, permissionsBoundaryArn: input.permissionsBoundaryArn },
+      this.caller(),
+    );
+    return { arn: user.arn };
+  }
+
+  async tagUser(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await propagation(() => this.iam.tagUser({ account: this.account, userName: name, tags }, this.caller()));
+  }
+
+  async putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void> {
+    await propagation(() => this.iam.putUserPolicy({ account: this.account, userName, policyName, document }, this.caller()));
+  }
+
+  async createAccessKey(userName: string): Promise<NewAccessKey> {
+    const created = await propagation(() => this.iam.createAccessKey({ account: this.account, userName }, this.caller()));
+    return { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey, createdAt: new Date(created.createdAt).toISOString() };
+  }
+
+  async deleteAccessKey(userName: string, accessKeyId: string): Promise<void> {
+    try {
+      this.iam.deleteAccessKey({ account: this.account, userName, accessKeyId }, this.caller());
+    } catch (e) {
+      if (!hasCode(e, NO_SUCH_ENTITY)) throw e;
+    }
+  }
+
+  async deleteUser(name: string): Promise<void> {
+    const user = this.iam.getUser({ account: this.account, userName: name });
+    if (user === undefined) return;
+    const ref = { account: this.account, userName: name };
+    // IAM refuses to delete a user that still has keys or policies; the adapter removes them first, so do we.
+    for (const key of user.accessKeys) this.iam.deleteAccessKey({ ...ref, accessKeyId: key.accessKeyId }, this.caller());
+    for (const policyName of Object.keys(user.inline)) this.iam.deleteUserPolicy({ ...ref, policyName }, this.caller());
+    for (const policyArn of user.attached) this.iam.detachUserPolicy({ ...ref, policyArn }, this.caller());
+    this.iam.deleteUser(ref, this.caller());
+  }
 }
 
 /** NoSuchEntity right after our own create means "not visible yet" to the adapter (mapAwsError afterOwnCreate). */
-async function propagation(call: () => Promise<void> | void): Promise<void> {
+async function propagation<T>(call: () => Promise<T> | T): Promise<T> {
   try {
-    await call();
+    return await call();
   } catch (e) {
     if (e instanceof TwinAwsError && e.code === NO_SUCH_ENTITY) {
       throw new IamPropagationError(`${e.message} (just created; IAM is eventually consistent)`, { cause: e });
@@ -205,6 +276,7 @@ export class TwinPipelineRoleAccess implements PipelineRoleAccess {
       resourceArn,
       resourceAccountId: accountOfArn(resourceArn),
       identityPolicies: this.iam.identityPolicies(session.roleArn),
+      permissionBoundaryPolicies: boundaryList(this.iam.boundaryOf(session.roleArn)),
     });
     return result.decision === 'allowed';
   }
@@ -219,7 +291,15 @@ function asHealerError(e: unknown, action: string, resource: string): unknown {
   return new TwinAwsError(e.code, `${action} (as ${HEALER_ROLE_NAME})`, resource, e.awsMessage);
 }
 
-/** ChainSimulator answered by iam-simulate (the AWS adapter uses iam:SimulateCustomPolicy). */
+function boundaryList(boundary: NamedDocument | undefined): NamedDocument[] {
+  return boundary === undefined ? [] : [boundary];
+}
+
+/**
+ * ChainSimulator answered by iam-simulate (the AWS adapter uses iam:SimulateCustomPolicy). The first hop may be
+ * a role or the connector user; its boundary and the egress address are evaluated when given, as the adapter
+ * sends them (PermissionsBoundaryPolicyInputList, `aws:SourceIp` and `aws:ViaAWSService` context entries).
+ */
 export class TwinChainSimulator implements ChainSimulator {
   async simulateAssumeRole(input: Parameters<ChainSimulator['simulateAssumeRole']>[0]): Promise<{ readonly decision: SimulationDecision; readonly detail: string }> {
     const context: Record<string, string> = {};
@@ -227,15 +307,25 @@ export class TwinChainSimulator implements ChainSimulator {
       context[`aws:ResourceTag/${k}`] = v;
       context[`iam:ResourceTag/${k}`] = v;
     }
-    return evaluate({
-      principal: input.pipelineRoleArn,
+    context['aws:PrincipalArn'] = input.principalArn;
+    context['aws:PrincipalAccount'] = accountOfArn(input.principalArn);
+    const user = /:user\/(?:.*\/)?([^/]+)$/.exec(input.principalArn)?.[1];
+    if (user !== undefined) context['aws:username'] = user;
+    if (input.sourceIp !== undefined) {
+      context['aws:SourceIp'] = input.sourceIp;
+      context['aws:ViaAWSService'] = 'false';
+    }
+    const result = await evaluate({
+      principal: input.principalArn,
       action: 'sts:AssumeRole',
       resourceArn: input.dbConnectRoleArn,
       resourceAccountId: accountOfArn(input.dbConnectRoleArn),
       identityPolicies: input.identityPolicies.map((policy, i) => ({ name: `identity policy ${i + 1}`, policy })),
       resourcePolicy: input.trustPolicy,
+      ...(input.permissionsBoundary !== undefined && { permissionBoundaryPolicies: [{ name: 'permissions boundary', policy: input.permissionsBoundary }] }),
       context,
     });
+    return { decision: result.decision, detail: result.detail };
   }
 
   async simulateDbConnect(input: Parameters<ChainSimulator['simulateDbConnect']>[0]): Promise<{ readonly decision: SimulationDecision; readonly detail: string }> {

@@ -1,7 +1,8 @@
 // The in-memory AWS side of the offline twin. See twin.ts for what is real and what is emulated.
 export { AwsTwin, type AwsTwinOptions, type TwinPorts, type AccountRef } from './twin.js';
 export { FaultInjector, type FaultSpec, type FaultTarget, type NamedErrorName } from './faults.js';
-export { StsOperationError, type StsSession } from './sts.js';
+export { DENIAL_ENDINGS, INVALID_TOKEN, SIGNATURE_MISMATCH, StsOperationError, type AccessKeyAssumeRoleInput, type AssumeRoleOptions, type StsSession } from './sts.js';
+export { ACCESS_KEYS_PER_USER, type AccessKeyStatus, type CreatedAccessKey, type UserState } from './iam.js';
 export {
   AuthTokenEndpointError,
   DbConnectionRefusedError,

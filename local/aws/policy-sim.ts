@@ -18,13 +18,23 @@ export interface EvaluationInput {
   readonly identityPolicies: readonly NamedDocument[];
   /** Trust policy (sts:AssumeRole) or another resource policy. */
   readonly resourcePolicy?: unknown;
+  /** The principal's permissions boundary (a user's or a role's), if it has one. */
+  readonly permissionBoundaryPolicies?: readonly NamedDocument[];
   readonly context?: Readonly<Record<string, string | string[]>>;
 }
+
+/**
+ * What decided a denial, where AWS's access-denied message names it (docs/reference/aws.md A8): an explicit Deny
+ * in an identity-based policy, an explicit Deny in the permissions boundary, or a boundary that allows nothing
+ * the other policies allowed. Undefined for the rest (no Allow, the trust policy), whose message has no ending.
+ */
+export type DenialCause = 'identity-explicit-deny' | 'boundary-explicit-deny' | 'boundary-implicit-deny';
 
 export interface Evaluation {
   readonly decision: SimulationDecision;
   /** One line: decision, then what granted or denied it (policy, statement, failing condition). */
   readonly detail: string;
+  readonly deniedBy?: DenialCause;
 }
 
 /** A policy iam-simulate refuses to evaluate (syntax); AWS would have rejected it as MalformedPolicyDocument. */
@@ -46,6 +56,8 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
       },
       identityPolicies: input.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
       ...(input.resourcePolicy !== undefined && { resourcePolicy: input.resourcePolicy }),
+      ...(input.permissionBoundaryPolicies !== undefined &&
+        input.permissionBoundaryPolicies.length > 0 && { permissionBoundaryPolicies: input.permissionBoundaryPolicies.map((p) => ({ name: p.name, policy: p.policy })) }),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },
@@ -54,7 +66,17 @@ export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
   if (result.resultType === 'error') throw new PolicyEvaluationError(`${input.action} on ${input.resourceArn}: cannot evaluate: ${JSON.stringify(result.errors)}`);
   const analysis: RequestAnalysis | undefined = result.resultType === 'single' ? result.result.analysis : result.results[0]?.analysis;
   const decision = toDecision(result.overallResult);
-  return { decision, detail: `${input.action} on ${input.resourceArn}: ${decision}; ${explain(analysis)}` };
+  const deniedBy = decision === 'allowed' || analysis === undefined ? undefined : denialCause(analysis);
+  return { decision, detail: `${input.action} on ${input.resourceArn}: ${decision}; ${explain(analysis)}`, ...(deniedBy !== undefined && { deniedBy }) };
+}
+
+/** AWS names an explicit deny first; a boundary only when it blocked what the other policies allowed. */
+function denialCause(analysis: RequestAnalysis): DenialCause | undefined {
+  const reasons = getDenialReasons(analysis);
+  if (reasons.some((r) => r.denialType === 'Explicit' && r.policyType === 'identity')) return 'identity-explicit-deny';
+  if (reasons.some((r) => r.denialType === 'Explicit' && r.policyType === 'pb')) return 'boundary-explicit-deny';
+  if (analysis.result === 'ImplicitlyDenied' && (analysis.blockedBy ?? []).includes('pb')) return 'boundary-implicit-deny';
+  return undefined;
 }
 
 /**
@@ -101,7 +123,11 @@ function explain(analysis: RequestAnalysis | undefined): string {
   }
   for (const d of getDenialReasons(analysis)) {
     if (d.denialType === 'Explicit') {
-      parts.push(`explicitly denied by ${d.policyType} policy${d.policyIdentifier ? ` "${d.policyIdentifier}"` : ''} statement ${d.statementId ? `"${d.statementId}"` : `#${d.statementIndex}`}`);
+      const kind = d.policyType === 'pb' ? 'permissions boundary' : `${d.policyType} policy`;
+      parts.push(`explicitly denied by ${kind}${d.policyIdentifier ? ` "${d.policyIdentifier}"` : ''} statement ${d.statementId ? `"${d.statementId}"` : `#${d.statementIndex}`}`);
+    } else if (d.policyType === 'pb') {
+      const why = near(analysis.permissionBoundaryAnalysis?.unmatchedStatements);
+      parts.push(`the permissions boundary does not allow it${why ? ` (${why})` : ''}${d.blocking ? ', although the other policies do' : ''}`);
     } else {
       const where = d.policyType === 'resource' ? 'the resource (trust) policy' : `${d.policyType} policies`;
       const why = near(d.policyType === 'resource' ? analysis.resourceAnalysis?.unmatchedStatements : analysis.identityAnalysis?.unmatchedStatements);

@@ -128,12 +128,15 @@ export class RdsIamAuth {
 
     const dbUserArn = `arn:aws:rds-db:${this.deps.region}:${this.deps.dbAccountId}:dbuser:${cluster.resourceId}/${input.user}`;
     const parsed = parseSessionArn(session.arn);
+    const boundary = this.deps.iam.boundaryOf(session.roleArn);
     const decision = await evaluate({
       principal: session.arn,
       action: 'rds-db:connect',
       resourceArn: dbUserArn,
       resourceAccountId: this.deps.dbAccountId,
       identityPolicies: this.deps.iam.identityPolicies(session.roleArn),
+      // The role's permissions boundary limits its sessions (the link boundary allows rds-db:connect in this account).
+      permissionBoundaryPolicies: boundary === undefined ? [] : [boundary],
       context: { 'aws:PrincipalAccount': accountOfArn(session.arn), ...(parsed !== undefined && { 'aws:PrincipalArn': session.roleArn }) },
     });
     if (decision.decision !== 'allowed') return refuse(`${session.roleArn} may not rds-db:connect as ${dbUserArn}: ${decision.detail}`);

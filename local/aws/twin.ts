@@ -3,28 +3,29 @@
 // state, RDS/EC2/Secrets Manager/DynamoDB control planes, the Data API transport, IAM database login and
 // CloudTrail event delivery. Every emulated behaviour says so where it is implemented.
 //
-// Accounts: D (dbAccountId) holds our step Lambda role, the db-connect roles and the clusters; R
-// (redpandaAccountId) holds the Redpanda-managed pipeline role and, when deployed, the
-// RpcnAurora-RedpandaAccess roles (inspector, healer).
+// Accounts: D (dbAccountId) holds our step Lambda role, the link boundary policy, the db-connect roles, the
+// connector users and the clusters; R (redpandaAccountId) holds the Redpanda-managed pipeline role and, when
+// deployed, the RpcnAurora-RedpandaAccess roles (inspector, healer).
 import type { AuroraPort, ClusterDescription, NetworkPort } from '../../lambdas/ports/aurora.js';
 import type { ChainSimulator, IamPort, PipelineRoleAccess } from '../../lambdas/ports/iam.js';
 import type { RegistryPort } from '../../lambdas/ports/registry.js';
 import type { SecretsPort } from '../../lambdas/ports/secrets.js';
 import type { SqlPort } from '../../lambdas/ports/sql.js';
 import type { StepDeps } from '../../lambdas/handlers/shared/deps.js';
-import { pipelineRoleName } from '../../lambdas/core/naming.js';
+import { linkBoundaryPolicy } from '../../lambdas/core/iam.js';
+import { LINK_BOUNDARY_POLICY, pipelineRoleName } from '../../lambdas/core/naming.js';
 import { roleArn as makeRoleArn, type Clock } from './common.js';
 import { DataApiStandIn } from './data-api.js';
 import { NetworkEmulator } from './ec2.js';
 import type { IamCloudTrailEvent, IamEventListener } from './events.js';
 import { FaultInjector, type FaultTarget } from './faults.js';
-import { IamEmulator } from './iam.js';
+import { IamEmulator, type AccessKeyStatus, type CreatedAccessKey } from './iam.js';
 import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME, TwinChainSimulator, TwinIamPort, TwinPipelineRoleAccess } from './iam-ports.js';
 import { RdsIamAuth, type RdsIamLoginInput, type RdsIamLoginResult } from './rds-iam-auth.js';
 import { RdsEmulator, type RdsOptions, type RegisterClusterInput } from './rds.js';
 import { InMemoryRegistry } from './registry.js';
 import { SecretsEmulator } from './secrets.js';
-import { StsEmulator, type StsSession } from './sts.js';
+import { StsEmulator, type AccessKeyAssumeRoleInput, type AssumeRoleOptions, type StsSession } from './sts.js';
 
 export interface AwsTwinOptions {
   readonly dbAccountId: string;
@@ -51,6 +52,12 @@ interface ActorInput {
   readonly actor?: string;
 }
 
+/** A user of the DB account unless `account` says otherwise (connector users live in D). */
+interface UserInput extends ActorInput {
+  readonly account?: AccountRef;
+  readonly userName: string;
+}
+
 const STEP_SESSION_SECONDS = 12 * 3600;
 const OIDC_ISSUER_ID = 'EXAMPLED539D4633E53DE1B71EXAMPLE';
 
@@ -74,6 +81,8 @@ export class AwsTwin {
   readonly pipelineRoleArn: string;
   readonly pipelineManagedPolicyArn: string;
   readonly stepRoleArn: string;
+  /** `rpcn-aurora-link-boundary` in D, as the RpcnAurora-Db stack creates it. */
+  readonly linkBoundaryArn: string;
 
   private readonly rdsAuth: RdsIamAuth;
   private readonly listeners = new Set<IamEventListener>();
@@ -107,6 +116,13 @@ export class AwsTwin {
     this.stepRoleArn = makeRoleArn(this.accounts.db, options.stepRoleName ?? 'rpcn-aurora-steps');
     this.pipelineManagedPolicyArn = this.seedPipelineRole();
     this.seedStepRole(options.stepRoleName ?? 'rpcn-aurora-steps');
+    // Emulated CloudFormation (no IAM event): the RpcnAurora-Db stack's boundary policy.
+    this.linkBoundaryArn = this.iam.seedPolicy({
+      account: this.accounts.db,
+      policyName: LINK_BOUNDARY_POLICY,
+      description: 'rpcn-aurora: the most any user or role a link creates may do',
+      document: linkBoundaryPolicy({ dbAccountId: this.accounts.db, region: this.region }),
+    });
     if (options.redpandaAccessDeployed) this.deployRedpandaAccess();
   }
 
@@ -130,6 +146,7 @@ export class AwsTwin {
       sql: this.guard<SqlPort>('sql', this.dataApi, { execute: true }),
       iam: this.guard<IamPort>('iam', iam, {
         getRole: true, createRole: true, updateTrustPolicy: true, putRolePolicy: true, deleteRolePolicy: true, tagRole: true, deleteRole: true,
+        getUser: true, createUser: true, tagUser: true, putUserPolicy: true, createAccessKey: true, deleteAccessKey: true, deleteUser: true,
       }),
       pipelineRole: this.guard<PipelineRoleAccess>('pipelineRole', pipelineRole, { inspect: true, putInlinePolicy: true, deleteInlinePolicy: true }),
       simulator: this.guard<ChainSimulator>('simulator', new TwinChainSimulator(), { simulateAssumeRole: true, simulateDbConnect: true }),
@@ -165,8 +182,13 @@ export class AwsTwin {
   }
 
   /** sts:AssumeRole, policy-evaluated; throws StsOperationError with the SDK's text when refused. */
-  assumeRole(callerArn: string, roleArn: string, sessionName: string, options: { readonly durationSeconds?: number } = {}): Promise<StsSession> {
+  assumeRole(callerArn: string, roleArn: string, sessionName: string, options: AssumeRoleOptions = {}): Promise<StsSession> {
     return this.faults.run('sts.assumeRole', () => this.sts.assumeRole(callerArn, roleArn, sessionName, options));
+  }
+
+  /** sts:AssumeRole signed with an IAM user's access key, from `sourceIp`; throws StsOperationError when refused. */
+  assumeRoleWithAccessKey(input: AccessKeyAssumeRoleInput): Promise<StsSession> {
+    return this.faults.run('sts.assumeRoleWithAccessKey', () => this.sts.assumeRoleWithAccessKey(input));
   }
 
   /** Log in to a cluster with an IAM token, as Aurora would decide (emulated PAM; see rds-iam-auth.ts). */
@@ -219,7 +241,14 @@ export class AwsTwin {
     return `arn:aws:iam::${this.accountId(ref)}:user/${userName}`;
   }
 
-  async createRole(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly trustPolicy: unknown; readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<string> {
+  async createRole(input: ActorInput & {
+    readonly account: AccountRef;
+    readonly roleName: string;
+    readonly trustPolicy: unknown;
+    readonly description?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+    readonly permissionsBoundaryArn?: string;
+  }): Promise<string> {
     const account = this.accountId(input.account);
     const role = await this.iam.createRole({ ...input, account }, input.actor ?? this.operatorArn(account));
     return role.arn;
@@ -277,6 +306,75 @@ export class AwsTwin {
 
   setDefaultPolicyVersion(input: ActorInput & { readonly policyArn: string; readonly versionId: string }): void {
     this.iam.setDefaultPolicyVersion(input, input.actor ?? this.operatorArn(this.accountOfPolicy(input.policyArn)));
+  }
+
+  /** A role gets (or, with `permissionsBoundary` undefined, loses) a permissions boundary. */
+  setRolePermissionsBoundary(input: ActorInput & { readonly account: AccountRef; readonly roleName: string; readonly permissionsBoundary: string | undefined }): void {
+    const account = this.accountId(input.account);
+    const actor = input.actor ?? this.operatorArn(account);
+    if (input.permissionsBoundary === undefined) this.iam.deleteRolePermissionsBoundary({ account, roleName: input.roleName }, actor);
+    else this.iam.putRolePermissionsBoundary({ account, roleName: input.roleName, permissionsBoundary: input.permissionsBoundary }, actor);
+  }
+
+  // Users and access keys (an operator, or someone with a leaked key, acting outside the workflow).
+
+  createUser(input: UserInput & { readonly path?: string; readonly tags?: Readonly<Record<string, string>>; readonly permissionsBoundaryArn?: string }): string {
+    const { account, actor } = this.userCall(input);
+    return this.iam.createUser({ ...input, account }, actor).arn;
+  }
+
+  /** A key only the caller of this method knows (e.g. a second key an operator made by hand). */
+  createAccessKey(input: UserInput): CreatedAccessKey {
+    const { account, actor } = this.userCall(input);
+    return this.iam.createAccessKey({ account, userName: input.userName }, actor);
+  }
+
+  updateAccessKey(input: UserInput & { readonly accessKeyId: string; readonly status: AccessKeyStatus }): void {
+    const { account, actor } = this.userCall(input);
+    this.iam.updateAccessKey({ account, userName: input.userName, accessKeyId: input.accessKeyId, status: input.status }, actor);
+  }
+
+  deleteAccessKey(input: UserInput & { readonly accessKeyId: string }): void {
+    const { account, actor } = this.userCall(input);
+    this.iam.deleteAccessKey({ account, userName: input.userName, accessKeyId: input.accessKeyId }, actor);
+  }
+
+  async putUserPolicy(input: UserInput & { readonly policyName: string; readonly document: unknown }): Promise<void> {
+    const { account, actor } = this.userCall(input);
+    await this.iam.putUserPolicy({ account, userName: input.userName, policyName: input.policyName, document: input.document }, actor);
+  }
+
+  deleteUserPolicy(input: UserInput & { readonly policyName: string }): void {
+    const { account, actor } = this.userCall(input);
+    this.iam.deleteUserPolicy({ account, userName: input.userName, policyName: input.policyName }, actor);
+  }
+
+  attachUserPolicy(input: UserInput & { readonly policyArn: string }): void {
+    const { account, actor } = this.userCall(input);
+    this.iam.attachUserPolicy({ account, userName: input.userName, policyArn: input.policyArn }, actor);
+  }
+
+  detachUserPolicy(input: UserInput & { readonly policyArn: string }): void {
+    const { account, actor } = this.userCall(input);
+    this.iam.detachUserPolicy({ account, userName: input.userName, policyArn: input.policyArn }, actor);
+  }
+
+  /** A user gets (or, with `permissionsBoundary` undefined, loses) a permissions boundary. */
+  setUserPermissionsBoundary(input: UserInput & { readonly permissionsBoundary: string | undefined }): void {
+    const { account, actor } = this.userCall(input);
+    if (input.permissionsBoundary === undefined) this.iam.deleteUserPermissionsBoundary({ account, userName: input.userName }, actor);
+    else this.iam.putUserPermissionsBoundary({ account, userName: input.userName, permissionsBoundary: input.permissionsBoundary }, actor);
+  }
+
+  /** DeleteUser as IAM does it: refused (DeleteConflictException) while the user still has keys or policies. */
+  deleteUser(input: UserInput): void {
+    const { account, actor } = this.userCall(input);
+    this.iam.deleteUser({ account, userName: input.userName }, actor);
+  }
+
+  private userCall(input: UserInput): { readonly account: string; readonly actor: string } {
+    const account = this.accountId(input.account ?? 'db');
+    return { account, actor: input.actor ?? this.operatorArn(account) };
   }
 
   private accountOfPolicy(policyArn: string): string {

@@ -43,6 +43,13 @@ export interface AwsAuthConfig {
   readonly endpoint: string;
   /** Role ARNs to chain, in order (aws.role first when Connect would honour it, then roles[]). */
   readonly roles: readonly string[];
+  /**
+   * Static credentials (`aws.id`, `aws.secret`, `aws.token`), as resolved from `${secrets.*}` when the pipeline
+   * started; undefined when empty. With `id` set they replace the SDK's default chain (docs/reference/redpanda-connect.md §2).
+   */
+  readonly id: string | undefined;
+  readonly secret: string | undefined;
+  readonly token: string | undefined;
 }
 
 export interface PostgresCdcConfig {
@@ -126,7 +133,16 @@ function awsConfig(aws: unknown): AwsAuthConfig | undefined {
       roles.push(role);
     }
   }
-  return { enabled: true, region: aws.region === undefined ? undefined : str(aws.region), endpoint: str(aws.endpoint), roles };
+  const optional = (v: unknown): string | undefined => (str(v) === '' ? undefined : str(v));
+  return {
+    enabled: true,
+    region: aws.region === undefined ? undefined : str(aws.region),
+    endpoint: str(aws.endpoint),
+    roles,
+    id: optional(aws.id),
+    secret: optional(aws.secret),
+    token: optional(aws.token),
+  };
 }
 
 function postgresCdc(label: string, b: Obj): PostgresCdcConfig {

@@ -19,8 +19,13 @@ export interface RunContext {
   readonly signal: AbortSignal;
   now(): Date;
   log(level: LogLevel, message: string, side: Side): void;
-  /** The pod's IRSA session (re-issued when it has expired, as the SDK's web identity provider does). */
-  baseSession(): StsSession;
+  /**
+   * The pod's own AWS identity: an IRSA session (re-issued when it has expired, as the SDK's web identity
+   * provider does), or undefined for a pod without one (a Redpanda Cloud pipeline, docs/reference/redpanda-cloud.md §10).
+   */
+  podSession(): StsSession | undefined;
+  /** The public address the pipeline's AWS calls come from (the cluster's NAT gateway), for `aws:SourceIp`. */
+  readonly egressAddress: string | undefined;
   /** Remember a credential the run handled, so no log record can ever carry it. */
   addSensitive(value: string): void;
   /** Emulated mysql_cdc checkpoint cache (in memory, survives runs of the same emulator). */

@@ -4,6 +4,8 @@
 // secrets, the output's broker checks, the input's IAM chain and login, and (PostgreSQL) a real logical
 // replication stream into the local topic. Everything it would log goes to `__redpanda.connect.logs` in Connect's
 // record shape. What it does not emulate is said in the file that would do it (postgres.ts, mysql.ts, output.ts).
+// Like Connect, it resolves `${secrets.*}` once, when a run starts: a secret changed later is seen only after the
+// pipeline is stopped and started again (docs/reference/redpanda-cloud.md §3.4).
 import type { StsSession } from '../aws/sts.js';
 import type { LocalRedpandaCloud } from '../redpanda-cloud/server.js';
 import type { DataPlaneState, PipelineRecord, TopicMessage } from '../redpanda-cloud/state.js';
@@ -19,8 +21,20 @@ export interface PipelineEmulatorOptions {
   readonly redpanda: LocalRedpandaCloud;
   /** Data plane to watch (default: the server's first cluster). */
   readonly clusterId?: string;
-  /** The AWS side (AwsTwin, or anything with these three methods). */
+  /** The AWS side (AwsTwin, or anything with these methods). */
   readonly twin: EmulatorAws;
+  /**
+   * The pipeline pod's own AWS identity. `'none'` (default) is today's Redpanda Cloud: no IRSA, no instance
+   * role, so only a static `aws.id`/`aws.secret` gets credentials (docs/reference/redpanda-cloud.md §10).
+   * `'irsa'` gives the pod an IRSA session of the Redpanda-managed pipeline role, as self-hosted Connect or the
+   * superseded walkthrough chain would have it.
+   */
+  readonly podIdentity?: 'none' | 'irsa';
+  /**
+   * The public address the pipelines' AWS calls come from, for `aws:SourceIp`. Default: the first
+   * `nat_gateways` entry of the watched cluster (docs/reference/redpanda-cloud.md §11); none when it has none.
+   */
+  readonly egressAddress?: string;
   /** How often the data plane's pipeline states are read. @default 50 */
   readonly pollMs?: number;
   /** Longest wait between reconnects (benthos: 100 ms doubling up to 1 s, here scaled to this maximum). @default 200 */
@@ -31,6 +45,13 @@ export interface PipelineEmulatorOptions {
 }
 
 const ACTIVE_STATES: readonly PipelineRecord['state'][] = ['STATE_STARTING', 'STATE_RUNNING'];
+
+/** Shorter values are not redacted: they would blank out ordinary words. */
+const MIN_SENSITIVE_LENGTH = 8;
+
+function redact(text: string, value: string): string {
+  return value.length >= MIN_SENSITIVE_LENGTH ? text.split(value).join('[REDACTED]') : text;
+}
 
 /** One running pipeline: a Connect process, as far as it is emulated. */
 class PipelineRun {
@@ -46,6 +67,8 @@ class PipelineRun {
     private readonly emulator: {
       readonly state: DataPlaneState;
       readonly aws: EmulatorAws;
+      readonly podIdentity: 'none' | 'irsa';
+      readonly egressAddress: string | undefined;
       readonly clusterId: string;
       readonly region: string;
       readonly brokers: string;
@@ -72,9 +95,11 @@ class PipelineRun {
       config = loadPipelineConfig(this.pipeline.configYaml, (name) => this.lookup(name));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      // Build-time failures stop the pipeline: Connect exits and the pipeline goes to STATE_ERROR.
-      e.write(this, 'ERROR', err.message, '', 'root');
-      e.fail(this.pipeline.id, err.message);
+      // Build-time failures stop the pipeline: Connect exits and the pipeline goes to STATE_ERROR. A check may
+      // echo a value that came from a secret: redact it here too.
+      const message = this.withoutSecrets(err.message);
+      e.write(this, 'ERROR', message, '', 'root');
+      e.fail(this.pipeline.id, message);
       return;
     }
     const labels = { input: config.input.label, output: config.output.label };
@@ -84,6 +109,7 @@ class PipelineRun {
       state: e.state,
       aws: e.aws,
       defaultRegion: e.region,
+      egressAddress: e.egressAddress,
       pollMs: e.pollMs,
       reconnectMs: e.reconnectMs,
       signal: this.abort.signal,
@@ -91,10 +117,12 @@ class PipelineRun {
       now: () => e.now(),
       log: (level, message, side: Side) => {
         let text = message;
-        for (const s of sensitive) text = text.split(s).join('[REDACTED]');
+        for (const s of sensitive) text = redact(text, s);
+        text = this.withoutSecrets(text);
         e.write(this, level, text, side === 'root' ? '' : labels[side], side === 'root' ? 'root' : `root.${side}`);
       },
-      baseSession: () => {
+      podSession: () => {
+        if (e.podIdentity === 'none') return undefined;
         // The SDK's web identity provider refreshes an expired IRSA session; its session name is UnixNano.
         if (this.session === undefined || this.session.expiresAt.getTime() - e.now().getTime() < 60_000) {
           this.session = e.aws.pipelineSession(unixNanos(e.now()));
@@ -102,11 +130,17 @@ class PipelineRun {
         return this.session;
       },
       addSensitive: (value) => {
-        if (value.length >= 8) sensitive.add(value);
+        if (value.length >= MIN_SENSITIVE_LENGTH) sensitive.add(value);
       },
     };
     for (const secret of e.state.secrets.values()) ctx.addSensitive(secret.value);
     for (const sasl of config.output.kind === 'redpanda' ? config.output.sasl : []) ctx.addSensitive(sasl.password);
+    const aws = config.input.kind === 'unsupported' ? undefined : config.input.aws;
+    // Static credentials may also be written into the YAML itself rather than read from secrets.
+    for (const value of [aws?.id, aws?.secret, aws?.token]) if (value !== undefined) ctx.addSensitive(value);
+    if (aws?.token !== undefined) {
+      ctx.log('WARN', "rpcn-aurora pipeline emulator: aws.token is ignored (the twin issues long-term IAM user keys only, so aws.id/aws.secret are used without a session token); this is the emulator's limit, not a Redpanda Connect message", 'input');
+    }
 
     if (config.input.kind === 'unsupported' || config.output.kind === 'unsupported') {
       const what = config.input.kind === 'unsupported' ? `input type ${config.input.type}` : `output type ${(config.output as { type: string }).type}`;
@@ -117,6 +151,13 @@ class PipelineRun {
     this.output = output;
     this.input = config.input.kind === 'postgres_cdc' ? new PostgresCdcInput(config.input, ctx, output) : new MysqlCdcInput(config.input, ctx, output);
     await Promise.all([output.run(), this.input.run()]);
+  }
+
+  /** Every data-plane secret value redacted, those written since this run started too (a rotation's new key). */
+  private withoutSecrets(text: string): string {
+    let out = text;
+    for (const secret of this.emulator.state.secrets.values()) out = redact(out, secret.value);
+    return out;
   }
 
   /** `${secrets.X}` from the data plane's secrets, and the Redpanda Cloud contextual variables. */
@@ -149,6 +190,8 @@ export class PipelineEmulator {
   private readonly redpanda: LocalRedpandaCloud;
   private readonly clusterId: string;
   private readonly twin: EmulatorAws;
+  private readonly podIdentity: 'none' | 'irsa';
+  private readonly egressAddress: string | undefined;
   private readonly pollMs: number;
   private readonly reconnectMs: number;
   private readonly clock: () => Date;
@@ -164,6 +207,8 @@ export class PipelineEmulator {
     this.redpanda = options.redpanda;
     this.clusterId = options.clusterId ?? options.redpanda.clusters.keys().next().value!;
     this.twin = options.twin;
+    this.podIdentity = options.podIdentity ?? 'none';
+    this.egressAddress = options.egressAddress ?? options.redpanda.clusters.get(this.clusterId)?.nat_gateways[0];
     this.pollMs = options.pollMs ?? 50;
     this.reconnectMs = options.reconnectMs ?? 200;
     this.clock = options.clock ?? (() => new Date());
@@ -246,6 +291,8 @@ export class PipelineEmulator {
     return {
       state: this.state,
       aws: this.twin,
+      podIdentity: this.podIdentity,
+      egressAddress: this.egressAddress,
       clusterId: this.clusterId,
       region: this.redpanda.clusters.get(this.clusterId)?.region ?? 'us-east-1',
       brokers: this.brokers,

@@ -116,7 +116,7 @@ export class MysqlCdcInput {
   /** The IAM token (emulated login) or the DSN password. */
   private async password(dsn: MysqlDsn, wrap: (text: string) => Error): Promise<string> {
     if (this.cfg.aws === undefined) return dsn.password ?? '';
-    const { session, region } = await signingSession(this.ctx.aws, this.cfg.aws, this.ctx.baseSession(), this.ctx.defaultRegion, () => this.ctx.now());
+    const { session, region } = await signingSession(this.ctx, this.cfg.aws);
     // ✅ docs/reference/redpanda-connect.md §0.6: the token goes out with mysql_clear_password, which go-sql-driver refuses without the DSN flag.
     const flag = (dsn.params['allowCleartextPasswords'] ?? '').toLowerCase();
     if (flag !== 'true' && flag !== '1') {

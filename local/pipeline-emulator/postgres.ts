@@ -129,7 +129,7 @@ class PgAttempt {
 
     let password = dsn.password ?? '';
     if (this.cfg.aws !== undefined) {
-      const { session, region } = await signingSession(this.ctx.aws, this.cfg.aws, this.ctx.baseSession(), this.ctx.defaultRegion, () => this.ctx.now());
+      const { session, region } = await signingSession(this.ctx, this.cfg.aws);
       try {
         const login = await this.ctx.aws.rdsIamLogin({
           sessionArn: session.arn,

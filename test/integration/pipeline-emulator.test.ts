@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { classifyLine } from '../../lambdas/core/diagnosis.js';
-import { dbConnectRoleArtifacts } from '../../lambdas/core/iam.js';
+import { connectorUserPolicy, dbConnectRoleArtifacts, rolePolicyFirstHop, type DbConnectRoleArtifacts, type RolePolicyArtifacts } from '../../lambdas/core/iam.js';
 import { linkNames, type LinkNames } from '../../lambdas/core/naming.js';
 import { buildPipelineCreateBody } from '../../lambdas/core/pipeline-yaml.js';
 import { rdsCaBundleFor } from '../../lambdas/core/rds-ca.js';
@@ -33,6 +33,10 @@ const CA_BUNDLE = rdsCaBundleFor(REGION, new Date());
 let redpanda: LocalRedpandaCloud;
 let twin: AwsTwin;
 let emulator: PipelineEmulator;
+/** The emulator of the access-key scenarios: a pod with no AWS identity, as in Redpanda Cloud today. */
+let keyEmulator: PipelineEmulator | undefined;
+/** The twin as the emulators see it, recording the passwords the IAM login hands out. */
+let recording: EmulatorAws;
 let token = '';
 /** What the onLog callback saw (the demo's live view). */
 const liveView: ConnectLogRecord[] = [];
@@ -45,13 +49,16 @@ interface Link {
   ctx: ArtifactContext;
   sql: (text: string) => Promise<readonly Record<string, unknown>[]>;
   masterPassword: string;
+  /** Identity mode access-key: the connector user's key, as the Redpanda secrets (slot A) hold it. */
+  key?: { accessKeyId: string; secretAccessKey: string };
 }
 let pgLink: Link;
 
 /** local/wait.ts's waitFor, with the emulator's log in the failure (what the pipeline saw). */
 const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> =>
   waitUntil(what, probe, timeoutMs).catch((e: Error) => {
-    throw new Error(`${e.message}\nlogs:\n${emulator.logs().map((r) => `${r.level} ${r.path} ${r.message}`).join('\n')}`);
+    const logs = [...emulator.logs(), ...(keyEmulator?.logs() ?? [])];
+    throw new Error(`${e.message}\nlogs:\n${logs.map((r) => `${r.level} ${r.path} ${r.message}`).join('\n')}`);
   });
 
 async function api(method: string, path: string, body?: unknown): Promise<Record<string, any>> {
@@ -76,12 +83,62 @@ async function createPipeline(link: Link, edit: (yaml: string) => string = (y) =
   return (created.pipeline as { id: string }).id;
 }
 
-/** The db-connect role, its rds-db:connect policy and the pipeline-role inline policy, from the generated documents. */
+/** The egress CIDRs of the watched cluster: its NAT gateway addresses, as GET cluster reports them. */
+const egressCidrs = () => redpanda.clusters.get(CLUSTER_ID)!.nat_gateways.map((ip) => `${ip}/32`);
+
+function artifactsOf(link: Link): DbConnectRoleArtifacts {
+  return dbConnectRoleArtifacts(link.request, link.ctx, { egressCidrs: egressCidrs() });
+}
+
+/** The role-policy first hop of a `pipeline-role` link (the IRSA chain). */
+function pipelineRoleHop(link: Link): RolePolicyArtifacts {
+  const hop = rolePolicyFirstHop(artifactsOf(link));
+  if (hop === undefined) throw new Error(`${link.request.name} is not a pipeline-role link`);
+  return hop;
+}
+
+/**
+ * The db-connect role (bounded by the link boundary) and its rds-db:connect policy, then the first hop from the
+ * generated documents: the pipeline-role inline policy, or the connector user with its policy and a key, made
+ * through IamPort as the provisioning steps make them.
+ */
 async function applyIam(link: Link): Promise<void> {
-  const art = dbConnectRoleArtifacts(link.request, link.ctx);
-  await twin.createRole({ account: 'db', roleName: art.roleName, trustPolicy: art.trustPolicy, tags: Object.fromEntries(art.tags.map((t) => [t.Key, t.Value])) });
+  const art = artifactsOf(link);
+  await twin.createRole({
+    account: 'db',
+    roleName: art.roleName,
+    trustPolicy: art.trustPolicy,
+    tags: Object.fromEntries(art.tags.map((t) => [t.Key, t.Value])),
+    permissionsBoundaryArn: art.permissionsBoundaryArn,
+  });
   await twin.putRolePolicy({ account: 'db', roleName: art.roleName, policyName: art.permissionPolicy.policyName, document: art.permissionPolicy.document });
-  await twin.putRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName, document: art.pipelineRole.policy.document });
+  const hop = art.firstHop;
+  if (hop.mode === 'access-key') {
+    const iam = twin.ports().iam;
+    await iam.createUser({ name: hop.userName, path: hop.path, tags: {}, permissionsBoundaryArn: hop.permissionsBoundaryArn });
+    await iam.putUserPolicy(hop.userName, hop.policy.policyName, hop.policy.document);
+    const key = await iam.createAccessKey(hop.userName);
+    link.key = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+    return;
+  }
+  await twin.putRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName, document: hop.policy.document });
+}
+
+/** Write a Redpanda Connect secret into the data plane (what the data plane API's create/update do). */
+function putSecret(id: string, value: string): void {
+  state().secrets.set(id, { id, labels: {}, scopes: ['SCOPE_REDPANDA_CONNECT'], secretData: Buffer.from(value).toString('base64'), value });
+}
+
+/** The generated YAML with the input's `aws` block reading the slot-A key from Redpanda secrets. */
+function withKeyReferences(link: Link): (yaml: string) => string {
+  const ids = link.names.redpandaSecrets;
+  return (yaml) => {
+    const edited = yaml.replace(/\n(\s+)aws:\n(\s+)enabled: true\n/, (whole, _outer: string, inner: string) =>
+      `${whole}${inner}id: "\${secrets.${ids.accessKeyId.A}}"\n${inner}secret: "\${secrets.${ids.secretAccessKey.A}}"\n`,
+    );
+    if (edited === yaml) throw new Error('no aws block with enabled: true in the generated YAML');
+    return edited;
+  };
 }
 
 /** Topic, SASL user, ACLs and the two Connect secrets of a link, written into the data plane. */
@@ -100,10 +157,12 @@ function applyRedpanda(link: Link): void {
       permission_type: a.permission,
     });
   }
-  const secret = (id: string, value: string) =>
-    s.secrets.set(id, { id, labels: {}, scopes: ['SCOPE_REDPANDA_CONNECT'], secretData: Buffer.from(value).toString('base64'), value });
-  secret(link.names.redpandaSecrets.saslPassword, SASL_PASSWORD);
-  secret(link.names.redpandaSecrets.rdsCaBundle, CA_BUNDLE);
+  putSecret(link.names.redpandaSecrets.saslPassword, SASL_PASSWORD);
+  putSecret(link.names.redpandaSecrets.rdsCaBundle, CA_BUNDLE);
+  if (link.key !== undefined) {
+    putSecret(link.names.redpandaSecrets.accessKeyId.A, link.key.accessKeyId);
+    putSecret(link.names.redpandaSecrets.secretAccessKey.A, link.key.secretAccessKey);
+  }
 }
 
 async function registerLink(input: Parameters<typeof assertRequest>[0], parameters: Record<string, string>, tableSql: string[], skip: string[] = []): Promise<Link> {
@@ -155,16 +214,18 @@ beforeAll(async () => {
   });
   token = ((await tokenRes.json()) as { access_token: string }).access_token;
   twin = new AwsTwin({ dbAccountId: DB_ACCOUNT, redpandaAccountId: RP_ACCOUNT, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: false });
-  const recording: EmulatorAws = {
+  recording = {
     pipelineSession: (name) => twin.pipelineSession(name),
-    assumeRole: (caller, role, session) => twin.assumeRole(caller, role, session),
+    assumeRole: (caller, role, session, options) => twin.assumeRole(caller, role, session, options),
+    assumeRoleWithAccessKey: (input) => twin.assumeRoleWithAccessKey(input),
     rdsIamLogin: async (input) => {
       const result = await twin.rdsIamLogin(input);
       issuedPasswords.push(result.password);
       return result;
     },
   };
-  emulator = new PipelineEmulator({ redpanda, clusterId: CLUSTER_ID, twin: recording, pollMs: 20, reconnectMs: 100, onLog: (r) => liveView.push(r) });
+  // These scenarios run the IRSA chain (identity mode pipeline-role): the pod has the pipeline role's session.
+  emulator = new PipelineEmulator({ redpanda, clusterId: CLUSTER_ID, twin: recording, podIdentity: 'irsa', pollMs: 20, reconnectMs: 100, onLog: (r) => liveView.push(r) });
   pgLink = await registerLink(
     {
       name: 'orders',
@@ -172,6 +233,7 @@ beforeAll(async () => {
       database: { create: false, clusterIdentifier: 'orders-db', databaseName: 'demo_db' },
       cdc: { user: 'iam_demo_user', schema: 'public', tables: ['orders'], snapshot: true },
       redpanda: { clusterId: CLUSTER_ID, accountId: RP_ACCOUNT, topic: 'orders.cdc' },
+      identity: { mode: 'pipeline-role' },
     },
     { 'rds.logical_replication': '1', 'rds.iam_auth_for_replication': '1' },
     [
@@ -183,6 +245,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  await keyEmulator?.stop();
   await emulator?.stop();
   await twin?.stop();
   await redpanda?.stop();
@@ -233,7 +296,8 @@ describe('postgres_cdc over the twin', () => {
 
   test('(b) without the pipeline-role inline policy the reconnect logs the AssumeRole denial; putting it back heals', async () => {
     const art = dbConnectRoleArtifacts(pgLink.request, pgLink.ctx);
-    twin.deleteRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName });
+    const hop = pipelineRoleHop(pgLink);
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName });
     await emulator.reconnect(pipelineId);
 
     const denied = await waitFor('the AssumeRole error', () => logsOf(pipelineId, (r) => r.level === 'ERROR' && r.message.includes('sts:AssumeRole'))[0]);
@@ -243,7 +307,7 @@ describe('postgres_cdc over the twin', () => {
         `^Failed to connect to postgres_cdc: unable to generate IAM auth token: assuming role based on configured roles: ` +
           `verifying role assumption for '${escape(art.roleArn)}': operation error STS: GetCallerIdentity, get identity: get credentials: ` +
           `failed to refresh cached credentials, operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: [0-9a-f-]{36}, ` +
-          `api error AccessDenied: User: arn:aws:sts::${RP_ACCOUNT}:assumed-role/${escape(art.pipelineRole.roleName)}/\\d{19} ` +
+          `api error AccessDenied: User: arn:aws:sts::${RP_ACCOUNT}:assumed-role/${escape(hop.roleName)}/\\d{19} ` +
           `is not authorized to perform: sts:AssumeRole on resource: ${escape(art.roleArn)}$`,
       ),
     );
@@ -255,7 +319,7 @@ describe('postgres_cdc over the twin', () => {
     expect((await slotRow(pgLink))?.active).toBe(false);
 
     const activeBefore = logsOf(pipelineId, (r) => r.message === 'Input type postgres_cdc is now active').length;
-    await twin.putRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName, document: art.pipelineRole.policy.document });
+    await twin.putRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName, document: hop.policy.document });
     await waitFor('the input to reconnect', () => logsOf(pipelineId, (r) => r.message === 'Input type postgres_cdc is now active').length > activeBefore);
     await pgLink.sql("INSERT INTO public.orders (item, qty) VALUES ('delta', 4)");
     const healed = await waitFor('the INSERT after healing', () => topic('orders.cdc').find((m) => m.value.includes('delta')));
@@ -378,6 +442,7 @@ describeMysql('mysql_cdc over the twin (MariaDB stand-in)', () => {
         database: { create: false, clusterIdentifier: 'shop-db', databaseName: db },
         cdc: { user: uniqueName('pe_cdc'), tables: ['items'], snapshot: true },
         redpanda: { clusterId: CLUSTER_ID, accountId: RP_ACCOUNT, topic: 'shop.cdc' },
+        identity: { mode: 'pipeline-role' },
       },
       {},
       ['CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)', "INSERT INTO items VALUES (2, 'bolt'), (1, 'nut')"],
@@ -395,8 +460,8 @@ describeMysql('mysql_cdc over the twin (MariaDB stand-in)', () => {
     expect(logsOf(id, (r) => r.message === 'Input type mysql_cdc is now active')).toHaveLength(1);
 
     // A reconnect re-runs the chain: without the pipeline-role policy it fails with the same AssumeRole text.
-    const art = dbConnectRoleArtifacts(link.request, link.ctx);
-    twin.deleteRolePolicy({ account: 'redpanda', roleName: art.pipelineRole.roleName, policyName: art.pipelineRole.policy.policyName });
+    const hop = pipelineRoleHop(link);
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName });
     await emulator.reconnect(id);
     const denied = await waitFor('the AssumeRole error', () => logsOf(id, (r) => r.message.startsWith('Failed to connect to mysql_cdc: unable to generate IAM auth token'))[0]);
     expect(classifyLine(JSON.stringify(denied)).entryId).toBe('assume-role-denied');
@@ -413,5 +478,186 @@ describe('shutdown', () => {
     expect(emulator.running()).toEqual([]);
     expect((await slotRow(pgLink))?.active).toBe(false);
     await emulator.stop();
+  });
+});
+
+describe('identity mode access-key: a pod without AWS identity (Redpanda Cloud today), a key from Redpanda secrets', () => {
+  let keyLink: Link;
+  let keyPipeline: string;
+  let connectorArn: string;
+  /** Every key the connector user had here (old and rotated): none may reach a log record. */
+  const keys: { accessKeyId: string; secretAccessKey: string }[] = [];
+  const keyLogs = (id: string, match: (r: ConnectLogRecord) => boolean) => keyEmulator!.logs(id).filter(match);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const chainText = (roleArn: string, inner: string) =>
+    `Failed to connect to postgres_cdc: unable to generate IAM auth token: assuming role based on configured roles: verifying role assumption for '${roleArn}': ` +
+    `operation error STS: GetCallerIdentity, get identity: get credentials: failed to refresh cached credentials, ${inner}`;
+  const stsError = (code: string, message: string) =>
+    `operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: [0-9a-f-]{36}, api error ${code}: ${escape(message)}`;
+  const active = (id: string) => keyLogs(id, (r) => r.message === 'Input type postgres_cdc is now active').length;
+
+  beforeAll(async () => {
+    // The IRSA-chain scenarios are over (their emulator is stopped): clear their pipelines so this pod only runs ours.
+    for (const id of [...state().pipelines.keys()]) await api('DELETE', `/v1/redpanda-connect/pipelines/${id}`);
+    keyLink = await registerLink(
+      {
+        name: 'keys',
+        engine: 'aurora-postgresql',
+        database: { create: false, clusterIdentifier: 'keys-db', databaseName: 'demo_db' },
+        cdc: { user: 'iam_demo_user', schema: 'public', tables: ['orders'], snapshot: true },
+        redpanda: { clusterId: CLUSTER_ID, topic: 'keys.cdc' },
+      },
+      { 'rds.logical_replication': '1', 'rds.iam_auth_for_replication': '1' },
+      ['CREATE TABLE public.orders (id serial PRIMARY KEY, item text NOT NULL)', "INSERT INTO public.orders (item) VALUES ('alpha'), ('beta')"],
+    );
+    expect(keyLink.request.identity.mode).toBe('access-key');
+    keys.push(keyLink.key!);
+    const hop = artifactsOf(keyLink).firstHop;
+    connectorArn = hop.principalArn;
+    // Default pod identity 'none'; the egress address defaults to the cluster's first NAT gateway.
+    keyEmulator = new PipelineEmulator({ redpanda, clusterId: CLUSTER_ID, twin: recording, pollMs: 20, reconnectMs: 100 });
+    keyEmulator.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    await keyEmulator?.stop();
+  });
+
+  test('without a key and without pod identity the chain fails with the IMDS text; STS is never called and nothing streams', async () => {
+    const before = { assume: twin.faults.calls('sts.assumeRole'), key: twin.faults.calls('sts.assumeRoleWithAccessKey') };
+    const id = await createPipeline(keyLink, (y) => y, 'rpcn-aurora-keys-noidentity');
+    const failed = await waitFor('the no-identity error', () => keyLogs(id, (r) => r.level === 'ERROR')[0]);
+    expect(failed).toMatchObject({
+      path: 'root.input',
+      label: 'aurora_postgres_cdc',
+      message: chainText(artifactsOf(keyLink).roleArn, 'no EC2 IMDS role found, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded'),
+    });
+    // Retried like any failed connect, with the same text.
+    await waitFor('a second attempt', () => keyLogs(id, (r) => r.message === failed.message).length >= 2);
+    expect({ assume: twin.faults.calls('sts.assumeRole'), key: twin.faults.calls('sts.assumeRoleWithAccessKey') }).toEqual(before);
+    expect(active(id)).toBe(0);
+    expect(topic('keys.cdc')).toEqual([]);
+    expect(await slotRow(keyLink)).toBeUndefined();
+    await api('DELETE', `/v1/redpanda-connect/pipelines/${id}`);
+    await waitFor('the run to end', () => !keyEmulator!.running().includes(id));
+  });
+
+  test('with the key from ${secrets.*} the first hop is the connector user from the egress address; rows stream through a real slot', async () => {
+    const calls = twin.faults.calls('sts.assumeRoleWithAccessKey');
+    keyPipeline = await createPipeline(keyLink, withKeyReferences(keyLink));
+    expect(state().pipelines.get(keyPipeline)!.config_yaml).toContain(`id: "\${secrets.${keyLink.names.redpandaSecrets.accessKeyId.A}}"`);
+    const reads = await waitFor('the two snapshot rows', () => (topic('keys.cdc').length >= 2 ? topic('keys.cdc') : undefined));
+    expect(reads.map((m) => JSON.parse(m.value))).toEqual([
+      { id: 1, item: 'alpha' },
+      { id: 2, item: 'beta' },
+    ]);
+    await waitFor('the input to stream', () => active(keyPipeline) === 1);
+    await keyLink.sql("INSERT INTO public.orders (item) VALUES ('gamma')");
+    const inserted = await waitFor('the INSERT', () => topic('keys.cdc').find((m) => m.headers['operation'] === 'insert'));
+    expect(JSON.parse(inserted.value)).toEqual({ id: 3, item: 'gamma' });
+    expect((await slotRow(keyLink))?.active).toBe(true);
+    expect(twin.faults.calls('sts.assumeRoleWithAccessKey')).toBeGreaterThan(calls);
+    expect(keyLogs(keyPipeline, (r) => r.level === 'ERROR' || r.level === 'WARN')).toEqual([]);
+  });
+
+  test('from an address outside the connector policy\'s egress list the key is refused with the explicit-deny ending', async () => {
+    const hop = artifactsOf(keyLink).firstHop;
+    if (hop.mode !== 'access-key') throw new Error('expected access-key');
+    // As if the cluster's NAT address had changed (Redpanda does not guarantee it stays the same).
+    const elsewhere = connectorUserPolicy(keyLink.request, keyLink.ctx, ['198.51.100.0/24']);
+    await twin.putUserPolicy({ userName: hop.userName, policyName: hop.policy.policyName, document: elsewhere });
+    await keyEmulator!.reconnect(keyPipeline);
+    const denied = await waitFor('the explicit deny', () => keyLogs(keyPipeline, (r) => r.level === 'ERROR' && r.message.includes('explicit deny'))[0]);
+    const roleArn = artifactsOf(keyLink).roleArn;
+    expect(denied.message).toMatch(
+      new RegExp(
+        `^${escape(chainText(roleArn, ''))}` +
+          stsError('AccessDenied', `User: ${connectorArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} with an explicit deny in an identity-based policy`) +
+          '$',
+      ),
+    );
+    const activeBefore = active(keyPipeline);
+    await twin.putUserPolicy({ userName: hop.userName, policyName: hop.policy.policyName, document: hop.policy.document });
+    await waitFor('the input to reconnect', () => active(keyPipeline) > activeBefore);
+  });
+
+  test('a secret rotated while the pipeline runs is not used until the pipeline is stopped and started', async () => {
+    const hop = artifactsOf(keyLink).firstHop;
+    if (hop.mode !== 'access-key') throw new Error('expected access-key');
+    const ids = keyLink.names.redpandaSecrets;
+    const old = keyLink.key!;
+    // A rotation by hand: a second key into the same secrets, then the old key deleted.
+    const fresh = twin.createAccessKey({ userName: hop.userName });
+    keys.push(fresh);
+    putSecret(ids.accessKeyId.A, fresh.accessKeyId);
+    putSecret(ids.secretAccessKey.A, fresh.secretAccessKey);
+    twin.deleteAccessKey({ userName: hop.userName, accessKeyId: old.accessKeyId });
+
+    // The run resolved ${secrets.*} when it started: a reconnect still signs with the deleted key.
+    await keyEmulator!.reconnect(keyPipeline);
+    const invalid = new RegExp(`^${escape(chainText(artifactsOf(keyLink).roleArn, ''))}${stsError('InvalidClientTokenId', 'The security token included in the request is invalid.')}$`);
+    await waitFor('two refusals of the old key', () => keyLogs(keyPipeline, (r) => r.level === 'ERROR' && invalid.test(r.message)).length >= 2);
+    expect((await slotRow(keyLink))?.active).toBe(false);
+
+    // Stop, then start: the new run reads the rotated values and streams again.
+    await api('PUT', `/v1/redpanda-connect/pipelines/${keyPipeline}/stop`);
+    await waitFor('STATE_STOPPED', () => state().pipelines.get(keyPipeline)?.state === 'STATE_STOPPED');
+    await waitFor('the run to end', () => !keyEmulator!.running().includes(keyPipeline));
+    const activeBefore = active(keyPipeline);
+    await api('PUT', `/v1/redpanda-connect/pipelines/${keyPipeline}/start`);
+    await waitFor('the restarted input', () => active(keyPipeline) > activeBefore);
+    await keyLink.sql("INSERT INTO public.orders (item) VALUES ('delta')");
+    await waitFor('the INSERT after the restart', () => topic('keys.cdc').find((m) => m.value.includes('delta')));
+    expect((await slotRow(keyLink))?.active).toBe(true);
+  });
+
+  test('aws.token is ignored with the emulator\'s own note', async () => {
+    const id = await createPipeline(
+      keyLink,
+      (y) => withKeyReferences(keyLink)(y).replace(/\n(\s+)id: "/, (whole, indent: string) => `\n${indent}token: "not-a-session-token"${whole}`).replace(`slot_name: ${keyLink.names.slot}`, 'slot_name: rpcn_keys_token'),
+      'rpcn-aurora-keys-token',
+    );
+    const note = await waitFor('the token note', () => keyLogs(id, (r) => r.level === 'WARN')[0]);
+    expect(note.message).toMatch(/^rpcn-aurora pipeline emulator: aws\.token is ignored .*not a Redpanda Connect message$/);
+    expect(note.message).not.toContain('not-a-session-token');
+    await api('DELETE', `/v1/redpanda-connect/pipelines/${id}`);
+    await waitFor('the run to end', () => !keyEmulator!.running().includes(id));
+  });
+
+  test('static credentials written into the YAML itself are redacted wherever an error echoes them', async () => {
+    const hop = artifactsOf(keyLink).firstHop;
+    if (hop.mode !== 'access-key') throw new Error('expected access-key');
+    // A key that is in no Redpanda secret: only the pipeline's own aws.id/aws.secret make it sensitive.
+    const fresh = twin.createAccessKey({ userName: hop.userName });
+    keys.push(fresh);
+    // Not the generator's shape: the key inline, and (by mistake) the key id as the DSN user, which pgx echoes.
+    const id = await createPipeline(
+      keyLink,
+      (y) =>
+        y
+          .replace(/\n(\s+)aws:\n(\s+)enabled: true\n/, (whole, _o: string, inner: string) => `${whole}${inner}id: ${fresh.accessKeyId}\n${inner}secret: "${fresh.secretAccessKey}"\n`)
+          .replace(`${keyLink.request.cdc.user}@`, `${fresh.accessKeyId}@`)
+          .replace(`slot_name: ${keyLink.names.slot}`, 'slot_name: rpcn_keys_inline'),
+      'rpcn-aurora-keys-inline',
+    );
+    expect(state().pipelines.get(id)!.config_yaml).toContain(fresh.accessKeyId);
+    // The chain works with the inline key; the login as the "user" AKIA… is then refused, echoing the user twice.
+    const refused = await waitFor('the login refusal', () => keyLogs(id, (r) => r.level === 'ERROR' && r.message.includes('PAM authentication failed'))[0]);
+    expect(refused.message).toContain('user=[REDACTED] database=demo_db');
+    expect(refused.message).toContain('for user "[REDACTED]"');
+    expect(refused.message).not.toContain(fresh.accessKeyId);
+    await api('DELETE', `/v1/redpanda-connect/pipelines/${id}`);
+    await waitFor('the run to end', () => !keyEmulator!.running().includes(id));
+  });
+
+  test('no log record carries an access key id or secret: old, rotated or inline', () => {
+    const all = topic(LOGS_TOPIC).map((m) => `${m.key} ${m.value}`).join('\n') + JSON.stringify(keyEmulator!.logs());
+    expect(all).toContain(connectorArn);
+    expect(keys).toHaveLength(3);
+    for (const k of keys) {
+      expect(all.includes(k.accessKeyId)).toBe(false);
+      expect(all.includes(k.secretAccessKey)).toBe(false);
+    }
+    expect(all).not.toMatch(/AKIA[A-Z0-9]{16}/);
   });
 });

@@ -8,7 +8,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { AwsThrottledError, IamPropagationError, ResourceBusyError, ResourceConflictError, StepAccessDeniedError, CredentialsSecretError, LinkNotFoundError } from '../../lambdas/core/errors.js';
 import { rdsClusterParameters } from '../../lambdas/core/aurora-settings.js';
-import { dbConnectRoleArtifacts, type PolicyDocument } from '../../lambdas/core/iam.js';
+import { dbConnectRoleArtifacts, linkBoundaryArn, rolePolicyFirstHop, type PolicyDocument } from '../../lambdas/core/iam.js';
 import { LINK_TAG_KEY, linkNames, REDPANDA_SCOPE_TAG_KEY } from '../../lambdas/core/naming.js';
 import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
 import { evaluatePgUser, postgresChecks, setupStatements, teardownStatements } from '../../lambdas/core/sql.js';
@@ -27,6 +27,9 @@ const STEP_SESSION = `arn:aws:sts::${D}:assumed-role/rpcn-aurora-steps/rpcn-auro
 const HEALER_SESSION = `arn:aws:sts::${R}:assumed-role/rpcn-aurora-healer/rpcn-aurora`;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
+const BOUNDARY = linkBoundaryArn({ dbAccountId: D });
+
+/** A link whose first hop is the pipeline role (IRSA), the chain most of these tests exercise. */
 function pgRequest(name = 'orders', user = 'iam_demo_user'): LinkRequest {
   return assertRequest({
     name,
@@ -34,6 +37,7 @@ function pgRequest(name = 'orders', user = 'iam_demo_user'): LinkRequest {
     database: { databaseName: 'demo_db' },
     cdc: { user, schema: 'public', tables: ['orders'] },
     redpanda: { clusterId: CLUSTER_ID, accountId: R },
+    identity: { mode: 'pipeline-role' },
   });
 }
 
@@ -49,6 +53,12 @@ function deniedText(callerArn: string, roleArn: string): RegExp {
   );
 }
 
+/** An STS error as the AWS SDK for Go v2 prints it. */
+function stsText(code: string, apiMessage: string): RegExp {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`^operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: ${UUID}, api error ${code}: ${esc(apiMessage)}$`);
+}
+
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
     await p;
@@ -62,9 +72,11 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 async function createDbConnectRole(ports: TwinPorts, request: LinkRequest, clusterResourceId: string) {
   const a = dbConnectRoleArtifacts(request, { dbAccountId: D, region: REGION, clusterResourceId });
   const tags = Object.fromEntries(a.tags.map((t) => [t.Key, t.Value]));
-  const { arn } = await ports.iam.createRole({ name: a.roleName, trustPolicy: a.trustPolicy, description: a.description, tags });
+  const { arn } = await ports.iam.createRole({ name: a.roleName, trustPolicy: a.trustPolicy, description: a.description, tags, permissionsBoundaryArn: a.permissionsBoundaryArn });
   await ports.iam.putRolePolicy(a.roleName, a.permissionPolicy.policyName, a.permissionPolicy.document);
-  return { ...a, arn };
+  const pipelineRole = rolePolicyFirstHop(a);
+  if (pipelineRole === undefined) throw new Error(`${request.name} is not a pipeline-role link`);
+  return { ...a, arn, pipelineRole };
 }
 
 // -------------------------------------------------------------------------------------------------------
@@ -110,7 +122,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     expect(e.id).toMatch(new RegExp(`^${UUID}$`));
     expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     // A re-run adopts the role: same ARN, no second CreateRole.
-    expect((await ports.iam.createRole({ name: artifacts.roleName, trustPolicy: artifacts.trustPolicy, description: 'x', tags: {} })).arn).toBe(artifacts.arn);
+    expect((await ports.iam.createRole({ name: artifacts.roleName, trustPolicy: artifacts.trustPolicy, description: 'x', tags: {}, permissionsBoundaryArn: BOUNDARY })).arn).toBe(artifacts.arn);
     expect(events.filter((x) => x.detail.eventName === 'CreateRole')).toHaveLength(1);
     const role = await ports.iam.getRole(artifacts.roleName);
     expect(role?.tags[REDPANDA_SCOPE_TAG_KEY]).toBe('true');
@@ -156,7 +168,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     // The chain simulator port says why.
     const role = await ports.iam.getRole(artifacts.roleName);
     const sim = await ports.simulator.simulateAssumeRole({
-      pipelineRoleArn: twin.pipelineRoleArn,
+      principalArn: twin.pipelineRoleArn,
       identityPolicies: [artifacts.pipelineRole.policy.document],
       dbConnectRoleArn: artifacts.arn,
       trustPolicy: role!.trustPolicy,
@@ -174,7 +186,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     const base = twin.pipelineSession('pod-1');
     expect((await rejection(twin.assumeRole(base.arn, artifacts.arn, 'rpcn'))).message).toMatch(deniedText(base.arn, artifacts.arn));
     const sim = await ports.simulator.simulateAssumeRole({
-      pipelineRoleArn: twin.pipelineRoleArn,
+      principalArn: twin.pipelineRoleArn,
       identityPolicies: [artifacts.pipelineRole.policy.document],
       dbConnectRoleArn: artifacts.arn,
       trustPolicy: other as PolicyDocument,
@@ -228,7 +240,7 @@ describe('IAM, STS and the access roles (no database)', () => {
     await ports.iam.deleteRole(artifacts.roleName);
     expect(events).toHaveLength(n + 2);
     await expect(ports.iam.putRolePolicy(artifacts.roleName, 'p', artifacts.permissionPolicy.document)).rejects.toBeInstanceOf(IamPropagationError);
-    const malformed = await rejection(ports.iam.createRole({ name: 'rpcn-aurora-bad', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allw' }] } as unknown as PolicyDocument, description: '', tags: {} }));
+    const malformed = await rejection(ports.iam.createRole({ name: 'rpcn-aurora-bad', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allw' }] } as unknown as PolicyDocument, description: '', tags: {}, permissionsBoundaryArn: BOUNDARY }));
     expect(malformed.name).toBe('MalformedPolicyDocumentException');
     // IAM itself refuses to delete a role that still has policies.
     await twin.createRole({ account: 'db', roleName: 'person-made', trustPolicy: artifacts.trustPolicy });
@@ -259,6 +271,305 @@ describe('IAM, STS and the access roles (no database)', () => {
 });
 
 // -------------------------------------------------------------------------------------------------------
+describe('IAM users, access keys and permissions boundaries (identity mode access-key, no database)', () => {
+  const twin = newTwin();
+  const ports = twin.ports();
+  const request = assertRequest({
+    name: 'keys',
+    engine: 'aurora-postgresql',
+    database: { databaseName: 'demo_db' },
+    cdc: { user: 'iam_demo_user', schema: 'public', tables: ['orders'] },
+    redpanda: { clusterId: CLUSTER_ID },
+  });
+  const EGRESS = ['203.0.113.10', '203.0.113.11'];
+  const artifacts = dbConnectRoleArtifacts(request, { dbAccountId: D, region: REGION, clusterResourceId: FAKE_RESOURCE_ID }, { egressCidrs: EGRESS.map((ip) => `${ip}/32`) });
+  const hop = artifacts.firstHop;
+  if (hop.mode !== 'access-key') throw new Error('expected the default identity mode access-key');
+  const USER = hop.userName;
+  const USER_ARN = `arn:aws:iam::${D}:user/rpcn-aurora/${USER}`;
+  const events: IamCloudTrailEvent[] = [];
+  twin.onIamEvent((e) => events.push(e));
+  /** Every secret access key handed out in this block: none may reach an event, a read, an error or the inventory. */
+  const secrets: string[] = [];
+  let before: Record<string, unknown>;
+  let key1: { accessKeyId: string; secretAccessKey: string };
+  let key2: { accessKeyId: string; secretAccessKey: string };
+  /** AssumeRole with a key from `sourceIp` (null: no public source address, as through a VPC endpoint). */
+  const assumeWith = (key: { accessKeyId: string; secretAccessKey: string }, sourceIp: string | null = EGRESS[0]!, roleArn = artifacts.roleArn) =>
+    twin.assumeRoleWithAccessKey({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, roleArn, sessionName: 'aws-go-sdk-1', ...(sourceIp !== null && { sourceIp }) });
+
+  beforeAll(async () => {
+    before = await twin.inventory();
+  });
+
+  test('the link boundary policy is seeded in D as the RpcnAurora-Db stack creates it', () => {
+    expect(twin.linkBoundaryArn).toBe(BOUNDARY);
+    expect(JSON.stringify(twin.iam.defaultDocument(BOUNDARY))).toContain(`arn:aws:iam::${D}:role/rpcn-aurora-*-db-connect`);
+    expect(events).toEqual([]);
+  });
+
+  test('IamPort creates the connector user with path, tags and boundary, and its policy; a re-run adopts it; one event per write', async () => {
+    const { arn } = await ports.iam.createUser({ name: USER, path: hop.path, tags: { [LINK_TAG_KEY]: 'keys' }, permissionsBoundaryArn: hop.permissionsBoundaryArn });
+    expect(arn).toBe(USER_ARN);
+    expect(hop.principalArn).toBe(USER_ARN);
+    await ports.iam.putUserPolicy(USER, hop.policy.policyName, hop.policy.document);
+    expect((await ports.iam.createUser({ name: USER, path: '/', tags: {}, permissionsBoundaryArn: BOUNDARY })).arn).toBe(USER_ARN);
+    expect(events.map((e) => e.detail.eventName)).toEqual(['CreateUser', 'PutUserPolicy']);
+    expect(events[0]!.detail).toMatchObject({
+      userIdentity: { type: 'AssumedRole', arn: STEP_SESSION },
+      requestParameters: { userName: USER, path: '/rpcn-aurora/', permissionsBoundary: BOUNDARY, tags: [{ key: LINK_TAG_KEY, value: 'keys' }] },
+      responseElements: { user: { userName: USER, path: '/rpcn-aurora/', arn: USER_ARN, userId: expect.stringMatching(/^AIDA[A-Z0-9]{17}$/), permissionsBoundary: { permissionsBoundaryType: 'Policy', permissionsBoundaryArn: BOUNDARY } } },
+    });
+    expect(events[1]!.detail.requestParameters).toMatchObject({ userName: USER, policyName: hop.policy.policyName });
+    expect(await ports.iam.getUser(USER)).toEqual({
+      name: USER,
+      arn: USER_ARN,
+      path: '/rpcn-aurora/',
+      tags: { [LINK_TAG_KEY]: 'keys' },
+      inlinePolicies: { [hop.policy.policyName]: hop.policy.document },
+      attachedPolicyArns: [],
+      permissionsBoundaryArn: BOUNDARY,
+      accessKeys: [],
+    });
+    expect(await ports.iam.getUser('nobody')).toBeUndefined();
+    const duplicate = await rejection(Promise.resolve().then(() => twin.createUser({ userName: USER })));
+    expect(duplicate.name).toBe('EntityAlreadyExistsException');
+    expect(duplicate.message).toBe(`iam:CreateUser on ${USER} failed: EntityAlreadyExistsException: User with name ${USER} already exists.`);
+    const missingBoundary = await rejection(ports.iam.createUser({ name: 'rpcn-aurora-x-connector', path: '/rpcn-aurora/', tags: {}, permissionsBoundaryArn: `arn:aws:iam::${D}:policy/nope` }));
+    expect(missingBoundary.name).toBe('NoSuchEntityException');
+    // The db-connect role trusts exactly the connector user, and is bounded too.
+    const tags = Object.fromEntries(artifacts.tags.map((t) => [t.Key, t.Value]));
+    await ports.iam.createRole({ name: artifacts.roleName, trustPolicy: artifacts.trustPolicy, description: artifacts.description, tags, permissionsBoundaryArn: artifacts.permissionsBoundaryArn });
+    await ports.iam.putRolePolicy(artifacts.roleName, artifacts.permissionPolicy.policyName, artifacts.permissionPolicy.document);
+    expect(twin.iam.getRole({ account: D, roleName: artifacts.roleName })?.permissionsBoundary).toBe(BOUNDARY);
+    expect(events.find((e) => e.detail.eventName === 'CreateRole')!.detail.requestParameters).toMatchObject({ permissionsBoundary: BOUNDARY });
+  });
+
+  test('access keys: AKIA ids, 40-character secrets, at most two per user; reads list ids and statuses only', async () => {
+    const n = events.length;
+    const first = await ports.iam.createAccessKey(USER);
+    expect(first.accessKeyId).toMatch(/^AKIA[A-Z0-9]{16}$/);
+    expect(first.secretAccessKey).toMatch(/^[A-Za-z0-9+/]{40}$/);
+    expect(first.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    const second = twin.createAccessKey({ userName: USER });
+    key1 = first;
+    key2 = second;
+    secrets.push(first.secretAccessKey, second.secretAccessKey);
+    expect(second.accessKeyId).not.toBe(first.accessKeyId);
+    const third = await rejection(ports.iam.createAccessKey(USER));
+    expect(third.name).toBe('LimitExceededException');
+    expect(third.message).toBe(`iam:CreateAccessKey on ${USER} failed: LimitExceededException: Cannot exceed quota for AccessKeysPerUser: 2`);
+    expect((await ports.iam.getUser(USER))!.accessKeys).toEqual([
+      { accessKeyId: first.accessKeyId, status: 'Active', createdAt: first.createdAt },
+      { accessKeyId: second.accessKeyId, status: 'Active', createdAt: expect.any(String) },
+    ]);
+    // CloudTrail records the key without its secret.
+    const created = events.slice(n).filter((e) => e.detail.eventName === 'CreateAccessKey');
+    expect(created.map((e) => [e.detail.userIdentity.arn, e.detail.requestParameters, e.detail.responseElements])).toEqual([
+      [STEP_SESSION, { userName: USER }, { accessKey: { userName: USER, accessKeyId: first.accessKeyId, status: 'Active', createDate: expect.stringMatching(/Z$/) } }],
+      [`arn:aws:iam::${D}:user/operator`, { userName: USER }, { accessKey: { userName: USER, accessKeyId: second.accessKeyId, status: 'Active', createDate: expect.stringMatching(/Z$/) } }],
+    ]);
+    expect(JSON.stringify(twin.iam.getUser({ account: D, userName: USER }))).not.toContain(first.secretAccessKey);
+  });
+
+  test('STS with the key: allowed from an egress address; refused elsewhere with the explicit-deny ending', async () => {
+    const session = await assumeWith(key1);
+    expect(session).toMatchObject({ arn: `arn:aws:sts::${D}:assumed-role/${artifacts.roleName}/aws-go-sdk-1`, roleArn: artifacts.roleArn, assumedBy: USER_ARN });
+    expect(session.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3600_000);
+    await expect(assumeWith(key1, EGRESS[1]!)).resolves.toBeDefined();
+    const elsewhere = await rejection(assumeWith(key1, '198.51.100.7'));
+    expect(elsewhere).toBeInstanceOf(StsOperationError);
+    expect((elsewhere as StsOperationError).code).toBe('AccessDenied');
+    expect(elsewhere.message).toMatch(
+      stsText('AccessDenied', `User: ${USER_ARN} is not authorized to perform: sts:AssumeRole on resource: ${artifacts.roleArn} with an explicit deny in an identity-based policy`),
+    );
+    // No public source address at all (a VPC endpoint): the deny applies too.
+    expect((await rejection(assumeWith(key1, null))).message).toMatch(/with an explicit deny in an identity-based policy$/);
+    // The chain simulator port agrees, and names the statement.
+    const sim = (sourceIp: string) =>
+      ports.simulator.simulateAssumeRole({
+        principalArn: USER_ARN,
+        identityPolicies: [hop.policy.document],
+        permissionsBoundary: twin.iam.defaultDocument(BOUNDARY) as PolicyDocument,
+        sourceIp,
+        dbConnectRoleArn: artifacts.roleArn,
+        trustPolicy: artifacts.trustPolicy,
+        dbConnectRoleTags: Object.fromEntries(artifacts.tags.map((t) => [t.Key, t.Value])),
+      });
+    expect((await sim(EGRESS[0]!)).decision).toBe('allowed');
+    const denied = await sim('198.51.100.7');
+    expect(denied.decision).toBe('explicitDeny');
+    expect(denied.detail).toContain('"DenyOutsideRedpandaEgress"');
+  });
+
+  test('a wrong secret, a deactivated key and a deleted key each get STS\'s own answer; reactivation works again', async () => {
+    const wrong = await rejection(assumeWith({ accessKeyId: key1.accessKeyId, secretAccessKey: key2.secretAccessKey }));
+    expect((wrong as StsOperationError).code).toBe('SignatureDoesNotMatch');
+    expect(wrong.message).toMatch(
+      stsText(
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      ),
+    );
+    twin.updateAccessKey({ userName: USER, accessKeyId: key2.accessKeyId, status: 'Inactive' });
+    const inactive = await rejection(assumeWith(key2));
+    expect(inactive.message).toMatch(stsText('InvalidClientTokenId', 'The security token included in the request is invalid.'));
+    expect((await ports.iam.getUser(USER))!.accessKeys.map((k) => k.status)).toEqual(['Active', 'Inactive']);
+    twin.updateAccessKey({ userName: USER, accessKeyId: key2.accessKeyId, status: 'Active' });
+    await expect(assumeWith(key2)).resolves.toBeDefined();
+    twin.deleteAccessKey({ userName: USER, accessKeyId: key2.accessKeyId });
+    const deleted = await rejection(assumeWith(key2));
+    expect(deleted.message).toMatch(stsText('InvalidClientTokenId', 'The security token included in the request is invalid.'));
+    const unknown = await rejection(assumeWith({ accessKeyId: 'AKIAZZZZZZZZZZZZZZZZ', secretAccessKey: 'x'.repeat(40) }));
+    expect((unknown as StsOperationError).code).toBe('InvalidClientTokenId');
+    for (const e of [wrong, inactive, deleted]) for (const s of secrets) expect(e.message).not.toContain(s);
+    // IAM's texts for what is not there.
+    const noKey = rejection(Promise.resolve().then(() => twin.deleteAccessKey({ userName: USER, accessKeyId: key2.accessKeyId })));
+    expect((await noKey).message).toBe(`iam:DeleteAccessKey on ${key2.accessKeyId} failed: NoSuchEntityException: The Access Key with id ${key2.accessKeyId} cannot be found.`);
+    const noUser = await rejection(Promise.resolve().then(() => twin.updateAccessKey({ userName: 'nobody', accessKeyId: key1.accessKeyId, status: 'Inactive' })));
+    expect(noUser.message).toBe('iam:UpdateAccessKey on nobody failed: NoSuchEntityException: The user with name nobody cannot be found.');
+    // The port tolerates a key that is gone.
+    await ports.iam.deleteAccessKey(USER, key2.accessKeyId);
+  });
+
+  test('the link boundary: a broad policy put on the connector user still cannot reach another role (boundary ending)', async () => {
+    const n = events.length;
+    await twin.createRole({
+      account: 'db',
+      roleName: 'ops-admin',
+      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${D}:root` }, Action: 'sts:AssumeRole' }] },
+    });
+    const adminArn = `arn:aws:iam::${D}:role/ops-admin`;
+    await twin.putUserPolicy({ userName: USER, policyName: 'too-broad', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } });
+    const bounded = await rejection(assumeWith(key1, EGRESS[0], adminArn));
+    expect(bounded.message).toMatch(
+      stsText('AccessDenied', `User: ${USER_ARN} is not authorized to perform: sts:AssumeRole on resource: ${adminArn} because no permissions boundary allows the sts:AssumeRole action`),
+    );
+    // The boundary is what decided it: without it the same call goes through.
+    twin.setUserPermissionsBoundary({ userName: USER, permissionsBoundary: undefined });
+    await expect(assumeWith(key1, EGRESS[0], adminArn)).resolves.toMatchObject({ roleArn: adminArn });
+    twin.setUserPermissionsBoundary({ userName: USER, permissionsBoundary: BOUNDARY });
+    // The egress deny still comes first from elsewhere.
+    expect((await rejection(assumeWith(key1, '198.51.100.7', adminArn))).message).toMatch(/with an explicit deny in an identity-based policy$/);
+    twin.deleteUserPolicy({ userName: USER, policyName: 'too-broad' });
+    twin.deleteRole({ account: 'db', roleName: 'ops-admin' });
+    expect(events.slice(n).map((e) => e.detail.eventName)).toEqual([
+      'CreateRole', 'PutUserPolicy', 'DeleteUserPermissionsBoundary', 'PutUserPermissionsBoundary', 'DeleteUserPolicy', 'DeleteRole',
+    ]);
+    expect(events.slice(n).find((e) => e.detail.eventName === 'PutUserPermissionsBoundary')!.detail.requestParameters).toEqual({ userName: USER, permissionsBoundary: BOUNDARY });
+  });
+
+  test('a boundary on a role bounds its sessions: BYOVPC\'s pipeline-role boundary makes the inline policy useless', async () => {
+    const pipelineLink = pgRequest('byovpc');
+    const dbConnect = await createDbConnectRole(ports, pipelineLink, FAKE_RESOURCE_ID);
+    await twin.putRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: dbConnect.pipelineRole.policy.policyName, document: dbConnect.pipelineRole.policy.document });
+    const base = twin.pipelineSession('pod-byovpc');
+    await expect(twin.assumeRole(base.arn, dbConnect.arn, 'rpcn')).resolves.toBeDefined();
+    const agentBoundary = await twin.createPolicy({
+      account: 'redpanda',
+      policyName: 'redpanda-agent-boundary',
+      document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:ListSecrets'], Resource: '*' }] },
+    });
+    const n = events.length;
+    twin.setRolePermissionsBoundary({ account: 'redpanda', roleName: PIPELINE_ROLE, permissionsBoundary: agentBoundary });
+    expect(events.slice(n).map((e) => [e.detail.eventName, e.detail.requestParameters])).toEqual([
+      ['PutRolePermissionsBoundary', { roleName: PIPELINE_ROLE, permissionsBoundary: agentBoundary }],
+    ]);
+    const refused = await rejection(twin.assumeRole(base.arn, dbConnect.arn, 'rpcn'));
+    expect(refused.message).toMatch(
+      stsText('AccessDenied', `User: ${base.arn} is not authorized to perform: sts:AssumeRole on resource: ${dbConnect.arn} because no permissions boundary allows the sts:AssumeRole action`),
+    );
+    // A policy in use as a boundary cannot be deleted.
+    expect((await rejection(Promise.resolve().then(() => twin.iam.deletePolicy({ policyArn: agentBoundary }, twin.operatorArn('redpanda'))))).name).toBe('DeleteConflictException');
+    twin.setRolePermissionsBoundary({ account: 'redpanda', roleName: PIPELINE_ROLE, permissionsBoundary: undefined });
+    await expect(twin.assumeRole(base.arn, dbConnect.arn, 'rpcn')).resolves.toBeDefined();
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: dbConnect.pipelineRole.policy.policyName });
+    await ports.iam.deleteRole(dbConnect.roleName);
+    twin.iam.deletePolicy({ policyArn: agentBoundary }, twin.operatorArn('redpanda'));
+  });
+
+  test('faults: the new IamPort methods and STS with a key can be faulted like any port call', async () => {
+    twin.faults.inject({ target: 'iam.createAccessKey', error: 'AwsThrottledError' });
+    await expect(ports.iam.createAccessKey(USER)).rejects.toBeInstanceOf(AwsThrottledError);
+    twin.faults.inject({ target: 'iam.getUser', error: 'AccessDenied' });
+    expect((await rejection(ports.iam.getUser(USER))).name).toBe('AccessDenied');
+    twin.faults.inject({ target: 'sts.assumeRoleWithAccessKey', error: 'StepAccessDeniedError' });
+    await expect(assumeWith(key1)).rejects.toBeInstanceOf(StepAccessDeniedError);
+    expect(twin.faults.calls('sts.assumeRoleWithAccessKey')).toBeGreaterThan(5);
+    expect(twin.faults.pending()).toEqual([]);
+    // The throttled CreateAccessKey never happened: still one key.
+    expect((await ports.iam.getUser(USER))!.accessKeys).toHaveLength(1);
+  });
+
+  test('inventory shows users (path, policies, boundary, key statuses) without key ids or secrets', async () => {
+    const inv = (await twin.inventory()) as { iam: { db: { users: unknown[] } } };
+    expect(inv.iam.db.users).toEqual([
+      {
+        name: USER,
+        arn: USER_ARN,
+        path: '/rpcn-aurora/',
+        tags: { [LINK_TAG_KEY]: 'keys' },
+        inlinePolicies: { [hop.policy.policyName]: hop.policy.document },
+        attachedPolicyArns: [],
+        permissionsBoundaryArn: BOUNDARY,
+        accessKeys: { count: 1, statuses: ['Active'] },
+      },
+    ]);
+    const text = JSON.stringify(inv);
+    expect(text).not.toMatch(/AKIA[A-Z0-9]{16}/);
+    for (const s of secrets) expect(text).not.toContain(s);
+  });
+
+  test('DeleteUser is refused while keys, inline or attached policies remain; each user write is one event', async () => {
+    const other = 'rpcn-aurora-manual-connector';
+    twin.createUser({ userName: other, path: '/rpcn-aurora/' });
+    const otherKey = twin.createAccessKey({ userName: other });
+    secrets.push(otherKey.secretAccessKey);
+    await twin.putUserPolicy({ userName: other, policyName: 'p', document: hop.policy.document });
+    const managed = await twin.createPolicy({ account: 'db', policyName: 'rpcn-aurora-manual', document: hop.policy.document });
+    twin.attachUserPolicy({ userName: other, policyArn: managed });
+    await ports.iam.tagUser(other, { team: 'ops' });
+    twin.iam.untagUser({ account: D, userName: other, tagKeys: ['team'] }, twin.operatorArn('db'));
+    const conflict = async () => (await rejection(Promise.resolve().then(() => twin.deleteUser({ userName: other })))).message;
+    expect(await conflict()).toBe(`iam:DeleteUser on ${other} failed: DeleteConflictException: Cannot delete entity, must delete access keys first.`);
+    twin.deleteAccessKey({ userName: other, accessKeyId: otherKey.accessKeyId });
+    expect(await conflict()).toBe(`iam:DeleteUser on ${other} failed: DeleteConflictException: Cannot delete entity, must delete policies first.`);
+    twin.deleteUserPolicy({ userName: other, policyName: 'p' });
+    expect(await conflict()).toBe(`iam:DeleteUser on ${other} failed: DeleteConflictException: Cannot delete entity, must detach all policies first.`);
+    expect((await rejection(Promise.resolve().then(() => twin.deleteUserPolicy({ userName: other, policyName: 'p' })))).message).toBe(
+      `iam:DeleteUserPolicy on ${other}/p failed: NoSuchEntityException: The user policy with name p cannot be found.`,
+    );
+    twin.detachUserPolicy({ userName: other, policyArn: managed });
+    twin.deleteUser({ userName: other });
+    twin.iam.deletePolicy({ policyArn: managed }, twin.operatorArn('db'));
+
+    const userEvents = events.filter((e) => e.detail.requestParameters['userName'] === other);
+    expect(userEvents.map((e) => e.detail.eventName)).toEqual([
+      'CreateUser', 'CreateAccessKey', 'PutUserPolicy', 'AttachUserPolicy', 'TagUser', 'UntagUser',
+      'DeleteAccessKey', 'DeleteUserPolicy', 'DetachUserPolicy', 'DeleteUser',
+    ]);
+    expect(userEvents.find((e) => e.detail.eventName === 'DeleteAccessKey')!.detail.requestParameters).toEqual({ userName: other, accessKeyId: otherKey.accessKeyId });
+    expect(userEvents.find((e) => e.detail.eventName === 'UntagUser')!.detail.requestParameters).toEqual({ userName: other, tagKeys: ['team'] });
+    const all = JSON.stringify(twin.iamEvents());
+    for (const s of secrets) expect(all).not.toContain(s);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  test('IamPort.deleteUser removes keys and policies first and tolerates a gone user; the IAM inventory is as before', async () => {
+    const n = events.length;
+    await ports.iam.deleteUser(USER);
+    expect(events.slice(n).map((e) => e.detail.eventName)).toEqual(['DeleteAccessKey', 'DeleteUserPolicy', 'DeleteUser']);
+    await ports.iam.deleteUser(USER);
+    expect(events).toHaveLength(n + 3);
+    expect(await ports.iam.getUser(USER)).toBeUndefined();
+    await ports.iam.deleteRole(artifacts.roleName);
+    expect(await twin.inventory()).toEqual(before);
+    // A deleted user's key is unknown to STS.
+    expect(((await rejection(assumeWith(key1))) as StsOperationError).code).toBe('InvalidClientTokenId');
+  });
+});
+
+// -------------------------------------------------------------------------------------------------------
 describe('fault injection, secrets, registry, security groups (no database)', () => {
   const twin = newTwin();
   const ports = twin.ports();
@@ -278,7 +589,7 @@ describe('fault injection, secrets, registry, security groups (no database)', ()
   test('"after" faults let the call take effect; unknown names become errors with that name; clear() drops pending faults', async () => {
     twin.faults.inject({ target: 'iam.createRole', error: 'IamPropagationError', when: 'after' });
     const trust = { Version: '2012-10-17' as const, Statement: [{ Sid: 'T', Effect: 'Allow' as const, Principal: { AWS: twin.pipelineRoleArn }, Action: 'sts:AssumeRole' }] };
-    await expect(ports.iam.createRole({ name: 'rpcn-aurora-after', trustPolicy: trust, description: '', tags: {} })).rejects.toBeInstanceOf(IamPropagationError);
+    await expect(ports.iam.createRole({ name: 'rpcn-aurora-after', trustPolicy: trust, description: '', tags: {}, permissionsBoundaryArn: BOUNDARY })).rejects.toBeInstanceOf(IamPropagationError);
     expect(await ports.iam.getRole('rpcn-aurora-after')).toBeDefined();
     twin.faults.inject({ target: 'aurora.describeCluster', error: 'DBClusterNotFoundFault', times: 5 });
     expect((await rejection(ports.aurora.describeCluster('x'))).name).toBe('DBClusterNotFoundFault');
@@ -588,6 +899,7 @@ describeMysql('Aurora MySQL on the run\'s MariaDB', () => {
     database: { databaseName: database },
     cdc: { user, tables: ['orders'] },
     redpanda: { clusterId: CLUSTER_ID, accountId: R },
+    identity: { mode: 'pipeline-role' },
   });
   let admin: mysql.Connection;
 
