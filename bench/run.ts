@@ -55,7 +55,7 @@ if (!quick) {
   const startedTwin = performance.now();
   const twin = await OfflineTwin.start({
     redpandaClusterId: request.redpanda.clusterId,
-    redpandaAccountId: request.redpanda.accountId,
+    ...(request.redpanda.accountId ? { redpandaAccountId: request.redpanda.accountId } : {}),
     rds: {
       onDatabaseCreated: async (cluster, backing) => {
         await backing.execute(cluster.databaseName, backing.master, 'CREATE TABLE public.orders (id serial PRIMARY KEY, item text, qty int)');

@@ -243,7 +243,7 @@ async function keyDriftScenario(
   const keyId = (await twin.aws.registry.get(request.name))?.accessKey?.current?.accessKeyId ?? '?';
   out(`\nDrift: an operator deletes the access key ${keyId} of ${userName} in account ${twin.aws.accounts.db}.`);
   const changedAt = Date.now();
-  twin.aws.deleteAccessKey(userName, keyId);
+  twin.aws.deleteAccessKey({ userName, accessKeyId: keyId });
   const event = twin.aws.iamEvents().at(-1)!;
   out(`  CloudTrail: ${event.detail.eventName} on ${String(event.detail.requestParameters.userName)} by ${event.detail.userIdentity.arn}`);
 

@@ -21,7 +21,8 @@ import { runWorkflow, type EventLog, type HandlerTable, type WorkflowName, type 
 
 export interface OfflineTwinOptions {
   readonly redpandaClusterId: string;
-  readonly redpandaAccountId: string;
+  /** The Redpanda BYOC account (its pipeline role; the access and watch stacks). @default '861276079005' */
+  readonly redpandaAccountId?: string;
   /** @default '111111111111' */
   readonly dbAccountId?: string;
   /** @default 'us-east-2' */
@@ -228,7 +229,7 @@ export class OfflineTwin {
     redpanda.stateOf(options.redpandaClusterId).topics.set('__redpanda.connect.logs', { name: '__redpanda.connect.logs', partitionCount: 1, replicationFactor: 3, configs: {} });
     const aws = new AwsTwin({
       dbAccountId: options.dbAccountId ?? '111111111111',
-      redpandaAccountId: options.redpandaAccountId,
+      redpandaAccountId: options.redpandaAccountId ?? '861276079005',
       region,
       redpandaClusterId: options.redpandaClusterId,
       redpandaAccessDeployed: options.redpandaAccessDeployed ?? true,

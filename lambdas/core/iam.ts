@@ -7,6 +7,7 @@ import {
   ACCOUNT_ID_PATTERN,
   CLUSTER_RESOURCE_ID_PATTERN,
   REGION_PATTERN,
+  placeholder,
   type ArtifactContext,
 } from './context.js';
 import {
@@ -382,7 +383,9 @@ export function dbConnectRoleArtifacts(
       principalArn,
       userName: names.connectorUser,
       path: CONNECTOR_USER_PATH,
-      policy: { policyName: names.connectorUserPolicy, document: connectorUserPolicy(request, context, options.egressCidrs ?? [], partition) },
+      // Callers that do not put the user's policy need not know the egress addresses: a placeholder stands in
+      // (IAM would refuse it, so it can never be applied by mistake).
+      policy: { policyName: names.connectorUserPolicy, document: connectorUserPolicy(request, context, options.egressCidrs ?? [placeholder('REDPANDA_EGRESS_CIDRS')], partition) },
       permissionsBoundaryArn: boundaryArn,
       restrictToEgress: request.identity.restrictToEgress,
     };

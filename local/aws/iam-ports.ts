@@ -139,6 +139,10 @@ export class TwinIamPort implements IamPort {
     await propagation(() => this.iam.tagUser({ account: this.account, userName: name, tags }, this.caller()));
   }
 
+  async putUserPermissionsBoundary(name: string, permissionsBoundaryArn: string): Promise<void> {
+    await propagation(() => this.iam.putUserPermissionsBoundary({ account: this.account, userName: name, permissionsBoundary: permissionsBoundaryArn }, this.caller()));
+  }
+
   async putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void> {
     await propagation(() => this.iam.putUserPolicy({ account: this.account, userName, policyName, document }, this.caller()));
   }

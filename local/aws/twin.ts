@@ -146,7 +146,7 @@ export class AwsTwin {
       sql: this.guard<SqlPort>('sql', this.dataApi, { execute: true }),
       iam: this.guard<IamPort>('iam', iam, {
         getRole: true, createRole: true, updateTrustPolicy: true, putRolePolicy: true, deleteRolePolicy: true, tagRole: true, deleteRole: true,
-        getUser: true, createUser: true, tagUser: true, putUserPolicy: true, createAccessKey: true, deleteAccessKey: true, deleteUser: true,
+        getUser: true, createUser: true, tagUser: true, putUserPermissionsBoundary: true, putUserPolicy: true, createAccessKey: true, deleteAccessKey: true, deleteUser: true,
       }),
       pipelineRole: this.guard<PipelineRoleAccess>('pipelineRole', pipelineRole, { inspect: true, putInlinePolicy: true, deleteInlinePolicy: true }),
       simulator: this.guard<ChainSimulator>('simulator', new TwinChainSimulator(), { simulateAssumeRole: true, simulateDbConnect: true }),
