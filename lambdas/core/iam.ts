@@ -225,6 +225,7 @@ export function connectorUserPolicy(
   partition: Partition = DEFAULT_PARTITION,
 ): PolicyDocument {
   const allow: PolicyStatement = { Sid: SID.assumeDbConnectRole, Effect: 'Allow', Action: 'sts:AssumeRole', Resource: dbConnectRoleArn(request, context, partition) };
+  if (request.identity.mode !== 'access-key') throw new FirstHopUndefinedError(`link ${request.name} is in identity mode ${request.identity.mode}: it has no connector user`);
   if (!request.identity.restrictToEgress) return { Version: '2012-10-17', Statement: [allow] };
   if (egressCidrs.length === 0) {
     throw new FirstHopUndefinedError("the Redpanda cluster's egress addresses are unknown, so the connector user cannot be limited to them");
@@ -320,6 +321,7 @@ export interface ConnectorUserArtifacts {
   readonly policy: NamedPolicy;
   readonly permissionsBoundaryArn: string;
   readonly restrictToEgress: boolean;
+  readonly rotateAfterDays: number;
 }
 
 /** Identity modes `pipeline-role` and `self-managed`: an inline policy on a role the link does not own. */
@@ -378,6 +380,7 @@ export function dbConnectRoleArtifacts(
   const boundaryArn = linkBoundaryArn(context, partition);
   let firstHop: FirstHopArtifacts;
   if (request.identity.mode === 'access-key') {
+    const { restrictToEgress, rotateAfterDays } = request.identity;
     firstHop = {
       mode: 'access-key',
       principalArn,
@@ -387,7 +390,8 @@ export function dbConnectRoleArtifacts(
       // (IAM would refuse it, so it can never be applied by mistake).
       policy: { policyName: names.connectorUserPolicy, document: connectorUserPolicy(request, context, options.egressCidrs ?? [placeholder('REDPANDA_EGRESS_CIDRS')], partition) },
       permissionsBoundaryArn: boundaryArn,
-      restrictToEgress: request.identity.restrictToEgress,
+      restrictToEgress,
+      rotateAfterDays,
     };
   } else {
     const { accountId, roleName } = parseRoleArnParts(principalArn);

@@ -199,7 +199,7 @@ function renderSummary(
         : `user \`${request.cdc.user}\` identified with AWSAuthenticationPlugin, REQUIRE SSL, the grants mysql_cdc needs, binlog retention.`),
     `- IAM role \`${iam.roleName}\` (tagged \`redpanda_scope_redpanda_connect=true\`, permissions boundary \`${LINK_BOUNDARY_POLICY}\`) trusting only \`${iam.firstHop.principalArn}\`, ` +
       `allowed \`rds-db:connect\` on \`${iam.dbUserResourceArn}\` (\`db-connect-*.json\`).`,
-    ...identityLines(request, iam),
+    ...identityLines(iam),
     '',
     `## In Redpanda Cloud (cluster ${request.redpanda.clusterId})`,
     '',
@@ -233,14 +233,14 @@ function renderSummary(
 }
 
 /** The summary's lines about the first hop, per identity mode. */
-function identityLines(request: LinkRequest, iam: DbConnectRoleArtifacts): string[] {
+function identityLines(iam: DbConnectRoleArtifacts): string[] {
   const hop = iam.firstHop;
   if (hop.mode === 'access-key') {
     return [
       `- IAM user \`${hop.userName}\` (path \`${hop.path}\`, permissions boundary \`${LINK_BOUNDARY_POLICY}\`, \`connector-user-boundary.json\`) with one inline ` +
         `policy \`${hop.policy.policyName}\` (\`connector-user-policy.json\`): \`sts:AssumeRole\` on the db-connect role` +
         (hop.restrictToEgress ? ", and an explicit deny of every call from outside the Redpanda cluster's egress addresses." : ' (restrictToEgress is off: from anywhere).'),
-      `- One access key of that user, created by the workflow and written straight into Redpanda secrets; rotated every ${request.identity.rotateAfterDays} days.`,
+      `- One access key of that user, created by the workflow and written straight into Redpanda secrets; rotated every ${hop.rotateAfterDays} days.`,
       '',
       '## In the Redpanda AWS account',
       '',

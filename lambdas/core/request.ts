@@ -158,15 +158,21 @@ export interface LinkRequest {
   readonly onFailure: 'keep' | 'rollback';
 }
 
-export interface LinkIdentity {
-  readonly mode: IdentityMode;
-  /** `access-key`: the key is rotated once it is older than this. */
-  readonly rotateAfterDays: number;
-  /** `access-key`: the connector user may call STS only from the Redpanda cluster's egress addresses. */
-  readonly restrictToEgress: boolean;
-  /** `self-managed`: the role Redpanda Connect runs as, trusted by the db-connect role. */
-  readonly roleArn?: string;
-}
+/** The identity of a parsed request: each mode with exactly its own fields (so a normalized request parses again). */
+export type LinkIdentity =
+  | {
+      readonly mode: 'access-key';
+      /** The key is rotated once it is older than this. */
+      readonly rotateAfterDays: number;
+      /** The connector user may call STS only from the Redpanda cluster's egress addresses. */
+      readonly restrictToEgress: boolean;
+    }
+  | { readonly mode: 'pipeline-role' }
+  | {
+      readonly mode: 'self-managed';
+      /** The role Redpanda Connect runs as, trusted by the db-connect role. */
+      readonly roleArn: string;
+    };
 
 export interface RequestIssue {
   /** Dotted field path, e.g. `cdc.tables[1]`; empty for the whole request. */
@@ -296,12 +302,7 @@ export function parseRequest(input: unknown): ParseResult {
       database: { ...r.database, clusterIdentifier, engineVersion },
       cdc: { user, schema, tables: [...r.cdc.tables], snapshot: r.cdc.snapshot },
       redpanda: { ...r.redpanda, topic },
-      identity: {
-        mode: r.identity.mode,
-        rotateAfterDays: r.identity.rotateAfterDays,
-        restrictToEgress: r.identity.restrictToEgress,
-        ...(r.identity.roleArn !== undefined ? { roleArn: r.identity.roleArn } : {}),
-      },
+      identity: normalizedIdentity(r.identity),
       selfHeal: r.selfHeal,
       onFailure: r.onFailure,
     },
@@ -313,6 +314,18 @@ export function assertRequest(input: unknown): LinkRequest {
   const result = parseRequest(input);
   if (!result.ok) throw new InvalidRequestError(result.issues);
   return result.request;
+}
+
+function normalizedIdentity(identity: z.infer<typeof identitySchema>): LinkIdentity {
+  switch (identity.mode) {
+    case 'access-key':
+      return { mode: 'access-key', rotateAfterDays: identity.rotateAfterDays, restrictToEgress: identity.restrictToEgress };
+    case 'pipeline-role':
+      return { mode: 'pipeline-role' };
+    case 'self-managed':
+      // checkIdentity refused a self-managed request without one.
+      return { mode: 'self-managed', roleArn: identity.roleArn! };
+  }
 }
 
 /** The fields of `identity` that only some modes use, as the user wrote them (before defaults). */

@@ -84,6 +84,7 @@ export function makeHandler(deps: Pick<StepDeps, 'registry'>) {
     }
     const actionRequired = operatorActions.length > 0;
     const key = firstHop.accessKey;
+    const rotateAfterDays = request.identity.mode === 'access-key' ? request.identity.rotateAfterDays : 0;
     const summary: LinkSummary = {
       link: request.name,
       status: actionRequired ? 'action-required' : 'ready',
@@ -102,8 +103,8 @@ export function makeHandler(deps: Pick<StepDeps, 'registry'>) {
             accessKey: {
               accessKeyId: key.accessKeyId,
               createdAt: key.createdAt,
-              rotateAfterDays: request.identity.rotateAfterDays,
-              rotationDueAt: new Date(Date.parse(key.createdAt) + request.identity.rotateAfterDays * 86_400_000).toISOString(),
+              rotateAfterDays,
+              rotationDueAt: new Date(Date.parse(key.createdAt) + rotateAfterDays * 86_400_000).toISOString(),
             },
           }
         : {}),

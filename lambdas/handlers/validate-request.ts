@@ -35,7 +35,7 @@ const IDENTITY: ReadonlyArray<[string, (r: LinkRequest) => unknown]> = [
   ['redpanda.clusterId', (r) => r.redpanda.clusterId],
   ['redpanda.accountId', (r) => r.redpanda.accountId],
   ['identity.mode', (r) => r.identity.mode],
-  ['identity.roleArn', (r) => r.identity.roleArn],
+  ['identity.roleArn', (r) => (r.identity.mode === 'self-managed' ? r.identity.roleArn : undefined)],
 ];
 
 /** Egress addresses as /32 CIDRs; empty when the cluster reports none (centralized egress). */

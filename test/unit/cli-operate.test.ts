@@ -319,7 +319,7 @@ describe('status', () => {
   beforeEach(() => {
     ddb.on(ScanCommand).resolves({
       Items: [
-        linkRecord('orders', { request: { ...linkRecord('orders').request, identity: { mode: 'pipeline-role', rotateAfterDays: 30, restrictToEgress: true } } }),
+        linkRecord('orders', { request: { ...linkRecord('orders').request, identity: { mode: 'pipeline-role' } } }),
         linkRecord('billing', {
           status: 'failed',
           outputs: undefined,

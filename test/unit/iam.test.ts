@@ -481,7 +481,7 @@ describe('access-key documents', () => {
         },
       ],
     });
-    expect(connectorUserPolicy({ ...keyLink, identity: { ...keyLink.identity, restrictToEgress: false } }, context, []).Statement).toHaveLength(1);
+    expect(connectorUserPolicy({ ...keyLink, identity: { mode: 'access-key', rotateAfterDays: 30, restrictToEgress: false } }, context, []).Statement).toHaveLength(1);
     expect(() => connectorUserPolicy(keyLink, context, [])).toThrow(FirstHopUndefinedError);
   });
 
@@ -495,6 +495,7 @@ describe('access-key documents', () => {
       policy: { policyName: 'rpcn-aurora-orders-assume-db-connect', document: userPolicy },
       permissionsBoundaryArn: `arn:aws:iam::${D}:policy/rpcn-aurora-link-boundary`,
       restrictToEgress: true,
+      rotateAfterDays: 30,
     });
     expect(rolePolicyFirstHop(a)).toBeUndefined();
   });

@@ -197,8 +197,8 @@ describe('identity', () => {
     for (const days of [0, 366, 1.5, '30']) {
       expect(issuesOf(withIdentity({ mode: 'access-key', rotateAfterDays: days })).map((i) => i.path)).toEqual(['identity.rotateAfterDays']);
     }
-    expect(assertRequest(withIdentity({ rotateAfterDays: 1 })).identity.rotateAfterDays).toBe(1);
-    expect(assertRequest(withIdentity({ rotateAfterDays: 365 })).identity.rotateAfterDays).toBe(365);
+    expect(assertRequest(withIdentity({ rotateAfterDays: 1 })).identity).toMatchObject({ rotateAfterDays: 1 });
+    expect(assertRequest(withIdentity({ rotateAfterDays: 365 })).identity).toMatchObject({ rotateAfterDays: 365 });
   });
 
   test('pipeline-role needs redpanda.accountId (the account of the pipeline role)', () => {
@@ -217,7 +217,14 @@ describe('identity', () => {
     expect(issuesOf(withIdentity({ mode: 'self-managed' }))).toEqual([{ path: 'identity.roleArn', message: expect.stringMatching(/^is required for identity.mode "self-managed"/) }]);
     expect(issuesOf(withIdentity({ mode: 'access-key', roleArn: 'arn:aws:iam::222222222222:role/connect' })).map((i) => i.path)).toEqual(['identity.roleArn']);
     const request = assertRequest(withIdentity({ mode: 'self-managed', roleArn: 'arn:aws:iam::222222222222:role/eks/connect-cdc' }));
-    expect(request.identity).toEqual({ mode: 'self-managed', rotateAfterDays: 30, restrictToEgress: true, roleArn: 'arn:aws:iam::222222222222:role/eks/connect-cdc' });
+    expect(request.identity).toEqual({ mode: 'self-managed', roleArn: 'arn:aws:iam::222222222222:role/eks/connect-cdc' });
+  });
+
+  test('a normalized request of every mode parses again to itself (plan writes it; Provision may be given it)', () => {
+    for (const identity of [{ mode: 'access-key' }, { mode: 'pipeline-role' }, { mode: 'self-managed', roleArn: 'arn:aws:iam::222222222222:role/connect' }]) {
+      const once = assertRequest(withIdentity(identity));
+      expect(assertRequest(JSON.parse(JSON.stringify(once)))).toEqual(once);
+    }
   });
 
   test.each([

@@ -301,11 +301,11 @@ async function connectorUserChecks(
     });
   } else {
     const ageDays = (deps.clock().getTime() - Date.parse(current.createdAt)) / 86_400_000;
-    if (ageDays > request.identity.rotateAfterDays) {
+    if (ageDays > hop.rotateAfterDays) {
       findings.push({
         id: 'access-key-rotation-due',
         severity: 'warning',
-        message: `the access key ${key.accessKeyId} is ${Math.floor(ageDays)} days old (rotateAfterDays ${request.identity.rotateAfterDays})`,
+        message: `the access key ${key.accessKeyId} is ${Math.floor(ageDays)} days old (rotateAfterDays ${hop.rotateAfterDays})`,
         fix: 'the daily schedule rotates it; now: rpcn-aurora rotate <link>',
       });
     }
