@@ -129,16 +129,22 @@ function putSecret(id: string, value: string): void {
   state().secrets.set(id, { id, labels: {}, scopes: ['SCOPE_REDPANDA_CONNECT'], secretData: Buffer.from(value).toString('base64'), value });
 }
 
-/** The generated YAML with the input's `aws` block reading the slot-A key from Redpanda secrets. */
+/** The generated YAML of an access-key link: its `aws` block reads the slot-A key from Redpanda secrets. */
 function withKeyReferences(link: Link): (yaml: string) => string {
   const ids = link.names.redpandaSecrets;
   return (yaml) => {
-    const edited = yaml.replace(/\n(\s+)aws:\n(\s+)enabled: true\n/, (whole, _outer: string, inner: string) =>
-      `${whole}${inner}id: "\${secrets.${ids.accessKeyId.A}}"\n${inner}secret: "\${secrets.${ids.secretAccessKey.A}}"\n`,
-    );
-    if (edited === yaml) throw new Error('no aws block with enabled: true in the generated YAML');
-    return edited;
+    if (!yaml.includes(`id: "\${secrets.${ids.accessKeyId.A}}"`) || !yaml.includes(`secret: "\${secrets.${ids.secretAccessKey.A}}"`)) {
+      throw new Error('the generated YAML of an access-key link does not read the slot-A key from Redpanda secrets');
+    }
+    return yaml;
   };
+}
+
+/** The same YAML without the key (and the comment on it): a Cloud pipeline with no AWS identity at all. */
+function withoutKey(yaml: string): string {
+  const edited = yaml.replace(/\n(\s+)#[^\n]*connector user[^\n]*\n\1#[^\n]*\n/, '\n').replace(/\n\s+id: "[^"\n]*"/, '').replace(/\n\s+secret: "[^"\n]*"/, '');
+  if (/\n\s+(id|secret): /.test(edited)) throw new Error('the key is still in the YAML');
+  return edited;
 }
 
 /** Topic, SASL user, ACLs and the two Connect secrets of a link, written into the data plane. */
@@ -525,7 +531,7 @@ describe('identity mode access-key: a pod without AWS identity (Redpanda Cloud t
 
   test('without a key and without pod identity the chain fails with the IMDS text; STS is never called and nothing streams', async () => {
     const before = { assume: twin.faults.calls('sts.assumeRole'), key: twin.faults.calls('sts.assumeRoleWithAccessKey') };
-    const id = await createPipeline(keyLink, (y) => y, 'rpcn-aurora-keys-noidentity');
+    const id = await createPipeline(keyLink, withoutKey, 'rpcn-aurora-keys-noidentity');
     const failed = await waitFor('the no-identity error', () => keyLogs(id, (r) => r.level === 'ERROR')[0]);
     expect(failed).toMatchObject({
       path: 'root.input',
@@ -634,7 +640,7 @@ describe('identity mode access-key: a pod without AWS identity (Redpanda Cloud t
     const id = await createPipeline(
       keyLink,
       (y) =>
-        y
+        withoutKey(y)
           .replace(/\n(\s+)aws:\n(\s+)enabled: true\n/, (whole, _o: string, inner: string) => `${whole}${inner}id: ${fresh.accessKeyId}\n${inner}secret: "${fresh.secretAccessKey}"\n`)
           .replace(`${keyLink.request.cdc.user}@`, `${fresh.accessKeyId}@`)
           .replace(`slot_name: ${keyLink.names.slot}`, 'slot_name: rpcn_keys_inline'),

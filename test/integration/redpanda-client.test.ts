@@ -186,7 +186,6 @@ describe('full scenario over every operation', () => {
 
 describe('control plane', () => {
   test.each([
-    ['dedicated0000000001', /TYPE_DEDICATED, not TYPE_BYOC/],
     ['gcp00000000000000001', /CLOUD_PROVIDER_GCP, not CLOUD_PROVIDER_AWS/],
     ['creating00000000001', /STATE_CREATING, not STATE_READY/],
     ['private0unreachable', /private .* not reachable/],
@@ -195,6 +194,10 @@ describe('control plane', () => {
     expect(err).toBeInstanceOf(RedpandaClusterNotUsableError);
     expect((err as Error).name).toBe('RedpandaClusterNotUsableError');
     expect((err as Error).message).toMatch(message);
+  });
+
+  test('accepts a Dedicated cluster (an access-key link works there; pipeline-role is refused per mode in ValidateRequest)', async () => {
+    expect((await client().getCluster('dedicated0000000001')).type).toBe('TYPE_DEDICATED');
   });
 
   test('accepts a private data plane that answers, and describeCluster skips the checks', async () => {
