@@ -214,6 +214,11 @@ export class StsEmulator {
     return this.issue(parsed.account, parsed.name, sessionName, issuedBy, durationSeconds);
   }
 
+  /** Every session issued so far (tests: who assumed which role). */
+  issued(): readonly StsSession[] {
+    return [...this.sessions.values()];
+  }
+
   /** A session this twin issued and that has not expired (by the twin's clock). */
   session(arn: string): StsSession | undefined {
     const s = this.sessions.get(arn);

@@ -24,21 +24,38 @@ afterAll(() => {
 });
 const leftovers = () => readdirSync(privateTmp).sort();
 
-test('postgres with --drift: rows arrive, the drift is healed, the link is torn down', async () => {
+test('postgres, access-key (the default), --rotate and --drift: rows keep arriving, the deleted key is healed by a rotation, the link is torn down', async () => {
   const before = leftovers();
   const lines: string[] = [];
-  const result = await runDemo({ engine: 'aurora-postgresql', drift: true, rows: 3, out: (l) => lines.push(l) });
+  const result = await runDemo({ engine: 'aurora-postgresql', drift: true, rotate: true, rows: 3, out: (l) => lines.push(l) });
   expect(result.ok).toBe(true);
-  expect(result.rowsReceived).toBe(4);
-  expect(result.summary).toMatchObject({ status: 'ready', verdict: 'healthy' });
-  expect(result.drift?.validationTransitions).toBe(6);
+  expect(result.summary).toMatchObject({ status: 'ready', verdict: 'healthy', identityMode: 'access-key' });
+  expect(result.rotation).toMatchObject({ rowsLost: 0 });
+  expect(result.rotation!.rowsDuring).toBeGreaterThan(0);
+  // 3 rows, the rows inserted during the rotation and one after it, one after the healing
+  expect(result.rowsReceived).toBe(3 + result.rotation!.rowsDuring + 1 + 1);
   const text = lines.join('\n');
   expect(text).toMatch(/real: {5}the state machines/);
-  expect(text).toMatch(/emulated: the AWS control planes/);
-  expect(text).toMatch(/is not authorized to perform: sts:AssumeRole/);
-  expect(text).toMatch(/Validate: drifted → healthy/);
+  expect(text).toMatch(/identity: access-key \(the default\)/);
+  expect(text).toMatch(/Rotate succeeded in .*: \d+ state transitions/);
+  expect(text).toMatch(/api error InvalidClientTokenId: The security token included in the request is invalid/);
+  expect(text).toMatch(/Validate: drifted → drifted/);
+  expect(text).toMatch(/healed: started rotation rotate-orders-heal-/);
+  expect(text).toMatch(/Rotate: SUCCEEDED/);
   expect(text).toMatch(/Teardown succeeded/);
   expect(leftovers()).toEqual(before);
+});
+
+test("postgres, --identity pipeline-role --drift: the walkthrough's chain; the deleted role policy is put back", async () => {
+  const lines: string[] = [];
+  const result = await runDemo({ engine: 'aurora-postgresql', identity: 'pipeline-role', drift: true, rows: 3, out: (l) => lines.push(l) });
+  expect(result.ok).toBe(true);
+  expect(result.rowsReceived).toBe(4);
+  expect(result.summary).toMatchObject({ status: 'ready', verdict: 'healthy', identityMode: 'pipeline-role' });
+  expect(result.drift?.validationTransitions).toBeGreaterThan(3);
+  const text = lines.join('\n');
+  expect(text).toMatch(/is not authorized to perform: sts:AssumeRole/);
+  expect(text).toMatch(/Validate: drifted → healthy/);
 });
 
 describeMysql('the MySQL example', () => {

@@ -34,7 +34,7 @@ describeMysql('the aurora-mysql path', () => {
     expect(result.cause).toMatch(/^Probe failed: link inventory is not working: .*\[db-user-missing-iam-grant\]/);
     expect(result.cause).not.toMatch(/mysql-binlog-disabled/);
     const passed = result.events.filter((e) => e.type === 'StateExited').map((e) => e.state!.name);
-    for (const step of ['ValidateRequest', 'EnsureAurora', 'RunSetupSql', 'EnsureDbConnectRole', 'ApplyPipelineRolePolicy', 'EnsureTopic', 'EnsureRedpandaUser', 'EnsureRedpandaSecrets', 'CreatePipeline']) {
+    for (const step of ['ValidateRequest', 'EnsureAurora', 'RunSetupSql', 'EnsureConnectorUser', 'EnsureDbConnectRole', 'EnsureAccessKey', 'EnsureTopic', 'EnsureRedpandaUser', 'EnsureRedpandaSecrets', 'CreatePipeline']) {
       expect(passed).toContain(step);
     }
 

@@ -1,13 +1,13 @@
-// Provision end to end in the offline twin, through the committed ASL: the happy path for PostgreSQL, a
-// re-run converging, a transient and a permanent fault in each step in turn, and the pipeline-role policy
-// as the one operator action.
+// Provision end to end in the offline twin, through the committed ASL: the happy path for PostgreSQL in the
+// default identity mode (access-key), a re-run converging, a transient and a permanent fault in each step in
+// turn (of both first-hop kinds), and the pipeline-role policy as the one operator action.
 import { jest } from '@jest/globals';
 import { linkNames } from '../../lambdas/core/naming.js';
 import { redpandaAcls } from '../../lambdas/core/redpanda-acls.js';
 import type { LinkSummary } from '../../lambdas/handlers/record-link.js';
 import { PROVISION_STEPS } from '../../lambdas/handlers/index.js';
 import type { OfflineTwin } from '../../local/twin.js';
-import { appSql, normalized, pgRequest, stable, startTwin, waitFor } from './support.js';
+import { appSql, normalized, pgRequest, pipelineRoleRequest, stable, startTwin, waitFor } from './support.js';
 
 // Whole executions with real databases: seconds each.
 jest.setTimeout(120_000);
@@ -36,30 +36,62 @@ describe('happy path, aurora-postgresql', () => {
     summary = result.output as LinkSummary;
   });
 
-  test('the output is the link summary, with no secret in it', () => {
+  const USER_ARN = `arn:aws:iam::${DB}:user/rpcn-aurora/rpcn-aurora-orders-connector`;
+
+  test('the output is the link summary, with no secret in it', async () => {
+    const key = (await twin.deps.registry.get('orders'))!.accessKey!.current!;
     expect(summary).toMatchObject({
       link: 'orders',
       status: 'ready',
       verdict: 'healthy',
+      identityMode: 'access-key',
       endpoint: 'localhost',
       database: 'demo_db',
       dbUser: 'iam_demo_user',
       dbConnectRoleArn: `arn:aws:iam::${DB}:role/rpcn-aurora-orders-db-connect`,
+      firstHopArn: USER_ARN,
+      accessKey: { accessKeyId: key.accessKeyId, createdAt: key.createdAt, rotateAfterDays: 30 },
       topic: 'orders.cdc',
-      pipelineRolePolicy: { applied: true, policyName: `rpcn-aurora-${DB}-orders` },
       operatorActions: [],
     });
+    expect(summary).not.toHaveProperty('firstHopPolicy');
     expect(summary.consumeCommand).toContain('rpk topic consume orders.cdc');
   });
 
-  test('IAM: the db-connect role with exactly its trust, tags and permission; our policy on the pipeline role', async () => {
+  test('IAM: the connector user under its path and boundary with exactly its one policy and one key; the db-connect role trusts exactly it', async () => {
+    const user = await twin.deps.iam.getUser(names.connectorUser);
+    expect(user).toMatchObject({
+      arn: USER_ARN,
+      path: '/rpcn-aurora/',
+      tags: { 'rpcn-aurora:link': 'orders', 'managed-by': 'rpcn-aurora' },
+      permissionsBoundaryArn: `arn:aws:iam::${DB}:policy/rpcn-aurora-link-boundary`,
+      attachedPolicyArns: [],
+    });
+    expect(Object.keys(user!.inlinePolicies)).toEqual([names.connectorUserPolicy]);
+    const policy = JSON.stringify(user!.inlinePolicies[names.connectorUserPolicy]);
+    expect(policy).toContain(`"Resource":"arn:aws:iam::${DB}:role/${names.dbConnectRole}"`);
+    expect(policy).toContain('"NotIpAddress":{"aws:SourceIp":["203.0.113.10/32","203.0.113.11/32"]}');
+    const record = await twin.deps.registry.get('orders');
+    expect(user!.accessKeys).toEqual([{ accessKeyId: record!.accessKey!.current!.accessKeyId, status: 'Active', createdAt: expect.any(String) }]);
+    expect(record!.accessKey).toEqual({ current: { accessKeyId: expect.stringMatching(/^AKIA[0-9A-Z]{16}$/), slot: 'A', createdAt: expect.any(String) } });
+
     const role = await twin.deps.iam.getRole(names.dbConnectRole);
     expect(role?.tags).toEqual({ redpanda_scope_redpanda_connect: 'true', 'rpcn-aurora:link': 'orders' });
-    expect(JSON.stringify(role?.trustPolicy)).toContain(`arn:aws:iam::861276079005:role/${names.pipelineRole}`);
+    expect(role?.trustPolicy).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'TrustLinkConnectorUser', Effect: 'Allow', Principal: { AWS: USER_ARN }, Action: 'sts:AssumeRole' }],
+    });
     const cluster = await twin.deps.aurora.describeCluster(request.database.clusterIdentifier);
     expect(JSON.stringify(role?.inlinePolicies[names.dbConnectPolicy])).toContain(`dbuser:${cluster!.resourceId}/iam_demo_user`);
+    // Nothing in the Redpanda account: the pipeline role is left alone.
     const view = await twin.deps.pipelineRole.inspect(names.pipelineRole);
-    expect(view.available && Object.keys(view.inlinePolicies)).toEqual([names.pipelineRolePolicy]);
+    expect(view.available && Object.keys(view.inlinePolicies)).toEqual([]);
+  });
+
+  test('the pipeline assumed the db-connect role as the connector user, with its key (the pod has no identity of its own)', () => {
+    const sessions = twin.aws.sts.issued().filter((s) => s.roleName === names.dbConnectRole);
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(new Set(sessions.map((s) => s.assumedBy))).toEqual(new Set([USER_ARN]));
   });
 
   test('Aurora: IAM auth, Data API, encrypted, managed secret, our parameter group and security group', async () => {
@@ -88,8 +120,13 @@ describe('happy path, aurora-postgresql', () => {
     expect(state.users.map((u) => u.name)).toContain(names.redpandaUser);
     const ours = state.acls.filter((a) => a.principal === `User:${names.redpandaUser}`).map((a) => `${a.resource_type}/${a.resource_name}/${a.operation}`).sort();
     expect(ours).toEqual(redpandaAcls(request, DB).map((a) => `${a.resourceType}/${a.resourceName}/${a.operation}`).sort());
-    expect(state.secrets.map((s) => s.id).sort()).toEqual([names.redpandaSecrets.rdsCaBundle, names.redpandaSecrets.saslPassword].sort());
-    expect(state.pipelines.find((p) => p.display_name === names.pipelineDisplayName)?.state).toBe('STATE_RUNNING');
+    expect(state.secrets.map((s) => s.id).sort()).toEqual(
+      [names.redpandaSecrets.rdsCaBundle, names.redpandaSecrets.saslPassword, names.redpandaSecrets.accessKeyId.A, names.redpandaSecrets.secretAccessKey.A].sort(),
+    );
+    for (const s of state.secrets) expect(s.labels).toMatchObject({ 'rpcn-aurora-link': 'orders', 'managed-by': 'rpcn-aurora' });
+    const pipeline = state.pipelines.find((p) => p.display_name === names.pipelineDisplayName);
+    expect(pipeline?.state).toBe('STATE_RUNNING');
+    expect(pipeline?.config_yaml).toContain(`id: "\${secrets.${names.redpandaSecrets.accessKeyId.A}}"`);
   });
 
   test('CDC: a row inserted now arrives in the topic with its metadata; an unconfigured table does not', async () => {
@@ -107,7 +144,7 @@ describe('happy path, aurora-postgresql', () => {
     const record = await twin.deps.registry.get('orders');
     expect(record?.status).toBe('ready');
     expect(Object.keys(record!.owned).sort()).toEqual(
-      ['acls', 'cluster', 'dbConnectRole', 'databaseUser', 'ingressCidrs', 'parameterGroup', 'pipelineId', 'pipelineRolePolicy', 'publication', 'redpandaSecrets', 'redpandaUser', 'saslPasswordSecret', 'securityGroupId', 'slot', 'topic', 'writerInstance'].sort(),
+      ['acls', 'cluster', 'connectorUser', 'dbConnectRole', 'databaseUser', 'egressCidrs', 'ingressCidrs', 'parameterGroup', 'pipelineId', 'publication', 'redpandaSecrets', 'redpandaUser', 'saslPasswordSecret', 'securityGroupId', 'slot', 'topic', 'writerInstance'].sort(),
     );
   });
 
@@ -122,8 +159,9 @@ describe('happy path, aurora-postgresql', () => {
   });
 });
 
-// Every step, except RecordFailure (the Catch target itself), in the order a run meets them.
-const STEPS = Object.keys(PROVISION_STEPS).filter((s) => s !== 'RecordFailure');
+// Every step an access-key link's run meets, except RecordFailure (the Catch target itself), in order; the
+// role modes' ApplyPipelineRolePolicy has its own tests below.
+const STEPS = Object.keys(PROVISION_STEPS).filter((s) => s !== 'RecordFailure' && s !== 'ApplyPipelineRolePolicy');
 
 /** A re-run finds the pipeline running and skips its wait loop; stop it first so CheckPipeline runs. */
 async function loopOnce(step: string, raw: Record<string, any>): Promise<void> {
@@ -180,13 +218,58 @@ describe('a permanent fault in each step fails the execution with its named erro
   });
 });
 
-describe('the pipeline-role policy without the RpcnAurora-RedpandaAccess stack', () => {
-  let bare: OfflineTwin;
-  const raw = pgRequest('byhand');
+describe("identity mode pipeline-role (the walkthrough's chain, on a cluster whose pipelines still get a pod identity)", () => {
+  let irsa: OfflineTwin;
+  const raw = pipelineRoleRequest('chain');
   const names = linkNames(normalized(raw), DB);
 
   beforeAll(async () => {
-    bare = await startTwin({ redpandaAccessDeployed: false });
+    irsa = await startTwin({ pipelinePodIdentity: 'irsa' });
+  });
+
+  afterAll(async () => {
+    await irsa?.stop();
+  });
+
+  test('the db-connect role trusts exactly the pipeline role; our policy on it through the healer; no connector user', async () => {
+    const result = await irsa.provision(raw, { executionName: 'chain' });
+    expect({ status: result.status, cause: result.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
+    expect(result.output).toMatchObject({
+      identityMode: 'pipeline-role',
+      firstHopArn: `arn:aws:iam::861276079005:role/${names.pipelineRole}`,
+      firstHopPolicy: { applied: true, policyName: names.pipelineRolePolicy, roleName: names.pipelineRole },
+    });
+    expect(JSON.stringify((await irsa.deps.iam.getRole(names.dbConnectRole))?.trustPolicy)).toContain(`arn:aws:iam::861276079005:role/${names.pipelineRole}`);
+    const view = await irsa.deps.pipelineRole.inspect(names.pipelineRole);
+    expect(view.available && Object.keys(view.inlinePolicies)).toEqual([names.pipelineRolePolicy]);
+    expect(await irsa.deps.iam.getUser(names.connectorUser)).toBeUndefined();
+    const yaml = irsa.redpanda.stateOf(normalized(raw).redpanda.clusterId).snapshot().pipelines.find((p) => p.display_name === names.pipelineDisplayName)!.config_yaml;
+    expect(yaml).not.toMatch(/\bid: |secret: /);
+  });
+
+  test('a transient fault in ApplyPipelineRolePolicy is retried; a permanent one fails with its name and diagnosis, and a re-run succeeds', async () => {
+    irsa.stepFaults.set('ApplyPipelineRolePolicy', { error: 'AwsThrottledError', times: 1 });
+    expect((await irsa.provision(raw, { executionName: 'chain-transient' })).status).toBe('SUCCEEDED');
+    expect(irsa.stepFaults.get('ApplyPipelineRolePolicy')?.times).toBe(0);
+    irsa.stepFaults.set('ApplyPipelineRolePolicy', {
+      error: 'StepAccessDeniedError',
+      message: `User: arn:aws:sts::${DB}:assumed-role/rpcn-aurora-ApplyPipelineRolePolicy/x is not authorized to perform: iam:PutRolePolicy on resource: arn:aws:iam::861276079005:role/${names.pipelineRole}`,
+      times: 1,
+    });
+    const failed = await irsa.provision(raw, { executionName: 'chain-permanent' });
+    expect({ status: failed.status, error: failed.error }).toEqual({ status: 'FAILED', error: 'StepAccessDeniedError' });
+    expect(failed.cause).toMatch(/^ApplyPipelineRolePolicy failed: .*diagnosis \[aws-access-denied\]/);
+    expect((await irsa.provision(raw, { executionName: 'chain-rerun' })).status).toBe('SUCCEEDED');
+  });
+});
+
+describe('the pipeline-role policy without the RpcnAurora-RedpandaAccess stack', () => {
+  let bare: OfflineTwin;
+  const raw = pipelineRoleRequest('byhand');
+  const names = linkNames(normalized(raw), DB);
+
+  beforeAll(async () => {
+    bare = await startTwin({ redpandaAccessDeployed: false, pipelinePodIdentity: 'irsa' });
   });
 
   afterAll(async () => {
@@ -197,7 +280,7 @@ describe('the pipeline-role policy without the RpcnAurora-RedpandaAccess stack',
     const result = await bare.provision(raw, { executionName: 'byhand' });
     expect(result.status).toBe('SUCCEEDED');
     const summary = result.output as LinkSummary;
-    expect(summary).toMatchObject({ status: 'action-required', verdict: 'action-required', pipelineRolePolicy: { applied: false, reason: expect.stringMatching(/RpcnAurora-RedpandaAccess/) } });
+    expect(summary).toMatchObject({ status: 'action-required', verdict: 'action-required', firstHopPolicy: { applied: false, reason: expect.stringMatching(/RpcnAurora-RedpandaAccess/) } });
     expect(summary.operatorActions).toHaveLength(1);
     expect(summary.operatorActions[0]).toMatch(new RegExp(`aws iam put-role-policy --role-name ${names.pipelineRole} --policy-name ${names.pipelineRolePolicy} --policy-document`));
     const record = await bare.deps.registry.get('byhand');

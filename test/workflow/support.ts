@@ -10,6 +10,14 @@ export function example(name: 'postgres' | 'mysql' | 'existing-cluster'): Record
   return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8'));
 }
 
+/** The postgres example in identity mode pipeline-role (the walkthrough's chain: run it on a twin with `pipelinePodIdentity: 'irsa'`). */
+export function pipelineRoleRequest(name: string, edit?: (r: Record<string, any>) => void): Record<string, any> {
+  return pgRequest(name, (r) => {
+    r.identity = { mode: 'pipeline-role' };
+    edit?.(r);
+  });
+}
+
 /** The postgres example under another name (each test its own link, so tests do not share state). */
 export function pgRequest(name: string, edit?: (r: Record<string, any>) => void): Record<string, any> {
   const r = example('postgres');
