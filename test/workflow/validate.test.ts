@@ -1,12 +1,13 @@
-// Validate in the offline twin: every kind of change to a role of the chain, routed like the IAM-watch rules
-// route CloudTrail events, judged through the committed ASL, healed exactly when allowed; bursts collapse;
-// the schedule judges every link once; our own healing does not trigger validations (the loop guard).
+// Validate in the offline twin, for links of identity mode pipeline-role (the role chain; access-key links are
+// in access-key.test.ts): every kind of change to a role of the chain, routed like the IAM-watch rules route
+// CloudTrail events, judged through the committed ASL, healed exactly when allowed; bursts collapse; the
+// schedule judges every link once; our own healing does not trigger validations (the loop guard).
 import { jest } from '@jest/globals';
-import { dbConnectRoleArtifacts, dbConnectTrustPolicy } from '../../lambdas/core/iam.js';
+import { dbConnectRoleArtifacts, dbConnectTrustPolicy, rolePolicyFirstHop } from '../../lambdas/core/iam.js';
 import { linkNames } from '../../lambdas/core/naming.js';
 import type { ValidationSummary } from '../../lambdas/handlers/record-verdict.js';
 import type { OfflineTwin } from '../../local/twin.js';
-import { normalized, pgRequest, stable, startTwin } from './support.js';
+import { normalized, pipelineRoleRequest, stable, startTwin } from './support.js';
 
 // Whole executions with real databases: seconds each.
 jest.setTimeout(120_000);
@@ -17,12 +18,12 @@ let twin: OfflineTwin;
 // One minute for the whole file: execution names are per minute, so the tests below control collapsing.
 let now = new Date('2026-11-24T10:00:00Z');
 
-const healing = pgRequest('healing');
-const manual = pgRequest('manual', (r) => (r.selfHeal = false));
+const healing = pipelineRoleRequest('healing');
+const manual = pipelineRoleRequest('manual', (r) => (r.selfHeal = false));
 const names = (raw: Record<string, any>) => linkNames(normalized(raw), DB);
 
 beforeAll(async () => {
-  twin = await startTwin({ clock: () => now });
+  twin = await startTwin({ clock: () => now, pipelinePodIdentity: 'irsa' });
   for (const raw of [healing, manual]) expect((await twin.provision(raw)).status).toBe('SUCCEEDED');
   await twin.idle();
 });
@@ -75,7 +76,9 @@ describe('each kind of change', () => {
     expect(view.available && Object.keys(view.inlinePolicies).sort()).toEqual([names(healing).pipelineRolePolicy]);
     expect(stable(await dbConnectRole(manual))).toEqual(before);
     // put the manual link's policy back, as its operator would
-    const { pipelineRole } = dbConnectRoleArtifacts(normalized(manual), { dbAccountId: DB, region: 'us-east-2', clusterResourceId: (await twin.deps.aurora.describeCluster(normalized(manual).database.clusterIdentifier))!.resourceId });
+    const pipelineRole = rolePolicyFirstHop(
+      dbConnectRoleArtifacts(normalized(manual), { dbAccountId: DB, region: 'us-east-2', clusterResourceId: (await twin.deps.aurora.describeCluster(normalized(manual).database.clusterIdentifier))!.resourceId }),
+    )!;
     await afterChange(() => twin.aws.putRolePolicy({ account: 'redpanda', roleName: pipelineRole.roleName, policyName: pipelineRole.policy.policyName, document: pipelineRole.policy.document }));
   });
 
@@ -100,14 +103,14 @@ describe('each kind of change', () => {
   });
 
   test('trust edited to another principal, on a link without selfHeal: drifted, nothing changed', async () => {
-    const wrong = dbConnectTrustPolicy({ redpanda: { clusterId: 'aaaaaaaaaaaaaaaaaaaa', accountId: '861276079005' } } as never);
+    const wrong = dbConnectTrustPolicy({ ...normalized(manual), redpanda: { ...normalized(manual).redpanda, clusterId: 'aaaaaaaaaaaaaaaaaaaa' } }, { dbAccountId: DB });
     const results = await afterChange(() => twin.aws.updateAssumeRolePolicy({ account: 'db', roleName: names(manual).dbConnectRole, document: wrong }));
     expect(Object.keys(results)).toEqual(['manual']);
     expect(results.manual![0]).toMatchObject({ before: 'drifted', verdict: 'drifted', healed: false });
     expect(results.manual![0]!.findings.map((f) => f.id)).toContain('assume-role-denied-wrong-trust');
     expect(JSON.stringify((await dbConnectRole(manual))?.trustPolicy)).toContain('aaaaaaaaaaaaaaaaaaaa');
     // the operator fixes it
-    await afterChange(() => twin.aws.updateAssumeRolePolicy({ account: 'db', roleName: names(manual).dbConnectRole, document: dbConnectTrustPolicy(normalized(manual)) }));
+    await afterChange(() => twin.aws.updateAssumeRolePolicy({ account: 'db', roleName: names(manual).dbConnectRole, document: dbConnectTrustPolicy(normalized(manual), { dbAccountId: DB }) }));
   });
 
   test('permission policy edited to another database user', async () => {
