@@ -5,7 +5,7 @@ import { jest } from '@jest/globals';
 import { TEARDOWN_STEPS } from '../../lambdas/handlers/index.js';
 import type { TeardownReport } from '../../lambdas/handlers/finish-teardown.js';
 import type { OfflineTwin } from '../../local/twin.js';
-import { normalized, pgRequest, stable, startTwin } from './support.js';
+import { normalized, pgRequest, pipelineRoleRequest, stable, startTwin } from './support.js';
 
 // Whole executions with real databases: seconds each.
 jest.setTimeout(180_000);
@@ -54,7 +54,9 @@ test('provision then teardown leaves every part of the twin as it was (the regis
   const report = result.output as TeardownReport;
   expect(report.status).toBe('deleted');
   expect(report.needsHuman).toEqual([]);
-  expect(report.deleted.join('\n')).toMatch(/pipeline[\s\S]*Redpanda secret[\s\S]*ACLs[\s\S]*Redpanda user[\s\S]*topic gone.cdc[\s\S]*replication slot[\s\S]*inline policy[\s\S]*IAM role[\s\S]*writer instance[\s\S]*cluster rpcn-aurora-gone[\s\S]*parameter group[\s\S]*security group/);
+  expect(report.deleted.join('\n')).toMatch(
+    /pipeline[\s\S]*Redpanda secret[\s\S]*AWS_ACCESS_KEY_ID_A[\s\S]*ACLs[\s\S]*Redpanda user[\s\S]*topic gone.cdc[\s\S]*replication slot[\s\S]*access key AKIA[\s\S]*IAM user rpcn-aurora-gone-connector[\s\S]*IAM role[\s\S]*writer instance[\s\S]*cluster rpcn-aurora-gone[\s\S]*parameter group[\s\S]*security group/,
+  );
   expect(report.kept).toEqual([expect.objectContaining({ what: expect.stringMatching(/^final snapshot rpcn-aurora-gone-final-\d{14}$/) })]);
   expect(((await twin.aws.inventory()) as any).rds.clusterSnapshots.map((s: { clusterIdentifier: string }) => s.clusterIdentifier)).toContain('rpcn-aurora-gone');
   expect(await inventory({ withoutRegistry: true })).toEqual(before);
@@ -104,16 +106,43 @@ test('a teardown that fails midway can be started again and finishes the job', a
 });
 
 // A provision that failed at each step in turn leaves a half-built link; teardown removes exactly it.
-const PROVISION_FAIL_AT = ['EnsureAurora', 'RunSetupSql', 'EnsureDbConnectRole', 'ApplyPipelineRolePolicy', 'EnsureTopic', 'EnsureRedpandaUser', 'EnsureRedpandaSecrets', 'CreatePipeline', 'Probe'];
+const PROVISION_FAIL_AT = [
+  'EnsureAurora',
+  'RunSetupSql',
+  'EnsureConnectorUser',
+  'EnsureDbConnectRole',
+  'EnsureAccessKey',
+  'ApplyPipelineRolePolicy',
+  'EnsureTopic',
+  'EnsureRedpandaUser',
+  'EnsureRedpandaSecrets',
+  'CreatePipeline',
+  'Probe',
+];
 
 test.each(PROVISION_FAIL_AT)('a link whose provision failed at %s tears down cleanly', async (step) => {
   const before = await inventory({ withoutRegistry: true });
   const name = `half-${step.toLowerCase().slice(0, 20)}`;
   twin.stepFaults.set(step, { error: 'StepAccessDeniedError', times: 1 });
-  const failed = await twin.provision(pgRequest(name));
+  // ApplyPipelineRolePolicy is the first hop of the role modes only.
+  const failed = await twin.provision(step === 'ApplyPipelineRolePolicy' ? pipelineRoleRequest(name) : pgRequest(name));
   expect(failed.status).toBe('FAILED');
   const result = await twin.teardown({ link: name, skipFinalSnapshot: true });
   expect({ status: result.status, cause: result.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
+  expect(await inventory({ withoutRegistry: true })).toEqual(before);
+});
+
+test('a key left unrecorded by a crash, and a key someone else added, go with the connector user; the report names them', async () => {
+  const before = await inventory({ withoutRegistry: true });
+  expect((await twin.provision(pgRequest('keyed'))).status).toBe('SUCCEEDED');
+  const user = 'rpcn-aurora-keyed-connector';
+  const recorded = (await twin.deps.registry.get('keyed'))!.accessKey!.current!.accessKeyId;
+  const other = twin.aws.createAccessKey({ userName: user }).accessKeyId;
+  const result = await twin.teardown({ link: 'keyed', skipFinalSnapshot: true });
+  expect(result.status).toBe('SUCCEEDED');
+  const deleted = (result.output as TeardownReport).deleted;
+  expect(deleted).toContain(`access key ${recorded} of ${user}`);
+  expect(deleted).toContainEqual(expect.stringMatching(new RegExp(`^access key ${other} of ${user}, which the link did not create`)));
   expect(await inventory({ withoutRegistry: true })).toEqual(before);
 });
 
