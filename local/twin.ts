@@ -6,7 +6,7 @@
 import { PROVISION_STEPS, ROTATE_STEPS, TEARDOWN_STEPS, VALIDATE_STEPS, ROUTER } from '../lambdas/handlers/index.js';
 import { createRedpandaCloud } from '../lambdas/adapters/redpanda/index.js';
 import { rdsCaBundleFor } from '../lambdas/core/rds-ca.js';
-import { WATCHED_POLICY_EVENTS, WATCHED_ROLE_EVENTS } from '../lambdas/core/iam-events.js';
+import { WATCHED_POLICY_EVENTS, WATCHED_ROLE_EVENTS, WATCHED_USER_EVENTS } from '../lambdas/core/iam-events.js';
 import { DEFAULT_DEADLINES, type Deadlines, type StepDeps } from '../lambdas/handlers/shared/deps.js';
 import type { StepHandler } from '../lambdas/handlers/shared/step.js';
 import type { MetricsPort, RotationStarter, ValidationStarter, VerdictName } from '../lambdas/ports/validation.js';
@@ -185,7 +185,7 @@ export class OfflineTwin {
     if (options.routeIamEvents !== false) {
       aws.onIamEvent((event) => {
         // Like the IAM-watch rule: only the watched calls; the router decides which links they concern.
-        const names: readonly string[] = [...WATCHED_ROLE_EVENTS, ...WATCHED_POLICY_EVENTS];
+        const names: readonly string[] = [...WATCHED_ROLE_EVENTS, ...WATCHED_USER_EVENTS, ...WATCHED_POLICY_EVENTS];
         if (!names.includes(event.detail.eventName)) return;
         const p = this.route(event as unknown as Record<string, unknown>).then((outcome) => {
           this.routed.push({ event, outcome });
