@@ -75,8 +75,8 @@ describe('a successful Provision', () => {
     const done = steps.filter((s) => s.mark === '✓').map((s) => s.label);
     expect(done).toEqual(
       expect.arrayContaining([
-        'ValidateRequest', '[aurora] EnsureAurora', '[aurora] CheckAurora', '[aurora] RunSetupSql', '[iam] DescribeClusterIdentity', '[iam] EnsureDbConnectRole',
-        '[iam] ApplyPipelineRolePolicy', '[redpanda] EnsureTopic', '[redpanda] EnsureRedpandaUser', '[redpanda] EnsureRedpandaSecrets', 'ProvisionResources',
+        'ValidateRequest', '[aurora] EnsureAurora', '[aurora] CheckAurora', '[aurora] RunSetupSql', '[iam] DescribeClusterIdentity', '[iam] EnsureConnectorUser',
+        '[iam] EnsureDbConnectRole', '[iam] EnsureAccessKey', '[redpanda] EnsureTopic', '[redpanda] EnsureRedpandaUser', '[redpanda] EnsureRedpandaSecrets', 'ProvisionResources',
         'CreatePipeline', 'CheckPipeline', 'Probe', 'RecordLink',
       ]),
     );
