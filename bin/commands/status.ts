@@ -21,6 +21,8 @@ export interface LinkStatusRow {
   readonly status: string;
   readonly lastVerdict: { readonly verdict: string; readonly at: string; readonly trigger: string } | null;
   readonly keyCreatedAt: string | null;
+  /** When the last rotation replaced the key; null before the first. */
+  readonly keyRotatedAt: string | null;
   readonly pipeline: { readonly id: string | null; readonly state: string | null };
   readonly endpoint: string | null;
   readonly failure: { readonly step: string; readonly error: string; readonly at: string; readonly diagnosis: string | null } | null;
@@ -45,6 +47,7 @@ export function statusRow(record: LinkRecord, pipelineState: string | null = nul
     status: record.status,
     lastVerdict: verdict ? { verdict: verdict.verdict, at: verdict.at, trigger: verdict.trigger } : null,
     keyCreatedAt,
+    keyRotatedAt: record.accessKey?.lastRotatedAt ?? null,
     pipeline: { id: pipelineId, state: pipelineState },
     endpoint: typeof outputs.endpoint === 'string' && outputs.endpoint ? `${outputs.endpoint}${typeof outputs.port === 'number' ? `:${outputs.port}` : ''}` : null,
     failure: record.failure

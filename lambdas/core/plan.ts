@@ -60,17 +60,27 @@ const MODE_NOTES: Readonly<Record<LinkRequest['identity']['mode'], readonly stri
     'link-owned IAM user. The key lives only in IAM and in two Redpanda secrets; it can do nothing but assume the db-connect',
     "role, and (with `identity.restrictToEgress`) only from the Redpanda cluster's egress addresses. It is rotated every",
     '`identity.rotateAfterDays` days by the Rotate workflow. Nothing is needed in the Redpanda AWS account.',
+    '',
+    'Deployment: `RpcnAurora-Db` and `RpcnAurora-IamWatch-<DB account>` (config `identityModes` includes "access-key", the',
+    'default); no stack in the Redpanda account.',
   ],
   'pipeline-role': [
     "Identity mode `pipeline-role` (the walkthrough's chain, opt-in): the pipeline runs as the Redpanda-managed role through",
     'IRSA, and an inline policy on that role allows it to assume the db-connect role. Redpanda documents this as unsupported',
     'for Cloud pipelines today (they get no pod identity), and it cannot work on BYOVPC clusters, whose permissions boundary',
     'leaves no room for sts:AssumeRole: the workflow refuses such a cluster. Prefer `access-key`.',
+    '',
+    'Deployment: config `identityModes` includes "pipeline-role" and `redpanda.accountId` is set; besides `RpcnAurora-Db`, the',
+    'Redpanda account gets `RpcnAurora-IamWatch-<Redpanda account>` and `RpcnAurora-RedpandaAccess` (its healer applies the',
+    'policy; without it, the operator does).',
   ],
   'self-managed': [
     'Identity mode `self-managed`: you run Redpanda Connect (EKS with IRSA, EC2, ECS) as `identity.roleArn`. The db-connect',
     'role trusts exactly that role; `consumer-role-policy.json` is the inline policy that role needs. No Cloud pipeline is',
     'created: deploy `pipeline.yaml` yourself, with the environment variables it names.',
+    '',
+    'Deployment: config `identityModes` includes "self-managed"; when the role is in the Redpanda account, list it in',
+    '`redpanda.selfManagedRoleNames` so `RpcnAurora-RedpandaAccess` may apply its policy and Validate may read it.',
   ],
 };
 

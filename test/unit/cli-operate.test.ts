@@ -354,6 +354,7 @@ describe('status', () => {
       status: 'ready',
       lastVerdict: { verdict: 'healthy', at: '2026-01-05T06:30:00.000Z', trigger: 'schedule' },
       keyCreatedAt: null,
+      keyRotatedAt: null,
       pipeline: { id: 'd5ghjk1lr0pf6mpr1mdg', state: null },
       endpoint: 'rpcn-aurora-orders.cluster-c9akciq32.us-east-2.rds.amazonaws.com:5432',
       failure: null,
