@@ -83,7 +83,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const identity = options.identity ?? 'access-key';
   if (identity !== 'access-key') raw.identity = { mode: identity };
   const request = assertRequest(raw);
-  const names = linkNames(request, '111111111111');
   const table = request.cdc.tables[0]!;
   // Fail at once, with one line, when the local database cannot run here (before anything is started).
   if (options.engine === 'aurora-postgresql') await preparePostgres();
@@ -166,10 +165,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         rowsReceived += rotation.result.rowsDuring + 1;
       }
       if (options.drift && options.engine === 'aurora-postgresql') {
-        drift =
-          identity === 'access-key'
-            ? await keyDriftScenario(twin, request, names.connectorUser, insert, topicMessages, out)
-            : await driftScenario(twin, request, names.pipelineRolePolicy, insert, topicMessages, out);
+        drift = await driftScenario(twin, request, await driftChange(twin, request, identity), insert, topicMessages, out);
         rowsReceived += 1;
       }
 
@@ -231,53 +227,6 @@ async function rotationScenario(
   return { ok: true, result: { transitions: result.transitions, durationMs: result.durationMs, downtimeMs, rowsDuring: during.length, rowsLost: inserted - during.length } };
 }
 
-/** Delete the link's key behind its back: the pipeline cannot reconnect, Validate heals by rotating a new key in. */
-async function keyDriftScenario(
-  twin: OfflineTwin,
-  request: LinkRequest,
-  userName: string,
-  insert: (item: string, qty: number) => Promise<unknown>,
-  topicMessages: () => readonly { value: string }[],
-  out: (line: string) => void,
-): Promise<NonNullable<DemoResult['drift']>> {
-  const keyId = (await twin.aws.registry.get(request.name))?.accessKey?.current?.accessKeyId ?? '?';
-  out(`\nDrift: an operator deletes the access key ${keyId} of ${userName} in account ${twin.aws.accounts.db}.`);
-  const changedAt = Date.now();
-  twin.aws.deleteAccessKey({ userName, accessKeyId: keyId });
-  const event = twin.aws.iamEvents().at(-1)!;
-  out(`  CloudTrail: ${event.detail.eventName} on ${String(event.detail.requestParameters.userName)} by ${event.detail.userIdentity.arn}`);
-
-  out(`  The pipeline's next connect (here: a forced reconnect) fails, as Redpanda Connect logs it:`);
-  const pipelineId = twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.values().next().value!.id;
-  const seen = twin.emulator.logs(pipelineId).length;
-  await twin.emulator.reconnect(pipelineId);
-  const failure = await waitFor('the STS error', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => l.level === 'ERROR'));
-  out(`  __redpanda.connect.logs  ${JSON.stringify(failure)}`);
-
-  out(`  EventBridge delivers the event; the router starts Validate, which heals by rotating a new key in:`);
-  const routed = await twin.route(event as unknown as Record<string, unknown>);
-  out(`  router: ${JSON.stringify(routed)}`);
-  await twin.validations.idle();
-  const validation = twin.validations.results.at(-1)!.result;
-  const detectedMs = Date.now() - changedAt;
-  const verdict = validation.output as { before: string; verdict: string; actions: string[] };
-  out(`  Validate: ${verdict.before} → ${verdict.verdict} (${validation.transitions} state transitions)`);
-  for (const a of verdict.actions) out(`    healed: ${a}`);
-  await twin.rotations.idle();
-  const rotation = twin.rotations.results.at(-1)?.result;
-  out(`  Rotate: ${rotation?.status ?? 'not started'}${rotation ? ` (${rotation.transitions} state transitions)` : ''}`);
-  const healedMs = Date.now() - changedAt;
-  const runId = twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.values().next().value!.id;
-  await waitFor('the pipeline to stream again', () => twin.emulator.logs(runId).slice(seen).find((l) => /is now active/.test(l.message)), 20_000);
-  const reconnectedMs = Date.now() - changedAt;
-  out(`  The restarted pipeline connects with the new key (${seconds(reconnectedMs)} after the change); CDC resumes:`);
-  const count = topicMessages().length;
-  await insert('after-healing', 42);
-  await waitFor('the row inserted after healing', () => (topicMessages().length > count ? true : undefined), 20_000);
-  out(`  ← ${request.redpanda.topic}  ${topicMessages().at(-1)!.value}`);
-  return { detectedMs, healedMs, reconnectedMs, validationTransitions: validation.transitions };
-}
-
 async function tearDown(twin: OfflineTwin, request: LinkRequest, out: (line: string) => void): Promise<WorkflowResult> {
   out(`\nTear the link down through the Teardown state machine:`);
   const live = stepView('teardown', out);
@@ -293,28 +242,57 @@ async function tearDown(twin: OfflineTwin, request: LinkRequest, out: (line: str
   return teardown;
 }
 
+interface DriftChange {
+  /** What the operator does, for the first line. */
+  readonly what: string;
+  /** The change itself, made as that operator; the last IAM event is the one the rule forwards. */
+  readonly make: () => void;
+  /** `access-key`: the healing is a rotation, which restarts the pipeline on a new key. */
+  readonly healedByRotation: boolean;
+}
+
+/** The change an operator makes behind the link's back, per identity mode. */
+async function driftChange(twin: OfflineTwin, request: LinkRequest, identity: 'access-key' | 'pipeline-role'): Promise<DriftChange> {
+  const names = linkNames(request, twin.aws.accounts.db);
+  if (identity === 'access-key') {
+    const keyId = (await twin.aws.registry.get(request.name))?.accessKey?.current?.accessKeyId ?? '?';
+    return {
+      what: `deletes the access key ${keyId} of ${names.connectorUser} in account ${twin.aws.accounts.db}`,
+      make: () => twin.aws.deleteAccessKey({ userName: names.connectorUser, accessKeyId: keyId }),
+      healedByRotation: true,
+    };
+  }
+  return {
+    what: `deletes the inline policy ${names.pipelineRolePolicy} from the pipeline role in account ${twin.aws.accounts.redpanda}`,
+    make: () => twin.aws.deleteRolePolicy({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, policyName: names.pipelineRolePolicy }),
+    healedByRotation: false,
+  };
+}
+
+/** Break the chain behind the link's back, show the pipeline failing, and Validate (and Rotate) healing it. */
 async function driftScenario(
   twin: OfflineTwin,
   request: LinkRequest,
-  policyName: string,
+  change: DriftChange,
   insert: (item: string, qty: number) => Promise<unknown>,
   topicMessages: () => readonly { value: string }[],
   out: (line: string) => void,
 ): Promise<NonNullable<DemoResult['drift']>> {
-  out(`\nDrift: an operator deletes the inline policy ${policyName} from the pipeline role in account ${request.redpanda.accountId}.`);
+  out(`\nDrift: an operator ${change.what}.`);
   const changedAt = Date.now();
-  twin.aws.deleteRolePolicy({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, policyName });
+  change.make();
   const event = twin.aws.iamEvents().at(-1)!;
-  out(`  CloudTrail: ${event.detail.eventName} on ${event.detail.requestParameters.roleName} by ${event.detail.userIdentity.arn}`);
+  const subject = event.detail.requestParameters.roleName ?? event.detail.requestParameters.userName;
+  out(`  CloudTrail: ${event.detail.eventName} on ${String(subject)} by ${event.detail.userIdentity.arn}`);
 
   out(`  The pipeline's next connect (here: a forced reconnect) fails, as Redpanda Connect logs it:`);
   const pipelineId = twin.redpanda.stateOf(request.redpanda.clusterId).pipelines.values().next().value!.id;
   const seen = twin.emulator.logs(pipelineId).length;
   await twin.emulator.reconnect(pipelineId);
-  const failure = await waitFor('the AssumeRole error', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => l.level === 'ERROR'));
+  const failure = await waitFor('the STS error', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => l.level === 'ERROR'));
   out(`  __redpanda.connect.logs  ${JSON.stringify(failure)}`);
 
-  out(`  EventBridge delivers the event; the router starts Validate:`);
+  out(`  EventBridge delivers the event; the router starts Validate${change.healedByRotation ? ', which heals by rotating a new key in' : ''}:`);
   const routed = await twin.route(event as unknown as Record<string, unknown>);
   out(`  router: ${JSON.stringify(routed)}`);
   await twin.validations.idle();
@@ -323,14 +301,23 @@ async function driftScenario(
   const verdict = validation.output as { before: string; verdict: string; actions: string[] };
   out(`  Validate: ${verdict.before} → ${verdict.verdict} (${validation.transitions} state transitions)`);
   for (const a of verdict.actions) out(`    healed: ${a}`);
+  if (change.healedByRotation) {
+    await twin.rotations.idle();
+    const rotation = twin.rotations.results.at(-1)?.result;
+    out(`  Rotate: ${rotation?.status ?? 'not started'}${rotation ? ` (${rotation.transitions} state transitions)` : ''}`);
+  }
   const healedMs = Date.now() - changedAt;
 
-  await waitFor('the pipeline to reconnect', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => /is now active/.test(l.message)));
+  await waitFor('the pipeline to stream again', () => twin.emulator.logs(pipelineId).slice(seen).find((l) => /is now active/.test(l.message)), 20_000);
   const reconnectedMs = Date.now() - changedAt;
-  out(`  The pipeline's retry connects again (${seconds(reconnectedMs)} after the change); CDC resumes:`);
+  out(
+    change.healedByRotation
+      ? `  The restarted pipeline connects with the new key (${seconds(reconnectedMs)} after the change); CDC resumes:`
+      : `  The pipeline's retry connects again (${seconds(reconnectedMs)} after the change); CDC resumes:`,
+  );
   const count = topicMessages().length;
   await insert('after-healing', 42);
-  await waitFor('the row inserted after healing', () => (topicMessages().length > count ? true : undefined));
+  await waitFor('the row inserted after healing', () => (topicMessages().length > count ? true : undefined), 20_000);
   out(`  ← ${request.redpanda.topic}  ${topicMessages().at(-1)!.value}`);
   return { detectedMs, healedMs, reconnectedMs, validationTransitions: validation.transitions };
 }

@@ -4,6 +4,7 @@
 // a conflict and is never touched.
 import { ResourceConflictError } from '../core/errors.js';
 import { comparePolicy, dbConnectRoleArtifacts } from '../core/iam.js';
+import { createRoleInput } from './shared/db-connect-role.js';
 import type { LinkRequest } from '../core/request.js';
 import type { StepDeps } from './shared/deps.js';
 import { isOwnedBy, type LinkRef } from './shared/state.js';
@@ -31,13 +32,7 @@ export function makeHandler(deps: Pick<StepDeps, 'iam' | 'registry'>) {
       throw new ResourceConflictError(`IAM role ${wanted.roleName} exists but is not tagged as link ${request.name}'s: remove it or choose another link name`);
     }
     if (!role) {
-      await deps.iam.createRole({
-        name: wanted.roleName,
-        trustPolicy: wanted.trustPolicy,
-        description: wanted.description,
-        tags: wantedTags,
-        permissionsBoundaryArn: wanted.permissionsBoundaryArn,
-      });
+      await deps.iam.createRole(createRoleInput(wanted));
       outcome = 'created';
     } else {
       // Tags first: our Lambda role may change only roles that carry the link tag.

@@ -6,6 +6,7 @@ import { comparePolicy, dbConnectRoleArtifacts, rolePolicyFirstHop } from '../co
 import { LinkNotFoundError } from '../core/errors.js';
 import { rotationExecutionName } from '../core/iam-events.js';
 import type { StepDeps } from './shared/deps.js';
+import { createRoleInput } from './shared/db-connect-role.js';
 import { HEALABLE, type Judgement } from './judge-link.js';
 import { isOwnedBy, linkTags } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
@@ -66,13 +67,7 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'au
     }
 
     if (ids.has('db-connect-role-missing')) {
-      await deps.iam.createRole({
-        name: wanted.roleName,
-        trustPolicy: wanted.trustPolicy,
-        description: wanted.description,
-        tags: wantedTags,
-        permissionsBoundaryArn: wanted.permissionsBoundaryArn,
-      });
+      await deps.iam.createRole(createRoleInput(wanted));
       actions.push(`recreated IAM role ${wanted.roleName}`);
     }
     const role = await deps.iam.getRole(wanted.roleName);

@@ -80,6 +80,21 @@ export async function listAttachedPolicyArns(iam: IAMClient, roleName: string): 
   return attached.flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn]));
 }
 
+async function listUserPolicyNames(iam: IAMClient, userName: string): Promise<string[]> {
+  return listAll(async (Marker) => {
+    const out = await iam.send(new ListUserPoliciesCommand({ UserName: userName, Marker }));
+    return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+  });
+}
+
+async function listAttachedUserPolicyArns(iam: IAMClient, userName: string): Promise<string[]> {
+  const attached = await listAll(async (Marker) => {
+    const out = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName, Marker }));
+    return { items: out.AttachedPolicies ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
+  });
+  return attached.flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn]));
+}
+
 /** Inline policies by name; a policy deleted between the list and the get is simply absent. */
 export async function readInlinePolicies(iam: IAMClient, roleName: string): Promise<Record<string, PolicyDocument>> {
   const policies: Record<string, PolicyDocument> = {};
@@ -92,6 +107,15 @@ export async function readInlinePolicies(iam: IAMClient, roleName: string): Prom
     }
   }
   return policies;
+}
+
+/** Run a delete; a target that is already gone is what the delete wanted. */
+async function ignoreGone(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
+  }
 }
 
 /** GetRole, or undefined when the role does not exist. */
@@ -197,20 +221,12 @@ export class IamRoleAdapter implements IamPort {
     try {
       for (const policyName of await listInlinePolicyNames(this.iam, name)) {
         action = 'iam:DeleteRolePolicy';
-        try {
-          await this.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
-        } catch (e) {
-          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
-        }
+        await ignoreGone(() => this.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })));
       }
       action = 'iam:ListAttachedRolePolicies';
       for (const policyArn of await listAttachedPolicyArns(this.iam, name)) {
         action = 'iam:DetachRolePolicy';
-        try {
-          await this.iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }));
-        } catch (e) {
-          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
-        }
+        await ignoreGone(() => this.iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn })));
       }
       action = 'iam:DeleteRole';
       await this.iam.send(new DeleteRoleCommand({ RoleName: name }));
@@ -234,10 +250,7 @@ export class IamRoleAdapter implements IamPort {
       if (user === undefined) return undefined;
       action = 'iam:ListUserPolicies';
       const inlinePolicies: Record<string, PolicyDocument> = {};
-      const policyNames = await listAll(async (Marker) => {
-        const out = await this.iam.send(new ListUserPoliciesCommand({ UserName: name, Marker }));
-        return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
-      });
+      const policyNames = await listUserPolicyNames(this.iam, name);
       action = 'iam:GetUserPolicy';
       for (const policyName of policyNames) {
         try {
@@ -248,10 +261,7 @@ export class IamRoleAdapter implements IamPort {
         }
       }
       action = 'iam:ListAttachedUserPolicies';
-      const attached = await listAll(async (Marker) => {
-        const out = await this.iam.send(new ListAttachedUserPoliciesCommand({ UserName: name, Marker }));
-        return { items: out.AttachedPolicies ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
-      });
+      const attachedPolicyArns = await listAttachedUserPolicyArns(this.iam, name);
       action = 'iam:ListAccessKeys';
       const keys = await this.listAccessKeys(name);
       const boundary = user.PermissionsBoundary?.PermissionsBoundaryArn;
@@ -261,7 +271,7 @@ export class IamRoleAdapter implements IamPort {
         path: user.Path ?? '/',
         tags: fromAwsTags(user.Tags),
         inlinePolicies,
-        attachedPolicyArns: attached.flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn])),
+        attachedPolicyArns,
         ...(boundary !== undefined ? { permissionsBoundaryArn: boundary } : {}),
         accessKeys: keys,
       };
@@ -355,31 +365,14 @@ export class IamRoleAdapter implements IamPort {
         await this.deleteAccessKey(name, key.accessKeyId);
       }
       action = 'iam:ListUserPolicies';
-      const policyNames = await listAll(async (Marker) => {
-        const out = await this.iam.send(new ListUserPoliciesCommand({ UserName: name, Marker }));
-        return { items: out.PolicyNames ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
-      });
-      for (const policyName of policyNames) {
+      for (const policyName of await listUserPolicyNames(this.iam, name)) {
         action = 'iam:DeleteUserPolicy';
-        try {
-          await this.iam.send(new DeleteUserPolicyCommand({ UserName: name, PolicyName: policyName }));
-        } catch (e) {
-          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
-        }
+        await ignoreGone(() => this.iam.send(new DeleteUserPolicyCommand({ UserName: name, PolicyName: policyName })));
       }
       action = 'iam:ListAttachedUserPolicies';
-      const attached = await listAll(async (Marker) => {
-        const out = await this.iam.send(new ListAttachedUserPoliciesCommand({ UserName: name, Marker }));
-        return { items: out.AttachedPolicies ?? [], marker: out.Marker, truncated: out.IsTruncated === true };
-      });
-      for (const p of attached) {
-        if (p.PolicyArn === undefined) continue;
+      for (const policyArn of await listAttachedUserPolicyArns(this.iam, name)) {
         action = 'iam:DetachUserPolicy';
-        try {
-          await this.iam.send(new DetachUserPolicyCommand({ UserName: name, PolicyArn: p.PolicyArn }));
-        } catch (e) {
-          if (!isAwsError(e, ...NO_SUCH_ENTITY)) throw e;
-        }
+        await ignoreGone(() => this.iam.send(new DetachUserPolicyCommand({ UserName: name, PolicyArn: policyArn })));
       }
       action = 'iam:DeleteUser';
       await this.iam.send(new DeleteUserCommand({ UserName: name }));
