@@ -73,6 +73,10 @@ if (!quick) {
     report({ name: 'twin: Provision again (converging)', unit: 'ms', value: again.durationMs, detail: `${again.transitions} state transitions` });
     const validate = await twin.validate({ link: request.name });
     report({ name: 'twin: Validate (healthy link)', unit: 'ms', value: validate.durationMs, detail: `${validate.transitions} state transitions` });
+    const rotate = await twin.rotate({ link: request.name });
+    if (rotate.status !== 'SUCCEEDED') throw new Error(`rotate failed: ${rotate.error}: ${rotate.cause}`);
+    const restart = (rotate.output as { restartToStreamingMs?: number }).restartToStreamingMs;
+    report({ name: 'twin: Rotate (access key)', unit: 'ms', value: rotate.durationMs, detail: `${rotate.transitions} state transitions; pipeline stop → streaming again ${restart ?? '?'} ms` });
     const teardown = await twin.teardown({ link: request.name, skipFinalSnapshot: true });
     report({ name: 'twin: Teardown', unit: 'ms', value: teardown.durationMs, detail: `${teardown.transitions} state transitions` });
     report({ name: 'twin: resident memory growth over the runs', unit: 'MiB', value: (process.memoryUsage().rss - rssBefore) / 2 ** 20, detail: 'node process only (PostgreSQL runs apart)' });

@@ -52,7 +52,8 @@ export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'cloc
     // Redpanda reads secret values only at start: a pipeline that kept running across a new key must restart.
     if (firstHop.keyReplaced === true && ensured.outcome === 'adopted' && (pipeline.state === 'STATE_RUNNING' || pipeline.state === 'STATE_STARTING')) {
       await dataPlane.stopPipeline(pipeline.id);
-      pipeline = await dataPlane.waitForPipelineState(pipeline.id, 'STATE_STOPPED');
+      // Within the Lambda's timeout; a slower stop fails this step, and the re-run finds the pipeline stopped.
+      pipeline = await dataPlane.waitForPipelineState(pipeline.id, 'STATE_STOPPED', { timeoutMs: 40_000 });
     }
     if (pipeline.state === 'STATE_STOPPED') pipeline = await dataPlane.startPipeline(pipeline.id);
     await deps.registry.update(request.name, { owned: { pipelineId: pipeline.id } });
