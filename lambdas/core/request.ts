@@ -5,6 +5,7 @@
 // Every string field is matched against an ASCII-only pattern, so quotes, semicolons, newlines and
 // unicode look-alikes are rejected here and never reach SQL, IAM documents or YAML.
 import { z } from 'zod';
+import { egressCidrProblem, networkCidrProblem } from './network.js';
 
 export const ENGINES = ['aurora-postgresql', 'aurora-mysql'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -41,6 +42,10 @@ const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$|^[a-z]$/;
 const REDPANDA_CLUSTER_ID = /^[0-9a-v]{20}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+/** How the pipeline reaches the database (docs/reference/redpanda-cloud.md §11). */
+export const NETWORK_MODES = ['public', 'private'] as const;
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+
 /** An IAM role ARN of the commercial partition (the only one a deployment supports), path allowed. */
 const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
@@ -65,9 +70,12 @@ const databaseSchema = z
     databaseName: pattern(DATABASE_NAME, '1-63 lower-case letters, digits and "_", starting with a letter').default('demo_db'),
     minCapacity: capacity('minCapacity').default(0.5),
     maxCapacity: capacity('maxCapacity').default(2),
-    publiclyAccessible: z.boolean({ error: 'must be true or false' }).default(true),
+    publiclyAccessible: z.boolean({ error: 'must be true or false' }).optional(),
+    network: z
+      .enum(NETWORK_MODES, { error: 'must be "public" (over the internet, from the Redpanda egress addresses) or "private" (peering or Transit Gateway)' })
+      .default('public'),
   })
-  .default({ create: true, databaseName: 'demo_db', minCapacity: 0.5, maxCapacity: 2, publiclyAccessible: true });
+  .default({ create: true, databaseName: 'demo_db', minCapacity: 0.5, maxCapacity: 2, network: 'public' });
 
 const cdcSchema = z.strictObject({
   user: pattern(PG_IDENT, '1-63 lower-case letters, digits and "_" (at most 32 for MySQL), starting with a letter or "_"').optional(),
@@ -89,6 +97,12 @@ const redpandaSchema = z.strictObject({
     .min(1, { error: 'must be at least 1' })
     .max(1000, { error: 'must be at most 1000' })
     .default(3),
+  egressCidrs: z
+    .array(z.string({ error: 'each must be a string: an IPv4 CIDR such as "203.0.113.10/32"' }), { error: 'must be a list of IPv4 CIDRs' })
+    .min(1, { error: 'must list at least one address (leave it out to use the cluster\'s nat_gateways)' })
+    .max(16, { error: 'must list at most 16 addresses' })
+    .optional(),
+  networkCidr: z.string({ error: 'must be a string: the IPv4 CIDR of the Redpanda network, such as "10.100.0.0/16"' }).optional(),
   replicationFactor: z
     .number({ error: 'must be 1 or 3' })
     .int({ error: 'must be 1 or 3' })
@@ -138,6 +152,7 @@ export interface LinkRequest {
     readonly minCapacity: number;
     readonly maxCapacity: number;
     readonly publiclyAccessible: boolean;
+    readonly network: NetworkMode;
   };
   readonly cdc: {
     readonly user: string;
@@ -152,6 +167,10 @@ export interface LinkRequest {
     readonly topic: string;
     readonly partitions: number;
     readonly replicationFactor: number;
+    /** `network: public`: the egress addresses to admit, when the cluster reports none (centralized egress) or they should be pinned. */
+    readonly egressCidrs?: readonly string[];
+    /** `network: private`: the Redpanda network's CIDR (else read from the Cloud API's network of the cluster). */
+    readonly networkCidr?: string;
   };
   readonly identity: LinkIdentity;
   readonly selfHeal: boolean;
@@ -292,6 +311,8 @@ export function parseRequest(input: unknown): ParseResult {
   if (topic.startsWith('_')) issues.push({ path: 'redpanda.topic', message: 'must not start with "_" (reserved for internal topics)' });
 
   issues.push(...checkIdentity(r.identity, r.redpanda.accountId, input));
+  const publiclyAccessible = r.database.publiclyAccessible ?? r.database.network === 'public';
+  issues.push(...checkNetwork(r.database.network, r.database.create, publiclyAccessible, r.redpanda.egressCidrs, r.redpanda.networkCidr));
 
   if (issues.length > 0) return { ok: false, issues };
   return {
@@ -299,9 +320,9 @@ export function parseRequest(input: unknown): ParseResult {
     request: {
       name: r.name,
       engine: r.engine,
-      database: { ...r.database, clusterIdentifier, engineVersion },
+      database: { ...r.database, clusterIdentifier, engineVersion, publiclyAccessible },
       cdc: { user, schema, tables: [...r.cdc.tables], snapshot: r.cdc.snapshot },
-      redpanda: { ...r.redpanda, topic },
+      redpanda: { ...r.redpanda, topic, ...(r.redpanda.egressCidrs ? { egressCidrs: [...r.redpanda.egressCidrs] } : {}) },
       identity: normalizedIdentity(r.identity),
       selfHeal: r.selfHeal,
       onFailure: r.onFailure,
@@ -326,6 +347,39 @@ function normalizedIdentity(identity: z.infer<typeof identitySchema>): LinkIdent
       // checkIdentity refused a self-managed request without one.
       return { mode: 'self-managed', roleArn: identity.roleArn! };
   }
+}
+
+function checkNetwork(
+  network: NetworkMode,
+  create: boolean,
+  publiclyAccessible: boolean,
+  egressCidrs: readonly string[] | undefined,
+  networkCidr: string | undefined,
+): RequestIssue[] {
+  const issues: RequestIssue[] = [];
+  if (network === 'public') {
+    if (create && !publiclyAccessible) {
+      issues.push({
+        path: 'database.publiclyAccessible',
+        message: 'is false, but database.network is "public": a Redpanda Cloud pipeline reaches a public cluster over the internet; set database.network to "private" (peering or Transit Gateway) or leave publiclyAccessible out',
+      });
+    }
+    egressCidrs?.forEach((cidr, i) => {
+      const problem = egressCidrProblem(cidr);
+      if (problem) issues.push({ path: `redpanda.egressCidrs[${i}]`, message: `"${printable(String(cidr))}" ${problem}` });
+    });
+    if (networkCidr !== undefined) issues.push({ path: 'redpanda.networkCidr', message: 'applies only to database.network "private": leave it out' });
+  } else {
+    if (create && publiclyAccessible) {
+      issues.push({ path: 'database.publiclyAccessible', message: 'is true, but database.network is "private": a private link creates a cluster without a public address; leave publiclyAccessible out' });
+    }
+    if (egressCidrs !== undefined) issues.push({ path: 'redpanda.egressCidrs', message: 'applies only to database.network "public": a private link is admitted from redpanda.networkCidr' });
+    if (networkCidr !== undefined) {
+      const problem = networkCidrProblem(networkCidr);
+      if (problem) issues.push({ path: 'redpanda.networkCidr', message: `"${printable(String(networkCidr))}" ${problem}` });
+    }
+  }
+  return issues;
 }
 
 /** The fields of `identity` that only some modes use, as the user wrote them (before defaults). */

@@ -42,6 +42,8 @@ export interface ClusterDescription {
   readonly masterUserSecretArn?: string;
   readonly parameterGroup: string;
   readonly vpcSecurityGroupIds: readonly string[];
+  /** The DB subnet group (its subnets decide the routes back to a private Redpanda network). */
+  readonly dbSubnetGroup?: string;
   readonly publiclyAccessible?: boolean;
   readonly serverlessV2?: { readonly minCapacity: number; readonly maxCapacity: number };
   readonly members: readonly ClusterMember[];
@@ -99,6 +101,8 @@ export interface AuroraPort {
   deleteInstance(identifier: string): Promise<void>;
   deleteCluster(identifier: string, finalSnapshotIdentifier: string | undefined): Promise<void>;
   deleteClusterParameterGroup(name: string): Promise<void>;
+  /** The VPC and subnets of a DB subnet group; undefined when there is none of that name. */
+  describeDbSubnetGroup(name: string): Promise<{ readonly name: string; readonly vpcId: string; readonly subnetIds: readonly string[] } | undefined>;
 }
 
 export interface IngressRule {
@@ -122,4 +126,27 @@ export interface NetworkPort {
   authorizeIngress(groupId: string, rules: readonly IngressRule[]): Promise<{ readonly added: number }>;
   revokeIngress(groupId: string, rules: readonly IngressRule[]): Promise<void>;
   deleteSecurityGroup(groupId: string): Promise<void>;
+  /** The VPC's IPv4 CIDR blocks; undefined when there is no such VPC. */
+  describeVpc(vpcId: string): Promise<{ readonly vpcId: string; readonly cidrBlocks: readonly string[] } | undefined>;
+  /** The route table each subnet uses (its own, or the VPC's main table), once per table. */
+  describeRouteTables(vpcId: string, subnetIds: readonly string[]): Promise<readonly RouteTableView[]>;
+  /** A VPC peering connection's status (`active`, `pending-acceptance`, `deleted`, ...); undefined when unknown. */
+  describePeeringConnection(id: string): Promise<{ readonly id: string; readonly status: string } | undefined>;
+  /** The attachment of a VPC to a Transit Gateway (`available`, `pending`, `deleted`, ...); undefined when none. */
+  describeTransitGatewayAttachment(transitGatewayId: string, vpcId: string): Promise<{ readonly id: string; readonly state: string } | undefined>;
+}
+
+export interface RouteView {
+  readonly destination: string;
+  readonly target: { readonly kind: 'peering' | 'transit-gateway' | 'local' | 'internet-gateway' | 'nat-gateway' | 'other'; readonly id: string };
+  /** `active`, or `blackhole` when the target is gone. */
+  readonly state: string;
+}
+
+export interface RouteTableView {
+  readonly routeTableId: string;
+  /** The subnets (of those asked) that use this table. */
+  readonly subnetIds: readonly string[];
+  readonly main: boolean;
+  readonly routes: readonly RouteView[];
 }

@@ -59,6 +59,16 @@ export interface RedpandaCluster {
    */
   readonly permissionsBoundaryPolicyArn?: string;
   readonly allowedDestinationCidrPorts: readonly { cidr: string; portStart: number; portEnd: number }[];
+  /** The Redpanda network the cluster runs in (`network_id`), for its CIDR. */
+  readonly networkId?: string;
+}
+
+/** A control-plane long-running operation (`GET /v1/operations/{id}`). */
+export interface CloudOperation {
+  readonly id: string;
+  readonly state: 'STATE_IN_PROGRESS' | 'STATE_COMPLETED' | 'STATE_FAILED' | (string & {});
+  /** `error.message` of a failed operation. */
+  readonly error?: string;
 }
 
 /** Result of a get-or-create. */
@@ -256,4 +266,12 @@ export interface RedpandaCloud {
   describeCluster(clusterId: string): Promise<RedpandaCluster>;
   /** Data plane client for `cluster.dataplane_api.url`. */
   dataPlane(dataplaneApiUrl: string): RedpandaDataPlane;
+  /**
+   * Replace the cluster's egress allowlist (`redpanda_connect.allowed_destination_cidr_ports`, PATCH with an
+   * update mask naming only that field). Callers read the cluster first and send the merged list.
+   */
+  updateAllowedDestinations(clusterId: string, entries: readonly { cidr: string; portStart: number; portEnd: number }[]): Promise<CloudOperation>;
+  getOperation(operationId: string): Promise<CloudOperation>;
+  /** The Redpanda network's `cidr_block`, undefined when the network reports none. */
+  getNetworkCidr(networkId: string): Promise<string | undefined>;
 }

@@ -20,6 +20,8 @@ export interface OwnedResources {
   connectorUser?: string;
   /** The egress addresses (CIDRs) the connector user's policy admits. */
   egressCidrs?: string[];
+  /** `network: private`: the cluster egress allowlist entry this link relies on (removed when the last link that does goes). */
+  allowlistEntry?: { cidr: string; portStart: number; portEnd: number };
   databaseUser?: string;
   publication?: string;
   slot?: string;

@@ -1,5 +1,11 @@
-// NetworkPort over @aws-sdk/client-ec2: the link's security group and its ingress rules.
+// NetworkPort over @aws-sdk/client-ec2: the link's security group and its ingress rules, and the read-only view
+// of the network path a private link needs (VPC CIDRs, the DB subnets' route tables, peering and TGW state).
 import {
+  DescribeRouteTablesCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  type Route,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
@@ -11,7 +17,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ResourceBusyError, ResourceConflictError } from '../../core/errors.js';
 import { LINK_TAG_KEY } from '../../core/naming.js';
-import type { IngressRule, NetworkPort } from '../../ports/aurora.js';
+import type { IngressRule, NetworkPort, RouteTableView, RouteView } from '../../ports/aurora.js';
 import { isAwsError, mapAwsError } from './errors.js';
 import { fromAwsTags, toAwsTags } from './tags.js';
 
@@ -135,6 +141,65 @@ export class Ec2NetworkAdapter implements NetworkPort {
       throw mapAwsError(e, { action: 'ec2:DeleteSecurityGroup', resource: groupId });
     }
   }
+
+  async describeVpc(vpcId: string): Promise<{ readonly vpcId: string; readonly cidrBlocks: readonly string[] } | undefined> {
+    try {
+      const vpc = (await this.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.[0];
+      if (vpc === undefined) return undefined;
+      const blocks = (vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlockState?.State === 'associated').flatMap((a) => (a.CidrBlock ? [a.CidrBlock] : []));
+      return { vpcId, cidrBlocks: blocks.length > 0 ? blocks : vpc.CidrBlock ? [vpc.CidrBlock] : [] };
+    } catch (e) {
+      if (isAwsError(e, 'InvalidVpcID.NotFound')) return undefined;
+      throw mapAwsError(e, { action: 'ec2:DescribeVpcs', resource: vpcId });
+    }
+  }
+
+  async describeRouteTables(vpcId: string, subnetIds: readonly string[]): Promise<readonly RouteTableView[]> {
+    let tables;
+    try {
+      tables = (await this.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).RouteTables ?? [];
+    } catch (e) {
+      throw mapAwsError(e, { action: 'ec2:DescribeRouteTables', resource: vpcId });
+    }
+    // A subnet without a table of its own uses the VPC's main table.
+    const own = new Map<string, string>();
+    for (const t of tables) for (const a of t.Associations ?? []) if (a.SubnetId && t.RouteTableId) own.set(a.SubnetId, t.RouteTableId);
+    const main = tables.find((t) => (t.Associations ?? []).some((a) => a.Main === true));
+    const views: RouteTableView[] = [];
+    for (const t of tables) {
+      if (t.RouteTableId === undefined) continue;
+      const isMain = t === main;
+      const users = subnetIds.filter((sn) => own.get(sn) === t.RouteTableId || (isMain && !own.has(sn)));
+      if (users.length === 0) continue;
+      views.push({ routeTableId: t.RouteTableId, subnetIds: users, main: isMain, routes: (t.Routes ?? []).flatMap(toRouteView) });
+    }
+    return views;
+  }
+
+  async describePeeringConnection(id: string): Promise<{ readonly id: string; readonly status: string } | undefined> {
+    try {
+      const pcx = (await this.ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [id] }))).VpcPeeringConnections?.[0];
+      return pcx === undefined ? undefined : { id, status: pcx.Status?.Code ?? 'unknown' };
+    } catch (e) {
+      if (isAwsError(e, 'InvalidVpcPeeringConnectionID.NotFound')) return undefined;
+      throw mapAwsError(e, { action: 'ec2:DescribeVpcPeeringConnections', resource: id });
+    }
+  }
+
+  async describeTransitGatewayAttachment(transitGatewayId: string, vpcId: string): Promise<{ readonly id: string; readonly state: string } | undefined> {
+    let attachments;
+    try {
+      const filters = [
+        { Name: 'transit-gateway-id', Values: [transitGatewayId] },
+        { Name: 'vpc-id', Values: [vpcId] },
+      ];
+      attachments = (await this.ec2.send(new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: filters }))).TransitGatewayVpcAttachments ?? [];
+    } catch (e) {
+      throw mapAwsError(e, { action: 'ec2:DescribeTransitGatewayVpcAttachments', resource: transitGatewayId });
+    }
+    const attachment = attachments.find((a) => a.State !== 'deleted') ?? attachments[0];
+    return attachment?.TransitGatewayAttachmentId === undefined ? undefined : { id: attachment.TransitGatewayAttachmentId, state: attachment.State ?? 'unknown' };
+  }
 }
 
 function isIpv6(cidr: string): boolean {
@@ -160,4 +225,20 @@ function toIngressRules(p: IpPermission): IngressRule[] {
     ...(p.IpRanges ?? []).flatMap((r) => (r.CidrIp === undefined ? [] : [{ cidr: r.CidrIp, port, description: r.Description ?? '' }])),
     ...(p.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 === undefined ? [] : [{ cidr: r.CidrIpv6, port, description: r.Description ?? '' }])),
   ];
+}
+
+function toRouteView(r: Route): RouteView[] {
+  if (r.DestinationCidrBlock === undefined) return [];
+  const target: RouteView['target'] = r.VpcPeeringConnectionId
+    ? { kind: 'peering', id: r.VpcPeeringConnectionId }
+    : r.TransitGatewayId
+      ? { kind: 'transit-gateway', id: r.TransitGatewayId }
+      : r.NatGatewayId
+        ? { kind: 'nat-gateway', id: r.NatGatewayId }
+        : r.GatewayId === 'local'
+          ? { kind: 'local', id: 'local' }
+          : r.GatewayId?.startsWith('igw-')
+            ? { kind: 'internet-gateway', id: r.GatewayId }
+            : { kind: 'other', id: r.GatewayId ?? r.NetworkInterfaceId ?? r.InstanceId ?? '' };
+  return [{ destination: r.DestinationCidrBlock, target, state: r.State ?? 'active' }];
 }

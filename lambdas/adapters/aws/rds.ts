@@ -10,6 +10,7 @@ import {
   DescribeDBClusterParameterGroupsCommand,
   DescribeDBClusterParametersCommand,
   DescribeDBClustersCommand,
+  DescribeDBSubnetGroupsCommand,
   DescribeDBInstancesCommand,
   EnableHttpEndpointCommand,
   ListTagsForResourceCommand,
@@ -275,6 +276,17 @@ export class RdsAuroraAdapter implements AuroraPort {
       throw mapAwsError(e, { action: 'rds:DeleteDBClusterParameterGroup', resource: name });
     }
   }
+
+  async describeDbSubnetGroup(name: string): Promise<{ readonly name: string; readonly vpcId: string; readonly subnetIds: readonly string[] } | undefined> {
+    try {
+      const group = (await this.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }))).DBSubnetGroups?.[0];
+      if (group?.VpcId === undefined) return undefined;
+      return { name, vpcId: group.VpcId, subnetIds: (group.Subnets ?? []).flatMap((sn) => (sn.SubnetIdentifier === undefined ? [] : [sn.SubnetIdentifier])) };
+    } catch (e) {
+      if (isAwsError(e, 'DBSubnetGroupNotFoundFault', 'DBSubnetGroupNotFound')) return undefined;
+      throw mapAwsError(e, { action: 'rds:DescribeDBSubnetGroups', resource: name });
+    }
+  }
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -301,6 +313,7 @@ export function toClusterDescription(c: DBCluster, fallbackTags?: Readonly<Recor
     ...(c.MasterUserSecret?.SecretArn !== undefined && { masterUserSecretArn: c.MasterUserSecret.SecretArn }),
     parameterGroup: c.DBClusterParameterGroup ?? '',
     vpcSecurityGroupIds: (c.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId])),
+    ...(c.DBSubnetGroup !== undefined && { dbSubnetGroup: c.DBSubnetGroup }),
     ...(c.PubliclyAccessible !== undefined && { publiclyAccessible: c.PubliclyAccessible }),
     ...(scaling?.MinCapacity !== undefined &&
       scaling.MaxCapacity !== undefined && { serverlessV2: { minCapacity: scaling.MinCapacity, maxCapacity: scaling.MaxCapacity } }),

@@ -1,5 +1,5 @@
 // Control plane v1: GET /v1/clusters/{id} (docs/reference/redpanda-cloud.md §2.1). The response is `{"cluster": Cluster}`.
-import type { RedpandaCluster, RedpandaLogger } from '../../ports/redpanda.js';
+import type { CloudOperation, RedpandaCluster, RedpandaLogger } from '../../ports/redpanda.js';
 import { RedpandaClusterNotUsableError, RedpandaError, RedpandaNotFoundError } from './errors.js';
 import { type HttpClient, expectObject } from './http.js';
 
@@ -39,7 +39,17 @@ export function parseCluster(body: unknown, request: string): RedpandaCluster {
     ...(typeof connect?.version === 'string' ? { redpandaConnectVersion: connect.version } : {}),
     ...(typeof boundary === 'string' && boundary !== '' ? { permissionsBoundaryPolicyArn: boundary } : {}),
     allowedDestinationCidrPorts: cidrs.map((e) => ({ cidr: str(e.cidr), portStart: Number(e.port_start ?? 0), portEnd: Number(e.port_end ?? 0) })),
+    ...(typeof cluster.network_id === 'string' && cluster.network_id !== '' ? { networkId: cluster.network_id } : {}),
   };
+}
+
+/** `{"operation": v1.Operation}` into the fields a caller waits on. */
+export function parseOperation(body: unknown, request: string): CloudOperation {
+  const outer = expectObject(body, request);
+  const op = outer.operation as Record<string, unknown> | null | undefined;
+  if (typeof op !== 'object' || op === null || typeof op.id !== 'string') throw new RedpandaError(`${request}: response has no "operation" with an id`, { request });
+  const error = op.error as { message?: unknown } | null | undefined;
+  return { id: op.id, state: str(op.state), ...(typeof error?.message === 'string' && error.message !== '' ? { error: error.message } : {}) };
 }
 
 export interface ControlPlaneOptions {
@@ -78,6 +88,45 @@ export class ControlPlane {
       }
       throw err;
     }
+  }
+
+  /**
+   * PATCH the cluster's egress allowlist. The update mask names that one field, so nothing else of the cluster
+   * can change whatever else the body holds (docs/reference/redpanda-cloud.md §11).
+   */
+  async updateAllowedDestinations(clusterId: string, entries: readonly { cidr: string; portStart: number; portEnd: number }[]): Promise<CloudOperation> {
+    if (!CLUSTER_ID.test(clusterId)) throw new RedpandaNotFoundError(`Redpanda cluster id "${clusterId}" is not a valid id`, { request: 'PATCH /v1/clusters/{cluster.id}' });
+    const path = `/v1/clusters/${encodeURIComponent(clusterId)}`;
+    const res = await this.options.http.request({
+      method: 'PATCH',
+      baseUrl: this.options.baseUrl,
+      path,
+      query: [['update_mask', 'redpanda_connect.allowed_destination_cidr_ports']],
+      body: {
+        redpanda_connect: {
+          allowed_destination_cidr_ports: entries.map((e) => ({ cidr: e.cidr, port_start: e.portStart, ...(e.portEnd ? { port_end: e.portEnd } : {}) })),
+        },
+      },
+      authorization: this.options.authorization,
+      onUnauthorized: this.options.onUnauthorized,
+    });
+    const operation = parseOperation(res.body, `PATCH ${path}`);
+    this.options.logger.info('redpanda cluster egress allowlist update requested', { clusterId, entries: entries.length, operationId: operation.id });
+    return operation;
+  }
+
+  async getOperation(operationId: string): Promise<CloudOperation> {
+    const path = `/v1/operations/${encodeURIComponent(operationId)}`;
+    const res = await this.options.http.request({ method: 'GET', baseUrl: this.options.baseUrl, path, authorization: this.options.authorization, onUnauthorized: this.options.onUnauthorized });
+    return parseOperation(res.body, `GET ${path}`);
+  }
+
+  async getNetworkCidr(networkId: string): Promise<string | undefined> {
+    const path = `/v1/networks/${encodeURIComponent(networkId)}`;
+    const res = await this.options.http.request({ method: 'GET', baseUrl: this.options.baseUrl, path, authorization: this.options.authorization, onUnauthorized: this.options.onUnauthorized });
+    const network = expectObject(res.body, `GET ${path}`).network as Record<string, unknown> | null | undefined;
+    const cidr = network?.cidr_block;
+    return typeof cidr === 'string' && cidr !== '' ? cidr : undefined;
   }
 
   async getCluster(clusterId: string): Promise<RedpandaCluster> {

@@ -1,6 +1,6 @@
 // Redpanda Cloud adapter: implements the RedpandaCloud port over HTTPS. Base URLs are options so the
 // local server (`local/redpanda-cloud/`) can be targeted; the defaults are production (docs/reference/redpanda-cloud.md §1, §2).
-import type { RedpandaCloud, RedpandaCluster, RedpandaDataPlane, RedpandaLogger, WaitOptions } from '../../ports/redpanda.js';
+import type { CloudOperation, RedpandaCloud, RedpandaCluster, RedpandaDataPlane, RedpandaLogger, WaitOptions } from '../../ports/redpanda.js';
 import { DEFAULT_AUDIENCE, DEFAULT_AUTH_URL, TokenProvider, type ClientCredentials } from './auth.js';
 import { ControlPlane, DEFAULT_CONTROL_PLANE_URL } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
@@ -79,6 +79,18 @@ export class RedpandaCloudClient implements RedpandaCloud {
 
   describeCluster(clusterId: string): Promise<RedpandaCluster> {
     return this.control.describeCluster(clusterId);
+  }
+
+  updateAllowedDestinations(clusterId: string, entries: readonly { cidr: string; portStart: number; portEnd: number }[]): Promise<CloudOperation> {
+    return this.control.updateAllowedDestinations(clusterId, entries);
+  }
+
+  getOperation(operationId: string): Promise<CloudOperation> {
+    return this.control.getOperation(operationId);
+  }
+
+  getNetworkCidr(networkId: string): Promise<string | undefined> {
+    return this.control.getNetworkCidr(networkId);
   }
 
   dataPlane(dataplaneApiUrl: string): RedpandaDataPlane {
