@@ -39,6 +39,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       'EnsureTopic',
       'EnsureRedpandaUser',
       'EnsureRedpandaSecrets',
+      'EnsureEgressAllowlist',
       'CreatePipeline',
       'CheckPipeline',
       'Probe',

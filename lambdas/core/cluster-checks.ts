@@ -85,7 +85,7 @@ export function checkCluster(request: LinkRequest, facts: ClusterFacts): Finding
       findings.push({
         id: 'db-network-unreachable',
         severity: 'warning',
-        message: `no security group of cluster ${id} allows port ${cluster.port} from the Redpanda NAT address${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}`,
+        message: `no security group of cluster ${id} allows port ${cluster.port} from the Redpanda side of the link: ${missing.join(', ')}`,
         fix: missing
           .map((cidr) => `aws ec2 authorize-security-group-ingress --group-id ${cluster.vpcSecurityGroupIds[0] ?? '<group-id>'} --protocol tcp --port ${cluster.port} --cidr ${cidr}`)
           .join('; '),

@@ -85,3 +85,12 @@ export class EgressAddressesUnknownError extends NamedError {}
 
 /** The link is not in identity mode `access-key`, or has no key to rotate from; the message says why. Not retried. */
 export class RotationNotPossibleError extends NamedError {}
+
+/** The request's network mode cannot be set up as asked (no Redpanda network CIDR, no VPC, a mode the cluster contradicts). Not retried. */
+export class NetworkConfigError extends NamedError {}
+
+/** A control-plane operation (the egress allowlist update) has not finished yet. Retried. */
+export class RedpandaOperationPendingError extends NamedError {}
+
+/** A control-plane operation ended in STATE_FAILED; its error is in the message. Not retried. */
+export class RedpandaOperationFailedError extends NamedError {}

@@ -161,3 +161,33 @@ export function removeAllowlistEntry(existing: readonly AllowlistEntry[], entry:
   const entries = existing.filter((e) => !sameEntry(e, entry));
   return { entries, removed: entries.length !== existing.length };
 }
+
+/** A security-group rule the link adds: one CIDR on the database port. */
+export interface LinkIngressRule {
+  readonly cidr: string;
+  readonly port: number;
+  readonly description: string;
+}
+
+/**
+ * The rules the link's security group holds: from each egress address (public), or from the Redpanda network
+ * (private). The description names the link, so the probe and teardown find exactly the link's rules.
+ */
+export function linkIngressRules(
+  input: { readonly link: string; readonly redpandaClusterId: string; readonly mode: 'public' | 'private'; readonly cidrs: readonly string[] },
+  port: number,
+): LinkIngressRule[] {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port ${port} is not a TCP port (1-65535)`);
+  const what = input.mode === 'public' ? 'egress' : 'network';
+  const description = `rpcn-aurora ${input.link}: Redpanda ${input.redpandaClusterId} ${what}`;
+  return [...new Set(input.cidrs)].sort().map((cidr) => ({ cidr, port, description }));
+}
+
+/** The allowlist entry of a private link: the database VPC's CIDR on the database port. */
+export function allowlistEntryFor(dbVpcCidr: string, port: number): AllowlistEntry {
+  return { cidr: dbVpcCidr, portStart: port, portEnd: 0 };
+}
+
+export function describeEntry(e: AllowlistEntry): string {
+  return `${e.cidr} port ${e.portStart}${e.portEnd && e.portEnd !== e.portStart ? `-${e.portEnd}` : ''}`;
+}

@@ -373,7 +373,11 @@ function checkNetwork(
     if (create && publiclyAccessible) {
       issues.push({ path: 'database.publiclyAccessible', message: 'is true, but database.network is "private": a private link creates a cluster without a public address; leave publiclyAccessible out' });
     }
-    if (egressCidrs !== undefined) issues.push({ path: 'redpanda.egressCidrs', message: 'applies only to database.network "public": a private link is admitted from redpanda.networkCidr' });
+    // Still the public addresses the pipeline's STS calls come from (identity.restrictToEgress).
+    egressCidrs?.forEach((cidr, i) => {
+      const problem = egressCidrProblem(cidr);
+      if (problem) issues.push({ path: `redpanda.egressCidrs[${i}]`, message: `"${printable(String(cidr))}" ${problem}` });
+    });
     if (networkCidr !== undefined) {
       const problem = networkCidrProblem(networkCidr);
       if (problem) issues.push({ path: 'redpanda.networkCidr', message: `"${printable(String(networkCidr))}" ${problem}` });

@@ -44,6 +44,12 @@ export function makeHandler(deps: Pick<StepDeps, 'registry' | 'redpanda' | 'auro
         egressCidrs: rp.natGateways.length > 0 ? [...redpandaIngressCidrs(rp.natGateways)] : [],
         dataplaneApiUrl: rp.dataplaneApiUrl,
         ...(rp.redpandaConnectVersion ? { connectVersion: rp.redpandaConnectVersion } : {}),
+        // What the link recorded; a rotation changes nothing of the network.
+        network: {
+          mode: request.database.network,
+          ingressCidrs: record.owned.ingressCidrs ?? [],
+          ...(record.owned.allowlistEntry ? { allowlistEntry: record.owned.allowlistEntry } : {}),
+        },
       },
       aurora: {
         clusterIdentifier: cluster.identifier,

@@ -6,8 +6,36 @@ import { KEY_SLOTS, linkNames } from '../core/naming.js';
 import { redpandaAcls } from '../core/redpanda-acls.js';
 import type { StepDeps } from './shared/deps.js';
 import type { TeardownStepInput } from './delete-pipeline.js';
-import { emptyReport, type StepReport } from './shared/teardown.js';
+import { emptyReport, type StepReport, type TeardownContext } from './shared/teardown.js';
+import { describeEntry, removeAllowlistEntry, sameEntry, type AllowlistEntry } from '../core/network.js';
 import { defineStep } from './shared/step.js';
+
+/**
+ * The link's egress allowlist entry goes only with the last live link that relies on it (two links of one VPC
+ * share one entry); every other entry stays as it is. The cluster update is requested, not awaited: nothing
+ * of the link waits on it, and the next read of the cluster shows it done.
+ */
+async function removeAllowlistEntryIfLast(deps: Pick<StepDeps, 'redpanda' | 'registry'>, teardown: TeardownContext, entry: AllowlistEntry, report: StepReport): Promise<void> {
+  const others = (await deps.registry.list()).filter(
+    (r) => r.name !== teardown.link && r.status !== 'deleted' && r.request.redpanda.clusterId === teardown.request.redpanda.clusterId && r.owned.allowlistEntry && sameEntry(r.owned.allowlistEntry, entry),
+  );
+  if (others.length > 0) {
+    report.kept.push({ what: `egress allowlist entry ${describeEntry(entry)}`, why: `link${others.length > 1 ? 's' : ''} ${others.map((r) => r.name).join(', ')} rel${others.length > 1 ? 'y' : 'ies'} on it too` });
+  } else {
+    const cloud = await deps.redpanda();
+    const cluster = await cloud.describeCluster(teardown.request.redpanda.clusterId).catch(() => undefined);
+    if (!cluster) {
+      report.needsHuman.push(`the Redpanda cluster ${teardown.request.redpanda.clusterId} did not answer: remove the egress allowlist entry ${describeEntry(entry)} yourself if nothing else needs it`);
+      return;
+    }
+    const { entries, removed } = removeAllowlistEntry(cluster.allowedDestinationCidrPorts, entry);
+    if (removed) {
+      await cloud.updateAllowedDestinations(cluster.id, entries);
+      report.deleted.push(`egress allowlist entry ${describeEntry(entry)} of cluster ${cluster.id}`);
+    }
+  }
+  await deps.registry.update(teardown.link, { owned: { allowlistEntry: undefined } });
+}
 
 export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'secrets'>) {
   return defineStep<TeardownStepInput, StepReport>('DeleteRedpandaAccess', async ({ teardown }) => {
@@ -40,6 +68,7 @@ export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'secr
       }
       await deps.registry.update(link, { owned: { redpandaSecrets: undefined, acls: undefined, redpandaUser: undefined, topic: options.keepTopic ? owned.topic : undefined, checkpointTopic: undefined } });
     }
+    if (owned.allowlistEntry) await removeAllowlistEntryIfLast(deps, teardown, owned.allowlistEntry, report);
     const secret = await deps.secrets.getLinkSecret(names.saslPasswordSecret);
     if (secret && isOwnedBy(secret.tags, link)) {
       await deps.secrets.deleteLinkSecret(names.saslPasswordSecret);

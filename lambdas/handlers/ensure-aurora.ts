@@ -1,7 +1,8 @@
 // Aurora branch, first step: create the link's parameter group, security group, cluster and writer, or
 // adopt an existing cluster after checking it (never changing it). Returns as soon as the cluster exists;
 // the wait for `available` is a Wait + Choice loop in the state machine (CheckAurora).
-import { clusterCreationSettings, redpandaIngressPermissions } from '../core/aurora-settings.js';
+import { clusterCreationSettings } from '../core/aurora-settings.js';
+import { linkIngressRules } from '../core/network.js';
 import { checkCluster } from '../core/cluster-checks.js';
 import { DEFAULT_PORT } from '../core/context.js';
 import { AdoptedClusterNotReadyError, ResourceConflictError } from '../core/errors.js';
@@ -62,7 +63,7 @@ async function createCluster(deps: Deps, request: LinkRequest, link: LinkRef, re
     const group = await deps.network.ensureSecurityGroup({
       name: names.securityGroup,
       vpcId,
-      description: `rpcn-aurora link ${request.name}: Redpanda ${request.redpanda.clusterId} NAT gateways to Aurora`,
+      description: `rpcn-aurora link ${request.name}: Redpanda ${request.redpanda.clusterId} to Aurora`,
       tags,
     });
     securityGroupId = group.groupId;
@@ -87,14 +88,13 @@ async function createCluster(deps: Deps, request: LinkRequest, link: LinkRef, re
   await own({ cluster: cluster.identifier });
 
   if (securityGroupId) {
-    // After the create: the rules open the port the cluster really listens on.
-    const rules: IngressRule[] = redpandaIngressPermissions({
-      link: request.name,
-      redpandaClusterId: request.redpanda.clusterId,
-      natAddresses: redpanda.natGateways,
-      port: cluster.port,
-    }).flatMap((p) => p.IpRanges.map((r) => ({ cidr: r.CidrIp, port: cluster!.port, description: r.Description ?? '' })));
-    await deps.network.authorizeIngress(securityGroupId, rules);
+    // After the create: the rules open the port the cluster really listens on, to exactly the Redpanda side
+    // of the link's network mode (its egress addresses, or the Redpanda network's CIDR).
+    const rules: IngressRule[] = linkIngressRules(
+      { link: request.name, redpandaClusterId: request.redpanda.clusterId, mode: redpanda.network.mode, cidrs: redpanda.network.ingressCidrs },
+      cluster.port,
+    );
+    if (rules.length > 0) await deps.network.authorizeIngress(securityGroupId, rules);
     await own({ ingressCidrs: rules.map((r) => r.cidr) });
   }
 

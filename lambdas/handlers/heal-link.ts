@@ -5,6 +5,8 @@
 import { comparePolicy, dbConnectRoleArtifacts, rolePolicyFirstHop } from '../core/iam.js';
 import { LinkNotFoundError } from '../core/errors.js';
 import { rotationExecutionName } from '../core/iam-events.js';
+import { linkIngressRules } from '../core/network.js';
+import type { LinkRecord } from '../ports/registry.js';
 import type { StepDeps } from './shared/deps.js';
 import { createRoleInput } from './shared/db-connect-role.js';
 import { HEALABLE, type Judgement } from './judge-link.js';
@@ -23,17 +25,38 @@ export interface HealOutcome {
 /** Findings a new key fixes: the pipeline's key is gone or unusable, or its user was recreated. */
 const ROTATION_FIXES = new Set(['access-key-missing', 'access-key-inactive', 'connector-user-missing']);
 
-export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'aurora' | 'iam' | 'pipelineRole' | 'rotations' | 'clock'>) {
+/**
+ * The link's own security-group rules moved to the egress addresses of now: the new ones added first (no
+ * moment without a rule for the current addresses), then the link's rules for addresses that are gone removed.
+ * Only the group the link created, only the rules it recorded.
+ */
+async function replaceIngress(deps: Pick<StepDeps, 'network' | 'registry'>, record: LinkRecord, now: readonly string[], port: number): Promise<string[]> {
+  const groupId = record.owned.securityGroupId;
+  const before = record.owned.ingressCidrs ?? [];
+  if (groupId === undefined) return [];
+  const group = await deps.network.describeSecurityGroup(groupId);
+  if (!group || !isOwnedBy(group.tags, record.name)) return [];
+  const rules = linkIngressRules({ link: record.name, redpandaClusterId: record.request.redpanda.clusterId, mode: record.request.database.network, cidrs: now }, port);
+  await deps.network.authorizeIngress(groupId, rules);
+  const gone = group.ingress.filter((r) => before.includes(r.cidr) && !now.includes(r.cidr) && r.port === port);
+  if (gone.length > 0) await deps.network.revokeIngress(groupId, gone);
+  await deps.registry.update(record.name, { owned: { ingressCidrs: rules.map((r) => r.cidr) } });
+  return [`replaced the ingress of security group ${groupId}: now ${now.join(', ')}${gone.length ? `; removed ${gone.map((r) => r.cidr).join(', ')}` : ''}`];
+}
+
+export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'rotations' | 'clock'>) {
   return defineStep<HealLinkInput, HealOutcome>('HealLink', async ({ before }) => {
     const record = await deps.registry.get(before.link);
     if (!record) throw new LinkNotFoundError(`link ${before.link} disappeared while healing`);
     if (!record.request.selfHeal) return { actions: [], skipped: ['selfHeal is off for this link'] };
     const cluster = await deps.aurora.describeCluster(record.request.database.clusterIdentifier);
     if (!cluster) return { actions: [], skipped: [`cluster ${record.request.database.clusterIdentifier} is gone: nothing to heal towards`] };
+    // Towards the Redpanda side as it is now (JudgeLink read it), else as the link recorded it.
+    const egressCidrs = before.current?.egressCidrs ?? record.owned.egressCidrs ?? [];
     const wanted = dbConnectRoleArtifacts(
       record.request,
       { dbAccountId: record.dbAccountId, region: record.region, clusterResourceId: cluster.resourceId },
-      { egressCidrs: record.owned.egressCidrs ?? [] },
+      { egressCidrs },
     );
     const wantedTags = Object.fromEntries(wanted.tags.map((t) => [t.Key, t.Value]));
     const ids = new Set(before.findings.filter((f) => f.severity === 'error' || HEALABLE.has(f.id)).map((f) => f.id));
@@ -58,11 +81,17 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'au
           actions.push(`restored the permissions boundary of ${hop.userName}`);
         }
       }
-      if (hop.restrictToEgress && (record.owned.egressCidrs ?? []).length === 0) {
+      if (hop.restrictToEgress && egressCidrs.length === 0) {
         skipped.push(`the policy of ${hop.userName}: the Redpanda cluster's egress addresses are unknown`);
       } else if (comparePolicy(hop.policy.document, user?.inlinePolicies[hop.policy.policyName]).length > 0) {
         await deps.iam.putUserPolicy(hop.userName, hop.policy.policyName, hop.policy.document);
-        actions.push(`restored the policy ${hop.policy.policyName} of ${hop.userName}`);
+        const moved = (record.owned.egressCidrs ?? []).join() !== [...egressCidrs].join();
+        actions.push(
+          moved
+            ? `restored the policy ${hop.policy.policyName} of ${hop.userName} with the egress addresses ${egressCidrs.join(', ')} (were ${(record.owned.egressCidrs ?? []).join(', ') || 'none'})`
+            : `restored the policy ${hop.policy.policyName} of ${hop.userName}`,
+        );
+        await deps.registry.update(record.name, { owned: { egressCidrs: [...egressCidrs] } });
       }
     }
 
@@ -99,6 +128,10 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'au
         actions.push(`put back inline policy ${policy.policyName} on ${roleName} through the healer role`);
         await deps.registry.update(record.name, { owned: { pipelineRolePolicy: policy.policyName } });
       }
+    }
+
+    if (ids.has('egress-addresses-changed') && before.current) {
+      actions.push(...(await replaceIngress(deps, record, before.current.ingressCidrs, cluster.port)));
     }
 
     if (hop.mode === 'access-key' && [...ids].some((id) => ROTATION_FIXES.has(id))) {

@@ -7,6 +7,7 @@ import { makeHandler as createNewKey } from './create-new-key.js';
 import { makeHandler as deleteConnectorUser } from './delete-connector-user.js';
 import { makeHandler as ensureAccessKey } from './ensure-access-key.js';
 import { makeHandler as ensureConnectorUser } from './ensure-connector-user.js';
+import { makeHandler as ensureEgressAllowlist } from './ensure-egress-allowlist.js';
 import { makeHandler as finishRotation } from './finish-rotation.js';
 import { makeHandler as restoreKey } from './restore-key.js';
 import { makeHandler as switchPipelineKey } from './switch-pipeline-key.js';
@@ -54,6 +55,7 @@ export const PROVISION_STEPS = {
   EnsureTopic: ensureTopic,
   EnsureRedpandaUser: ensureRedpandaUser,
   EnsureRedpandaSecrets: ensureRedpandaSecrets,
+  EnsureEgressAllowlist: ensureEgressAllowlist,
   CreatePipeline: createPipeline,
   CheckPipeline: checkPipeline,
   Probe: probe,

@@ -2,6 +2,10 @@
 // role's trust, tag and permission, the cluster settings). Verdict: healthy, drifted (with catalogue
 // entries and fixes), or unknown (with why).
 import type { LinkRequest } from '../core/request.js';
+import type { RedpandaCluster } from '../ports/redpanda.js';
+import type { LinkRecord } from '../ports/registry.js';
+import { egressCidrsOf, resolveNetwork } from './shared/network.js';
+import type { LinkNetwork } from './shared/state.js';
 import type { VerdictName } from '../ports/validation.js';
 import { staticChecks, type Finding } from './shared/checks.js';
 import type { StepDeps } from './shared/deps.js';
@@ -24,6 +28,7 @@ export const HEALABLE = new Set([
   'connector-user-untagged',
   'access-key-missing',
   'access-key-inactive',
+  'egress-addresses-changed',
 ]);
 
 export interface Judgement {
@@ -34,13 +39,46 @@ export interface Judgement {
   readonly selfHeal: boolean;
   readonly healable: boolean;
   readonly at: string;
+  /**
+   * The Redpanda side as it is now, when the cluster could be read: what the link's security group should admit
+   * and where the pipeline's STS calls come from (HealLink puts these in place of what the link recorded).
+   */
+  readonly current?: { readonly ingressCidrs: readonly string[]; readonly egressCidrs: readonly string[] };
 }
 
 export interface JudgeLinkInput extends StepEvent {
   readonly input: { readonly link?: unknown; readonly trigger?: unknown };
 }
 
-export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'clock'>) {
+/**
+ * The link's network as the Redpanda cluster reports it now; undefined when the cluster cannot be read (the
+ * checks then use what the link recorded). Redpanda does not promise its NAT addresses stay the same.
+ */
+async function currentNetwork(
+  deps: Pick<StepDeps, 'redpanda' | 'aurora' | 'network' | 'deployment'>,
+  record: LinkRecord,
+): Promise<{ network: LinkNetwork; egressCidrs: readonly string[]; cluster: RedpandaCluster } | undefined> {
+  const request = record.request;
+  if (request.identity.mode === 'self-managed') return undefined;
+  try {
+    const cloud = await deps.redpanda();
+    const cluster = await cloud.describeCluster(request.redpanda.clusterId);
+    return { network: await resolveNetwork(deps, cloud, request, cluster), egressCidrs: egressCidrsOf(request, cluster), cluster };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the link recorded of its network, for a judgement without the Redpanda cluster. */
+function recordedNetwork(record: LinkRecord): LinkNetwork {
+  return {
+    mode: record.request.database.network,
+    ingressCidrs: record.owned.ingressCidrs ?? [],
+    ...(record.owned.allowlistEntry ? { allowlistEntry: record.owned.allowlistEntry } : {}),
+  };
+}
+
+export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'aurora' | 'network' | 'iam' | 'pipelineRole' | 'simulator' | 'redpanda' | 'clock'>) {
   return defineStep<JudgeLinkInput, Judgement>('JudgeLink', async ({ input }) => {
     const at = deps.clock().toISOString();
     const name = typeof input.link === 'string' ? input.link : '';
@@ -51,15 +89,22 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'au
       return { link: name, verdict: 'unknown', why: `the link is ${record.status}, not provisioned`, selfHeal: record.request.selfHeal, ...none };
     }
     const request: LinkRequest = record.request;
-    const { findings, facts } = await staticChecks(deps, request, { name, dbAccountId: record.dbAccountId, region: record.region }, {
-      ...(record.owned.egressCidrs ? { egressCidrs: record.owned.egressCidrs } : {}),
-      ...(record.owned.ingressCidrs ? { natGateways: record.owned.ingressCidrs } : {}),
+    const now = await currentNetwork(deps, record);
+    const network = now?.network ?? recordedNetwork(record);
+    const egressCidrs = now?.egressCidrs ?? record.owned.egressCidrs;
+    const checked = await staticChecks(deps, request, { name, dbAccountId: record.dbAccountId, region: record.region }, {
+      ...(egressCidrs ? { egressCidrs } : {}),
+      network,
+      ...(now ? { redpandaCluster: now.cluster } : {}),
       ...(record.accessKey ? { accessKey: record.accessKey } : {}),
       ...(record.status === 'ready' ? { firstHopApplied: true } : {}),
     });
+    const { facts } = checked;
+    const findings = [...checked.findings, ...egressChanges(record, network)];
+    const current = now ? { current: { ingressCidrs: [...now.network.ingressCidrs], egressCidrs: [...now.egressCidrs] } } : {};
     const errors = findings.filter((f) => f.severity === 'error');
     const healable = errors.length > 0 && errors.some((f) => HEALABLE.has(f.id));
-    if (errors.length > 0) return { link: name, verdict: 'drifted', findings, selfHeal: request.selfHeal, healable, at };
+    if (errors.length > 0) return { link: name, verdict: 'drifted', findings, selfHeal: request.selfHeal, healable, at, ...current };
     if (!facts.firstHopVerified && request.identity.mode === 'pipeline-role') {
       return {
         link: name,
@@ -69,8 +114,27 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'au
         selfHeal: request.selfHeal,
         healable: false,
         at,
+        ...current,
       };
     }
-    return { link: name, verdict: 'healthy', findings, selfHeal: request.selfHeal, healable: false, at };
+    return { link: name, verdict: 'healthy', findings, selfHeal: request.selfHeal, healable: false, at, ...current };
   });
+}
+
+/** The Redpanda side moved (new NAT addresses): the rules the link put in its security group admit the old ones. */
+function egressChanges(record: LinkRecord, network: LinkNetwork): Finding[] {
+  const recorded = record.owned.ingressCidrs;
+  // Only a security group the link created holds rules it recorded; an adopted one is reported by the ingress check.
+  if (recorded === undefined || record.owned.securityGroupId === undefined || network.mode !== 'public') return [];
+  const gone = recorded.filter((c) => !network.ingressCidrs.includes(c));
+  const added = network.ingressCidrs.filter((c) => !recorded.includes(c));
+  if (gone.length === 0 && added.length === 0) return [];
+  return [
+    {
+      id: 'egress-addresses-changed',
+      severity: 'error',
+      message: `the Redpanda cluster's egress addresses changed: ${added.length ? `now also ${added.join(', ')}` : ''}${added.length && gone.length ? '; ' : ''}${gone.length ? `no longer ${gone.join(', ')}` : ''} (the link's security group ${record.owned.securityGroupId} admits the old ones)`,
+      fix: 'Validate replaces the link\'s rules (and the connector user\'s aws:SourceIp list) when selfHeal is on; else run the provision again',
+    },
+  ];
 }

@@ -66,11 +66,14 @@ export function makeHandler(deps: Deps) {
       if (input.streamingOnly === true) staticFindings = [];
       else {
         const record = await deps.registry.get(request.name);
+        const redpandaCluster = await (await deps.redpanda()).describeCluster(redpanda.clusterId).catch(() => undefined);
         staticFindings = (
           await staticChecks(deps, request, link, {
             natGateways: redpanda.natGateways,
             egressCidrs: redpanda.egressCidrs,
             firstHopApplied,
+            network: redpanda.network,
+            ...(redpandaCluster ? { redpandaCluster } : {}),
             ...(record?.accessKey ? { accessKey: record.accessKey } : {}),
           })
         ).findings;

@@ -1,7 +1,7 @@
 // Step 1 of Provision: check the request, resolve the Redpanda cluster, and open the link record, before
 // anything is created. A bad request, bad credentials or an unusable cluster fail here.
-import { redpandaIngressCidrs } from '../core/aurora-settings.js';
 import { compareVersions, requiredConnectVersion } from '../core/connect-version.js';
+import { AllowlistFullError, mergeAllowlistEntry } from '../core/network.js';
 import {
   EgressAddressesUnknownError,
   IdentityModeUnsupportedError,
@@ -12,7 +12,8 @@ import {
 import { assertRequest, type LinkRequest } from '../core/request.js';
 import type { RedpandaCluster } from '../ports/redpanda.js';
 import type { StepDeps } from './shared/deps.js';
-import type { LinkRef, RedpandaClusterRef } from './shared/state.js';
+import { egressCidrsOf, resolveNetwork } from './shared/network.js';
+import type { LinkNetwork, LinkRef, RedpandaClusterRef } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface ValidateRequestInput extends StepEvent {
@@ -38,10 +39,6 @@ const IDENTITY: ReadonlyArray<[string, (r: LinkRequest) => unknown]> = [
   ['identity.roleArn', (r) => (r.identity.mode === 'self-managed' ? r.identity.roleArn : undefined)],
 ];
 
-/** Egress addresses as /32 CIDRs; empty when the cluster reports none (centralized egress). */
-function egressCidrsOf(cluster: RedpandaCluster): readonly string[] {
-  return cluster.natGateways.length > 0 ? redpandaIngressCidrs(cluster.natGateways) : [];
-}
 
 /**
  * What the identity mode needs of the Redpanda cluster, checked before anything is created. Each refusal
@@ -85,11 +82,22 @@ export function checkClusterForMode(request: LinkRequest, cluster: RedpandaClust
       `[redpanda-connect-too-old] cluster ${cluster.id} runs Redpanda Connect ${have}; this link's pipeline needs ${need.version} or later (${need.because}): upgrade the cluster`,
     );
   }
-  if (mode === 'access-key' && request.identity.restrictToEgress && egressCidrsOf(cluster).length === 0) {
+  if (mode === 'access-key' && request.identity.restrictToEgress && egressCidrsOf(request, cluster).length === 0) {
     throw new EgressAddressesUnknownError(
       `[egress-addresses-unknown] cluster ${cluster.id} reports no egress addresses (nat_gateways is empty: centralized egress?), so the connector user cannot be limited to them: ` +
-        'set identity.restrictToEgress to false, or give the addresses your egress uses',
+        'give them as redpanda.egressCidrs, or set identity.restrictToEgress to false',
     );
+  }
+}
+
+/** Whether the link's allowlist entry fits: refused before anything is created when the list is full. */
+function checkAllowlistRoom(cluster: RedpandaCluster, network: LinkNetwork): void {
+  if (network.allowlistEntry === undefined) return;
+  try {
+    mergeAllowlistEntry(cluster.allowedDestinationCidrPorts, network.allowlistEntry);
+  } catch (e) {
+    if (e instanceof AllowlistFullError) throw new AllowlistFullError(`[allowlist-full] cluster ${cluster.id}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -99,14 +107,16 @@ export function identityDifferences(before: LinkRequest, after: LinkRequest): st
   );
 }
 
-export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 'registry' | 'clock'>) {
+export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 'registry' | 'aurora' | 'network' | 'clock'>) {
   return defineStep<ValidateRequestInput, ValidateRequestOutput>('ValidateRequest', async ({ request: input }) => {
     const request = assertRequest(input);
     const cloud = await deps.redpanda();
     const cluster = await cloud.getCluster(request.redpanda.clusterId);
     checkClusterForMode(request, cluster, deps.deployment.redpandaAccountId);
-    // A new public cluster is reachable only from the NAT gateways; without them nothing could connect.
-    if (request.database.create && request.identity.mode !== 'self-managed') redpandaIngressCidrs(cluster.natGateways);
+    // Self-managed Connect runs wherever its operator runs it, not behind Redpanda's egress: nothing to admit for it.
+    const network: LinkNetwork =
+      request.identity.mode === 'self-managed' ? { mode: request.database.network, ingressCidrs: [] } : await resolveNetwork(deps, cloud, request, cluster);
+    checkAllowlistRoom(cluster, network);
 
     const existing = await deps.registry.get(request.name);
     if (existing && existing.status !== 'deleted') {
@@ -141,9 +151,10 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 're
         clusterId: cluster.id,
         region: cluster.region,
         natGateways: [...cluster.natGateways],
-        egressCidrs: [...egressCidrsOf(cluster)],
+        egressCidrs: [...egressCidrsOf(request, cluster)],
         dataplaneApiUrl: cluster.dataplaneApiUrl,
         ...(cluster.redpandaConnectVersion ? { connectVersion: cluster.redpandaConnectVersion } : {}),
+        network,
       },
     };
   });

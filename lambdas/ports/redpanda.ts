@@ -272,6 +272,8 @@ export interface RedpandaCloud {
    */
   updateAllowedDestinations(clusterId: string, entries: readonly { cidr: string; portStart: number; portEnd: number }[]): Promise<CloudOperation>;
   getOperation(operationId: string): Promise<CloudOperation>;
+  /** Polls with backoff until the operation leaves STATE_IN_PROGRESS or the wait ends; returns it as last seen. */
+  waitForOperation(operationId: string, options?: WaitOptions): Promise<CloudOperation>;
   /** The Redpanda network's `cidr_block`, undefined when the network reports none. */
   getNetworkCidr(networkId: string): Promise<string | undefined>;
 }

@@ -89,6 +89,21 @@ export class RedpandaCloudClient implements RedpandaCloud {
     return this.control.getOperation(operationId);
   }
 
+  async waitForOperation(operationId: string, options: WaitOptions = {}): Promise<CloudOperation> {
+    const sleep = this.options.sleep ?? realSleep;
+    const now = this.options.now ?? Date.now;
+    const deadline = now() + (options.timeoutMs ?? this.options.wait?.timeoutMs ?? 120_000);
+    const maxDelayMs = options.maxDelayMs ?? this.options.wait?.maxDelayMs ?? 15_000;
+    let delay = options.initialDelayMs ?? this.options.wait?.initialDelayMs ?? 1_000;
+    for (;;) {
+      const operation = await this.control.getOperation(operationId);
+      const remaining = deadline - now();
+      if (operation.state !== 'STATE_IN_PROGRESS' || remaining <= 0) return operation;
+      await sleep(Math.min(delay, remaining));
+      delay = Math.min(maxDelayMs, delay * 2);
+    }
+  }
+
   getNetworkCidr(networkId: string): Promise<string | undefined> {
     return this.control.getNetworkCidr(networkId);
   }

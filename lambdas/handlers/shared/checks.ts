@@ -28,10 +28,12 @@ import {
   type SqlRow,
 } from '../../core/sql.js';
 import type { RoleDescription } from '../../ports/iam.js';
+import type { RedpandaCluster } from '../../ports/redpanda.js';
+import { networkChecks } from './network-checks.js';
 import type { AccessKeyState } from '../../ports/registry.js';
 import type { SqlTarget } from '../../ports/sql.js';
 import type { StepDeps } from './deps.js';
-import type { LinkRef } from './state.js';
+import type { LinkNetwork, LinkRef } from './state.js';
 
 export type { Finding } from '../../core/cluster-checks.js';
 
@@ -101,6 +103,10 @@ export interface StaticCheckOptions {
   readonly firstHopApplied?: boolean;
   /** `access-key`: the keys the registry knows (current, and a rotation's pending one). */
   readonly accessKey?: AccessKeyState;
+  /** The link's network as it should be (what the security group admits, the allowlist entry, the Redpanda network). */
+  readonly network?: LinkNetwork;
+  /** The Redpanda cluster as it is now (its egress allowlist), when it could be read. */
+  readonly redpandaCluster?: RedpandaCluster;
 }
 
 /** Everything that can be judged without touching the database. */
@@ -125,8 +131,12 @@ export async function staticChecks(deps: CheckDeps, request: LinkRequest, link: 
     natCidrs = undefined;
   }
   // Self-managed Connect runs wherever the operator runs it: its source addresses are not ours to know.
-  const ingressFacts = natCidrs && request.identity.mode !== 'self-managed' ? { ingress, natCidrs } : {};
+  const admitted = options.network?.ingressCidrs ?? natCidrs;
+  const ingressFacts = admitted?.length && request.identity.mode !== 'self-managed' ? { ingress, natCidrs: admitted } : {};
   findings.push(...checkCluster(request, { cluster, parameters, ...ingressFacts }));
+  if (options.network && request.identity.mode !== 'self-managed') {
+    findings.push(...(await networkChecks(deps, request, cluster, options.network, options.redpandaCluster)));
+  }
 
   const egressCidrs = options.egressCidrs ?? natCidrs ?? [];
   const wanted = dbConnectRoleArtifacts(

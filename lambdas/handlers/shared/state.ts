@@ -1,7 +1,8 @@
 // The pieces of Provision state the steps pass along (statemachines/provision.asl.json). Nothing here is
 // ever a secret value: secrets travel as ARNs and names only.
 import { LINK_TAG_KEY, MANAGED_BY } from '../../core/naming.js';
-import type { LinkRequest } from '../../core/request.js';
+import type { AllowlistEntry } from '../../core/network.js';
+import type { LinkRequest, NetworkMode } from '../../core/request.js';
 import type { AccessKeyRef } from '../../ports/registry.js';
 import { DeadlineExceededError } from '../../core/errors.js';
 
@@ -10,6 +11,18 @@ export interface LinkRef {
   readonly name: string;
   readonly dbAccountId: string;
   readonly region: string;
+}
+
+/** How the pipeline reaches the database, as ValidateRequest resolved it (docs/reference/redpanda-cloud.md §11). */
+export interface LinkNetwork {
+  readonly mode: NetworkMode;
+  /** What the link's security group admits: the egress addresses (public) or the Redpanda network's CIDR (private). */
+  readonly ingressCidrs: readonly string[];
+  /** `private`: the Redpanda network's CIDR. */
+  readonly networkCidr?: string;
+  /** `private`: the database's VPC and the allowlist entry admitting it on its port. */
+  readonly dbVpcId?: string;
+  readonly allowlistEntry?: AllowlistEntry;
 }
 
 /** What ValidateRequest learnt about the Redpanda cluster. */
@@ -21,6 +34,7 @@ export interface RedpandaClusterRef {
   readonly egressCidrs: readonly string[];
   readonly dataplaneApiUrl: string;
   readonly connectVersion?: string;
+  readonly network: LinkNetwork;
 }
 
 export interface AuroraState {
