@@ -262,6 +262,33 @@ export const GRANTS = {
           },
         ],
   ),
+  /** Validate's heal: the group's ingress follows the cluster's egress addresses (a NAT gateway replaced). */
+  networkUpdateIngress: grant('network.updateIngress', (ctx) => [
+    {
+      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+      resources: [ec2(ctx, 'security-group/*')],
+      conditions: resourceTagged,
+      wildcardReason: 'security group ids are assigned by EC2; only groups carrying the link tag',
+    },
+    {
+      actions: ['ec2:AuthorizeSecurityGroupIngress'],
+      resources: [ec2(ctx, 'security-group-rule/*')],
+      wildcardReason: 'the rule created by the call has no id before it; the group in the same request must carry the link tag',
+    },
+  ]),
+  /** The database's VPC, its subnets' routes and what they point at: the network checks of a private link. */
+  networkDescribeRoutes: grant('network.describeRoutes', (ctx) => [
+    {
+      actions: ['ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeTransitGatewayVpcAttachments'],
+      resources: ['*'],
+      wildcardReason: 'read-only: the EC2 Describe* actions have no resource-level permissions',
+    },
+    {
+      actions: ['rds:DescribeDBSubnetGroups'],
+      resources: [rds(ctx, 'subgrp:*')],
+      wildcardReason: 'read-only: the subnet group of an adopted cluster is named by its owner, not by us',
+    },
+  ]),
   /** Teardown: revoke the NAT ingress and delete the group a link created. */
   networkDeleteSecurityGroup: grant('network.deleteSecurityGroup', (ctx) => [
     {
@@ -468,7 +495,8 @@ const G = GRANTS;
 
 /** Step name (the ASL placeholder `${<Step>FunctionArn}`) → its access. */
 export const STEP_ACCESS = {
-  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate] },
+  // A private link's network is resolved here (the database's VPC, the Redpanda network) before anything is created.
+  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.networkDescribeRoutes] },
   EnsureAurora: {
     grants: [
       G.auroraReadOwnParameterGroup,
@@ -496,6 +524,8 @@ export const STEP_ACCESS = {
   },
   // identity modes `pipeline-role` and `self-managed` (a role in R): through the healer
   ApplyPipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
+  // A private link's entry in the cluster's egress allowlist (a cluster update: a long-running operation, retried).
+  EnsureEgressAllowlist: { grants: [G.redpandaCredentials, G.registryList, G.registryUpdate], timeoutSeconds: 80 },
   EnsureTopic: { grants: [G.redpandaCredentials, G.registryUpdate] },
   EnsureRedpandaUser: { grants: [G.redpandaCredentials, G.linkSecretsEnsure, G.registryUpdate] },
   EnsureRedpandaSecrets: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.registryUpdate] },
@@ -507,6 +537,7 @@ export const STEP_ACCESS = {
       G.auroraDescribeCluster,
       G.auroraReadParameters,
       G.networkReadSecurityGroups,
+      G.networkDescribeRoutes,
       G.dbConnectRoleRead,
       G.connectorUserRead,
       G.pipelineRoleInspect,
@@ -522,7 +553,7 @@ export const STEP_ACCESS = {
   // ---- Teardown (statemachines/teardown.asl.json)
   BeginTeardown: { grants: [G.registryRead, G.registryUpdate, G.redpandaCredentials] },
   DeletePipeline: { grants: [G.redpandaCredentials, G.registryUpdate] },
-  DeleteRedpandaAccess: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.linkSecretsDelete, G.registryUpdate] },
+  DeleteRedpandaAccess: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.linkSecretsDelete, G.registryList, G.registryUpdate] },
   DropDatabaseObjects: { grants: [G.auroraDescribeCluster, G.dataApi, G.registryUpdate], timeoutSeconds: 600 },
   RemovePipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
   DeleteConnectorUser: { grants: [G.connectorUserRead, G.connectorUserDelete, G.registryRead, G.registryUpdate] },
@@ -548,10 +579,13 @@ export const STEP_ACCESS = {
       G.auroraDescribeCluster,
       G.auroraReadParameters,
       G.networkReadSecurityGroups,
+      G.networkDescribeRoutes,
       G.dbConnectRoleRead,
       G.connectorUserRead,
       G.pipelineRoleInspect,
       G.iamSimulate,
+      // the cluster's egress addresses and allowlist, as they are now
+      G.redpandaCredentials,
     ],
     timeoutSeconds: 180,
   },
@@ -560,6 +594,9 @@ export const STEP_ACCESS = {
       G.registryRead,
       G.registryUpdate,
       G.auroraDescribeCluster,
+      // the security group's ingress follows the cluster's current egress addresses
+      G.networkReadSecurityGroups,
+      G.networkUpdateIngress,
       G.dbConnectRoleRead,
       G.dbConnectRoleWrite,
       G.connectorUserRead,

@@ -217,6 +217,25 @@ describe('what the steps may do', () => {
     );
   });
 
+  it('HealLink changes ingress of tagged security groups only, and creates or deletes none', () => {
+    const statements = statementsOf('HealLink');
+    for (const action of ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']) {
+      expect(statementsWith(statements, action)).toContainEqual(
+        expect.objectContaining({ Resource: 'arn:aws:ec2:us-east-2:111111111111:security-group/*', Condition: { Null: { 'aws:ResourceTag/rpcn-aurora:link': 'false' } } }),
+      );
+    }
+    expect(statementsWith(statements, 'ec2:RevokeSecurityGroupIngress').every((st) => st.Condition !== undefined)).toBe(true);
+    for (const action of ['ec2:CreateSecurityGroup', 'ec2:DeleteSecurityGroup', 'ec2:CreateTags']) expect(statementsWith(statements, action)).toEqual([]);
+  });
+
+  it.each(['ValidateRequest', 'Probe', 'JudgeLink'] as const)('%s reads routes, peering and subnet groups, and writes nothing in EC2', (step) => {
+    const statements = statementsOf(step);
+    expect(statementsWith(statements, 'ec2:DescribeRouteTables')).toHaveLength(1);
+    expect(statementsWith(statements, 'rds:DescribeDBSubnetGroups')[0]!.Resource).toBe('arn:aws:rds:us-east-2:111111111111:subgrp:*');
+    const ec2Writes = statements.flatMap((st) => asList(st.Action)).filter((a) => a.startsWith('ec2:') && !a.startsWith('ec2:Describe'));
+    expect(ec2Writes).toEqual([]);
+  });
+
   it.each(['RunSetupSql', 'Probe', 'DropDatabaseObjects'] as const)('%s uses the Data API on our clusters only, with their RDS-managed master secret', (step) => {
     const statements = statementsOf(step);
     expect(statementsWith(statements, 'rds-data:ExecuteStatement')[0]!.Resource).toBe('arn:aws:rds:us-east-2:111111111111:cluster:rpcn-aurora-*');
@@ -310,10 +329,12 @@ describe('what the steps may do', () => {
         'DeletePipeline',
         'DeleteRedpandaAccess',
         'EnsureAccessKey',
+        'EnsureEgressAllowlist',
         'EnsureRedpandaSecrets',
         'EnsureRedpandaUser',
         'EnsureTopic',
         'FinishRotation',
+        'JudgeLink',
         'Probe',
         'RestoreKey',
         'SwitchPipelineKey',

@@ -117,6 +117,7 @@ describe('IAM of every stack', () => {
     expect([...new Set(star)].sort()).toEqual(
       [
         'cloudwatch:PutMetricData (conditioned)',
+        'ec2:DescribeRouteTables,ec2:DescribeTransitGatewayVpcAttachments,ec2:DescribeVpcPeeringConnections,ec2:DescribeVpcs',
         'ec2:DescribeSecurityGroups',
         'iam:SimulateCustomPolicy',
         'logs:CreateLogDelivery,logs:DeleteLogDelivery,logs:DescribeLogGroups,logs:DescribeResourcePolicies,logs:GetLogDelivery,logs:ListLogDeliveries,logs:PutResourcePolicy,logs:UpdateLogDelivery',
