@@ -106,6 +106,11 @@ export const TOKEN_DEFAULTS: Readonly<Record<string, string>> = {
   '<missing-secrets>': '<missing-secrets>',
   '<pipeline-id>': '<pipeline-id>',
   '<validate-state-machine-arn>': '<validate-state-machine-arn>',
+  // database.network "private": the Redpanda network (redpanda.networkCidr) and the database's VPC.
+  '<redpanda-network-cidr>': '<redpanda-network-cidr>',
+  '<db-vpc>': '<db-vpc>',
+  '<route-table>': '<route-table>',
+  '<network-id>': '<network-id>',
   // Identity mode access-key (the default): the link's IAM user and the Redpanda secrets holding its key.
   '<connector-user>': `${NAME_PREFIX}<link>-connector`,
   '<connector-user-arn>': `arn:aws:iam::<db-account>:user${CONNECTOR_USER_PATH}<connector-user>`,
@@ -142,6 +147,8 @@ export function renderContextFromNames(
     topic?: string;
     /** The principal the db-connect role trusts (lambdas/core/iam.ts firstHopPrincipalArn). */
     firstHop?: string;
+    /** database.network "private": the Redpanda network's CIDR. */
+    redpandaNetworkCidr?: string;
   } = {},
 ): RenderContext {
   const ctx: RenderContext = {
@@ -172,6 +179,7 @@ export function renderContextFromNames(
   if (extra.dbUser) ctx['<db-user>'] = extra.dbUser;
   if (extra.database) ctx['<database>'] = extra.database;
   if (extra.topic) ctx['<topic>'] = extra.topic;
+  if (extra.redpandaNetworkCidr) ctx['<redpanda-network-cidr>'] = extra.redpandaNetworkCidr;
   return ctx;
 }
 
@@ -218,6 +226,13 @@ const LIST_SECRETS = 'curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_U
 const GET_REDPANDA_CLUSTER = (jq: string) =>
   `curl -s -H "Authorization: Bearer $RP_TOKEN" https://api.redpanda.com/v1/clusters/<redpanda-cluster-id> | jq '${jq}'`;
 const CLUSTER_NAT = GET_REDPANDA_CLUSTER('.cluster.nat_gateways') + '   # the egress addresses Redpanda reports';
+const CLUSTER_ALLOWLIST = GET_REDPANDA_CLUSTER('.cluster.redpanda_connect.allowed_destination_cidr_ports') + '   # the egress allowlist, at most 16 entries';
+const ROUTES_TO_REDPANDA =
+  "aws ec2 describe-route-tables --region <region> --filters Name=vpc-id,Values=<db-vpc> --query 'RouteTables[].{Table:RouteTableId,Subnets:Associations[].SubnetId,Routes:Routes[?DestinationCidrBlock==`<redpanda-network-cidr>`]}'";
+const SG_INGRESS =
+  'aws ec2 describe-security-groups --region <region> --filters Name=group-name,Values=<security-group> --query "SecurityGroups[].IpPermissions"   # an adopted cluster: its own groups';
+/** An IPv4 address in 10/8, 172.16/12, 192.168/16 or 100.64/10: what the data-plane firewall blocks without an allowlist entry. */
+const PRIVATE_IPV4 = String.raw`(?:10\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])|192\.168|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7]))\.\d{1,3}\.\d{1,3}`;
 const PIPELINE_STATUS =
   'curl -s -H "Authorization: Bearer $RP_TOKEN" "$DATAPLANE_URL/v1/redpanda-connect/pipelines/<pipeline-id>"   # state and status.error';
 const PIPELINE_AWS_BLOCK =
@@ -1256,6 +1271,27 @@ const REDPANDA_ENTRIES: CatalogueEntry[] = [
     matches: [approx(/Failed to connect to (redpanda|kafka_franz|redpanda_common|kafka)\b.*(unable to dial|dial tcp|i\/o timeout|no such host|connection refused)/i)],
   },
   {
+    id: 'private-destination-blocked',
+    title: 'The pipeline cannot reach a private database address (data-plane firewall, route or security group)',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'connect',
+    side: 'input',
+    cause:
+      "The database resolves to a private address. Redpanda Cloud pipelines sit behind a data-plane firewall that drops connections to private addresses unless the cluster's egress allowlist (redpanda_connect.allowed_destination_cidr_ports) has an entry for it on the database port (docs/reference/redpanda-cloud.md §11). With the entry in place, the path is missing instead: no route from the database subnets back to the Redpanda network through an active peering connection or Transit Gateway, or no security-group rule from the Redpanda network's CIDR.",
+    confirm: [
+      CLUSTER_ALLOWLIST + '   # an entry covering the address on its port?',
+      ROUTES_TO_REDPANDA + '   # a route through pcx-… or tgw-…, State active',
+      SG_INGRESS + '   # the port from <redpanda-network-cidr>',
+      'rpcn-aurora plan request.json --out plan/   # plan/network.json: the entry, the rules and the route the link relies on',
+    ],
+    fix: [
+      'Set database.network "private" (and redpanda.networkCidr) in the request and provision again: the link adds the allowlist entry and the security-group rule, and its probe names a missing route.',
+      'Or add the entry yourself in Redpanda Cloud (cluster settings, Redpanda Connect egress allowlist): the database VPC\'s CIDR on the database port.',
+    ],
+    matches: [approx(new RegExp(String.raw`dial tcp ${PRIVATE_IPV4}:\d+: (?:i\/o timeout|connect: connection refused|connect: no route to host|connect: connection timed out)`, 'i'))],
+  },
+  {
     id: 'db-network-unreachable',
     title: 'The database endpoint is unreachable',
     severity: 'critical',
@@ -2025,6 +2061,138 @@ const PROBE_ENTRIES: readonly CatalogueEntry[] = [
   },
 ];
 
+/** Findings of database.network (lambdas/handlers/shared/network-checks.ts, ValidateRequest, Validate). */
+const NETWORK_ENTRIES: readonly CatalogueEntry[] = [
+  {
+    id: 'network-mode-mismatch',
+    title: "The database's network does not match database.network",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      'database.network "public" on a cluster without a public address (a Cloud pipeline reaches it over the internet, so it cannot), or "private" where the database\'s VPC cannot be found (a deployment without a VPC, an adopted cluster whose DB subnet group is gone).',
+    confirm: [
+      "aws rds describe-db-clusters --region <region> --db-cluster-identifier <cluster-identifier> --query 'DBClusters[0].{Public:PubliclyAccessible,SubnetGroup:DBSubnetGroup}'",
+      "aws rds describe-db-instances --region <region> --filters Name=db-cluster-id,Values=<cluster-identifier> --query 'DBInstances[].[DBInstanceIdentifier,PubliclyAccessible]'",
+    ],
+    fix: [
+      'A private cluster: set database.network "private" with redpanda.networkCidr, and a peering or Transit Gateway route between the database VPC and the Redpanda network.',
+      'A public link: create the cluster publicly accessible (database.publiclyAccessible true, the default for "public").',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'allowlist-entry-missing',
+    title: "No entry of the cluster's egress allowlist admits the database",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause:
+      "The data-plane firewall drops the pipeline's connections to private addresses that no allowlist entry (redpanda_connect.allowed_destination_cidr_ports) covers on the database port. The entry the link added was removed, or never added (another tool rewrote the list).",
+    confirm: [CLUSTER_ALLOWLIST],
+    fix: [
+      'Provision the link again: it merges its entry back into the allowlist (other entries are kept).',
+      'Or add it in Redpanda Cloud: the database VPC\'s CIDR, port_start the database port (plan/network.json has the exact entry).',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'allowlist-full',
+    title: "The cluster's egress allowlist has no room for the link's entry",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      'A cluster admits at most 16 egress allowlist entries (docs/reference/redpanda-cloud.md §11); it has 16 and none of them covers the database, so the link refused before creating anything rather than drop an entry another pipeline relies on.',
+    confirm: [CLUSTER_ALLOWLIST],
+    fix: [
+      'Merge entries that cover neighbouring networks into one wider CIDR (in Redpanda Cloud), or remove one no pipeline uses, then provision again.',
+      'Or widen an existing entry so it covers the database VPC on the database port: the link then adds none.',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'network-route-missing',
+    title: 'The database subnets have no route to the Redpanda network',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause:
+      "A private link needs the database subnets' route tables to send <redpanda-network-cidr> (the Redpanda network) through a VPC peering connection or a Transit Gateway; without it the database's replies go to the default route, so the pipeline's connections time out. The link does not create routes: they belong to the peering or Transit Gateway setup.",
+    confirm: [ROUTES_TO_REDPANDA],
+    fix: ['aws ec2 create-route --route-table-id <route-table> --destination-cidr-block <redpanda-network-cidr> --vpc-peering-connection-id <pcx-…>   # or --transit-gateway-id <tgw-…>; every route table of the DB subnets'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'network-peering-inactive',
+    title: 'The route to the Redpanda network goes through a peering connection or Transit Gateway that is not active',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause:
+      'The route exists but its target is not usable: the peering connection is pending-acceptance, rejected, expired or deleted (the route is then blackhole), or the Transit Gateway attachment of the database VPC is not available.',
+    confirm: [
+      'aws ec2 describe-vpc-peering-connections --region <region> --vpc-peering-connection-ids <pcx-…> --query "VpcPeeringConnections[].Status"',
+      'aws ec2 describe-transit-gateway-vpc-attachments --region <region> --filters Name=vpc-id,Values=<db-vpc> --query "TransitGatewayVpcAttachments[].[TransitGatewayId,State]"',
+    ],
+    fix: ['Accept the peering connection (or recreate it and the routes on both sides), or repair the Transit Gateway attachment; the link re-checks on its next Validate.'],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'egress-addresses-changed',
+    title: "The Redpanda cluster's egress addresses changed",
+    severity: 'error',
+    engine: 'any',
+    phase: 'runtime',
+    side: 'input',
+    cause:
+      "Redpanda does not promise the NAT gateway addresses stay the same (docs/reference/redpanda-cloud.md §11). The link's security-group rules (and, in identity mode access-key, the aws:SourceIp list of the connector user's policy) still name the old ones, so the database and STS refuse the pipeline.",
+    confirm: [CLUSTER_NAT, SG_INGRESS, GET_CONNECTOR_POLICY + '   # aws:SourceIp'],
+    fix: [
+      RUN_VALIDATE.replace("puts the first hop's policy back", 'replaces the rules and the SourceIp list with the current addresses'),
+      'An adopted cluster\'s security group is not the link\'s: add the rules the finding lists yourself (aws ec2 authorize-security-group-ingress), then revoke the old ones.',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
+    id: 'redpanda-network-cidr-unknown',
+    title: "The Redpanda network's CIDR is not known",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "A private link admits the Redpanda network's CIDR in the database's security group and checks the route to it; the request gave no redpanda.networkCidr and the Cloud API reports none for the cluster's network.",
+    confirm: ['curl -s -H "Authorization: Bearer $RP_TOKEN" https://api.redpanda.com/v1/networks/<network-id> | jq .network.cidr_block   # network_id from the cluster'],
+    fix: ['Give the CIDR the Redpanda VPC was created with as redpanda.networkCidr in the request and provision again.'],
+    matches: [],
+    source: 'probe',
+  },
+];
+
+/** Findings and refusals of database.network; each is a catalogue entry (test/unit/findings-catalogue.test.ts). */
+export const NETWORK_FINDING_IDS = [
+  'network-mode-mismatch',
+  'allowlist-entry-missing',
+  'allowlist-full',
+  'network-route-missing',
+  'network-peering-inactive',
+  'egress-addresses-changed',
+  'redpanda-network-cidr-unknown',
+] as const;
+export type NetworkFindingId = (typeof NETWORK_FINDING_IDS)[number];
+
 /**
  * Findings of the identity modes, emitted by the probe and Validate (lambdas/handlers); each is a catalogue entry
  * (test/unit/findings-catalogue.test.ts).
@@ -2056,6 +2224,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   ...REDPANDA_ENTRIES,
   ...WRAPPER_ENTRIES,
   ...PROBE_ENTRIES,
+  ...NETWORK_ENTRIES,
 ];
 
 export const HEALTHY_SIGNALS: readonly HealthySignal[] = [

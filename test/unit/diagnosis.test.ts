@@ -139,7 +139,11 @@ const CASES: ReadonlyArray<readonly [id: string, message: string, level?: Level]
   ['db-too-many-connections', `${PG}${PG_CONN}: server error: FATAL: remaining connection slots are reserved for roles with the SUPERUSER attribute (SQLSTATE 53300)`],
   // Redpanda and network
   ['redpanda-brokers-unreachable', 'Failed to connect to redpanda: unable to dial: dial tcp 10.20.30.40:9092: connect: connection refused'],
-  ['db-network-unreachable', `${PG}${PG_CONN}: dial error: dial tcp 10.0.1.12:5432: i/o timeout`],
+  ['db-network-unreachable', `${PG}failed to connect to \`user=rpcn_orders database=demo_db\`: 3.141.59.26:5432 (${HOST}): dial error: dial tcp 3.141.59.26:5432: i/o timeout`],
+  // a private address: the data-plane firewall (no allowlist entry), the route or the security group
+  ['private-destination-blocked', `${PG}${PG_CONN}: dial error: dial tcp 10.0.1.12:5432: i/o timeout`],
+  ['private-destination-blocked', 'Failed to connect to mysql_cdc: dial tcp 172.31.4.7:3306: connect: connection refused'],
+  ['private-destination-blocked', `${PG}failed to connect to \`user=rpcn_orders database=demo_db\`: 192.168.8.20:5432 (${HOST}): dial error: dial tcp 192.168.8.20:5432: connect: no route to host`],
   ['db-network-unreachable', "ERROR 2003 (HY000): Can't connect to MySQL server on 'rpcn-aurora-shop.cluster-c1a2b3c4d5e6.us-east-2.rds.amazonaws.com:3306' (110)"],
   ['redpanda-sasl-auth-failed', 'Failed to connect to redpanda: SASL_AUTHENTICATION_FAILED: SASL Authentication failed.'],
   ['redpanda-topic-authorization-failed', 'Failed to send message to redpanda: TOPIC_AUTHORIZATION_FAILED: Not authorized to access topics: [Topic authorization failed.]'],
@@ -225,6 +229,15 @@ describe('classifyLine: every catalogue text', () => {
   test.each(HEALTHY_CASES.map(([id, message]) => ({ id, message })))('healthy $id ← $message', ({ id, message }) => {
     expect(classifyLine(message)).toMatchObject({ kind: 'healthy', entryId: id });
     expect(classifyLine(asRecord(message, 'INFO'))).toMatchObject({ kind: 'healthy', entryId: id, level: 'INFO' });
+  });
+});
+
+describe('classifyLine: the private address ranges the data-plane firewall blocks', () => {
+  it.each(['10.0.0.1', '10.255.255.254', '172.16.0.9', '172.31.255.1', '192.168.0.1', '100.64.0.1', '100.127.3.4'])('%s is private', (address) => {
+    expect(classifyLine(`Failed to connect to postgres_cdc: dial tcp ${address}:5432: i/o timeout`).entryId).toBe('private-destination-blocked');
+  });
+  it.each(['172.15.0.9', '172.32.0.1', '192.169.0.1', '100.63.0.1', '100.128.0.1', '3.141.59.26', '110.0.0.1'])('%s is public: the security group or route of a public endpoint', (address) => {
+    expect(classifyLine(`Failed to connect to postgres_cdc: dial tcp ${address}:5432: i/o timeout`).entryId).toBe('db-network-unreachable');
   });
 });
 

@@ -1,10 +1,16 @@
 // Every finding the probe and Validate can report names a diagnosis catalogue entry (cause, how to
 // confirm, fix), so a user always gets an explanation, never a bare code.
 import { readFileSync } from 'node:fs';
-import { CATALOGUE, IDENTITY_FINDING_IDS, catalogueEntry } from '../../lambdas/core/diagnosis.js';
+import { CATALOGUE, IDENTITY_FINDING_IDS, NETWORK_FINDING_IDS, catalogueEntry } from '../../lambdas/core/diagnosis.js';
 import { SQL_FINDING_ENTRY } from '../../lambdas/handlers/shared/checks.js';
 
-const SOURCES = ['lambdas/core/cluster-checks.ts', 'lambdas/handlers/shared/checks.ts', 'lambdas/handlers/probe.ts'];
+const SOURCES = [
+  'lambdas/core/cluster-checks.ts',
+  'lambdas/handlers/shared/checks.ts',
+  'lambdas/handlers/shared/network-checks.ts',
+  'lambdas/handlers/judge-link.ts',
+  'lambdas/handlers/probe.ts',
+];
 
 /** The literal ids in `id: '…'` and `return '…'` positions of the files that build findings. */
 function literalIds(): string[] {
@@ -44,7 +50,36 @@ test.each(IDENTITY_FINDINGS)('%s is a probe finding of the catalogue (no log tex
   expect(catalogueEntry(id)).toMatchObject({ source: 'probe', matches: [] });
 });
 
-test.each([...new Set([...literalIds(), ...Object.values(SQL_FINDING_ENTRY), ...IDENTITY_FINDINGS])].sort())('%s is a catalogue entry', (id) => {
+/** The findings and refusals of database.network. */
+const NETWORK_FINDINGS = [
+  'network-mode-mismatch',
+  'allowlist-entry-missing',
+  'allowlist-full',
+  'network-route-missing',
+  'network-peering-inactive',
+  'egress-addresses-changed',
+  'redpanda-network-cidr-unknown',
+];
+
+test('the exported network finding ids are exactly the agreed ones', () => {
+  expect([...NETWORK_FINDING_IDS].sort()).toEqual([...NETWORK_FINDINGS].sort());
+});
+
+test.each(NETWORK_FINDINGS)('%s is a probe finding of the catalogue (no log text)', (id) => {
+  expect(catalogueEntry(id)).toMatchObject({ source: 'probe', matches: [] });
+});
+
+/** The `[entry-id]` a refusal's message starts its reason with (RecordFailure turns it into the diagnosis). */
+function refusalIds(): string[] {
+  const files = ['lambdas/handlers/shared/network.ts', 'lambdas/handlers/ensure-egress-allowlist.ts', 'lambdas/handlers/validate-request.ts', 'lambdas/core/network.ts'];
+  return files.flatMap((file) => [...readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').matchAll(/[`'"]\[([a-z][a-z0-9-]+)\] /g)].map((m) => m[1]!));
+}
+
+test('the network refusals name ids (the scan is not empty)', () => {
+  expect(refusalIds()).toEqual(expect.arrayContaining(['allowlist-full', 'network-mode-mismatch', 'redpanda-network-cidr-unknown']));
+});
+
+test.each([...new Set([...literalIds(), ...Object.values(SQL_FINDING_ENTRY), ...IDENTITY_FINDINGS, ...NETWORK_FINDINGS, ...refusalIds()])].sort())('%s is a catalogue entry', (id) => {
   const entry = catalogueEntry(id);
   expect(entry).toBeDefined();
   expect(entry!.fix.length).toBeGreaterThan(0);
