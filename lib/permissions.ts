@@ -276,6 +276,14 @@ export const GRANTS = {
       wildcardReason: 'the rule created by the call has no id before it; the group in the same request must carry the link tag',
     },
   ]),
+  /** Whether an (adopted) cluster's writer has a public address: PubliclyAccessible is an instance setting in Aurora. */
+  auroraDescribeAnyInstance: grant('aurora.describeAnyInstance', (ctx) => [
+    {
+      actions: ['rds:DescribeDBInstances'],
+      resources: [rds(ctx, 'db:*')],
+      wildcardReason: 'read-only: the writer of an adopted cluster is named by its owner, not by us',
+    },
+  ]),
   /** The database's VPC, its subnets' routes and what they point at: the network checks of a private link. */
   networkDescribeRoutes: grant('network.describeRoutes', (ctx) => [
     {
@@ -496,7 +504,7 @@ const G = GRANTS;
 /** Step name (the ASL placeholder `${<Step>FunctionArn}`) → its access. */
 export const STEP_ACCESS = {
   // A private link's network is resolved here (the database's VPC, the Redpanda network) before anything is created.
-  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.networkDescribeRoutes] },
+  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes] },
   EnsureAurora: {
     grants: [
       G.auroraReadOwnParameterGroup,
@@ -538,6 +546,7 @@ export const STEP_ACCESS = {
       G.auroraReadParameters,
       G.networkReadSecurityGroups,
       G.networkDescribeRoutes,
+      G.auroraDescribeAnyInstance,
       G.dbConnectRoleRead,
       G.connectorUserRead,
       G.pipelineRoleInspect,
@@ -580,6 +589,7 @@ export const STEP_ACCESS = {
       G.auroraReadParameters,
       G.networkReadSecurityGroups,
       G.networkDescribeRoutes,
+      G.auroraDescribeAnyInstance,
       G.dbConnectRoleRead,
       G.connectorUserRead,
       G.pipelineRoleInspect,

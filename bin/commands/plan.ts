@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ACCOUNT_ID_PATTERN, CLUSTER_RESOURCE_ID_PATTERN, ENDPOINT_PATTERN, REGION_PATTERN } from '../../lambdas/core/context.js';
+import { networkCidrProblem } from '../../lambdas/core/network.js';
 import { buildPlan, type PlanOptions } from '../../lambdas/core/plan.js';
 import { parseRequest } from '../../lambdas/core/request.js';
 import { EXIT, printJson, readJsonFile, reportInvalidRequest, UsageError, type Io } from '../cli-support.js';
@@ -14,11 +15,19 @@ interface PlanFlags {
   clusterResourceId?: string;
   endpoint?: string;
   natIp?: string[];
+  dbVpcCidr?: string;
   json?: boolean;
 }
 
 function checked(value: string | undefined, pattern: RegExp, flag: string, allowed: string): string | undefined {
   if (value !== undefined && !pattern.test(value)) throw new UsageError(`${flag} "${value}" is not ${allowed}`);
+  return value;
+}
+
+function checkedCidr(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const problem = networkCidrProblem(value);
+  if (problem) throw new UsageError(`--db-vpc-cidr "${value}" ${problem}`);
   return value;
 }
 
@@ -33,6 +42,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .option('--cluster-resource-id <id>', 'DbClusterResourceId of the cluster (cluster-…), once it exists')
     .option('--endpoint <host>', 'writer endpoint host of the cluster, once it exists')
     .addOption(new Option('--nat-ip <ip...>', "the Redpanda cluster's NAT gateway IPs, for the security-group rules"))
+    .option('--db-vpc-cidr <cidr>', 'database.network "private": the IPv4 CIDR of the database\'s VPC, for the egress allowlist entry')
     .option('--json', 'print the plan (request, placeholders, operator actions, files written) as JSON')
     .addHelpText('after', '\nExit codes: 0 planned, 2 invalid request or flags.')
     .action((file: string, flags: PlanFlags) => {
@@ -47,6 +57,7 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         ),
         endpoint: checked(flags.endpoint, ENDPOINT_PATTERN, '--endpoint', 'a DNS host name without port'),
         natAddresses: flags.natIp,
+        dbVpcCidr: checkedCidr(flags.dbVpcCidr),
       };
       const parsed = parseRequest(readJsonFile(file, 'request'));
       if (!parsed.ok) {

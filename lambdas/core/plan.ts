@@ -1,9 +1,10 @@
 // `rpcn-aurora plan`: every artifact of a link from one request, offline. Pure: returns file contents; the
 // CLI writes them. Values known only after creation are `{{PLACEHOLDER}}`s, listed in the summary.
-import { clusterCreationSettings, clusterParameterSettings, redpandaIngressCidrs, redpandaIngressPermissions } from './aurora-settings.js';
+import { clusterCreationSettings, clusterParameterSettings, redpandaIngressCidrs } from './aurora-settings.js';
 import { DEFAULT_PORT, placeholder, placeholdersIn, type ArtifactContext } from './context.js';
 import { FIRST_HOP_POLICY_FILE, dbConnectRoleArtifacts, linkBoundaryPolicy, type DbConnectRoleArtifacts } from './iam.js';
 import { LINK_BOUNDARY_POLICY, linkNames } from './naming.js';
+import { allowlistEntryFor, linkIngressRules, networkCidrProblem } from './network.js';
 import { buildPipelineYaml } from './pipeline-yaml.js';
 import { describeAcl, redpandaAcls } from './redpanda-acls.js';
 import type { LinkRequest } from './request.js';
@@ -16,6 +17,8 @@ export interface PlanOptions {
   readonly endpoint?: string;
   /** Public egress IPs of the Redpanda cluster (`cluster.nat_gateways`); known to the workflow, optional here. */
   readonly natAddresses?: readonly string[];
+  /** `database.network` "private": the IPv4 CIDR of the database's VPC, for the egress allowlist entry. */
+  readonly dbVpcCidr?: string;
 }
 
 export interface PlaceholderInfo {
@@ -42,9 +45,13 @@ const PLACEHOLDER_INFO: Readonly<Record<string, Omit<PlaceholderInfo, 'key'>>> =
     supplyWith: '--cluster-resource-id (aws rds describe-db-clusters --query "DBClusters[].DbClusterResourceId")',
   },
   ENDPOINT: { meaning: 'the cluster (writer) endpoint host, known once the cluster exists', supplyWith: '--endpoint' },
-  REDPANDA_NAT_IPS: {
-    meaning: "the Redpanda cluster's NAT gateway IPs, read from the Redpanda Cloud API by the workflow",
-    supplyWith: '--nat-ip (repeatable)',
+  REDPANDA_NETWORK_CIDR: {
+    meaning: "the Redpanda network's CIDR (the workflow reads it from the Cloud API's network of the cluster)",
+    supplyWith: 'redpanda.networkCidr in the request',
+  },
+  DB_VPC_CIDR: {
+    meaning: "the IPv4 CIDR of the database's VPC (the workflow reads it from the cluster's DB subnet group)",
+    supplyWith: '--db-vpc-cidr',
   },
   REDPANDA_EGRESS_CIDRS: {
     meaning: "the Redpanda cluster's egress addresses as /32 CIDRs (its NAT gateway IPs), the only places the connector user's key works from",
@@ -95,15 +102,23 @@ export function buildPlan(request: LinkRequest, options: PlanOptions = {}): Plan
     port: DEFAULT_PORT[request.engine],
   };
   const names = linkNames(request, context.dbAccountId);
-  const egressCidrs = options.natAddresses?.length ? redpandaIngressCidrs(options.natAddresses) : [placeholder('REDPANDA_EGRESS_CIDRS')];
+  const egressCidrs = request.redpanda.egressCidrs?.length
+    ? [...request.redpanda.egressCidrs]
+    : options.natAddresses?.length
+      ? [...redpandaIngressCidrs(options.natAddresses)]
+      : [placeholder('REDPANDA_EGRESS_CIDRS')];
   const iam = dbConnectRoleArtifacts(request, context, { egressCidrs });
+  const network = networkArtifact(request, context.port, egressCidrs, options.dbVpcCidr);
   const pipeline = buildPipelineYaml(request, context);
   const sql = sqlScripts(request);
   const acls = redpandaAcls(request, context.dbAccountId);
 
-  const ingress = options.natAddresses?.length
-    ? redpandaIngressPermissions({ link: request.name, redpandaClusterId: request.redpanda.clusterId, natAddresses: options.natAddresses, port: context.port })
-    : [{ IpProtocol: 'tcp', FromPort: context.port, ToPort: context.port, IpRanges: [{ CidrIp: placeholder('REDPANDA_NAT_IPS'), Description: `rpcn-aurora ${request.name}` }] }];
+  const ingress = network.securityGroup.ingress.map((rule) => ({
+    IpProtocol: 'tcp',
+    FromPort: rule.port,
+    ToPort: rule.port,
+    IpRanges: [{ CidrIp: rule.cidr, Description: rule.description }],
+  }));
 
   const files: Record<string, string> = {
     'request.normalized.json': json(request),
@@ -118,6 +133,7 @@ export function buildPlan(request: LinkRequest, options: PlanOptions = {}): Plan
       parameters: clusterParameterSettings(request.engine),
     }),
     'security-group-ingress.json': json({ securityGroup: names.securityGroup, ipPermissions: ingress }),
+    'network.json': json(network),
     'redpanda-acls.json': json(acls),
     'setup.sql': sql['setup.sql'],
     'teardown.sql': sql['teardown.sql'],
@@ -134,11 +150,19 @@ export function buildPlan(request: LinkRequest, options: PlanOptions = {}): Plan
   if (!request.database.create) {
     operatorActions.push(
       `Cluster ${request.database.clusterIdentifier} is adopted: the workflow checks IAM auth, the Data API and the CDC ` +
-        'parameters and reports what to change; it never modifies or reboots it. Allow the Redpanda NAT IPs in its security group yourself.',
+        'parameters and reports what to change; it never modifies or reboots it. Add the rules of `security-group-ingress.json` ' +
+        '(network.json) to one of its security groups yourself: the link never changes a group it did not create.',
+    );
+  }
+  if (network.mode === 'private' && network.route) {
+    operatorActions.push(
+      `Make sure every route table of the database subnets sends ${network.route.destination} to the peering connection or Transit Gateway ` +
+        'that reaches the Redpanda network (and the Redpanda side routes back): the link adds the allowlist entry and the security-group ' +
+        'rule, never routes; its probe checks the route is there and active.',
     );
   }
 
-  const summary = renderSummary(request, context, names, iam, acls.map(describeAcl), files, placeholders, operatorActions);
+  const summary = renderSummary(request, context, names, iam, acls.map(describeAcl), files, placeholders, operatorActions, networkLines(network));
   return { request, context, files: { 'summary.md': summary, ...files }, placeholders, operatorActions, summary };
 }
 
@@ -174,6 +198,7 @@ function renderSummary(
   files: Readonly<Record<string, string>>,
   placeholders: readonly PlaceholderInfo[],
   operatorActions: readonly string[],
+  network: readonly string[],
 ): string {
   const pg = request.engine === 'aurora-postgresql';
   const db = request.database;
@@ -187,13 +212,17 @@ function renderSummary(
     `CDC: user \`${request.cdc.user}\`, ${pg ? `schema \`${request.cdc.schema}\`, ` : ''}tables ${request.cdc.tables.map((t) => `\`${t}\``).join(', ')}, ` +
       `snapshot ${request.cdc.snapshot ? 'on' : 'off'} → topic \`${request.redpanda.topic}\` on Redpanda cluster \`${request.redpanda.clusterId}\`.`,
     '',
+    ...network,
+    '',
     `## In the DB account (${ctx.dbAccountId})`,
     '',
   ];
   if (db.create) {
     lines.push(
       `- Cluster parameter group \`${names.clusterParameterGroup}\` (${names.parameterGroupFamily}) with the CDC settings in \`cluster-parameters.json\`.`,
-      `- Security group \`${names.securityGroup}\` allowing port ${ctx.port} only from the Redpanda NAT IPs (\`security-group-ingress.json\`).`,
+      `- Security group \`${names.securityGroup}\` allowing port ${ctx.port} only from ${
+        db.network === 'public' ? "the Redpanda cluster's egress addresses" : "the Redpanda network's CIDR"
+      } (\`security-group-ingress.json\`).`,
       `- Aurora Serverless v2 cluster \`${db.clusterIdentifier}\` (${db.engineVersion}, ${db.minCapacity}-${db.maxCapacity} ACU): IAM auth, ` +
         `RDS Data API, RDS-managed master secret, encrypted storage, ${db.publiclyAccessible ? 'publicly accessible' : 'private'}; ` +
         `writer \`${names.writerInstanceIdentifier}\` (db.serverless).`,
@@ -266,4 +295,81 @@ function identityLines(iam: DbConnectRoleArtifacts): string[] {
       `db-connect role only while it carries the tag (\`${hop.policyFile}\`).` +
       (hop.mode === 'pipeline-role' ? " Redpanda's own policies on that role are never touched." : ''),
   ];
+}
+
+/** `network.json`: how the pipeline reaches the database, and what the probe checks about it (no traffic). */
+export interface NetworkArtifact {
+  readonly mode: 'public' | 'private';
+  readonly publiclyAccessible: boolean;
+  /** Public: the addresses the security group admits and the connector user's key works from. */
+  readonly egressAddresses?: { readonly cidrs: readonly string[]; readonly source: string };
+  /** Private: the Redpanda network's CIDR. */
+  readonly redpandaNetworkCidr?: string;
+  readonly securityGroup: { readonly name: string; readonly ingress: readonly { cidr: string; port: number; description: string }[] };
+  /** Private: the entry the link adds to the cluster's `redpanda_connect.allowed_destination_cidr_ports`. */
+  readonly allowlistEntry?: { readonly cidr: string; readonly port_start: number; readonly port_end: number };
+  /** Private: the route the probe looks for in every route table of the DB subnets. */
+  readonly route?: { readonly destination: string; readonly through: string; readonly state: string };
+  readonly probeChecks: readonly string[];
+}
+
+function networkArtifact(request: LinkRequest, port: number, egressCidrs: readonly string[], dbVpcCidr: string | undefined): NetworkArtifact {
+  const names = linkNames(request, '000000000000');
+  const link = { link: request.name, redpandaClusterId: request.redpanda.clusterId };
+  if (request.database.network === 'public') {
+    const source = request.redpanda.egressCidrs?.length
+      ? 'redpanda.egressCidrs of the request'
+      : egressCidrs.some((c) => c.startsWith('{{'))
+        ? "the Redpanda cluster's nat_gateways, read by the workflow (give --nat-ip to see them here)"
+        : "the Redpanda cluster's nat_gateways (--nat-ip)";
+    return {
+      mode: 'public',
+      publiclyAccessible: request.database.publiclyAccessible,
+      egressAddresses: { cidrs: egressCidrs, source },
+      securityGroup: { name: names.securityGroup, ingress: linkIngressRules({ ...link, mode: 'public', cidrs: egressCidrs }, port) },
+      probeChecks: [
+        'the cluster has a public address (PubliclyAccessible): a Cloud pipeline reaches it over the internet',
+        `a security group of the cluster admits port ${port} from each egress address`,
+        "Validate (every run, the schedule included) compares the addresses with the cluster's current nat_gateways: a change is drift, healed by replacing the link's rules and the connector user's aws:SourceIp list",
+      ],
+    };
+  }
+  const networkCidr = request.redpanda.networkCidr ?? placeholder('REDPANDA_NETWORK_CIDR');
+  const vpcCidr = dbVpcCidr !== undefined && networkCidrProblem(dbVpcCidr) === undefined ? dbVpcCidr : placeholder('DB_VPC_CIDR');
+  const entry = allowlistEntryFor(vpcCidr, port);
+  return {
+    mode: 'private',
+    publiclyAccessible: request.database.publiclyAccessible,
+    redpandaNetworkCidr: networkCidr,
+    ...(request.redpanda.egressCidrs?.length ? { egressAddresses: { cidrs: [...request.redpanda.egressCidrs], source: 'redpanda.egressCidrs of the request (STS calls)' } } : {}),
+    securityGroup: { name: names.securityGroup, ingress: linkIngressRules({ ...link, mode: 'private', cidrs: [networkCidr] }, port) },
+    allowlistEntry: { cidr: entry.cidr, port_start: entry.portStart, port_end: entry.portEnd },
+    route: {
+      destination: networkCidr,
+      through: 'a VPC peering connection (pcx-…) or a Transit Gateway (tgw-…), in every route table of the DB subnets',
+      state: 'active (peering connection active, Transit Gateway attachment available)',
+    },
+    probeChecks: [
+      `an entry of the cluster's egress allowlist covers the database VPC on port ${port} (without it the data-plane firewall drops the connection)`,
+      `every route table of the DB subnets routes ${networkCidr} through a peering connection or Transit Gateway, and that target is active`,
+      `a security group of the cluster admits port ${port} from ${networkCidr}`,
+    ],
+  };
+}
+
+function networkLines(network: NetworkArtifact): string[] {
+  const lines = [`## Network: ${network.mode} (\`network.json\`)`, ''];
+  if (network.mode === 'public') {
+    lines.push(
+      `The pipeline reaches the cluster's public address over the internet, from ${network.egressAddresses!.cidrs.map((c) => `\`${c}\``).join(', ')} (${network.egressAddresses!.source}).`,
+    );
+  } else {
+    const e = network.allowlistEntry!;
+    lines.push(
+      `The pipeline reaches the cluster's private address from the Redpanda network \`${network.redpandaNetworkCidr}\` over an existing peering connection or Transit Gateway.`,
+      `- Egress allowlist entry \`${e.cidr}\` port ${e.port_start} on the Redpanda cluster (merged with the existing entries, at most 16; removed by Teardown when no other link relies on it).`,
+    );
+  }
+  lines.push('', 'The probe checks, without traffic:', ...network.probeChecks.map((c) => `- ${c}`));
+  return lines;
 }

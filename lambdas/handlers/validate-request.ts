@@ -6,6 +6,7 @@ import {
   EgressAddressesUnknownError,
   IdentityModeUnsupportedError,
   LinkBusyError,
+  NetworkConfigError,
   RedpandaConnectTooOldError,
   RequestConflictError,
 } from '../core/errors.js';
@@ -13,6 +14,7 @@ import { assertRequest, type LinkRequest } from '../core/request.js';
 import type { RedpandaCluster } from '../ports/redpanda.js';
 import type { StepDeps } from './shared/deps.js';
 import { egressCidrsOf, resolveNetwork } from './shared/network.js';
+import { clusterIsPublic } from './shared/network-checks.js';
 import type { LinkNetwork, LinkRef, RedpandaClusterRef } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
@@ -101,6 +103,18 @@ function checkAllowlistRoom(cluster: RedpandaCluster, network: LinkNetwork): voi
   }
 }
 
+/** A public link reaches the cluster over the internet: an adopted cluster without a public address cannot work. */
+async function checkAdoptedClusterIsPublic(deps: Pick<StepDeps, 'aurora'>, identifier: string): Promise<void> {
+  const cluster = await deps.aurora.describeCluster(identifier);
+  if (cluster === undefined) return; // EnsureAurora names a missing cluster to adopt
+  if ((await clusterIsPublic(deps, cluster)) === false) {
+    throw new NetworkConfigError(
+      `[network-mode-mismatch] database.network is "public", but the writer of cluster ${identifier} has no public address: a Redpanda Cloud pipeline cannot reach it over the internet; ` +
+        'set database.network "private" (with redpanda.networkCidr and a peering or Transit Gateway route), or make the writer publicly accessible',
+    );
+  }
+}
+
 export function identityDifferences(before: LinkRequest, after: LinkRequest): string[] {
   return IDENTITY.filter(([, get]) => JSON.stringify(get(before)) !== JSON.stringify(get(after))).map(
     ([field, get]) => `${field} was ${JSON.stringify(get(before))}, now ${JSON.stringify(get(after))}`,
@@ -117,6 +131,7 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 're
     const network: LinkNetwork =
       request.identity.mode === 'self-managed' ? { mode: request.database.network, ingressCidrs: [] } : await resolveNetwork(deps, cloud, request, cluster);
     checkAllowlistRoom(cluster, network);
+    if (network.mode === 'public' && !request.database.create) await checkAdoptedClusterIsPublic(deps, request.database.clusterIdentifier);
 
     const existing = await deps.registry.get(request.name);
     if (existing && existing.status !== 'deleted') {

@@ -55,6 +55,8 @@ export interface InstanceDescription {
   readonly clusterIdentifier: string;
   /** e.g. `creating`, `available`, `deleting`. */
   readonly status: string;
+  /** Whether the instance has a public address (an Aurora setting of each instance, not of the cluster). */
+  readonly publiclyAccessible?: boolean;
   readonly tags: Readonly<Record<string, string>>;
 }
 

@@ -50,7 +50,7 @@ describe('plan', () => {
     expect(readdirSync(dir).sort()).toEqual(
       [
         'cluster-parameters.json', 'cluster.json', 'connector-user-boundary.json', 'connector-user-policy.json', 'db-connect-permission-policy.json',
-        'db-connect-tags.json', 'db-connect-trust-policy.json', 'pipeline.yaml', 'redpanda-acls.json', 'request.normalized.json',
+        'db-connect-tags.json', 'db-connect-trust-policy.json', 'network.json', 'pipeline.yaml', 'redpanda-acls.json', 'request.normalized.json',
         'security-group-ingress.json', 'setup.sql', 'summary.md', 'teardown.sql',
       ].sort(),
     );
@@ -94,7 +94,6 @@ describe('plan', () => {
       'DB_ACCOUNT_ID',
       'ENDPOINT',
       'REDPANDA_EGRESS_CIDRS',
-      'REDPANDA_NAT_IPS',
       'REGION',
     ]);
     const filled = await run(
@@ -102,6 +101,62 @@ describe('plan', () => {
       '--cluster-resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '--endpoint', 'orders.cluster-abc.us-east-2.rds.amazonaws.com', '--nat-ip', '3.139.175.89',
     );
     expect(JSON.parse(filled.out).placeholders).toEqual([]);
+  });
+
+  test('network.json, public: the egress addresses (nat_gateways or redpanda.egressCidrs), the rules from them and what the probe checks', async () => {
+    const out = join(dir, 'public');
+    expect((await run('plan', 'examples/postgres.json', '--out', out, '--nat-ip', '3.139.175.89', '3.145.2.1')).code).toBe(0);
+    const network = JSON.parse(readFileSync(join(out, 'network.json'), 'utf8'));
+    expect(network).toMatchObject({
+      mode: 'public',
+      publiclyAccessible: true,
+      egressAddresses: { cidrs: ['3.139.175.89/32', '3.145.2.1/32'], source: expect.stringMatching(/nat_gateways/) },
+      securityGroup: {
+        name: 'rpcn-aurora-orders',
+        ingress: [
+          { cidr: '3.139.175.89/32', port: 5432, description: 'rpcn-aurora orders: Redpanda curl3eo533cmsnt23dv0 egress' },
+          { cidr: '3.145.2.1/32', port: 5432, description: 'rpcn-aurora orders: Redpanda curl3eo533cmsnt23dv0 egress' },
+        ],
+      },
+    });
+    expect(network.allowlistEntry).toBeUndefined();
+    expect(network.probeChecks.join('\n')).toMatch(/public address/);
+    const ingress = JSON.parse(readFileSync(join(out, 'security-group-ingress.json'), 'utf8'));
+    expect(ingress.ipPermissions.map((p: { IpRanges: { CidrIp: string }[] }) => p.IpRanges[0]!.CidrIp)).toEqual(['3.139.175.89/32', '3.145.2.1/32']);
+
+    const pinned = join(dir, 'pinned.json');
+    const base = JSON.parse(readFileSync('examples/postgres.json', 'utf8'));
+    writeFileSync(pinned, JSON.stringify({ ...base, redpanda: { ...base.redpanda, egressCidrs: ['198.51.100.0/28'] } }));
+    expect((await run('plan', pinned, '--out', join(dir, 'pinned'), '--nat-ip', '3.139.175.89')).code).toBe(0);
+    const pinnedNetwork = JSON.parse(readFileSync(join(dir, 'pinned', 'network.json'), 'utf8'));
+    expect(pinnedNetwork.egressAddresses).toEqual({ cidrs: ['198.51.100.0/28'], source: 'redpanda.egressCidrs of the request' });
+    expect(JSON.parse(readFileSync(join(dir, 'pinned', 'connector-user-policy.json'), 'utf8')).Statement[1].Condition.NotIpAddress['aws:SourceIp']).toEqual(['198.51.100.0/28']);
+  });
+
+  test('network.json, private: the allowlist entry, the rule from the Redpanda network and the route the probe looks for', async () => {
+    const out = join(dir, 'private');
+    const { code, out: summary } = await run('plan', 'examples/private-network.json', '--out', out, '--db-vpc-cidr', '10.80.0.0/16');
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'network.json'), 'utf8'))).toEqual({
+      mode: 'private',
+      publiclyAccessible: false,
+      redpandaNetworkCidr: '10.100.0.0/16',
+      securityGroup: { name: 'rpcn-aurora-payments', ingress: [{ cidr: '10.100.0.0/16', port: 5432, description: 'rpcn-aurora payments: Redpanda curl3eo533cmsnt23dv0 network' }] },
+      allowlistEntry: { cidr: '10.80.0.0/16', port_start: 5432, port_end: 0 },
+      route: { destination: '10.100.0.0/16', through: expect.stringMatching(/peering connection .* Transit Gateway/), state: expect.stringMatching(/^active/) },
+      probeChecks: [
+        expect.stringMatching(/egress allowlist covers the database VPC on port 5432/),
+        expect.stringMatching(/routes 10\.100\.0\.0\/16 through a peering connection or Transit Gateway/),
+        expect.stringMatching(/admits port 5432 from 10\.100\.0\.0\/16/),
+      ],
+    });
+    expect(summary).toMatch(/## Network: private/);
+    expect(summary).toMatch(/Egress allowlist entry `10\.80\.0\.0\/16` port 5432/);
+    expect(summary).toMatch(/sends 10\.100\.0\.0\/16 to the peering connection or Transit Gateway/);
+
+    const unknown = await run('plan', 'examples/private-network.json', '--json');
+    expect(JSON.parse(unknown.out).placeholders.map((p: { key: string }) => p.key)).toContain('DB_VPC_CIDR');
+    expect(await run('plan', 'examples/private-network.json', '--db-vpc-cidr', '0.0.0.0/0')).toMatchObject({ code: 2, err: expect.stringMatching(/--db-vpc-cidr "0\.0\.0\.0\/0"/) });
   });
 
   test('an invalid request exits 2 naming every field; nothing is written', async () => {

@@ -11,7 +11,7 @@ describe('schema/request.schema.json', () => {
 
   const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(committed));
 
-  test.each(['postgres', 'mysql', 'existing-cluster'])('accepts examples/%s.json', (name) => {
+  test.each(['postgres', 'mysql', 'existing-cluster', 'private-network'])('accepts examples/%s.json', (name) => {
     const ok = validate(JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8')));
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);

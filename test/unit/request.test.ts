@@ -18,7 +18,7 @@ function issuesOf(input: unknown): RequestIssue[] {
 }
 
 describe('request v1 examples', () => {
-  test.each(['postgres', 'mysql', 'existing-cluster', 'self-managed'])('examples/%s.json is valid', (name) => {
+  test.each(['postgres', 'mysql', 'existing-cluster', 'self-managed', 'private-network'])('examples/%s.json is valid', (name) => {
     expect(parseRequest(example(name)).ok).toBe(true);
   });
 });
@@ -42,6 +42,7 @@ describe('defaults', () => {
         minCapacity: 0.5,
         maxCapacity: 2,
         publiclyAccessible: true,
+        network: 'public',
       },
       cdc: { user: 'rpcn_orders', schema: 'public', tables: ['orders'], snapshot: true },
       redpanda: { clusterId: 'curl3eo533cmsnt23dv0', accountId: '861276079005', topic: 'orders.cdc', partitions: 3, replicationFactor: 3 },

@@ -338,6 +338,7 @@ export function toInstanceDescription(i: DBInstance, fallbackTags?: Readonly<Rec
     identifier: id,
     clusterIdentifier: i.DBClusterIdentifier ?? '',
     status: i.DBInstanceStatus ?? 'unknown',
+    ...(i.PubliclyAccessible !== undefined && { publiclyAccessible: i.PubliclyAccessible }),
     tags: i.TagList === undefined && fallbackTags !== undefined ? { ...fallbackTags } : fromAwsTags(i.TagList),
   };
 }

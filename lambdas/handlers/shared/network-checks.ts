@@ -20,7 +20,7 @@ export async function networkChecks(
   redpandaCluster: RedpandaCluster | undefined,
 ): Promise<Finding[]> {
   if (network.mode === 'public') {
-    if (cluster.publiclyAccessible === false) {
+    if ((await clusterIsPublic(deps, cluster)) === false) {
       return [
         {
           id: 'network-mode-mismatch',
@@ -48,6 +48,16 @@ export async function networkChecks(
   }
   if (network.networkCidr !== undefined) findings.push(...(await routeChecks(deps, cluster, network.networkCidr)));
   return findings;
+}
+
+/**
+ * Whether the cluster's writer has a public address: Aurora keeps PubliclyAccessible on each instance (the
+ * cluster-level field is for Multi-AZ DB clusters only); undefined when neither says.
+ */
+export async function clusterIsPublic(deps: Pick<Deps, 'aurora'>, cluster: ClusterDescription): Promise<boolean | undefined> {
+  if (cluster.publiclyAccessible !== undefined) return cluster.publiclyAccessible;
+  const writer = cluster.members.find((m) => m.isWriter);
+  return writer === undefined ? undefined : (await deps.aurora.describeInstance(writer.instanceIdentifier))?.publiclyAccessible;
 }
 
 /** The database subnets' route tables must send the Redpanda network through an active peering connection or Transit Gateway. */
