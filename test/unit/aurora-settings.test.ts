@@ -372,7 +372,7 @@ describe('clusterCreationSettings', () => {
     const request = assertRequest({
       name: 'shop',
       engine: 'aurora-mysql',
-      database: { databaseName: 'shop', minCapacity: 0, maxCapacity: 4, publiclyAccessible: false },
+      database: { databaseName: 'shop', minCapacity: 0, maxCapacity: 4, network: 'private' },
       cdc: { tables: ['orders'] },
       redpanda: { clusterId: CLUSTER_ID, accountId: '861276079005' },
     });
