@@ -100,7 +100,10 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'au
       ...(record.status === 'ready' ? { firstHopApplied: true } : {}),
     });
     const { facts } = checked;
-    const findings = [...checked.findings, ...egressChanges(record, network)];
+    const findings = [
+      ...checked.findings,
+      ...egressChanges(record, network, now?.egressCidrs, { port: facts.port ?? 0, ...(facts.securityGroupIds?.[0] ? { groupId: facts.securityGroupIds[0] } : {}) }),
+    ];
     const current = now ? { current: { ingressCidrs: [...now.network.ingressCidrs], egressCidrs: [...now.egressCidrs] } } : {};
     const errors = findings.filter((f) => f.severity === 'error');
     const healable = errors.length > 0 && errors.some((f) => HEALABLE.has(f.id));
@@ -121,20 +124,42 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'registry' | 'au
   });
 }
 
-/** The Redpanda side moved (new NAT addresses): the rules the link put in its security group admit the old ones. */
-function egressChanges(record: LinkRecord, network: LinkNetwork): Finding[] {
-  const recorded = record.owned.ingressCidrs;
-  // Only a security group the link created holds rules it recorded; an adopted one is reported by the ingress check.
-  if (recorded === undefined || record.owned.securityGroupId === undefined || network.mode !== 'public') return [];
-  const gone = recorded.filter((c) => !network.ingressCidrs.includes(c));
-  const added = network.ingressCidrs.filter((c) => !recorded.includes(c));
+/**
+ * The Redpanda side moved (new NAT addresses). A security group the link created is compared with the rules it
+ * recorded (HealLink replaces them); otherwise the addresses recorded for the connector user's aws:SourceIp list
+ * are, and the rules to change in the adopted cluster's own group are listed (the link never touches it).
+ */
+function egressChanges(record: LinkRecord, network: LinkNetwork, egressCidrs: readonly string[] | undefined, cluster: { port: number; groupId?: string }): Finding[] {
+  if (network.mode !== 'public') return [];
+  const ownGroup = record.owned.securityGroupId;
+  const recorded = ownGroup !== undefined ? record.owned.ingressCidrs : record.owned.egressCidrs;
+  const current = ownGroup !== undefined ? network.ingressCidrs : egressCidrs;
+  if (recorded === undefined || current === undefined || current.length === 0) return [];
+  const gone = recorded.filter((c) => !current.includes(c));
+  const added = current.filter((c) => !recorded.includes(c));
   if (gone.length === 0 && added.length === 0) return [];
+  const what = `${added.length ? `now also ${added.join(', ')}` : ''}${added.length && gone.length ? '; ' : ''}${gone.length ? `no longer ${gone.join(', ')}` : ''}`;
+  if (ownGroup !== undefined) {
+    return [
+      {
+        id: 'egress-addresses-changed',
+        severity: 'error',
+        message: `the Redpanda cluster's egress addresses changed: ${what} (the link's security group ${ownGroup} admits the old ones)`,
+        fix: "Validate replaces the link's rules (and the connector user's aws:SourceIp list) when selfHeal is on; else run the provision again",
+      },
+    ];
+  }
+  const group = cluster.groupId ?? '<the cluster security group>';
+  const commands = [
+    ...added.map((c) => `aws ec2 authorize-security-group-ingress --group-id ${group} --protocol tcp --port ${cluster.port} --cidr ${c}`),
+    ...gone.map((c) => `aws ec2 revoke-security-group-ingress --group-id ${group} --protocol tcp --port ${cluster.port} --cidr ${c}`),
+  ];
   return [
     {
       id: 'egress-addresses-changed',
       severity: 'error',
-      message: `the Redpanda cluster's egress addresses changed: ${added.length ? `now also ${added.join(', ')}` : ''}${added.length && gone.length ? '; ' : ''}${gone.length ? `no longer ${gone.join(', ')}` : ''} (the link's security group ${record.owned.securityGroupId} admits the old ones)`,
-      fix: 'Validate replaces the link\'s rules (and the connector user\'s aws:SourceIp list) when selfHeal is on; else run the provision again',
+      message: `the Redpanda cluster's egress addresses changed: ${what}; the adopted cluster's security group is not the link's, so its rules are yours to change`,
+      fix: `${commands.join('; ')}. Validate updates the connector user's aws:SourceIp list when selfHeal is on.`,
     },
   ];
 }

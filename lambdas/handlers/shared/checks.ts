@@ -44,6 +44,8 @@ export interface StaticFacts {
   readonly secretArn?: string;
   readonly clusterArn?: string;
   readonly dbConnectRoleArn?: string;
+  /** The cluster's security groups (an adopted cluster's are its owner's). */
+  readonly securityGroupIds?: readonly string[];
   /** Whether the first hop (connector user, or the role through the inspector) could be read and judged. */
   readonly firstHopVerified: boolean;
 }
@@ -214,6 +216,7 @@ export async function staticChecks(deps: CheckDeps, request: LinkRequest, link: 
       ...(cluster.endpoint ? { endpoint: cluster.endpoint } : {}),
       ...(cluster.masterUserSecretArn ? { secretArn: cluster.masterUserSecretArn } : {}),
       ...(role ? { dbConnectRoleArn: role.arn } : {}),
+      securityGroupIds: [...cluster.vpcSecurityGroupIds],
       firstHopVerified: firstHop.verified,
     },
   };
