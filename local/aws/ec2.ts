@@ -8,9 +8,9 @@
 // checks the pipeline emulator makes on each connect: is there a route back to a private source, and does a
 // security group admit the source on the port. The Redpanda side of a peering (its route tables) is not emulated.
 import { ResourceBusyError, ResourceConflictError } from '../../lambdas/core/errors.js';
-import { cidrContains, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, type Cidr } from '../../lambdas/core/network.js';
 import { LINK_TAG_KEY } from '../../lambdas/core/naming.js';
 import type { IngressRule, NetworkPort, RouteTableView, RouteView } from '../../lambdas/ports/aurora.js';
+import { ipv4, ipv4Range, ipv4Text, rangeContains, rangesOverlap, type Ipv4Range } from '../ipv4.js';
 import { copy, randomString, sortedRecord } from './common.js';
 
 interface GroupState {
@@ -75,7 +75,7 @@ interface AttachmentState {
 /** The peering states in which EC2 has taken the connection down: routes through it turn `blackhole`. */
 const PEERING_GONE = ['deleted', 'rejected', 'failed', 'expired'];
 /** TEST-NET-2 (RFC 5737): public addresses of publicly accessible writers that can never be real ones. */
-const PUBLIC_RANGE = parseCidr('198.51.100.0/24')!;
+const PUBLIC_RANGE = ipv4Range('198.51.100.0/24')!;
 
 const hex = (n: number) => randomString(n, '0123456789abcdef');
 
@@ -200,10 +200,10 @@ export class NetworkEmulator implements NetworkPort {
   createSubnet(input: { readonly vpcId: string; readonly cidr: string; readonly availabilityZone: string; readonly subnetId?: string }): string {
     const vpc = this.mustVpc(input.vpcId, 'ec2:CreateSubnet');
     const cidr = mustCidr(input.cidr, 'ec2:CreateSubnet');
-    if (!vpc.cidrBlocks.some((b) => cidrContains(parseCidr(b)!, cidr))) {
+    if (!vpc.cidrBlocks.some((b) => rangeContains(ipv4Range(b)!, cidr))) {
       throw ec2Error('InvalidSubnet.Range', 'ec2:CreateSubnet', `The CIDR '${input.cidr}' is invalid for the VPC ${input.vpcId} (${vpc.cidrBlocks.join(', ')}).`);
     }
-    if ([...this.subnets.values()].some((s) => s.vpcId === input.vpcId && cidrsOverlap(parseCidr(s.cidr)!, cidr))) {
+    if ([...this.subnets.values()].some((s) => s.vpcId === input.vpcId && rangesOverlap(ipv4Range(s.cidr)!, cidr))) {
       throw ec2Error('InvalidSubnet.Conflict', 'ec2:CreateSubnet', `The CIDR '${input.cidr}' conflicts with another subnet`);
     }
     const subnetId = input.subnetId ?? `subnet-${hex(17)}`;
@@ -334,12 +334,12 @@ export class NetworkEmulator implements NetworkPort {
   allocatePrivateAddress(subnetId: string): string {
     const subnet = this.subnets.get(subnetId);
     if (subnet === undefined) throw ec2Error('InvalidSubnetID.NotFound', 'ec2:CreateNetworkInterface', `The subnet ID '${subnetId}' does not exist`);
-    const { base, bits } = parseCidr(subnet.cidr)!;
+    const { base, bits } = ipv4Range(subnet.cidr)!;
     const size = 2 ** (32 - bits);
     for (let offset = 4; offset < size - 1; offset++) {
       if (subnet.used.has(base + offset)) continue;
       subnet.used.add(base + offset);
-      return formatIpv4(base + offset);
+      return ipv4Text(base + offset);
     }
     throw ec2Error('InsufficientFreeAddressesInSubnet', 'ec2:CreateNetworkInterface', `The specified subnet ${subnetId} does not have enough free addresses to satisfy the request.`);
   }
@@ -349,13 +349,13 @@ export class NetworkEmulator implements NetworkPort {
     for (let offset = 10; offset < 255; offset++) {
       if (this.publicUsed.has(PUBLIC_RANGE.base + offset)) continue;
       this.publicUsed.add(PUBLIC_RANGE.base + offset);
-      return formatIpv4(PUBLIC_RANGE.base + offset);
+      return ipv4Text(PUBLIC_RANGE.base + offset);
     }
     throw ec2Error('AddressLimitExceeded', 'ec2:AllocateAddress', 'The maximum number of addresses has been reached.');
   }
 
   releaseAddress(address: string): void {
-    const ip = parseIpv4(address);
+    const ip = ipv4(address);
     if (ip === undefined) return;
     this.publicUsed.delete(ip);
     for (const s of this.subnets.values()) s.used.delete(ip);
@@ -363,9 +363,9 @@ export class NetworkEmulator implements NetworkPort {
 
   /** The subnet an address of `vpcId` lies in. */
   subnetOfAddress(vpcId: string, address: string): string | undefined {
-    const ip = parseCidr(address);
+    const ip = ipv4Range(address, { bareAddress: true });
     if (ip === undefined) return undefined;
-    return [...this.subnets.values()].find((s) => s.vpcId === vpcId && cidrContains(parseCidr(s.cidr)!, ip))?.subnetId;
+    return [...this.subnets.values()].find((s) => s.vpcId === vpcId && rangeContains(ipv4Range(s.cidr)!, ip))?.subnetId;
   }
 
   // The checks the pipeline emulator makes on each connect (in memory and synchronous: they must stay cheap) --
@@ -377,7 +377,7 @@ export class NetworkEmulator implements NetworkPort {
    */
   privateRouteProblem(subnetId: string, source: string): string | undefined {
     const subnet = this.subnets.get(subnetId);
-    const sourceCidr = parseCidr(source);
+    const sourceCidr = ipv4Range(source, { bareAddress: true });
     if (subnet === undefined || sourceCidr === undefined) return `subnet ${subnetId} or source ${source} is unknown to the twin`;
     const tableId = this.routeTableOf(subnetId);
     const table = tableId === undefined ? undefined : this.tables.get(tableId);
@@ -386,8 +386,8 @@ export class NetworkEmulator implements NetworkPort {
     let best: RouteState | undefined;
     let bestBits = -1;
     for (const r of table.routes) {
-      const dest = parseCidr(r.destination);
-      if (dest !== undefined && cidrContains(dest, sourceCidr) && dest.bits > bestBits) {
+      const dest = ipv4Range(r.destination);
+      if (dest !== undefined && rangeContains(dest, sourceCidr) && dest.bits > bestBits) {
         best = r;
         bestBits = dest.bits;
       }
@@ -402,7 +402,7 @@ export class NetworkEmulator implements NetworkPort {
       const pcx = this.peerings.get(best.target.id);
       if (pcx === undefined) return `${which}: peering connection ${best.target.id} does not exist`;
       if (pcx.status !== 'active') return `${which}: peering connection ${pcx.id} is ${pcx.status}, not active`;
-      if (!cidrContains(parseCidr(pcx.peerCidrBlock)!, sourceCidr)) return `${which}: peering connection ${pcx.id} leads to ${pcx.peerCidrBlock}, which does not hold ${source}`;
+      if (!rangeContains(ipv4Range(pcx.peerCidrBlock)!, sourceCidr)) return `${which}: peering connection ${pcx.id} leads to ${pcx.peerCidrBlock}, which does not hold ${source}`;
       return undefined;
     }
     const attachment = [...this.attachments.values()].find((a) => a.transitGatewayId === best.target.id && a.vpcId === subnet.vpcId && a.state !== 'deleted');
@@ -413,12 +413,12 @@ export class NetworkEmulator implements NetworkPort {
 
   /** Why no group of `groupIds` admits `source` (a CIDR or address) on `port`; undefined when one does. */
   ingressProblem(groupIds: readonly string[], source: string, port: number): string | undefined {
-    const sourceCidr = parseCidr(source);
+    const sourceCidr = ipv4Range(source, { bareAddress: true });
     if (sourceCidr === undefined) return `source ${source} is not an IPv4 address or CIDR`;
     for (const id of groupIds) {
       for (const rule of this.groups.get(id)?.ingress ?? []) {
-        const allowed = parseCidr(rule.cidr);
-        if (rule.port === port && allowed !== undefined && cidrContains(allowed, sourceCidr)) return undefined;
+        const allowed = ipv4Range(rule.cidr);
+        if (rule.port === port && allowed !== undefined && rangeContains(allowed, sourceCidr)) return undefined;
       }
     }
     return groupIds.length === 0 ? `the cluster has no security group: nothing admits ${source} on port ${port}` : `no rule of ${groupIds.join(', ')} admits ${source} on port ${port}`;
@@ -506,8 +506,8 @@ export class NetworkEmulator implements NetworkPort {
   }
 }
 
-function mustCidr(text: string, action: string): Cidr {
-  const cidr = /\//.test(text) ? parseCidr(text) : undefined;
+function mustCidr(text: string, action: string): Ipv4Range {
+  const cidr = ipv4Range(text);
   if (cidr === undefined) throw ec2Error('InvalidParameterValue', action, `Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
   return cidr;
 }

@@ -14,7 +14,7 @@ import type { SqlPort } from '../../lambdas/ports/sql.js';
 import type { StepDeps } from '../../lambdas/handlers/shared/deps.js';
 import { linkBoundaryPolicy } from '../../lambdas/core/iam.js';
 import { LINK_BOUNDARY_POLICY, pipelineRoleName } from '../../lambdas/core/naming.js';
-import { cidrsOverlap, networkCidrProblem, parseCidr } from '../../lambdas/core/network.js';
+import { ipv4Range, isPrivateAddress, rangesOverlap } from '../ipv4.js';
 import { roleArn as makeRoleArn, type Clock } from './common.js';
 import { DataApiStandIn } from './data-api.js';
 import { NetworkEmulator } from './ec2.js';
@@ -576,9 +576,11 @@ export class AwsTwin {
 
   /** The deployment VPC the twin's links use (emulated: no CloudFormation, no events). */
   private seedDeploymentNetwork(privatePath: 'peering' | 'transit-gateway' | 'none'): void {
-    const problem = networkCidrProblem(this.redpandaNetworkCidr);
-    if (problem !== undefined) throw new Error(`network.redpandaNetworkCidr "${this.redpandaNetworkCidr}" ${problem}`);
-    if (cidrsOverlap(parseCidr(TWIN_VPC_CIDR)!, parseCidr(this.redpandaNetworkCidr)!)) {
+    const rpNetwork = ipv4Range(this.redpandaNetworkCidr);
+    if (rpNetwork === undefined || !isPrivateAddress(this.redpandaNetworkCidr.split('/')[0]!)) {
+      throw new Error(`network.redpandaNetworkCidr "${this.redpandaNetworkCidr}" is not a private IPv4 CIDR such as "10.100.0.0/16"`);
+    }
+    if (rangesOverlap(ipv4Range(TWIN_VPC_CIDR)!, rpNetwork)) {
       throw new Error(`network.redpandaNetworkCidr ${this.redpandaNetworkCidr} overlaps the twin's VPC ${TWIN_VPC_CIDR}: peering needs distinct ranges`);
     }
     const net = this.network;
