@@ -93,7 +93,7 @@ interface ClusterState {
   httpEndpointEnabled: boolean;
   readonly storageEncrypted: boolean;
   masterUserSecretArn: string | undefined;
-  readonly vpcSecurityGroupIds: string[];
+  vpcSecurityGroupIds: string[];
   readonly publiclyAccessible: boolean | undefined;
   readonly dbSubnetGroup: string;
   /** The writer's private address (undefined when its subnet group has no subnet the twin knows). */
@@ -513,6 +513,13 @@ export class RdsEmulator implements AuroraPort {
       throw new TwinAwsError('DBSubnetGroupDoesNotCoverEnoughAZs', action, input.name, "The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. Current AZ coverage: 1. Add subnets to cover at least 2 AZs.");
     }
     this.subnetGroups.set(input.name, { name: input.name, description: input.description ?? input.name, vpcId: [...vpcs][0]!, subnetIds: [...input.subnetIds] });
+  }
+
+  /** ModifyDBCluster VpcSecurityGroupIds (operator): the groups now guarding the cluster. */
+  setClusterSecurityGroups(identifier: string, groupIds: readonly string[]): void {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) throw clusterNotFound('rds:ModifyDBCluster', identifier);
+    cluster.vpcSecurityGroupIds = [...groupIds];
   }
 
   /** ModifyDBInstance PubliclyAccessible on the writer (operator): the public address comes and goes with it. */
