@@ -1,7 +1,8 @@
 // The `mysql_cdc` input, EMULATED up to the snapshot only. The local MariaDB stand-in runs with log_bin OFF and has
 // no AWSAuthenticationPlugin, so:
 // - the IAM chain and the IAM login are the twin's (the login gives the user a one-time password, as the token
-//   would be accepted by Aurora), then a real connection as the CDC user reads the snapshot;
+//   would be accepted by Aurora), with the emulated network's dial check between them (network.ts), then a real
+//   connection as the CDC user reads the snapshot;
 // - binlog streaming is NOT emulated: after the snapshot the input logs one ERROR record that says so, in the
 //   emulator's own words, and stays idle (no fake change stream). The binlog-position step of the snapshot
 //   (SHOW MASTER STATUS under FLUSH TABLES ... WITH READ LOCK) and the `redpanda` checkpoint cache are not
