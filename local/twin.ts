@@ -265,7 +265,7 @@ export class OfflineTwin {
       ...(options.rds ? { rds: options.rds } : {}),
       network: { redpandaNetworkCidr: networkCidr, privatePath: options.privateNetworkPath ?? 'peering' },
       // Adopted clusters stand for public databases Redpanda already reaches, unless a test gives their groups.
-      redpandaEgressAddresses: natGateways,
+      redpandaEgressAddresses: options.pipelineEgressAddress === undefined ? natGateways : [...natGateways, options.pipelineEgressAddress],
     });
     const twin = new OfflineTwin(aws, redpanda, options);
     twin.emulator.start();

@@ -16,6 +16,7 @@ import { evaluatePgUser, postgresChecks, setupStatements, teardownStatements } f
 import { VERDICT_HISTORY_LIMIT, type LinkRecord } from '../../lambdas/ports/registry.js';
 import { connectMysql, uniqueName } from '../../local/database/mysql.js';
 import { describeMysql } from '../support/mysql.js';
+import { DEFAULT_NAT_GATEWAYS, OfflineTwin } from '../../local/twin.js';
 import {
   AwsTwin,
   DbLoginRefusedError,
@@ -1096,6 +1097,34 @@ describe('writer addresses and the path of a dial (embedded PostgreSQL)', () => 
     expect(inv.rds.clusters.find((c) => c.identifier === 'next-pg')?.privateAddress).toBe('10.80.1.4');
     expect(next.port).toBeGreaterThan(0);
   });
+});
+
+// -------------------------------------------------------------------------------------------------------
+describe('OfflineTwin network options', () => {
+  test('the Redpanda network CIDR reaches the seeded route, the local server and the emulator; adopted clusters admit the NAT addresses', async () => {
+    const twin = await OfflineTwin.start({
+      redpandaClusterId: CLUSTER_ID,
+      redpandaNetworkCidr: '10.120.0.0/16',
+      privateNetworkPath: 'transit-gateway',
+      redpandaCluster: { network_cidr_block: null },
+    });
+    try {
+      expect(twin.deps.deployment).toMatchObject({ vpcId: TWIN_VPC_ID, dbSubnetGroup: TWIN_DB_SUBNET_GROUP });
+      const [table] = await twin.deps.network.describeRouteTables(TWIN_VPC_ID, [TWIN_SUBNETS[0]!.subnetId]);
+      expect(table!.routes.find((r) => r.destination === '10.120.0.0/16')).toEqual({ destination: '10.120.0.0/16', target: { kind: 'transit-gateway', id: TWIN_TRANSIT_GATEWAY_ID }, state: 'active' });
+      // The network reports no CIDR (the product then needs redpanda.networkCidr); the pods still use 10.120.0.0/16.
+      const cloud = await twin.deps.redpanda();
+      const cluster = await cloud.describeCluster(CLUSTER_ID);
+      expect(await cloud.getNetworkCidr(cluster.networkId!)).toBeUndefined();
+      expect(twin.aws.redpandaNetworkCidr).toBe('10.120.0.0/16');
+      const adopted = await twin.aws.registerExistingCluster({ identifier: 'legacy-db', engine: 'aurora-postgresql' });
+      const group = (await twin.deps.network.describeSecurityGroup(adopted.vpcSecurityGroupIds[0]!))!;
+      expect(group.ingress.map((r) => [r.cidr, r.port])).toEqual(DEFAULT_NAT_GATEWAYS.map((ip) => [`${ip}/32`, adopted.port]));
+      expect(twin.aws.inboundProblem('legacy-db', { scope: 'public', cidr: `${DEFAULT_NAT_GATEWAYS[0]}/32` }, adopted.port)).toBeUndefined();
+    } finally {
+      await twin.stop();
+    }
+  }, 30_000);
 });
 
 // -------------------------------------------------------------------------------------------------------
