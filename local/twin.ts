@@ -11,7 +11,7 @@ import { DEFAULT_DEADLINES, type Deadlines, type StepDeps } from '../lambdas/han
 import type { StepHandler } from '../lambdas/handlers/shared/step.js';
 import type { MetricsPort, RotationStarter, ValidationStarter, VerdictName } from '../lambdas/ports/validation.js';
 import type { RedpandaCloud } from '../lambdas/ports/redpanda.js';
-import { AwsTwin, type AwsTwinOptions } from './aws/twin.js';
+import { AwsTwin, DEFAULT_REDPANDA_NETWORK_CIDR, TWIN_DB_SUBNET_GROUP, TWIN_VPC_ID, type AwsTwinOptions, type TwinNetworkOptions } from './aws/twin.js';
 import type { IamCloudTrailEvent } from './aws/events.js';
 import { HEALER_ROLE_NAME } from './aws/iam-ports.js';
 import { startLocalRedpandaCloud, type LocalRedpandaCloud } from './redpanda-cloud/index.js';
@@ -31,8 +31,31 @@ export interface OfflineTwinOptions {
   readonly redpandaAccessDeployed?: boolean;
   /** Public NAT IPs the local Redpanda cluster reports (documentation range by default). */
   readonly natGateways?: readonly string[];
-  /** More of the local Redpanda cluster: its type, Redpanda Connect version, BYOVPC permissions boundary. */
-  readonly redpandaCluster?: Partial<Pick<ClusterConfig, 'type' | 'redpanda_connect_version' | 'permissions_boundary_policy_arn'>>;
+  /**
+   * More of the local Redpanda cluster: its type, Redpanda Connect version, BYOVPC permissions boundary, its egress
+   * allowlist, and what its network reports (`network_cidr_block: null`: no CIDR, to exercise
+   * `redpanda.networkCidr`; the pods still use `redpandaNetworkCidr`).
+   */
+  readonly redpandaCluster?: Partial<
+    Pick<ClusterConfig, 'type' | 'redpanda_connect_version' | 'permissions_boundary_policy_arn' | 'allowed_destination_cidr_ports' | 'network_id' | 'network_cidr_block'>
+  >;
+  /**
+   * The Redpanda network's CIDR: what GET network reports, where the pipeline pods' private traffic comes from,
+   * and where the deployment VPC's seeded route leads. @default '10.100.0.0/16'
+   */
+  readonly redpandaNetworkCidr?: string;
+  /**
+   * How the deployment VPC reaches the Redpanda network (AwsTwin `network.privatePath`): an active peering
+   * connection, a Transit Gateway attachment, or no route. @default 'peering'
+   */
+  readonly privateNetworkPath?: TwinNetworkOptions['privatePath'];
+  /**
+   * The public address the pipelines' traffic leaves from, when it is not the cluster's first NAT gateway
+   * (centralized egress through the customer's hub NAT, docs/reference/redpanda-cloud.md §11).
+   */
+  readonly pipelineEgressAddress?: string;
+  /** How long a control-plane operation (the allowlist update) takes in the local server. @default 50 */
+  readonly operationMs?: number;
   readonly deadlines?: Partial<Deadlines>;
   readonly rds?: AwsTwinOptions['rds'];
   /** The steps' clock (execution names, deadlines). @default real time */
@@ -146,8 +169,8 @@ export class OfflineTwin {
         region: aws.region,
         redpandaAccountId: aws.accounts.redpanda,
         redpandaCredentialsSecretArn: credentialsArn,
-        vpcId: 'vpc-0a1b2c3d4e5f60718',
-        dbSubnetGroup: 'rpcn-aurora-twin-subnets',
+        vpcId: TWIN_VPC_ID,
+        dbSubnetGroup: TWIN_DB_SUBNET_GROUP,
       },
       ...ports,
       redpanda: async () => {
@@ -174,11 +197,14 @@ export class OfflineTwin {
     this.handlers = { provision: build(PROVISION_STEPS), teardown: build(TEARDOWN_STEPS), validate: build(VALIDATE_STEPS), rotate: build(ROTATE_STEPS) };
     this.router = ROUTER.RouteValidation(this.deps);
     // The pipelines call STS from the cluster's first NAT gateway address, the one `aws:SourceIp` sees.
-    const egressAddress = redpanda.clusters.get(aws.redpandaClusterId)?.nat_gateways[0];
+    const egressAddress = options.pipelineEgressAddress ?? redpanda.clusters.get(aws.redpandaClusterId)?.nat_gateways[0];
+    // Each connect meets the emulated network: the data-plane firewall, the VPC's routes and security groups.
     this.emulator = new PipelineEmulator({
       redpanda,
       clusterId: aws.redpandaClusterId,
       twin: aws,
+      network: aws,
+      networkCidr: aws.redpandaNetworkCidr,
       podIdentity: options.pipelinePodIdentity ?? 'none',
       ...(egressAddress !== undefined && { egressAddress }),
     });
@@ -220,10 +246,13 @@ export class OfflineTwin {
 
   static async start(options: OfflineTwinOptions): Promise<OfflineTwin> {
     const region = options.region ?? 'us-east-2';
+    const natGateways = [...(options.natGateways ?? DEFAULT_NAT_GATEWAYS)];
+    const networkCidr = options.redpandaNetworkCidr ?? DEFAULT_REDPANDA_NETWORK_CIDR;
     const redpanda = await startLocalRedpandaCloud({
-      clusters: [{ id: options.redpandaClusterId, region, nat_gateways: [...(options.natGateways ?? DEFAULT_NAT_GATEWAYS)], ...options.redpandaCluster }],
+      clusters: [{ id: options.redpandaClusterId, region, nat_gateways: natGateways, network_cidr_block: networkCidr, ...options.redpandaCluster }],
       pipelineStartMs: 100,
       pipelineStopMs: 50,
+      operationMs: options.operationMs ?? 50,
     });
     // Redpanda Cloud clusters come with the Connect logs topic; it is not the link's.
     redpanda.stateOf(options.redpandaClusterId).topics.set('__redpanda.connect.logs', { name: '__redpanda.connect.logs', partitionCount: 1, replicationFactor: 3, configs: {} });
@@ -234,6 +263,9 @@ export class OfflineTwin {
       redpandaClusterId: options.redpandaClusterId,
       redpandaAccessDeployed: options.redpandaAccessDeployed ?? true,
       ...(options.rds ? { rds: options.rds } : {}),
+      network: { redpandaNetworkCidr: networkCidr, privatePath: options.privateNetworkPath ?? 'peering' },
+      // Adopted clusters stand for public databases Redpanda already reaches, unless a test gives their groups.
+      redpandaEgressAddresses: options.pipelineEgressAddress === undefined ? natGateways : [...natGateways, options.pipelineEgressAddress],
     });
     const twin = new OfflineTwin(aws, redpanda, options);
     twin.emulator.start();

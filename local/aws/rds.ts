@@ -2,7 +2,10 @@
 // configurable number of describe calls / time, then `available` once their database server is up; the
 // cluster resource id, ARNs, the managed master secret (`rds!cluster-<uuid>`, holding the real superuser
 // credentials) and the parameter-group semantics follow RDS. Behaviour differences with the AWS adapter are
-// called out where they exist.
+// called out where they exist. DB subnet groups live here, their subnets in EC2 (ec2.ts); each cluster's writer
+// has emulated addresses: a private one in the first subnet of its group, and a public one (198.51.100.0/24) while
+// it is publicly accessible. Its endpoint stays `localhost` (the real local server): the pipeline emulator resolves
+// a DSN's host:port to the cluster and then to these addresses.
 import { ResourceBusyError, ResourceConflictError } from '../../lambdas/core/errors.js';
 import { clusterParameterSettings } from '../../lambdas/core/aurora-settings.js';
 import { LINK_TAG_KEY } from '../../lambdas/core/naming.js';
@@ -22,6 +25,30 @@ import { mysqlServer, startMysqlBacking, startPgBacking, type BackingDatabase } 
 import { clusterResourceId, copy, instanceResourceId, randomString, sortedRecord, TwinAwsError, uuid, type Clock } from './common.js';
 import type { ServerSettings } from './pg-server.js';
 import type { SecretsEmulator } from './secrets.js';
+
+/** What RDS needs from EC2 (the twin's NetworkEmulator): subnets, and addresses for the writers' interfaces. */
+export interface RdsNetwork {
+  subnet(subnetId: string): { readonly vpcId: string; readonly availabilityZone: string } | undefined;
+  allocatePrivateAddress(subnetId: string): string;
+  allocatePublicAddress(): string;
+  releaseAddress(address: string): void;
+}
+
+/** Where a cluster's writer can be reached, as the twin emulates it. */
+export interface ClusterAddresses {
+  readonly identifier: string;
+  readonly port: number;
+  readonly vpcId: string | undefined;
+  /** The subnet the private address is in (its route table decides the way back to a private source). */
+  readonly subnetId: string | undefined;
+  readonly privateAddress: string | undefined;
+  /** Present while the writer is publicly accessible. */
+  readonly publicAddress: string | undefined;
+  readonly vpcSecurityGroupIds: readonly string[];
+}
+
+/** The subnet group clusters get when none is named (RDS uses the default VPC's `default` group). */
+export const DEFAULT_DB_SUBNET_GROUP = 'default';
 
 export interface RdsOptions {
   /**
@@ -66,8 +93,12 @@ interface ClusterState {
   httpEndpointEnabled: boolean;
   readonly storageEncrypted: boolean;
   masterUserSecretArn: string | undefined;
-  readonly vpcSecurityGroupIds: string[];
+  vpcSecurityGroupIds: string[];
   readonly publiclyAccessible: boolean | undefined;
+  readonly dbSubnetGroup: string;
+  /** The writer's private address (undefined when its subnet group has no subnet the twin knows). */
+  privateAddress: string | undefined;
+  readonly privateSubnetId: string | undefined;
   readonly serverlessV2: { minCapacity: number; maxCapacity: number } | undefined;
   tags: Record<string, string>;
   status: 'creating' | 'available' | 'failed' | 'rebooting';
@@ -85,7 +116,8 @@ interface InstanceState {
   readonly clusterIdentifier: string;
   readonly arn: string;
   readonly resourceId: string;
-  readonly publiclyAccessible: boolean;
+  publiclyAccessible: boolean;
+  publicAddress: string | undefined;
   readonly tags: Record<string, string>;
   status: 'creating' | 'available';
   describes: number;
@@ -112,6 +144,17 @@ export interface RegisterClusterInput {
   readonly writerInstanceIdentifier?: string;
   readonly tags?: Readonly<Record<string, string>>;
   readonly vpcSecurityGroupIds?: readonly string[];
+  /** @default 'default' (the twin's one VPC) */
+  readonly dbSubnetGroup?: string;
+  /** Whether the writer has a public address. @default true */
+  readonly publiclyAccessible?: boolean;
+}
+
+interface SubnetGroupState {
+  readonly name: string;
+  readonly description: string;
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
 }
 
 export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<Engine, string>> = { 'aurora-postgresql': '17.4', 'aurora-mysql': '8.0.mysql_aurora.3.08.0' };
@@ -125,6 +168,7 @@ export class RdsEmulator implements AuroraPort {
   private readonly clusters = new Map<string, ClusterState>();
   private readonly instances = new Map<string, InstanceState>();
   private readonly snapshots: { identifier: string; clusterIdentifier: string; tags: Record<string, string> }[] = [];
+  private readonly subnetGroups = new Map<string, SubnetGroupState>();
   /** Backings being stopped, so stop() can wait for them. */
   private readonly stopping = new Set<Promise<void>>();
 
@@ -133,6 +177,7 @@ export class RdsEmulator implements AuroraPort {
     private readonly accountId: string,
     private readonly clock: Clock,
     private readonly secrets: SecretsEmulator,
+    private readonly network: RdsNetwork,
     private readonly options: RdsOptions = {},
   ) {}
 
@@ -207,6 +252,7 @@ export class RdsEmulator implements AuroraPort {
     if (!this.groups.has(input.parameterGroup) && !isDefaultGroup(input.parameterGroup)) {
       throw new TwinAwsError('DBClusterParameterGroupNotFoundFault', 'rds:CreateDBCluster', input.identifier, `DBClusterParameterGroup ${input.parameterGroup} not found.`);
     }
+    const dbSubnetGroup = this.mustSubnetGroup(input.dbSubnetGroup ?? DEFAULT_DB_SUBNET_GROUP, 'rds:CreateDBCluster', input.identifier).name;
     const cluster = await this.newCluster({
       identifier: input.identifier,
       engine: input.engine,
@@ -219,6 +265,7 @@ export class RdsEmulator implements AuroraPort {
       managedSecret: true,
       vpcSecurityGroupIds: [...input.vpcSecurityGroupIds],
       publiclyAccessible: undefined,
+      dbSubnetGroup,
       serverlessV2: { minCapacity: input.minCapacity, maxCapacity: input.maxCapacity },
       tags: { ...input.tags },
       adopted: false,
@@ -260,6 +307,7 @@ export class RdsEmulator implements AuroraPort {
       arn: `arn:aws:rds:${this.region}:${this.accountId}:db:${input.identifier}`,
       resourceId: instanceResourceId(),
       publiclyAccessible: input.publiclyAccessible,
+      publicAddress: input.publiclyAccessible ? this.network.allocatePublicAddress() : undefined,
       tags: { ...input.tags },
       status: 'creating',
       describes: 0,
@@ -271,6 +319,8 @@ export class RdsEmulator implements AuroraPort {
 
   async deleteInstance(identifier: string): Promise<void> {
     // Gone at once (RDS takes minutes in `deleting`).
+    const instance = this.instances.get(identifier);
+    if (instance?.publicAddress !== undefined) this.network.releaseAddress(instance.publicAddress);
     this.instances.delete(identifier);
   }
 
@@ -286,6 +336,7 @@ export class RdsEmulator implements AuroraPort {
       this.snapshots.push({ identifier: finalSnapshotIdentifier, clusterIdentifier: identifier, tags: { ...cluster.tags } });
     }
     this.clusters.delete(identifier);
+    if (cluster.privateAddress !== undefined) this.network.releaseAddress(cluster.privateAddress);
     // RDS deletes the master secret it manages together with the cluster.
     if (cluster.masterUserSecretArn !== undefined) this.secrets.delete(cluster.masterUserSecretArn);
     await this.stopBacking(cluster);
@@ -303,11 +354,18 @@ export class RdsEmulator implements AuroraPort {
     this.groups.delete(name);
   }
 
+  async describeDbSubnetGroup(name: string): Promise<{ readonly name: string; readonly vpcId: string; readonly subnetIds: readonly string[] } | undefined> {
+    const group = this.subnetGroups.get(name);
+    return group === undefined ? undefined : { name, vpcId: group.vpcId, subnetIds: [...group.subnetIds] };
+  }
+
   // Twin and operator API ------------------------------------------------------------------------------
 
   /** A pre-existing cluster (one a link adopts), already `available` with its writer, its settings as given. */
   async registerExistingCluster(input: RegisterClusterInput): Promise<ClusterDescription & { readonly masterSecretArn: string }> {
     if (this.clusters.has(input.identifier)) throw new TwinAwsError('DBClusterAlreadyExistsFault', 'rds:CreateDBCluster', input.identifier, 'DB Cluster already exists');
+    const dbSubnetGroup = this.mustSubnetGroup(input.dbSubnetGroup ?? DEFAULT_DB_SUBNET_GROUP, 'rds:CreateDBCluster', input.identifier).name;
+    const publiclyAccessible = input.publiclyAccessible ?? true;
     const engineVersion = input.engineVersion ?? DEFAULT_ENGINE_VERSIONS[input.engine];
     const family = familyOf(input.engine, engineVersion);
     const groupName = input.parameterGroup ?? `${input.identifier}-params`;
@@ -334,7 +392,8 @@ export class RdsEmulator implements AuroraPort {
       httpEndpointEnabled: input.httpEndpointEnabled ?? true,
       managedSecret: input.managedMasterSecret ?? true,
       vpcSecurityGroupIds: [...(input.vpcSecurityGroupIds ?? [])],
-      publiclyAccessible: true,
+      publiclyAccessible,
+      dbSubnetGroup,
       serverlessV2: { minCapacity: 0.5, maxCapacity: 2 },
       tags: { ...(input.tags ?? {}) },
       adopted: true,
@@ -346,7 +405,8 @@ export class RdsEmulator implements AuroraPort {
       clusterIdentifier: input.identifier,
       arn: `arn:aws:rds:${this.region}:${this.accountId}:db:${writer}`,
       resourceId: instanceResourceId(),
-      publiclyAccessible: true,
+      publiclyAccessible,
+      publicAddress: publiclyAccessible ? this.network.allocatePublicAddress() : undefined,
       tags: {},
       status: 'available',
       describes: 0,
@@ -409,13 +469,69 @@ export class RdsEmulator implements AuroraPort {
     return { cluster, backing: cluster.backing };
   }
 
-  /** The cluster whose writer endpoint is host:port (what a client connects to). */
-  byEndpoint(host: string, port: number): { readonly cluster: Readonly<ClusterState>; readonly backing: BackingDatabase | undefined } | undefined {
+  /**
+   * The cluster whose writer endpoint is host:port (what a client connects to). MySQL clusters share one server
+   * and so one port: `database` then picks the cluster whose database it is.
+   */
+  byEndpoint(host: string, port: number, database?: string): { readonly cluster: Readonly<ClusterState>; readonly backing: BackingDatabase | undefined } | undefined {
     const local = ['localhost', '127.0.0.1', '::1'];
-    const cluster = [...this.clusters.values()].find((c) => c.port === port && local.includes(host));
+    const candidates = local.includes(host) ? [...this.clusters.values()].filter((c) => c.port === port) : [];
+    const cluster = (candidates.length > 1 && database !== undefined ? candidates.find((c) => c.databaseName === database) : undefined) ?? candidates[0];
     if (cluster === undefined) return undefined;
     this.advance(cluster);
     return { cluster, backing: cluster.backing };
+  }
+
+  /** The writer's emulated addresses, its subnet and security groups; undefined for an unknown cluster. */
+  addressesOf(identifier: string): ClusterAddresses | undefined {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) return undefined;
+    const writer = this.writerOf(identifier);
+    return {
+      identifier,
+      port: cluster.port,
+      vpcId: this.subnetGroups.get(cluster.dbSubnetGroup)?.vpcId,
+      subnetId: cluster.privateSubnetId,
+      privateAddress: cluster.privateAddress,
+      publicAddress: writer?.publiclyAccessible === true ? writer.publicAddress : undefined,
+      vpcSecurityGroupIds: [...cluster.vpcSecurityGroupIds],
+    };
+  }
+
+  /** CreateDBSubnetGroup (operator): subnets of one VPC, in at least two availability zones as RDS requires. */
+  createDbSubnetGroup(input: { readonly name: string; readonly subnetIds: readonly string[]; readonly description?: string }): void {
+    const action = 'rds:CreateDBSubnetGroup';
+    if (this.subnetGroups.has(input.name)) throw new TwinAwsError('DBSubnetGroupAlreadyExists', action, input.name, `The DB subnet group '${input.name}' already exists.`);
+    const subnets = input.subnetIds.map((id) => {
+      const subnet = this.network.subnet(id);
+      if (subnet === undefined) throw new TwinAwsError('InvalidSubnet', action, input.name, `The subnet ${id} does not exist.`);
+      return subnet;
+    });
+    const vpcs = new Set(subnets.map((sn) => sn.vpcId));
+    if (vpcs.size !== 1) throw new TwinAwsError('InvalidSubnet', action, input.name, 'The subnets of a DB subnet group must belong to one VPC.');
+    if (new Set(subnets.map((sn) => sn.availabilityZone)).size < 2) {
+      throw new TwinAwsError('DBSubnetGroupDoesNotCoverEnoughAZs', action, input.name, "The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. Current AZ coverage: 1. Add subnets to cover at least 2 AZs.");
+    }
+    this.subnetGroups.set(input.name, { name: input.name, description: input.description ?? input.name, vpcId: [...vpcs][0]!, subnetIds: [...input.subnetIds] });
+  }
+
+  /** ModifyDBCluster VpcSecurityGroupIds (operator): the groups now guarding the cluster. */
+  setClusterSecurityGroups(identifier: string, groupIds: readonly string[]): void {
+    const cluster = this.clusters.get(identifier);
+    if (cluster === undefined) throw clusterNotFound('rds:ModifyDBCluster', identifier);
+    cluster.vpcSecurityGroupIds = [...groupIds];
+  }
+
+  /** ModifyDBInstance PubliclyAccessible on the writer (operator): the public address comes and goes with it. */
+  setWriterPubliclyAccessible(identifier: string, publiclyAccessible: boolean): void {
+    const writer = this.writerOf(identifier);
+    if (writer === undefined) throw new TwinAwsError('DBInstanceNotFound', 'rds:ModifyDBInstance', identifier, `cluster ${identifier} has no writer instance`);
+    writer.publiclyAccessible = publiclyAccessible;
+    if (publiclyAccessible && writer.publicAddress === undefined) writer.publicAddress = this.network.allocatePublicAddress();
+    if (!publiclyAccessible && writer.publicAddress !== undefined) {
+      this.network.releaseAddress(writer.publicAddress);
+      writer.publicAddress = undefined;
+    }
   }
 
   /** Parameter value set in the group of this cluster (undefined when unset: the engine default applies). */
@@ -441,16 +557,18 @@ export class RdsEmulator implements AuroraPort {
       let database: unknown = null;
       if (c.backing !== undefined) database = await c.backing.inventory();
       const d = this.describe(c);
-      clusters.push({ ...d, tags: sortedRecord(d.tags), adopted: c.adopted, pendingReboot: c.pendingReboot, database });
+      const address = c.privateAddress === undefined ? {} : { privateAddress: c.privateAddress };
+      clusters.push({ ...d, tags: sortedRecord(d.tags), adopted: c.adopted, pendingReboot: c.pendingReboot, ...address, database });
     }
     const instances = [...this.instances.values()]
       .sort((a, b) => (a.identifier < b.identifier ? -1 : 1))
-      .map((i) => ({ ...this.describeInstanceState(i), tags: sortedRecord(i.tags), publiclyAccessible: i.publiclyAccessible }));
+      .map((i) => ({ ...this.describeInstanceState(i), tags: sortedRecord(i.tags), publiclyAccessible: i.publiclyAccessible, ...(i.publicAddress !== undefined && { publicAddress: i.publicAddress }) }));
+    const dbSubnetGroups = [...this.subnetGroups.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((g) => copy(g));
     const parameterGroups = [...this.groups.values()]
       .sort((a, b) => (a.name < b.name ? -1 : 1))
       .map((g) => ({ name: g.name, family: g.family, description: g.description, tags: sortedRecord(g.tags), parameters: sortedRecord(g.parameters) }));
     const snapshots = [...this.snapshots].sort((a, b) => (a.identifier < b.identifier ? -1 : 1));
-    return { parameterGroups, clusters, instances, clusterSnapshots: snapshots };
+    return { parameterGroups, dbSubnetGroups, clusters, instances, clusterSnapshots: snapshots };
   }
 
   /** Stop every database server (waits for ones still starting). */
@@ -476,6 +594,7 @@ export class RdsEmulator implements AuroraPort {
     managedSecret: boolean;
     vpcSecurityGroupIds: string[];
     publiclyAccessible: boolean | undefined;
+    dbSubnetGroup: string;
     serverlessV2: { minCapacity: number; maxCapacity: number };
     tags: Record<string, string>;
     adopted: boolean;
@@ -488,6 +607,8 @@ export class RdsEmulator implements AuroraPort {
     const mysqlTarget = input.engine === 'aurora-mysql' ? mysqlServer(await mysqlUrl()) : undefined;
     const master = mysqlTarget?.master ?? { username: MASTER_USERNAME[input.engine], password: randomString(24, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') };
     const port = mysqlTarget?.port ?? (await freePort());
+    // The writer's interface sits in the group's first subnet the twin knows.
+    const privateSubnetId = this.subnetGroups.get(input.dbSubnetGroup)?.subnetIds.find((id) => this.network.subnet(id) !== undefined);
     const cluster: ClusterState = {
       identifier: input.identifier,
       arn,
@@ -504,6 +625,9 @@ export class RdsEmulator implements AuroraPort {
       masterUserSecretArn: undefined,
       vpcSecurityGroupIds: input.vpcSecurityGroupIds,
       publiclyAccessible: input.publiclyAccessible,
+      dbSubnetGroup: input.dbSubnetGroup,
+      privateSubnetId,
+      privateAddress: privateSubnetId === undefined ? undefined : this.network.allocatePrivateAddress(privateSubnetId),
       serverlessV2: input.serverlessV2,
       tags: input.tags,
       status: 'creating',
@@ -617,11 +741,23 @@ export class RdsEmulator implements AuroraPort {
       ...(c.masterUserSecretArn !== undefined && { masterUserSecretArn: c.masterUserSecretArn }),
       parameterGroup: c.parameterGroup,
       vpcSecurityGroupIds: c.vpcSecurityGroupIds,
+      dbSubnetGroup: c.dbSubnetGroup,
       ...(c.publiclyAccessible !== undefined && { publiclyAccessible: c.publiclyAccessible }),
       ...(c.serverlessV2 !== undefined && { serverlessV2: c.serverlessV2 }),
       members,
       tags: c.tags,
     });
+  }
+
+  /** The writer: the cluster's first instance (the one `members` reports as writer). */
+  private writerOf(identifier: string): InstanceState | undefined {
+    return [...this.instances.values()].find((i) => i.clusterIdentifier === identifier);
+  }
+
+  private mustSubnetGroup(name: string, action: string, resource: string): SubnetGroupState {
+    const group = this.subnetGroups.get(name);
+    if (group === undefined) throw new TwinAwsError('DBSubnetGroupNotFoundFault', action, resource, `DB subnet group '${name}' does not exist.`);
+    return group;
   }
 
   private describeInstanceState(i: InstanceState): InstanceDescription {

@@ -14,6 +14,7 @@ import type { SqlPort } from '../../lambdas/ports/sql.js';
 import type { StepDeps } from '../../lambdas/handlers/shared/deps.js';
 import { linkBoundaryPolicy } from '../../lambdas/core/iam.js';
 import { LINK_BOUNDARY_POLICY, pipelineRoleName } from '../../lambdas/core/naming.js';
+import { ipv4Range, isPrivateAddress, rangesOverlap } from '../ipv4.js';
 import { roleArn as makeRoleArn, type Clock } from './common.js';
 import { DataApiStandIn } from './data-api.js';
 import { NetworkEmulator } from './ec2.js';
@@ -22,7 +23,7 @@ import { FaultInjector, type FaultTarget } from './faults.js';
 import { IamEmulator, type AccessKeyStatus, type CreatedAccessKey } from './iam.js';
 import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME, TwinChainSimulator, TwinIamPort, TwinPipelineRoleAccess } from './iam-ports.js';
 import { RdsIamAuth, type RdsIamLoginInput, type RdsIamLoginResult } from './rds-iam-auth.js';
-import { RdsEmulator, type RdsOptions, type RegisterClusterInput } from './rds.js';
+import { DEFAULT_DB_SUBNET_GROUP, RdsEmulator, type ClusterAddresses, type RdsOptions, type RegisterClusterInput } from './rds.js';
 import { InMemoryRegistry } from './registry.js';
 import { SecretsEmulator } from './secrets.js';
 import { StsEmulator, type AccessKeyAssumeRoleInput, type AssumeRoleOptions, type StsSession } from './sts.js';
@@ -39,6 +40,56 @@ export interface AwsTwinOptions {
   readonly rds?: RdsOptions;
   /** Name of the step Lambdas' role in D (the twin uses one for all steps). @default 'rpcn-aurora-steps' */
   readonly stepRoleName?: string;
+  /** The deployment VPC's network (see {@link TwinNetworkOptions}). */
+  readonly network?: TwinNetworkOptions;
+  /**
+   * The Redpanda cluster's public egress (NAT) addresses. When set, a registered cluster given no
+   * `vpcSecurityGroupIds` gets a group admitting them on its port, as a pre-existing public database that
+   * Redpanda already reaches would have; unset, it gets no group (as before).
+   */
+  readonly redpandaEgressAddresses?: readonly string[];
+}
+
+/**
+ * The seeded deployment VPC ({@link TWIN_VPC_ID}, 10.80.0.0/16, two subnets in two zones, the DB subnet groups
+ * {@link TWIN_DB_SUBNET_GROUP} and `default`): its DB subnets' route table sends the Redpanda network's CIDR through
+ * `privatePath`, so a private link works out of the box.
+ */
+export interface TwinNetworkOptions {
+  /** @default DEFAULT_REDPANDA_NETWORK_CIDR ('10.100.0.0/16') */
+  readonly redpandaNetworkCidr?: string;
+  /**
+   * `peering`: an `active` peering connection ({@link TWIN_PEERING_ID}) and a route through it; `transit-gateway`:
+   * an `available` attachment to {@link TWIN_TRANSIT_GATEWAY_ID} and a route through it; `none`: no route to the
+   * Redpanda network at all. @default 'peering'
+   */
+  readonly privatePath?: 'peering' | 'transit-gateway' | 'none';
+}
+
+/** Where the seeded deployment network is (ids fixed so inventories and docs can name them). */
+export const TWIN_VPC_ID = 'vpc-0a1b2c3d4e5f60718';
+export const TWIN_VPC_CIDR = '10.80.0.0/16';
+export const TWIN_SUBNETS: readonly { readonly subnetId: string; readonly cidr: string; readonly availabilityZone: string }[] = [
+  { subnetId: 'subnet-0a1b2c3d4e5f60101', cidr: '10.80.1.0/24', availabilityZone: 'a' },
+  { subnetId: 'subnet-0a1b2c3d4e5f60102', cidr: '10.80.2.0/24', availabilityZone: 'b' },
+];
+export const TWIN_DB_SUBNET_GROUP = 'rpcn-aurora-twin-subnets';
+/** The VPC's main table (local routes and the internet gateway). */
+export const TWIN_MAIN_ROUTE_TABLE_ID = 'rtb-0a1b2c3d4e5f60700';
+/** The table both DB subnets use: local, internet gateway and the route to the Redpanda network. */
+export const TWIN_DB_ROUTE_TABLE_ID = 'rtb-0a1b2c3d4e5f60701';
+export const TWIN_INTERNET_GATEWAY_ID = 'igw-0a1b2c3d4e5f60702';
+export const TWIN_PEERING_ID = 'pcx-0a1b2c3d4e5f60703';
+export const TWIN_TRANSIT_GATEWAY_ID = 'tgw-0a1b2c3d4e5f60704';
+export const TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID = 'tgw-attach-0a1b2c3d4e5f60705';
+export const DEFAULT_REDPANDA_NETWORK_CIDR = '10.100.0.0/16';
+
+/** Where a dial of a database endpoint lands, seen from a Redpanda Cloud pipeline (outside the database's VPC). */
+export interface DatabaseAddress {
+  readonly clusterIdentifier: string;
+  readonly address: string;
+  /** `public` when the writer is publicly accessible (public DNS answers its public address), else `private`. */
+  readonly scope: 'private' | 'public';
 }
 
 /** The AWS-side dependencies of the steps, as the twin implements them. */
@@ -83,7 +134,10 @@ export class AwsTwin {
   readonly stepRoleArn: string;
   /** `rpcn-aurora-link-boundary` in D, as the RpcnAurora-Db stack creates it. */
   readonly linkBoundaryArn: string;
+  /** The Redpanda network's CIDR the seeded route leads to. */
+  readonly redpandaNetworkCidr: string;
 
+  private readonly redpandaEgressAddresses: readonly string[];
   private readonly rdsAuth: RdsIamAuth;
   private readonly listeners = new Set<IamEventListener>();
   private readonly events: IamCloudTrailEvent[] = [];
@@ -104,8 +158,11 @@ export class AwsTwin {
     this.iam = new IamEmulator(this.clock, (event) => this.deliver(event));
     this.sts = new StsEmulator(this.iam, this.clock);
     this.secrets = new SecretsEmulator(this.region, this.accounts.db);
-    this.rds = new RdsEmulator(this.region, this.accounts.db, this.clock, this.secrets, options.rds);
     this.network = new NetworkEmulator((groupId) => this.rds.securityGroupInUse(groupId));
+    this.rds = new RdsEmulator(this.region, this.accounts.db, this.clock, this.secrets, this.network, options.rds);
+    this.redpandaNetworkCidr = options.network?.redpandaNetworkCidr ?? DEFAULT_REDPANDA_NETWORK_CIDR;
+    this.redpandaEgressAddresses = [...(options.redpandaEgressAddresses ?? [])];
+    this.seedDeploymentNetwork(options.network?.privatePath ?? 'peering');
     this.registry = new InMemoryRegistry(this.clock);
     this.dataApi = new DataApiStandIn(this.rds, this.secrets);
     this.rdsAuth = new RdsIamAuth({ sts: this.sts, iam: this.iam, rds: this.rds, region: this.region, dbAccountId: this.accounts.db, clock: this.clock });
@@ -138,10 +195,11 @@ export class AwsTwin {
       aurora: this.guard<AuroraPort>('aurora', this.rds, {
         ensureClusterParameterGroup: true, describeClusterParameterGroupTags: true, describeClusterParameters: true, describeCluster: true,
         createCluster: true, enableHttpEndpoint: true, describeInstance: true, createWriterInstance: true, deleteInstance: true,
-        deleteCluster: true, deleteClusterParameterGroup: true,
+        deleteCluster: true, deleteClusterParameterGroup: true, describeDbSubnetGroup: true,
       }),
       network: this.guard<NetworkPort>('network', this.network, {
         ensureSecurityGroup: true, describeSecurityGroup: true, authorizeIngress: true, revokeIngress: true, deleteSecurityGroup: true,
+        describeVpc: true, describeRouteTables: true, describePeeringConnection: true, describeTransitGatewayAttachment: true,
       }),
       sql: this.guard<SqlPort>('sql', this.dataApi, { execute: true }),
       iam: this.guard<IamPort>('iam', iam, {
@@ -430,14 +488,59 @@ export class AwsTwin {
   // ---------------------------------------------------------------------------------------------------
   // RDS helpers
 
-  /** A pre-existing cluster for the adopt path, with chosen settings; resolves once its database is up. */
-  registerExistingCluster(input: RegisterClusterInput): Promise<ClusterDescription & { readonly masterSecretArn: string }> {
-    return this.rds.registerExistingCluster(input);
+  /**
+   * A pre-existing cluster for the adopt path, with chosen settings; resolves once its database is up. Without
+   * `vpcSecurityGroupIds`, and when the twin knows the Redpanda egress addresses, it gets a group of its own
+   * (`<identifier>-access`, no link tag) admitting them on its port.
+   */
+  async registerExistingCluster(input: RegisterClusterInput): Promise<ClusterDescription & { readonly masterSecretArn: string }> {
+    if (input.vpcSecurityGroupIds !== undefined || this.redpandaEgressAddresses.length === 0) return this.rds.registerExistingCluster(input);
+    const vpcId = (await this.rds.describeDbSubnetGroup(input.dbSubnetGroup ?? DEFAULT_DB_SUBNET_GROUP))?.vpcId ?? TWIN_VPC_ID;
+    const group = this.network.create({ name: `${input.identifier}-access`, vpcId, description: `access to ${input.identifier} (pre-existing, twin)`, tags: {} });
+    const cluster = await this.rds.registerExistingCluster({ ...input, vpcSecurityGroupIds: [group.groupId] });
+    await this.network.authorizeIngress(
+      group.groupId,
+      this.redpandaEgressAddresses.map((ip) => ({ cidr: ip.includes('/') ? ip : `${ip}/32`, port: cluster.port, description: 'Redpanda egress (twin default)' })),
+    );
+    return cluster;
   }
 
   /** Resolves once the cluster's database server is up. */
   waitForCluster(identifier: string): Promise<void> {
     return this.rds.waitUntilReady(identifier);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // The network path of a pipeline's dial (what the pipeline emulator asks on each connect; in memory, cheap)
+
+  /**
+   * Where a dial of host:port lands from outside the VPC: the cluster listening there (by its local port; for
+   * MySQL clusters, which share one server, by `database` too), at its public address while its writer is publicly
+   * accessible, else at its private one. Undefined when no cluster is there or it has no emulated address.
+   */
+  resolveDatabase(target: { readonly host: string; readonly port: number; readonly database?: string }): DatabaseAddress | undefined {
+    const found = this.rds.byEndpoint(target.host, target.port, target.database);
+    const addresses = found === undefined ? undefined : this.rds.addressesOf(found.cluster.identifier);
+    if (addresses === undefined) return undefined;
+    if (addresses.publicAddress !== undefined) return { clusterIdentifier: addresses.identifier, address: addresses.publicAddress, scope: 'public' };
+    if (addresses.privateAddress !== undefined) return { clusterIdentifier: addresses.identifier, address: addresses.privateAddress, scope: 'private' };
+    return undefined;
+  }
+
+  /**
+   * Why the cluster's VPC does not let `source` in on `port`, undefined when it does. A private source (the
+   * Redpanda network's CIDR) needs a route back from the writer's subnet through an active peering connection or an
+   * available TGW attachment, then a security-group rule; a public one (a NAT address) needs the rule only.
+   */
+  inboundProblem(clusterIdentifier: string, source: { readonly scope: 'private' | 'public'; readonly cidr: string }, port: number): string | undefined {
+    const addresses: ClusterAddresses | undefined = this.rds.addressesOf(clusterIdentifier);
+    if (addresses === undefined) return `cluster ${clusterIdentifier} does not exist`;
+    if (source.scope === 'private') {
+      if (addresses.subnetId === undefined) return `cluster ${clusterIdentifier} has no subnet the twin knows`;
+      const problem = this.network.privateRouteProblem(addresses.subnetId, source.cidr);
+      if (problem !== undefined) return problem;
+    }
+    return this.network.ingressProblem(addresses.vpcSecurityGroupIds, source.cidr, port);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -454,7 +557,7 @@ export class AwsTwin {
         redpanda: { accountId: this.accounts.redpanda, ...this.iam.snapshot(this.accounts.redpanda) },
       },
       rds: await this.rds.snapshot(),
-      ec2: { securityGroups: this.network.snapshot() },
+      ec2: { securityGroups: this.network.snapshot(), ...this.network.networkSnapshot() },
       secretsManager: { secrets: this.secrets.snapshot() },
       registry: { links: this.registry.snapshot() },
     };
@@ -470,6 +573,36 @@ export class AwsTwin {
 
   // ---------------------------------------------------------------------------------------------------
   // Seeds
+
+  /** The deployment VPC the twin's links use (emulated: no CloudFormation, no events). */
+  private seedDeploymentNetwork(privatePath: 'peering' | 'transit-gateway' | 'none'): void {
+    const rpNetwork = ipv4Range(this.redpandaNetworkCidr);
+    if (rpNetwork === undefined || !isPrivateAddress(this.redpandaNetworkCidr.split('/')[0]!)) {
+      throw new Error(`network.redpandaNetworkCidr "${this.redpandaNetworkCidr}" is not a private IPv4 CIDR such as "10.100.0.0/16"`);
+    }
+    if (rangesOverlap(ipv4Range(TWIN_VPC_CIDR)!, rpNetwork)) {
+      throw new Error(`network.redpandaNetworkCidr ${this.redpandaNetworkCidr} overlaps the twin's VPC ${TWIN_VPC_CIDR}: peering needs distinct ranges`);
+    }
+    const net = this.network;
+    net.createVpc({ vpcId: TWIN_VPC_ID, cidrBlocks: [TWIN_VPC_CIDR], mainRouteTableId: TWIN_MAIN_ROUTE_TABLE_ID });
+    for (const s of TWIN_SUBNETS) net.createSubnet({ vpcId: TWIN_VPC_ID, subnetId: s.subnetId, cidr: s.cidr, availabilityZone: `${this.region}${s.availabilityZone}` });
+    const internet = { destination: '0.0.0.0/0', target: { kind: 'internet-gateway' as const, id: TWIN_INTERNET_GATEWAY_ID } };
+    net.createRoute(TWIN_MAIN_ROUTE_TABLE_ID, internet);
+    net.createRouteTable(TWIN_VPC_ID, TWIN_DB_ROUTE_TABLE_ID);
+    net.createRoute(TWIN_DB_ROUTE_TABLE_ID, internet);
+    for (const s of TWIN_SUBNETS) net.associateRouteTable(TWIN_DB_ROUTE_TABLE_ID, s.subnetId);
+    if (privatePath === 'peering') {
+      net.createPeeringConnection({ id: TWIN_PEERING_ID, vpcId: TWIN_VPC_ID, peerCidrBlock: this.redpandaNetworkCidr });
+      net.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: this.redpandaNetworkCidr, target: { kind: 'peering', id: TWIN_PEERING_ID } });
+    } else if (privatePath === 'transit-gateway') {
+      net.createTransitGatewayAttachment({ id: TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID, transitGatewayId: TWIN_TRANSIT_GATEWAY_ID, vpcId: TWIN_VPC_ID });
+      net.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: this.redpandaNetworkCidr, target: { kind: 'transit-gateway', id: TWIN_TRANSIT_GATEWAY_ID } });
+    }
+    const subnetIds = TWIN_SUBNETS.map((s) => s.subnetId);
+    this.rds.createDbSubnetGroup({ name: TWIN_DB_SUBNET_GROUP, subnetIds, description: 'rpcn-aurora twin: the deployment VPC' });
+    // RDS's fallback when a create names no group: here the same VPC (the twin has one).
+    this.rds.createDbSubnetGroup({ name: DEFAULT_DB_SUBNET_GROUP, subnetIds, description: 'default' });
+  }
 
   /** The Redpanda-managed pipeline role (emulated content): IRSA trust and a Redpanda-managed policy that does not grant sts:AssumeRole. */
   private seedPipelineRole(): string {

@@ -3,6 +3,7 @@ import type { DataPlaneState } from '../redpanda-cloud/state.js';
 import type { StsSession } from '../aws/sts.js';
 import type { EmulatorAws } from './iam-chain.js';
 import type { LogLevel } from './logs.js';
+import type { DialTarget } from './network.js';
 import { Backoff } from './timing.js';
 
 export type Side = 'input' | 'output' | 'root';
@@ -30,6 +31,11 @@ export interface RunContext {
   addSensitive(value: string): void;
   /** Emulated mysql_cdc checkpoint cache (in memory, survives runs of the same emulator). */
   readonly checkpoints: Map<string, string>;
+  /**
+   * What the emulated network does to a dial of the database: undefined when it gets through, else the address
+   * it timed out on (network.ts). Called right before the connection is opened.
+   */
+  dial(target: DialTarget): { readonly address: string } | undefined;
 }
 
 export function newBackoff(ctx: RunContext): Backoff {

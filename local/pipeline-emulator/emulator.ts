@@ -2,7 +2,8 @@
 // NOT Redpanda Connect: it watches the local Redpanda Cloud data plane and, for every pipeline in STATE_STARTING or
 // STATE_RUNNING, runs the generated YAML the way Connect would as far as this project needs: interpolation of
 // secrets, the output's broker checks, the input's IAM chain and login, and (PostgreSQL) a real logical
-// replication stream into the local topic. Everything it would log goes to `__redpanda.connect.logs` in Connect's
+// replication stream into the local topic; with a `network`, each connect first meets the emulated network path
+// (network.ts: the data-plane firewall, the VPC's routes and security groups). Everything it would log goes to `__redpanda.connect.logs` in Connect's
 // record shape. What it does not emulate is said in the file that would do it (postgres.ts, mysql.ts, output.ts).
 // Like Connect, it resolves `${secrets.*}` once, when a run starts: a secret changed later is seen only after the
 // pipeline is stopped and started again (docs/reference/redpanda-cloud.md §3.4).
@@ -14,6 +15,7 @@ import type { RunContext, Side } from './context.js';
 import { type EmulatorAws, unixNanos } from './iam-chain.js';
 import { ensureLogsTopic, goRfc3339Nano, instanceId, LOGS_TOPIC, recordJson, type ConnectLogRecord, type LogLevel } from './logs.js';
 import { MysqlCdcInput } from './mysql.js';
+import { dialProblem, type DialTarget, type EmulatorNetwork, type NetworkDrop } from './network.js';
 import { RedpandaOutputEmulation } from './output.js';
 import { PostgresCdcInput } from './postgres.js';
 
@@ -35,6 +37,16 @@ export interface PipelineEmulatorOptions {
    * `nat_gateways` entry of the watched cluster (docs/reference/redpanda-cloud.md §11); none when it has none.
    */
   readonly egressAddress?: string;
+  /**
+   * The AWS side of the network path (AwsTwin implements it). With it, every connect is checked the way a Redpanda
+   * Cloud pipeline's dial would be (network.ts); without it every dial reaches the database, as before.
+   */
+  readonly network?: EmulatorNetwork;
+  /**
+   * The Redpanda network's CIDR, where the pods' private traffic comes from. Default: the watched cluster's
+   * `network_cidr_block` in the local server (read on each connect).
+   */
+  readonly networkCidr?: string;
   /** How often the data plane's pipeline states are read. @default 50 */
   readonly pollMs?: number;
   /** Longest wait between reconnects (benthos: 100 ms doubling up to 1 s, here scaled to this maximum). @default 200 */
@@ -45,6 +57,9 @@ export interface PipelineEmulatorOptions {
 }
 
 const ACTIVE_STATES: readonly PipelineRecord['state'][] = ['STATE_STARTING', 'STATE_RUNNING'];
+
+/** Dropped dials kept for networkDrops(). */
+const MAX_DROPS = 1000;
 
 /** Shorter values are not redacted: they would blank out ordinary words. */
 const MIN_SENSITIVE_LENGTH = 8;
@@ -78,6 +93,7 @@ class PipelineRun {
       now(): Date;
       write(run: PipelineRun, level: LogLevel, message: string, label: string, path: string): void;
       fail(pipelineId: string, error: string): void;
+      dial(pipelineId: string, target: DialTarget): { readonly address: string } | undefined;
     },
   ) {}
 
@@ -132,6 +148,7 @@ class PipelineRun {
       addSensitive: (value) => {
         if (value.length >= MIN_SENSITIVE_LENGTH) sensitive.add(value);
       },
+      dial: (target) => e.dial(this.pipeline.id, target),
     };
     for (const secret of e.state.secrets.values()) ctx.addSensitive(secret.value);
     for (const sasl of config.output.kind === 'redpanda' ? config.output.sasl : []) ctx.addSensitive(sasl.password);
@@ -192,6 +209,9 @@ export class PipelineEmulator {
   private readonly twin: EmulatorAws;
   private readonly podIdentity: 'none' | 'irsa';
   private readonly egressAddress: string | undefined;
+  private readonly network: EmulatorNetwork | undefined;
+  private readonly networkCidr: string | undefined;
+  private readonly drops: NetworkDrop[] = [];
   private readonly pollMs: number;
   private readonly reconnectMs: number;
   private readonly clock: () => Date;
@@ -209,6 +229,8 @@ export class PipelineEmulator {
     this.twin = options.twin;
     this.podIdentity = options.podIdentity ?? 'none';
     this.egressAddress = options.egressAddress ?? options.redpanda.clusters.get(this.clusterId)?.nat_gateways[0];
+    this.network = options.network;
+    this.networkCidr = options.networkCidr;
     this.pollMs = options.pollMs ?? 50;
     this.reconnectMs = options.reconnectMs ?? 200;
     this.clock = options.clock ?? (() => new Date());
@@ -252,6 +274,11 @@ export class PipelineEmulator {
   /** Records of a topic in the watched data plane. */
   messages(topic: string): readonly TopicMessage[] {
     return this.state.messages.get(topic) ?? [];
+  }
+
+  /** Dials the emulated network dropped (all pipelines, or one), oldest first, with the reason. */
+  networkDrops(pipelineId?: string): NetworkDrop[] {
+    return this.drops.filter((d) => pipelineId === undefined || d.pipelineId === pipelineId);
   }
 
   /** Ids of the pipelines that have a run now. */
@@ -305,7 +332,27 @@ export class PipelineEmulator {
         const p = this.state.pipelines.get(pipelineId);
         if (p !== undefined && ACTIVE_STATES.includes(p.state)) this.redpanda.failPipeline(pipelineId, error, this.clusterId);
       },
+      dial: (pipelineId, target) => this.dial(pipelineId, target),
     };
+  }
+
+  /** The emulated network's verdict on one dial; a drop is recorded with its reason. */
+  private dial(pipelineId: string, target: DialTarget): { readonly address: string } | undefined {
+    if (this.network === undefined) return undefined;
+    // Read live: an allowlist update applies to the next connect, as the firewall's would.
+    const cluster = this.redpanda.clusters.get(this.clusterId);
+    const problem = dialProblem({
+      network: this.network,
+      target,
+      allowlist: cluster?.allowed_destination_cidr_ports ?? [],
+      podCidr: this.networkCidr ?? cluster?.network_cidr_block ?? undefined,
+      egressAddress: this.egressAddress,
+    });
+    if (problem === undefined) return undefined;
+    this.drops.push({ pipelineId, ...problem, at: this.clock().toISOString() });
+    // A pipeline retrying for long keeps only its recent drops.
+    if (this.drops.length > MAX_DROPS) this.drops.splice(0, this.drops.length - MAX_DROPS);
+    return { address: problem.address };
   }
 
   private write(run: PipelineRun, level: LogLevel, message: string, label: string, path: string): void {

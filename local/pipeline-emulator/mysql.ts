@@ -1,7 +1,8 @@
 // The `mysql_cdc` input, EMULATED up to the snapshot only. The local MariaDB stand-in runs with log_bin OFF and has
 // no AWSAuthenticationPlugin, so:
 // - the IAM chain and the IAM login are the twin's (the login gives the user a one-time password, as the token
-//   would be accepted by Aurora), then a real connection as the CDC user reads the snapshot;
+//   would be accepted by Aurora), with the emulated network's dial check between them (network.ts), then a real
+//   connection as the CDC user reads the snapshot;
 // - binlog streaming is NOT emulated: after the snapshot the input logs one ERROR record that says so, in the
 //   emulator's own words, and stays idle (no fake change stream). The binlog-position step of the snapshot
 //   (SHOW MASTER STATUS under FLUSH TABLES ... WITH READ LOCK) and the `redpanda` checkpoint cache are not
@@ -11,6 +12,7 @@ import mysql from 'mysql2/promise';
 import { ConfigError, parseMysqlDsn, type MysqlCdcConfig, type MysqlDsn } from './config.js';
 import { newBackoff, type RunContext } from './context.js';
 import { ConnectFailure, signingSession } from './iam-chain.js';
+import { dialTimeoutText } from './network.js';
 import type { RedpandaOutputEmulation } from './output.js';
 import { sleep, Wake } from './timing.js';
 import { jsonRow } from './values.js';
@@ -93,7 +95,7 @@ export class MysqlCdcInput {
     } catch (e) {
       throw new ConnectFailure(e instanceof ConfigError ? e.message : String(e));
     }
-    const password = await this.password(dsn, (text) => new ConnectFailure(`unable to prepare snapshot: create lock connection: ${text}`));
+    const password = await this.password(dsn, (text) => new ConnectFailure(`unable to prepare snapshot: create lock connection: ${text}`), true);
     try {
       this.conn = await mysql.createConnection({
         host: dsn.host,
@@ -113,10 +115,14 @@ export class MysqlCdcInput {
     return true;
   }
 
-  /** The IAM token (emulated login) or the DSN password. */
-  private async password(dsn: MysqlDsn, wrap: (text: string) => Error): Promise<string> {
-    if (this.cfg.aws === undefined) return dsn.password ?? '';
+  /** The IAM token (emulated login) or the DSN password; with `dial`, the connect's dial sits between the two. */
+  private async password(dsn: MysqlDsn, wrap: (text: string) => Error, dial = false): Promise<string> {
+    if (this.cfg.aws === undefined) {
+      if (dial) this.dial(dsn, wrap);
+      return dsn.password ?? '';
+    }
     const { session, region } = await signingSession(this.ctx, this.cfg.aws);
+    if (dial) this.dial(dsn, wrap);
     // ✅ docs/reference/redpanda-connect.md §0.6: the token goes out with mysql_clear_password, which go-sql-driver refuses without the DSN flag.
     const flag = (dsn.params['allowCleartextPasswords'] ?? '').toLowerCase();
     if (flag !== 'true' && flag !== '1') {
@@ -129,6 +135,12 @@ export class MysqlCdcInput {
     } catch (e) {
       throw wrap(driverText(e));
     }
+  }
+
+  /** The emulated network's verdict (network.ts); go-sql-driver hands the dialer's error on as it is. */
+  private dial(dsn: MysqlDsn, wrap: (text: string) => Error): void {
+    const blocked = this.ctx.dial({ host: dsn.host, port: dsn.port, database: dsn.database });
+    if (blocked !== undefined) throw wrap(dialTimeoutText(blocked.address, dsn.port));
   }
 
   private async snapshotThenStop(): Promise<void> {

@@ -7,7 +7,7 @@
 // Order of operations and texts follow docs/reference/redpanda-connect.md §2a and §3 (✅ prefixes; inner texts are
 // PostgreSQL's own, rendered the way pgx prints them: `<SEVERITY>: <message> (SQLSTATE <code>)`; the pgx connect
 // wrapper is ❓ approximate):
-//   Connect():  token (role chain, endpoint check) → login → identifier checks → heartbeat check → side connection →
+//   Connect():  token (role chain, endpoint check) → dial (the emulated network, network.ts) → login → identifier checks → heartbeat check → side connection →
 //               publication exists? (create / reconcile as the CDC user) → slot exists? (plugin check) →
 //               snapshot path: CREATE_REPLICATION_SLOT <slot>_tmp TEMPORARY ... EXPORT_SNAPSHOT, "is now active";
 //               otherwise: CREATE_REPLICATION_SLOT <slot> (if missing) and START_REPLICATION, then "is now active".
@@ -20,6 +20,7 @@ import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-log
 import { ConfigError, parsePgDsn, type PgDsn, type PostgresCdcConfig } from './config.js';
 import { newBackoff, type OutgoingMessage, type RunContext } from './context.js';
 import { ConnectFailure, signingSession } from './iam-chain.js';
+import { dialTimeoutText } from './network.js';
 import type { RedpandaOutputEmulation } from './output.js';
 import { sleep } from './timing.js';
 import { compareLsn, connectLsn, jsonRow, lsnBefore, PG_TYPES } from './values.js';
@@ -44,17 +45,27 @@ export function pgErrorText(e: unknown): string {
   return err?.message ?? String(e);
 }
 
+/** ❓ pgx v5's ConnectError prefix: the login, then the address dialled and the host it was resolved from. */
+function pgConnectPrefix(dsn: PgDsn, address: string): string {
+  return `failed to connect to \`user=${dsn.user} database=${dsn.database}\`: ${address} (${dsn.host})`;
+}
+
 /** ❓ pgx v5's ConnectError text for a login that failed at `dsn`'s host. */
 export function pgConnectText(dsn: PgDsn, e: unknown): string {
   const err = e as { name?: string; message?: string; code?: string; severity?: string };
   // The twin's refusal for "nothing listens there" is already written as pgx prints it.
   if (err?.name === 'DbConnectionRefusedError') return err.message ?? String(e);
   const address = `${['localhost', '::1'].includes(dsn.host) ? '127.0.0.1' : dsn.host}:${dsn.port}`;
-  const prefix = `failed to connect to \`user=${dsn.user} database=${dsn.database}\`: ${address} (${dsn.host})`;
+  const prefix = pgConnectPrefix(dsn, address);
   if (err?.code === 'ECONNREFUSED') return `${prefix}: dial error: dial tcp ${address}: connect: connection refused`;
   // DbLoginRefusedError carries Aurora's `FATAL: ... (SQLSTATE 28000)`; a real server error has severity and code.
   const inner = err?.name === 'DbLoginRefusedError' ? (err.message ?? '') : pgErrorText(e);
   return `${prefix}: server error: ${inner}`;
+}
+
+/** A dial the emulated network dropped (network.ts), as pgx wraps the dialer's timeout. */
+export function pgDialTimeoutText(dsn: PgDsn, address: string): string {
+  return `${pgConnectPrefix(dsn, `${address}:${dsn.port}`)}: dial error: ${dialTimeoutText(address, dsn.port)}`;
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -128,8 +139,12 @@ class PgAttempt {
     }
 
     let password = dsn.password ?? '';
-    if (this.cfg.aws !== undefined) {
-      const { session, region } = await signingSession(this.ctx, this.cfg.aws);
+    // The token is built first (it needs no path to the database), then the dial meets the network.
+    const signing = this.cfg.aws === undefined ? undefined : await signingSession(this.ctx, this.cfg.aws);
+    const blocked = this.ctx.dial({ host: dsn.host, port: dsn.port, database: dsn.database });
+    if (blocked !== undefined) throw new ConnectFailure(`unable to create replication stream: ${pgDialTimeoutText(dsn, blocked.address)}`);
+    if (this.cfg.aws !== undefined && signing !== undefined) {
+      const { session, region } = signing;
       try {
         const login = await this.ctx.aws.rdsIamLogin({
           sessionArn: session.arn,

@@ -1,5 +1,6 @@
 // Local Redpanda Cloud: a real HTTP server on 127.0.0.1 that stands in for the OAuth token endpoint, the
-// control plane (GET cluster) and one data plane per cluster (topics, users, ACLs, secrets, Redpanda Connect
+// control plane (GET cluster, the PATCH of the cluster's egress allowlist and its long-running operation, GET
+// network) and one data plane per cluster (topics, users, ACLs, secrets, Redpanda Connect
 // pipelines). Used by the tests, the offline twin and the demo. It is EMULATED, not Redpanda:
 // - every request is validated against the OpenAPI specs, more strictly than the real gateway (unknown
 //   body fields and query parameters are 400 here; the real one drops them, docs/reference/redpanda-cloud.md §0.6);
@@ -12,16 +13,18 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { Faults, TOKEN_OPERATION } from './faults.js';
 import { OpenApiValidator, type SpecName, sharedValidator } from './openapi-validator.js';
+import { ipv4Range } from '../ipv4.js';
 import {
   type AclRecord,
   type ClusterConfig,
   DataPlaneState,
+  type OperationRecord,
   type PipelineRecord,
   lintPipelineYaml,
 } from './state.js';
 
 export { Faults, TOKEN_OPERATION } from './faults.js';
-export { DataPlaneState, lintPipelineYaml, type ClusterConfig, type PipelineRecord } from './state.js';
+export { DataPlaneState, lintPipelineYaml, type ClusterConfig, type OperationRecord, type PipelineRecord } from './state.js';
 
 export interface ServerLogger {
   debug(message: string, attrs?: Record<string, unknown>): void;
@@ -48,6 +51,8 @@ export interface LocalRedpandaCloudOptions {
   readonly pipelineStartMs?: number;
   /** STOPPING → STOPPED after this many ms (× timeScale). @default 100 */
   readonly pipelineStopMs?: number;
+  /** A cluster update's operation completes (and its change applies) after this many ms (× timeScale). @default 100 */
+  readonly operationMs?: number;
   /** A created pipeline starts at once (docs/reference/redpanda-cloud.md §0.5 / T: the API may auto-start). @default true */
   readonly autoStartPipelines?: boolean;
   /**
@@ -103,12 +108,25 @@ export interface LocalRedpandaCloud {
   pipelineOutcome: (pipeline: PipelineRecord) => { error: string } | undefined;
   /** Put a pipeline into STATE_ERROR now (e.g. a crash while running). */
   failPipeline(id: string, error: string, clusterId?: string): void;
+  /** Control-plane operations by id (cluster updates), for assertions. */
+  readonly operations: Map<string, OperationRecord>;
+  /** Decide how an update ends: undefined → STATE_COMPLETED (the change applies), `{ error }` → STATE_FAILED (nothing changes). */
+  operationOutcome: (operation: OperationRecord) => { error: string } | undefined;
   /** Expire every issued token (the next use gets 401 REASON_TOKEN_EXPIRED). */
   expireTokens(): void;
   stop(): Promise<void>;
 }
 
-const DEFAULT_CLUSTER: ClusterConfig = {
+/** What GET /v1/networks/{id} reports as `cidr_block` unless the cluster says otherwise. */
+export const DEFAULT_NETWORK_CIDR = '10.100.0.0/16';
+
+/** The spec's limit of `allowed_destination_cidr_ports` ("Maximum 16 entries"). */
+const ALLOWLIST_LIMIT = 16;
+
+/** The one field of a cluster the local server lets a PATCH change (the product must change nothing else). */
+const ALLOWLIST_PATH = 'redpanda_connect.allowed_destination_cidr_ports';
+
+const DEFAULT_CLUSTER: Omit<ClusterConfig, 'network_id'> = {
   id: 'd1localrpcnaurora000',
   name: 'local-byoc',
   type: 'TYPE_BYOC',
@@ -122,6 +140,7 @@ const DEFAULT_CLUSTER: ClusterConfig = {
   // The version of the Connect field lists the lint checks against (specs/redpanda-connect).
   redpanda_connect_version: '4.106.0',
   allowed_destination_cidr_ports: [],
+  network_cidr_block: DEFAULT_NETWORK_CIDR,
 };
 
 const GRPC_HTTP: Record<string, number> = {
@@ -216,6 +235,7 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
   const timeScale = options.timeScale ?? 1;
   const startMs = (options.pipelineStartMs ?? 200) * timeScale;
   const stopMs = (options.pipelineStopMs ?? 100) * timeScale;
+  const operationMs = (options.operationMs ?? 100) * timeScale;
   const autoStart = options.autoStartPipelines ?? true;
   const requireStopped = options.requireStoppedForUpdate ?? true;
   const log = options.logger;
@@ -227,7 +247,8 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
   let issued = 0;
 
   const clusters = new Map<string, ClusterConfig>();
-  for (const c of options.clusters ?? [{ id: DEFAULT_CLUSTER.id }]) clusters.set(c.id, { ...DEFAULT_CLUSTER, ...c });
+  for (const c of options.clusters ?? [{ id: DEFAULT_CLUSTER.id }]) clusters.set(c.id, { ...DEFAULT_CLUSTER, network_id: `net-${c.id}`, ...c });
+  const operations = new Map<string, OperationRecord>();
   const states = new Map<string, DataPlaneState>();
   const dataplaneServers = new Map<string, { server: Server; url: string }>();
 
@@ -267,6 +288,8 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
       p.state = 'STATE_ERROR';
       p.status = { error };
     },
+    operations,
+    operationOutcome: () => undefined,
     expireTokens: () => {
       for (const k of tokens.keys()) tokens.set(k, 0);
     },
@@ -397,7 +420,7 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
     domain: string,
   ): Reply {
     try {
-      if (listener === 'controlplane') return controlPlane(operationId, params);
+      if (listener === 'controlplane') return controlPlane(operationId, params, query, (body ?? {}) as Record<string, unknown>);
       return dataPlane(states.get(clusterId!)!, operationId, params, query, (body ?? {}) as Record<string, unknown>);
     } catch (err) {
       if (err instanceof ApiError) {
@@ -410,39 +433,152 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
 
   // ------------------------------------------------------------ control plane
 
-  function controlPlane(operationId: string, params: Record<string, string>): Reply {
-    if (operationId !== 'ClusterService_GetCluster') throw new ApiError('UNIMPLEMENTED', `${operationId} is not emulated`, 'REASON_UNIMPLEMENTED');
-    const c = clusters.get(params.id ?? '');
-    if (!c) return { status: 404, body: { code: 'NOT_FOUND', message: 'Cluster not found', details: [] } };
+  function controlPlane(operationId: string, params: Record<string, string>, query: Record<string, unknown>, body: Record<string, unknown>): Reply {
+    switch (operationId) {
+      case 'ClusterService_GetCluster': {
+        const c = clusters.get(params.id ?? '');
+        if (!c) return { status: 404, body: { code: 'NOT_FOUND', message: 'Cluster not found', details: [] } };
+        return { status: 200, body: { cluster: wireCluster(c) } };
+      }
+      case 'ClusterService_UpdateCluster': {
+        const c = clusters.get(params['cluster.id'] ?? '');
+        if (!c) return { status: 404, body: { code: 'NOT_FOUND', message: 'Cluster not found', details: [] } };
+        const entries = allowlistUpdate(query, body);
+        const op: OperationRecord = {
+          id: pipelineId(),
+          type: 'TYPE_UPDATE_CLUSTER',
+          resource_id: c.id,
+          state: 'STATE_IN_PROGRESS',
+          started_at: new Date().toISOString(),
+          allowed_destination_cidr_ports: entries,
+        };
+        operations.set(op.id, op);
+        // The list is replaced, not merged (merging is the caller's job), once the operation completes; until then
+        // GET cluster shows the old list (❓ the real in-between view is not documented).
+        later(operationMs, () => {
+          if (op.state !== 'STATE_IN_PROGRESS') return;
+          const outcome = api.operationOutcome(op);
+          op.finished_at = new Date().toISOString();
+          if (outcome) {
+            op.state = 'STATE_FAILED';
+            op.error = outcome.error;
+            return;
+          }
+          const live = clusters.get(op.resource_id);
+          if (live) live.allowed_destination_cidr_ports = entries.map((e) => ({ ...e }));
+          op.state = 'STATE_COMPLETED';
+        });
+        return { status: 202, body: { operation: wireOperation(op) } };
+      }
+      case 'OperationService_GetOperation': {
+        const op = operations.get(params.id ?? '');
+        if (!op) throw new ApiError('NOT_FOUND', 'Operation not found', 'REASON_RESOURCE_NOT_FOUND');
+        return { status: 200, body: { operation: wireOperation(op) } };
+      }
+      case 'NetworkService_GetNetwork': {
+        const c = [...clusters.values()].find((x) => x.network_id === params.id);
+        if (!c) throw new ApiError('NOT_FOUND', 'Network not found', 'REASON_RESOURCE_NOT_FOUND');
+        return {
+          status: 200,
+          body: {
+            network: {
+              id: c.network_id,
+              name: `${c.name}-network`,
+              cloud_provider: c.cloud_provider,
+              region: c.region,
+              // An unset string field goes out as "" (the gateway emits default values).
+              cidr_block: c.network_cidr_block ?? '',
+              state: 'STATE_READY',
+              cluster_type: c.type,
+              resource_group_id: '00000000-0000-0000-0000-000000000000',
+              zones: c.zones,
+              created_at: '2026-01-01T00:00:00Z',
+              updated_at: '2026-01-01T00:00:00Z',
+            },
+          },
+        };
+      }
+      default:
+        throw new ApiError('UNIMPLEMENTED', `${operationId} is not emulated`, 'REASON_UNIMPLEMENTED');
+    }
+  }
+
+  function wireCluster(c: ClusterConfig): Record<string, unknown> {
     const dataplaneUrl = c.dataplane_url_override ?? dataplaneServers.get(c.id)?.url ?? '';
     return {
-      status: 200,
-      body: {
-        cluster: {
-          id: c.id,
-          name: c.name,
-          type: c.type,
-          cloud_provider: c.cloud_provider,
-          region: c.region,
-          zones: c.zones,
-          state: c.state,
-          connection_type: c.connection_type,
-          api_gateway_access: c.api_gateway_access,
-          nat_gateways: c.nat_gateways,
-          dataplane_api: { url: dataplaneUrl },
-          kafka_api: { seed_brokers: [`seed-local.${c.id}.byoc.local:9092`] },
-          redpanda_connect: { version: c.redpanda_connect_version, allowed_destination_cidr_ports: c.allowed_destination_cidr_ports },
-          ...(c.permissions_boundary_policy_arn ? { customer_managed_resources: { aws: byovpcResources(c.permissions_boundary_policy_arn, c.region) } } : {}),
-          network_id: 'local-network',
-          resource_group_id: '00000000-0000-0000-0000-000000000000',
-          cloud_provider_tags: {},
-          created_at: '2026-01-01T00:00:00Z',
-          updated_at: '2026-01-01T00:00:00Z',
-          current_redpanda_version: 'v25.1.1',
-          throughput_tier: 'local',
-        },
-      },
+      id: c.id,
+      name: c.name,
+      type: c.type,
+      cloud_provider: c.cloud_provider,
+      region: c.region,
+      zones: c.zones,
+      state: c.state,
+      connection_type: c.connection_type,
+      api_gateway_access: c.api_gateway_access,
+      nat_gateways: c.nat_gateways,
+      dataplane_api: { url: dataplaneUrl },
+      kafka_api: { seed_brokers: [`seed-local.${c.id}.byoc.local:9092`] },
+      redpanda_connect: { version: c.redpanda_connect_version, allowed_destination_cidr_ports: c.allowed_destination_cidr_ports },
+      ...(c.permissions_boundary_policy_arn ? { customer_managed_resources: { aws: byovpcResources(c.permissions_boundary_policy_arn, c.region) } } : {}),
+      network_id: c.network_id,
+      resource_group_id: '00000000-0000-0000-0000-000000000000',
+      cloud_provider_tags: {},
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+      current_redpanda_version: 'v25.1.1',
+      throughput_tier: 'local',
     };
+  }
+
+  function wireOperation(op: OperationRecord): Record<string, unknown> {
+    const cluster = clusters.get(op.resource_id);
+    return {
+      id: op.id,
+      type: op.type,
+      state: op.state,
+      resource_id: op.resource_id,
+      started_at: op.started_at,
+      ...(op.finished_at !== undefined ? { finished_at: op.finished_at } : {}),
+      metadata: { '@type': 'type.googleapis.com/redpanda.api.controlplane.v1.UpdateClusterMetadata', update_type: [] },
+      ...(op.state === 'STATE_FAILED' ? { error: rpcStatus('INTERNAL', op.error ?? 'update failed', undefined, 'redpanda.com/controlplane') } : {}),
+      ...(op.state === 'STATE_COMPLETED' && cluster
+        ? { response: { '@type': 'type.googleapis.com/redpanda.api.controlplane.v1.UpdateClusterResponse', cluster: wireCluster(cluster) } }
+        : {}),
+    };
+  }
+
+  /**
+   * The allowlist a PATCH sets. Local rule, stricter than Redpanda Cloud: the update mask must name exactly the
+   * allowlist and the body may hold nothing else, since the product must never change anything else of a cluster.
+   */
+  function allowlistUpdate(query: Record<string, unknown>, body: Record<string, unknown>): OperationRecord['allowed_destination_cidr_ports'] {
+    const invalid = (field: string, description: string) => new ApiError('INVALID_ARGUMENT', `${field}: ${description}`, 'REASON_INVALID_INPUT', [{ field, description }]);
+    const mask = typeof query.update_mask === 'string' ? query.update_mask.split(',').map((p) => p.trim()).filter((p) => p !== '') : [];
+    if (mask.length === 0) throw invalid('update_mask', `required: the local Redpanda Cloud updates only ${ALLOWLIST_PATH} and wants it named`);
+    for (const path of mask) {
+      if (path !== ALLOWLIST_PATH) throw invalid('update_mask', `"${path}" cannot be updated through the local Redpanda Cloud: only ${ALLOWLIST_PATH} can`);
+    }
+    for (const key of Object.keys(body)) {
+      if (key !== 'redpanda_connect') throw invalid(key, `not updatable through the local Redpanda Cloud: only ${ALLOWLIST_PATH} is`);
+    }
+    const connect = (body.redpanda_connect ?? {}) as Record<string, unknown>;
+    for (const key of Object.keys(connect)) {
+      if (key !== 'allowed_destination_cidr_ports') throw invalid(`redpanda_connect.${key}`, `not updatable through the local Redpanda Cloud: only ${ALLOWLIST_PATH} is`);
+    }
+    // An absent list under the mask clears it (field-mask semantics).
+    const entries = (connect.allowed_destination_cidr_ports ?? []) as { cidr?: unknown; port_start?: unknown; port_end?: unknown }[];
+    if (entries.length > ALLOWLIST_LIMIT) throw invalid(ALLOWLIST_PATH, `Maximum ${ALLOWLIST_LIMIT} entries, got ${entries.length}`);
+    return entries.map((e, i) => {
+      const field = `${ALLOWLIST_PATH}[${i}]`;
+      const cidr = String(e.cidr ?? '');
+      // Stricter than Go's ParseCIDR, which accepts host bits: the allowlist holds network addresses.
+      if (ipv4Range(cidr) === undefined) throw invalid(`${field}.cidr`, `"${cidr}" is not a valid IPv4 CIDR such as "10.5.0.0/16"`);
+      const start = Number(e.port_start ?? 0);
+      const end = Number(e.port_end ?? 0);
+      if (!Number.isInteger(start) || start < 1 || start > 65535) throw invalid(`${field}.port_start`, `${start} is not a port (1-65535)`);
+      if (!Number.isInteger(end) || end < 0 || end > 65535 || (end !== 0 && end < start)) throw invalid(`${field}.port_end`, `${end} must be 0 or a port from port_start (${start}) to 65535`);
+      return { cidr, port_start: start, port_end: end };
+    });
   }
 
   // ------------------------------------------------------------ data plane

@@ -67,9 +67,29 @@ export interface ClusterConfig {
   redpanda_connect_version: string;
   /** BYOVPC: the permissions boundary Redpanda puts on the roles its agent creates (the pipeline role among them). */
   permissions_boundary_policy_arn?: string;
+  /** The egress allowlist in effect (a PATCH replaces it when its operation completes). */
   allowed_destination_cidr_ports: { cidr: string; port_start: number; port_end: number }[];
   /** Replaces the data plane URL in GET cluster (e.g. an unreachable address, or '' for none). */
   dataplane_url_override?: string;
+  /** The Redpanda network the cluster runs in (GET /v1/networks/{id}). @default `net-<cluster id>` */
+  network_id: string;
+  /** That network's `cidr_block`; null: the network reports none (`""`). @default '10.100.0.0/16' */
+  network_cidr_block: string | null;
+}
+
+/** A control-plane long-running operation (docs/reference/redpanda-cloud.md §2.2); only cluster updates here. */
+export interface OperationRecord {
+  readonly id: string;
+  readonly type: 'TYPE_UPDATE_CLUSTER';
+  /** The cluster. */
+  readonly resource_id: string;
+  state: 'STATE_IN_PROGRESS' | 'STATE_COMPLETED' | 'STATE_FAILED';
+  readonly started_at: string;
+  finished_at?: string;
+  /** Why it failed (`error.message`). */
+  error?: string;
+  /** The allowlist the update applies when it completes. */
+  readonly allowed_destination_cidr_ports: { cidr: string; port_start: number; port_end: number }[];
 }
 
 /**

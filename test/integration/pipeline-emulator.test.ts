@@ -13,7 +13,7 @@ import { redpandaAcls } from '../../lambdas/core/redpanda-acls.js';
 import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
 import { mysqlSetupStatements, postgresSetupStatements } from '../../lambdas/core/sql.js';
 import type { ArtifactContext } from '../../lambdas/core/context.js';
-import { AwsTwin } from '../../local/aws/index.js';
+import { AwsTwin, TWIN_DB_ROUTE_TABLE_ID, TWIN_DB_SUBNET_GROUP, TWIN_PEERING_ID, TWIN_VPC_ID, type RegisterClusterInput } from '../../local/aws/index.js';
 import { uniqueName } from '../../local/database/mysql.js';
 import { LOGS_TOPIC, MYSQL_BINLOG_NOT_EMULATED, PipelineEmulator, type ConnectLogRecord, type EmulatorAws } from '../../local/pipeline-emulator/index.js';
 import { startLocalRedpandaCloud, type LocalRedpandaCloud } from '../../local/redpanda-cloud/index.js';
@@ -35,6 +35,8 @@ let twin: AwsTwin;
 let emulator: PipelineEmulator;
 /** The emulator of the access-key scenarios: a pod with no AWS identity, as in Redpanda Cloud today. */
 let keyEmulator: PipelineEmulator | undefined;
+/** The emulator of the network scenarios: every connect meets the emulated firewall, routes and security groups. */
+let netEmulator: PipelineEmulator | undefined;
 /** The twin as the emulators see it, recording the passwords the IAM login hands out. */
 let recording: EmulatorAws;
 let token = '';
@@ -57,7 +59,7 @@ let pgLink: Link;
 /** local/wait.ts's waitFor, with the emulator's log in the failure (what the pipeline saw). */
 const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> =>
   waitUntil(what, probe, timeoutMs).catch((e: Error) => {
-    const logs = [...emulator.logs(), ...(keyEmulator?.logs() ?? [])];
+    const logs = [...emulator.logs(), ...(keyEmulator?.logs() ?? []), ...(netEmulator?.logs() ?? [])];
     throw new Error(`${e.message}\nlogs:\n${logs.map((r) => `${r.level} ${r.path} ${r.message}`).join('\n')}`);
   });
 
@@ -171,13 +173,20 @@ function applyRedpanda(link: Link): void {
   }
 }
 
-async function registerLink(input: Parameters<typeof assertRequest>[0], parameters: Record<string, string>, tableSql: string[], skip: string[] = []): Promise<Link> {
+async function registerLink(
+  input: Parameters<typeof assertRequest>[0],
+  parameters: Record<string, string>,
+  tableSql: string[],
+  skip: string[] = [],
+  clusterSettings: Partial<RegisterClusterInput> = {},
+): Promise<Link> {
   const request = assertRequest(input);
   const cluster = await twin.registerExistingCluster({
     identifier: request.database.clusterIdentifier,
     engine: request.engine,
     databaseName: request.database.databaseName,
     parameters,
+    ...clusterSettings,
   });
   const target = { clusterArn: cluster.arn, secretArn: cluster.masterSecretArn, database: request.database.databaseName };
   const sql = async (text: string) => (await twin.dataApi.execute(target, text)).rows;
@@ -251,6 +260,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  await netEmulator?.stop();
   await keyEmulator?.stop();
   await emulator?.stop();
   await twin?.stop();
@@ -665,5 +675,205 @@ describe('identity mode access-key: a pod without AWS identity (Redpanda Cloud t
       expect(all.includes(k.secretAccessKey)).toBe(false);
     }
     expect(all).not.toMatch(/AKIA[A-Z0-9]{16}/);
+  });
+});
+
+// Last: this emulator runs until the end of the file (the MySQL scenario below uses it too).
+describe('the network path: data-plane firewall, routes back, security groups', () => {
+  const RP_NETWORK = '10.100.0.0/16';
+  const netLogs = (id: string, match: (r: ConnectLogRecord) => boolean) => netEmulator!.logs(id).filter(match);
+  const active = (id: string) => netLogs(id, (r) => r.message === 'Input type postgres_cdc is now active').length;
+  const timeouts = (id: string) => netLogs(id, (r) => r.level === 'ERROR' && r.message.endsWith('i/o timeout')).length;
+  /** pgx's wrapping of the dialer's timeout, as Connect logs a failed connect (docs/reference/redpanda-connect.md §2a). */
+  const pgTimeout = (link: Link, address: string) =>
+    `Failed to connect to postgres_cdc: unable to create replication stream: failed to connect to \`user=${link.request.cdc.user} database=${link.request.database.databaseName}\`: ` +
+    `${address}:${link.ctx.port} (localhost): dial error: dial tcp ${address}:${link.ctx.port}: i/o timeout`;
+  const addressOf = (link: Link) => twin.resolveDatabase({ host: 'localhost', port: link.ctx.port })!.address;
+
+  /** Wait for a new i/o timeout (after `action`); the login is never attempted meanwhile. */
+  async function blocked(id: string, link: Link, action: () => Promise<void> | void): Promise<ConnectLogRecord> {
+    const before = timeouts(id);
+    await action();
+    await netEmulator!.reconnect(id);
+    const logins = twin.faults.calls('rds.iamLogin');
+    await waitFor('a dial timeout', () => timeouts(id) > before + 1);
+    expect(twin.faults.calls('rds.iamLogin')).toBe(logins);
+    const record = netLogs(id, (r) => r.level === 'ERROR' && r.message.endsWith('i/o timeout')).at(-1)!;
+    expect(record).toMatchObject({ path: 'root.input', label: 'aurora_postgres_cdc', message: pgTimeout(link, addressOf(link)) });
+    return record;
+  }
+  async function heals(id: string, action: () => Promise<void> | void): Promise<void> {
+    const before = active(id);
+    await action();
+    await waitFor('the input to connect again', () => active(id) > before);
+  }
+  /** PATCH the egress allowlist through the control plane, as the product does, and wait for its operation. */
+  async function setAllowlist(entries: { cidr: string; port_start: number; port_end?: number }[]): Promise<void> {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${redpanda.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return (await res.json()) as Record<string, any>;
+    };
+    const patched = await call('PATCH', `/v1/clusters/${CLUSTER_ID}?update_mask=redpanda_connect.allowed_destination_cidr_ports`, { redpanda_connect: { allowed_destination_cidr_ports: entries } });
+    await waitFor('the allowlist operation', async () => (await call('GET', `/v1/operations/${patched.operation.id}`)).operation.state === 'STATE_COMPLETED');
+  }
+
+  beforeAll(async () => {
+    for (const id of [...state().pipelines.keys()]) await api('DELETE', `/v1/redpanda-connect/pipelines/${id}`);
+    netEmulator = new PipelineEmulator({ redpanda, clusterId: CLUSTER_ID, twin: recording, network: twin, podIdentity: 'irsa', pollMs: 20, reconnectMs: 100 });
+    netEmulator.start();
+  });
+
+  test('a public cluster: without a rule for the NAT address the dial times out; with it rows stream; revoked, it times out again', async () => {
+    // orders-db was registered publicly accessible and with no security group.
+    const address = addressOf(pgLink);
+    expect(address).toMatch(/^198\.51\.100\.\d+$/);
+    const logins = twin.faults.calls('rds.iamLogin');
+    const id = await createPipeline(pgLink, (y) => y, 'rpcn-aurora-orders-public');
+    const failed = await waitFor('the dial timeout', () => netLogs(id, (r) => r.level === 'ERROR')[0]);
+    expect(failed).toMatchObject({ path: 'root.input', message: pgTimeout(pgLink, address) });
+    expect(twin.faults.calls('rds.iamLogin')).toBe(logins);
+    expect(netEmulator!.networkDrops(id)[0]).toMatchObject({ clusterIdentifier: 'orders-db', address, port: pgLink.ctx.port, reason: `the cluster has no security group: nothing admits 203.0.113.10/32 on port ${pgLink.ctx.port}` });
+    // A rule for another address does not help either.
+    const group = twin.network.create({ name: 'orders-db-access', vpcId: TWIN_VPC_ID, description: 'orders-db', tags: {} });
+    twin.rds.setClusterSecurityGroups('orders-db', [group.groupId]);
+    await twin.ports().network.authorizeIngress(group.groupId, [{ cidr: '198.51.100.0/24', port: pgLink.ctx.port, description: 'elsewhere' }]);
+    await waitFor('a refusal naming the group', () => netEmulator!.networkDrops(id).some((d) => d.reason === `no rule of ${group.groupId} admits 203.0.113.10/32 on port ${pgLink.ctx.port}`));
+
+    await heals(id, () => twin.ports().network.authorizeIngress(group.groupId, [{ cidr: '203.0.113.10/32', port: pgLink.ctx.port, description: 'Redpanda NAT' }]).then(() => undefined));
+    await pgLink.sql("INSERT INTO public.orders (item, qty) VALUES ('over-the-internet', 7)");
+    await waitFor('the INSERT through the public path', () => topic('orders.cdc').find((m) => m.value.includes('over-the-internet')));
+    expect((await slotRow(pgLink))?.active).toBe(true);
+
+    await blocked(id, pgLink, () => twin.ports().network.revokeIngress(group.groupId, [{ cidr: '203.0.113.10/32', port: pgLink.ctx.port, description: '' }]));
+    await waitFor('the slot to be idle', async () => (await slotRow(pgLink))?.active === false);
+    await api('DELETE', `/v1/redpanda-connect/pipelines/${id}`);
+    await waitFor('the run to end', () => !netEmulator!.running().includes(id));
+  });
+
+  describe('a private cluster (peering)', () => {
+    let netLink: Link;
+    let id: string;
+    let groupId: string;
+
+    beforeAll(async () => {
+      netLink = await registerLink(
+        {
+          name: 'vault',
+          engine: 'aurora-postgresql',
+          database: { create: false, clusterIdentifier: 'vault-db', databaseName: 'demo_db' },
+          cdc: { user: 'iam_demo_user', schema: 'public', tables: ['orders'], snapshot: true },
+          redpanda: { clusterId: CLUSTER_ID, accountId: RP_ACCOUNT, topic: 'vault.cdc' },
+          identity: { mode: 'pipeline-role' },
+        },
+        { 'rds.logical_replication': '1', 'rds.iam_auth_for_replication': '1' },
+        ['CREATE TABLE public.orders (id serial PRIMARY KEY, item text NOT NULL)', "INSERT INTO public.orders (item) VALUES ('alpha'), ('beta')"],
+        [],
+        { dbSubnetGroup: TWIN_DB_SUBNET_GROUP, publiclyAccessible: false, vpcSecurityGroupIds: [] },
+      );
+      const group = twin.network.create({ name: 'vault-db-access', vpcId: TWIN_VPC_ID, description: 'vault-db', tags: {} });
+      groupId = group.groupId;
+      twin.rds.setClusterSecurityGroups('vault-db', [groupId]);
+      await twin.ports().network.authorizeIngress(groupId, [{ cidr: RP_NETWORK, port: netLink.ctx.port, description: 'Redpanda network' }]);
+    }, 30_000);
+
+    test('without an allowlist entry the data-plane firewall drops the private address', async () => {
+      const address = addressOf(netLink);
+      expect(address).toMatch(/^10\.80\.1\.\d+$/);
+      expect(redpanda.clusters.get(CLUSTER_ID)!.allowed_destination_cidr_ports).toEqual([]);
+      id = await createPipeline(netLink);
+      const failed = await waitFor('the dial timeout', () => netLogs(id, (r) => r.level === 'ERROR')[0]);
+      expect(failed.message).toBe(pgTimeout(netLink, address));
+      expect(netEmulator!.networkDrops(id)[0]!.reason).toBe(`data-plane firewall: no entry of redpanda_connect.allowed_destination_cidr_ports admits ${address} port ${netLink.ctx.port}`);
+      expect(topic('vault.cdc')).toEqual([]);
+      // An entry for the VPC on another port is not enough.
+      await setAllowlist([{ cidr: '10.80.0.0/16', port_start: netLink.ctx.port + 1 }]);
+      await netEmulator!.reconnect(id);
+      const drops = netEmulator!.networkDrops(id).length;
+      await waitFor('another firewall drop', () => netEmulator!.networkDrops(id).length > drops);
+      expect(netEmulator!.networkDrops(id).at(-1)!.reason).toMatch(/^data-plane firewall/);
+    });
+
+    test('with the entry for the VPC CIDR on the port, the snapshot and new rows stream', async () => {
+      await setAllowlist([{ cidr: '10.80.0.0/16', port_start: netLink.ctx.port }]);
+      const reads = await waitFor('the snapshot rows', () => (topic('vault.cdc').length >= 2 ? topic('vault.cdc') : undefined));
+      expect(reads.map((m) => JSON.parse(m.value))).toEqual([
+        { id: 1, item: 'alpha' },
+        { id: 2, item: 'beta' },
+      ]);
+      await waitFor('the input to stream', () => active(id) === 1);
+      await netLink.sql("INSERT INTO public.orders (item) VALUES ('through-the-peering')");
+      await waitFor('the INSERT', () => topic('vault.cdc').find((m) => m.value.includes('through-the-peering')));
+      expect((await slotRow(netLink))?.active).toBe(true);
+    });
+
+    test('without the route back to the Redpanda network the dial times out; the route back heals it', async () => {
+      await blocked(id, netLink, () => twin.network.deleteRoute(TWIN_DB_ROUTE_TABLE_ID, RP_NETWORK));
+      expect(netEmulator!.networkDrops(id).at(-1)!.reason).toMatch(/^route table rtb-0a1b2c3d4e5f60701 of subnet subnet-\w+ sends 10\.100\.0\.0\/16 by 0\.0\.0\.0\/0/);
+      await heals(id, () => twin.network.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: RP_NETWORK, target: { kind: 'peering', id: TWIN_PEERING_ID } }));
+    });
+
+    test('a peering connection that is not active (pending-acceptance) or a blackhole route drops it too', async () => {
+      await blocked(id, netLink, () => twin.network.setPeeringStatus(TWIN_PEERING_ID, 'pending-acceptance'));
+      expect(netEmulator!.networkDrops(id).at(-1)!.reason).toMatch(/peering connection pcx-0a1b2c3d4e5f60703 is pending-acceptance, not active$/);
+      await heals(id, () => twin.network.setPeeringStatus(TWIN_PEERING_ID, 'active'));
+      await blocked(id, netLink, () => twin.network.blackholeRoute(TWIN_DB_ROUTE_TABLE_ID, RP_NETWORK));
+      expect(netEmulator!.networkDrops(id).at(-1)!.reason).toMatch(/the route 10\.100\.0\.0\/16 → pcx-0a1b2c3d4e5f60703 is blackhole$/);
+      await heals(id, () => {
+        twin.network.deleteRoute(TWIN_DB_ROUTE_TABLE_ID, RP_NETWORK);
+        twin.network.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: RP_NETWORK, target: { kind: 'peering', id: TWIN_PEERING_ID } });
+      });
+    });
+
+    test('without a security-group rule from the Redpanda network CIDR the dial times out; a NAT rule does not help a private path', async () => {
+      const rule = { cidr: RP_NETWORK, port: netLink.ctx.port, description: '' };
+      await blocked(id, netLink, async () => {
+        await twin.ports().network.revokeIngress(groupId, [rule]);
+        await twin.ports().network.authorizeIngress(groupId, [{ cidr: '203.0.113.10/32', port: netLink.ctx.port, description: 'NAT' }]);
+      });
+      expect(netEmulator!.networkDrops(id).at(-1)!.reason).toBe(`no rule of ${groupId} admits ${RP_NETWORK} on port ${netLink.ctx.port}`);
+      await waitFor('the slot to be idle', async () => (await slotRow(netLink))?.active === false);
+      await heals(id, () => twin.ports().network.authorizeIngress(groupId, [rule]).then(() => undefined));
+      await netLink.sql("INSERT INTO public.orders (item) VALUES ('after-healing')");
+      await waitFor('the INSERT after healing', () => topic('vault.cdc').find((m) => m.value.includes('after-healing')));
+      // Connect itself only ever saw timeouts: the reasons stay out of the logs.
+      expect(netLogs(id, (r) => r.level === 'ERROR').every((r) => r.message === pgTimeout(netLink, addressOf(netLink)))).toBe(true);
+      expect(topic(LOGS_TOPIC).some((m) => m.value.includes('data-plane firewall'))).toBe(false);
+    });
+  });
+});
+
+describeMysql('the network path of mysql_cdc (MariaDB stand-in)', () => {
+  test('a private MySQL cluster without an allowlist entry: go-sql-driver\'s dial timeout, resolved by database among clusters sharing the port', async () => {
+    const db = uniqueName('rpcn_net');
+    const link = await registerLink(
+      {
+        name: 'depot',
+        engine: 'aurora-mysql',
+        database: { create: false, clusterIdentifier: 'depot-db', databaseName: db },
+        cdc: { user: uniqueName('net_cdc'), tables: ['items'], snapshot: true },
+        redpanda: { clusterId: CLUSTER_ID, accountId: RP_ACCOUNT, topic: 'depot.cdc' },
+        identity: { mode: 'pipeline-role' },
+      },
+      {},
+      ['CREATE TABLE items (id INT PRIMARY KEY)'],
+      ['mysql.user.requireSsl'],
+      { dbSubnetGroup: TWIN_DB_SUBNET_GROUP, publiclyAccessible: false, vpcSecurityGroupIds: [] },
+    );
+    const resolved = twin.resolveDatabase({ host: 'localhost', port: link.ctx.port, database: db })!;
+    expect(resolved).toMatchObject({ clusterIdentifier: 'depot-db', scope: 'private' });
+    // The allowlist of the previous scenarios covers 10.80.0.0/16 on another port only.
+    const id = await createPipeline(link);
+    const failed = await waitFor('the dial timeout', () => netEmulator!.logs(id).find((r) => r.level === 'ERROR'));
+    expect(failed).toMatchObject({
+      path: 'root.input',
+      label: 'aurora_mysql_cdc',
+      message: `Failed to connect to mysql_cdc: unable to prepare snapshot: create lock connection: dial tcp ${resolved.address}:${link.ctx.port}: i/o timeout`,
+    });
+    expect(netEmulator!.networkDrops(id)[0]!.reason).toMatch(/^data-plane firewall/);
+    await api('DELETE', `/v1/redpanda-connect/pipelines/${id}`);
   });
 });

@@ -211,6 +211,24 @@ describe('control plane', () => {
     expect(err).toBeInstanceOf(RedpandaNotFoundError);
     expect(err).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });
+
+  test('the egress allowlist: PATCH with the update mask, the operation until it completes, the network CIDR', async () => {
+    const rp = client();
+    const before = await rp.describeCluster(CLUSTER);
+    expect(before).toMatchObject({ allowedDestinationCidrPorts: [], networkId: `net-${CLUSTER}` });
+    const entries = [{ cidr: '10.80.0.0/16', portStart: 5432, portEnd: 0 }];
+    let op = await rp.updateAllowedDestinations(CLUSTER, entries);
+    expect(op.state).toBe('STATE_IN_PROGRESS');
+    for (let i = 0; i < 50 && op.state === 'STATE_IN_PROGRESS'; i++) op = await fastSleep(10).then(() => rp.getOperation(op.id));
+    expect(op).toEqual({ id: expect.any(String), state: 'STATE_COMPLETED' });
+    expect((await rp.describeCluster(CLUSTER)).allowedDestinationCidrPorts).toEqual(entries);
+    expect(await rp.getNetworkCidr(before.networkId!)).toBe('10.100.0.0/16');
+    const full = Array.from({ length: 17 }, (_, i) => ({ cidr: `10.${i}.0.0/16`, portStart: 5432, portEnd: 0 }));
+    await expect(rp.updateAllowedDestinations(CLUSTER, full)).rejects.toBeInstanceOf(RedpandaValidationError);
+    op = await rp.updateAllowedDestinations(CLUSTER, []);
+    for (let i = 0; i < 50 && op.state === 'STATE_IN_PROGRESS'; i++) op = await fastSleep(10).then(() => rp.getOperation(op.id));
+    expect((await rp.describeCluster(CLUSTER)).allowedDestinationCidrPorts).toEqual([]);
+  });
 });
 
 describe('authentication', () => {
@@ -490,6 +508,9 @@ describe('contract and hygiene (run last)', () => {
     const covered = new Set(api.map((r) => r.operationId));
     for (const op of [
       'ClusterService_GetCluster',
+      'ClusterService_UpdateCluster',
+      'OperationService_GetOperation',
+      'NetworkService_GetNetwork',
       'TopicService_ListTopics',
       'TopicService_CreateTopic',
       'TopicService_GetTopicConfigurations',

@@ -1,7 +1,16 @@
 // The local Redpanda Cloud server on its own, over raw HTTP: strict spec validation, auth, wire shapes,
-// state transitions, lint, fault injection and the token quota.
+// state transitions, lint, the control plane's egress allowlist update, operations and networks, fault injection
+// and the token quota.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { type LocalRedpandaCloud, startLocalRedpandaCloud } from '../../local/redpanda-cloud/index.js';
+import {
+  type LocalRedpandaCloud,
+  SPEC_REQUIRED_WITHOUT_PROPERTY,
+  WIRE_BODY_NOT_REQUIRED,
+  WIRE_QUERY_PARAMETERS,
+  WIRE_RESPONSE_SCHEMAS,
+  sharedValidator,
+  startLocalRedpandaCloud,
+} from '../../local/redpanda-cloud/index.js';
 
 let srv: LocalRedpandaCloud;
 let token = '';
@@ -169,6 +178,177 @@ describe('wire shapes and state', () => {
     const res = await call('GET', `/v1/clusters/${id}`, undefined, {}, srv.url);
     expect(res.body!.cluster).toMatchObject({ id, type: 'TYPE_BYOC', cloud_provider: 'CLOUD_PROVIDER_AWS', state: 'STATE_READY', dataplane_api: { url: srv.dataplaneUrl() } });
     expect((await call('GET', '/v1/clusters/unknown', undefined, {}, srv.url)).body).toEqual({ code: 'NOT_FOUND', message: 'Cluster not found', details: [] });
+  });
+});
+
+describe('control plane: the egress allowlist, its operation, the network', () => {
+  const ID = 'cpallowlist000000001';
+  const NO_CIDR = 'cpnocidr000000000001';
+  const MASK = 'update_mask=redpanda_connect.allowed_destination_cidr_ports';
+  let cp: LocalRedpandaCloud;
+  let cpToken = '';
+  const cpCall = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${cp.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${cpToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+  };
+  const patch = (body: unknown, query = MASK, id = ID) => cpCall('PATCH', `/v1/clusters/${id}${query ? `?${query}` : ''}`, body);
+  const allowlist = (entries: unknown[]) => ({ redpanda_connect: { allowed_destination_cidr_ports: entries } });
+  const listed = async () => (await cpCall('GET', `/v1/clusters/${ID}`)).body!.cluster.redpanda_connect.allowed_destination_cidr_ports as unknown[];
+  const waitOperation = async (id: string) => {
+    for (let i = 0; i < 100; i++) {
+      const op = (await cpCall('GET', `/v1/operations/${id}`)).body!.operation as Record<string, any>;
+      if (op.state !== 'STATE_IN_PROGRESS') return op;
+      await sleep(20);
+    }
+    throw new Error(`operation ${id} did not finish`);
+  };
+
+  beforeAll(async () => {
+    cp = await startLocalRedpandaCloud({
+      operationMs: 150,
+      clusters: [
+        { id: ID, allowed_destination_cidr_ports: [{ cidr: '10.1.0.0/16', port_start: 5432, port_end: 0 }] },
+        { id: NO_CIDR, network_id: 'shared-net', network_cidr_block: null },
+      ],
+    });
+    const res = await fetch(cp.authUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: cp.clientId, client_secret: cp.clientSecret, audience: cp.audience }).toString(),
+    });
+    cpToken = ((await res.json()) as { access_token: string }).access_token;
+  });
+  afterAll(async () => {
+    await cp.stop();
+  });
+
+  test('the spec-vs-wire differences allowed for are exactly the documented ones', () => {
+    expect(WIRE_QUERY_PARAMETERS).toEqual({ ClusterService_UpdateCluster: { update_mask: { type: 'string' } } });
+    expect(WIRE_BODY_NOT_REQUIRED).toEqual({ ClusterService_UpdateCluster: ['cluster'] });
+    expect(WIRE_RESPONSE_SCHEMAS).toEqual({ 'ClusterService_UpdateCluster 202': 'UpdateClusterOperation' });
+    expect(SPEC_REQUIRED_WITHOUT_PROPERTY).toEqual({ Network: ['type'] });
+    const v = sharedValidator();
+    const body = JSON.stringify(allowlist([{ cidr: '10.80.0.0/16', port_start: 5432 }]));
+    expect(v.validateRequest('controlplane', 'PATCH', `/v1/clusters/${ID}`, new URLSearchParams(MASK), 'application/json', body).violations).toEqual([]);
+    // Nowhere else: update_mask stays unknown on GET cluster, and a misspelt body field is still refused.
+    expect(v.validateRequest('controlplane', 'GET', `/v1/clusters/${ID}`, new URLSearchParams(MASK), undefined, '').violations).toEqual([
+      { location: 'query', message: 'unknown query parameter "update_mask" (not in the spec of ClusterService_GetCluster)' },
+    ]);
+    expect(v.validateRequest('controlplane', 'PATCH', `/v1/clusters/${ID}`, new URLSearchParams(MASK), 'application/json', '{"redpanda_conect":{}}').violations).toEqual([
+      { location: 'body', message: 'body: unknown field "redpanda_conect"' },
+    ]);
+    // The 202 is checked as an operation: a bare ClusterUpdate-shaped answer no longer passes.
+    expect(v.validateResponse('controlplane', 'ClusterService_UpdateCluster', 202, { operation: { id: 'x', state: 'STATE_BOGUS' } })).not.toEqual([]);
+    expect(v.validateResponse('controlplane', 'NetworkService_GetNetwork', 200, { network: { name: 'n', resource_group_id: 'r', cloud_provider: 'CLOUD_PROVIDER_AWS', region: 'us-east-2' } })).toEqual([]);
+    expect(v.validateResponse('controlplane', 'NetworkService_GetNetwork', 200, { network: { name: 'n', resource_group_id: 'r', cloud_provider: 'CLOUD_PROVIDER_AWS' } })).toEqual([
+      { location: 'response', message: "response/network: must have required property 'region'" },
+      { location: 'response', message: 'response/network: must be null' },
+      { location: 'response', message: 'response/network: must match a schema in anyOf' },
+    ]);
+  });
+
+  test('PATCH with the update mask answers 202 and an operation; the list is replaced when it completes', async () => {
+    expect(await listed()).toEqual([{ cidr: '10.1.0.0/16', port_start: 5432, port_end: 0 }]);
+    const res = await patch(allowlist([{ cidr: '10.80.0.0/16', port_start: 5432 }, { cidr: '10.90.0.0/16', port_start: 3306, port_end: 3307 }]));
+    expect(res.status).toBe(202);
+    const op = res.body!.operation as Record<string, any>;
+    expect(op).toMatchObject({ id: expect.stringMatching(/^[0-9a-v]{20}$/), type: 'TYPE_UPDATE_CLUSTER', state: 'STATE_IN_PROGRESS', resource_id: ID });
+    // Not applied before the operation completes; then the new list replaces the old one (no merge).
+    expect(await listed()).toEqual([{ cidr: '10.1.0.0/16', port_start: 5432, port_end: 0 }]);
+    const done = await waitOperation(op.id as string);
+    expect(done).toMatchObject({ state: 'STATE_COMPLETED', finished_at: expect.any(String), response: { cluster: { id: ID } } });
+    expect(await listed()).toEqual([
+      { cidr: '10.80.0.0/16', port_start: 5432, port_end: 0 },
+      { cidr: '10.90.0.0/16', port_start: 3306, port_end: 3307 },
+    ]);
+    expect(cp.clusters.get(ID)!.allowed_destination_cidr_ports).toHaveLength(2);
+    expect(cp.operations.get(op.id as string)?.state).toBe('STATE_COMPLETED');
+    expect(cp.requests.filter((r) => r.violations.length > 0 || r.responseViolations.length > 0)).toEqual([]);
+  });
+
+  test('sixteen entries are accepted, seventeen are INVALID_ARGUMENT "Maximum 16 entries"', async () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ cidr: `10.${i}.0.0/16`, port_start: 5432 }));
+    const over = await patch(allowlist(entries(17)));
+    expect(over.status).toBe(400);
+    expect(over.body).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: 'redpanda_connect.allowed_destination_cidr_ports: Maximum 16 entries, got 17',
+      details: [{ reason: 'REASON_INVALID_INPUT' }, { field_violations: [{ field: 'redpanda_connect.allowed_destination_cidr_ports' }] }],
+    });
+    const full = await patch(allowlist(entries(16)));
+    expect(full.status).toBe(202);
+    await waitOperation(full.body!.operation.id as string);
+    expect(await listed()).toHaveLength(16);
+  });
+
+  test('any other mask or field, a bad CIDR or port is INVALID_ARGUMENT and changes nothing', async () => {
+    const before = await listed();
+    const operations = cp.operations.size;
+    const ok = [{ cidr: '10.80.0.0/16', port_start: 5432 }];
+    const refused: [unknown, string | undefined, string][] = [
+      [allowlist(ok), undefined, 'update_mask: required'],
+      [allowlist(ok), 'update_mask=name', 'update_mask: "name" cannot be updated'],
+      [allowlist(ok), `${MASK},redpanda_connect.version`, 'update_mask: "redpanda_connect.version" cannot be updated'],
+      [{ ...allowlist(ok), name: 'renamed' }, MASK, 'name: not updatable'],
+      [{ redpanda_connect: { version: '4.0.0', allowed_destination_cidr_ports: ok } }, MASK, 'redpanda_connect.version: not updatable'],
+      [allowlist([{ cidr: '10.80.0.0', port_start: 5432 }]), MASK, '[0].cidr: "10.80.0.0" is not a valid IPv4 CIDR'],
+      [allowlist([{ cidr: '10.80.0.1/16', port_start: 5432 }]), MASK, '[0].cidr: "10.80.0.1/16" is not a valid IPv4 CIDR'],
+      [allowlist([{ cidr: '2001:db8::/32', port_start: 5432 }]), MASK, '[0].cidr: "2001:db8::/32" is not a valid IPv4 CIDR'],
+      [allowlist([{ cidr: '10.80.0.0/33', port_start: 5432 }]), MASK, '[0].cidr: "10.80.0.0/33" is not a valid IPv4 CIDR'],
+      [allowlist([...ok, { cidr: '10.81.0.0/16', port_start: 0 }]), MASK, '[1].port_start: 0 is not a port'],
+      [allowlist([{ cidr: '10.80.0.0/16', port_start: 70000 }]), MASK, '[0].port_start: 70000 is not a port'],
+      [allowlist([{ cidr: '10.80.0.0/16', port_start: 5432, port_end: 5431 }]), MASK, '[0].port_end: 5431 must be 0 or a port'],
+    ];
+    for (const [body, query, message] of refused) {
+      const res = await patch(body, query ?? '');
+      expect([message, res.status, res.body?.code]).toEqual([message, 400, 'INVALID_ARGUMENT']);
+      expect(res.body!.message as string).toContain(message);
+    }
+    expect(await listed()).toEqual(before);
+    expect(cp.operations.size).toBe(operations);
+    // These pass the spec (the refusal is the server's rule), so the requests record no violation.
+    expect(cp.requests.filter((r) => r.operationId === 'ClusterService_UpdateCluster' && r.status === 400).every((r) => r.violations.length === 0)).toBe(true);
+  });
+
+  test('a body the spec refuses never reaches the handler; an unknown cluster is 404', async () => {
+    const typed = await patch(allowlist([{ cidr: '10.80.0.0/16', port_start: 'x' }]));
+    expect(typed.status).toBe(400);
+    expect(JSON.stringify(typed.body)).toContain('port_start: must be integer');
+    expect(cp.requests.at(-1)!.violations.length).toBeGreaterThan(0);
+    expect(await patch(allowlist([]), MASK, 'unknown0000000000000')).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: 'Cluster not found', details: [] } });
+  });
+
+  test('an update whose operation fails leaves the list as it was; the error is on the operation', async () => {
+    const before = await listed();
+    cp.operationOutcome = () => ({ error: 'local failure' });
+    const res = await patch(allowlist([]));
+    // The outcome is decided when the operation ends.
+    const failed = await waitOperation(res.body!.operation.id as string);
+    cp.operationOutcome = () => undefined;
+    expect(failed).toMatchObject({ state: 'STATE_FAILED', error: { code: 'INTERNAL', message: 'local failure' } });
+    expect(await listed()).toEqual(before);
+    expect((await cpCall('GET', '/v1/operations/nope0000000000000000')).body).toMatchObject({ code: 'NOT_FOUND', message: 'Operation not found' });
+  });
+
+  test('an empty list under the mask clears the allowlist', async () => {
+    const res = await patch(allowlist([]));
+    await waitOperation(res.body!.operation.id as string);
+    expect(await listed()).toEqual([]);
+  });
+
+  test('GET network: the cluster network_id leads to its cidr_block; "" when the network reports none', async () => {
+    const cluster = (await cpCall('GET', `/v1/clusters/${ID}`)).body!.cluster as { network_id: string };
+    expect(cluster.network_id).toBe(`net-${ID}`);
+    const net = await cpCall('GET', `/v1/networks/${cluster.network_id}`);
+    expect(net).toMatchObject({ status: 200, body: { network: { id: `net-${ID}`, cidr_block: '10.100.0.0/16', state: 'STATE_READY', cloud_provider: 'CLOUD_PROVIDER_AWS' } } });
+    expect((await cpCall('GET', '/v1/networks/shared-net')).body!.network.cidr_block).toBe('');
+    expect((await cpCall('GET', '/v1/networks/nowhere')).status).toBe(404);
+    expect(cp.requests.filter((r) => r.responseViolations.length > 0)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 // The in-memory AWS twin (local/aws): IAM across two accounts with policy-evaluated STS (iam-simulate), the
-// access roles, CloudTrail-shaped IAM events, fault injection, and RDS over real embedded PostgreSQL servers
+// access roles, CloudTrail-shaped IAM events, fault injection, the EC2 network of a private link (VPCs, route
+// tables, peering, Transit Gateway, writer addresses), and RDS over real embedded PostgreSQL servers
 // (and the shared MariaDB) with the Data API stand-in and emulated IAM database login. Tests within a
 // describe block run in order and share state.
 import { existsSync } from 'node:fs';
@@ -15,7 +16,24 @@ import { evaluatePgUser, postgresChecks, setupStatements, teardownStatements } f
 import { VERDICT_HISTORY_LIMIT, type LinkRecord } from '../../lambdas/ports/registry.js';
 import { connectMysql, uniqueName } from '../../local/database/mysql.js';
 import { describeMysql } from '../support/mysql.js';
-import { AwsTwin, DbLoginRefusedError, StsOperationError, parseTokenEndpoint, type IamCloudTrailEvent, type TwinPorts } from '../../local/aws/index.js';
+import { DEFAULT_NAT_GATEWAYS, OfflineTwin } from '../../local/twin.js';
+import {
+  AwsTwin,
+  DbLoginRefusedError,
+  StsOperationError,
+  TWIN_DB_ROUTE_TABLE_ID,
+  TWIN_DB_SUBNET_GROUP,
+  TWIN_INTERNET_GATEWAY_ID,
+  TWIN_MAIN_ROUTE_TABLE_ID,
+  TWIN_PEERING_ID,
+  TWIN_SUBNETS,
+  TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID,
+  TWIN_TRANSIT_GATEWAY_ID,
+  TWIN_VPC_ID,
+  parseTokenEndpoint,
+  type IamCloudTrailEvent,
+  type TwinPorts,
+} from '../../local/aws/index.js';
 
 const D = '111111111111';
 const R = '222222222222';
@@ -879,6 +897,234 @@ describe('Aurora PostgreSQL on embedded PostgreSQL: lifecycle, Data API, IAM log
     expect(dirs.length).toBeGreaterThanOrEqual(2);
     expect(dirs.filter((d) => existsSync(d))).toEqual([]);
   });
+});
+
+// -------------------------------------------------------------------------------------------------------
+describe('EC2 network and DB subnet groups (no database)', () => {
+  const twin = newTwin();
+  const ports = twin.ports();
+  const [sn1, sn2] = TWIN_SUBNETS.map((s) => s.subnetId) as [string, string];
+  const RP = '10.100.0.0/16';
+
+  afterAll(async () => {
+    await twin.stop();
+  });
+
+  test('the seeded deployment VPC: CIDR, subnet group, the DB subnets\' table with a route to the Redpanda network through an active peering', async () => {
+    expect(await ports.network.describeVpc(TWIN_VPC_ID)).toEqual({ vpcId: TWIN_VPC_ID, cidrBlocks: ['10.80.0.0/16'] });
+    expect(await ports.network.describeVpc('vpc-00000000000000000')).toBeUndefined();
+    expect(await ports.aurora.describeDbSubnetGroup(TWIN_DB_SUBNET_GROUP)).toEqual({ name: TWIN_DB_SUBNET_GROUP, vpcId: TWIN_VPC_ID, subnetIds: [sn1, sn2] });
+    expect(await ports.aurora.describeDbSubnetGroup('nope')).toBeUndefined();
+    expect(await ports.network.describeRouteTables(TWIN_VPC_ID, [sn1, sn2])).toEqual([
+      {
+        routeTableId: TWIN_DB_ROUTE_TABLE_ID,
+        subnetIds: [sn1, sn2],
+        main: false,
+        routes: [
+          { destination: '10.80.0.0/16', target: { kind: 'local', id: 'local' }, state: 'active' },
+          { destination: '0.0.0.0/0', target: { kind: 'internet-gateway', id: TWIN_INTERNET_GATEWAY_ID }, state: 'active' },
+          { destination: RP, target: { kind: 'peering', id: TWIN_PEERING_ID }, state: 'active' },
+        ],
+      },
+    ]);
+    expect(await ports.network.describePeeringConnection(TWIN_PEERING_ID)).toEqual({ id: TWIN_PEERING_ID, status: 'active' });
+    expect(await ports.network.describePeeringConnection('pcx-00000000000000000')).toBeUndefined();
+    expect(await ports.network.describeTransitGatewayAttachment(TWIN_TRANSIT_GATEWAY_ID, TWIN_VPC_ID)).toBeUndefined();
+    expect(twin.network.privateRouteProblem(sn1, RP)).toBeUndefined();
+    // The new port methods go through the fault injector like every port call.
+    twin.faults.inject({ target: 'network.describeVpc', error: 'AwsThrottledError' });
+    await expect(ports.network.describeVpc(TWIN_VPC_ID)).rejects.toBeInstanceOf(AwsThrottledError);
+    expect(twin.faults.calls('aurora.describeDbSubnetGroup')).toBe(2);
+  });
+
+  test('a subnet without a table of its own uses the main table, which has no route to the Redpanda network', async () => {
+    twin.network.disassociateRouteTable(sn2);
+    const tables = await ports.network.describeRouteTables(TWIN_VPC_ID, [sn1, sn2]);
+    expect(tables.map((t) => [t.routeTableId, t.main, t.subnetIds])).toEqual([
+      [TWIN_MAIN_ROUTE_TABLE_ID, true, [sn2]],
+      [TWIN_DB_ROUTE_TABLE_ID, false, [sn1]],
+    ].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
+    expect(twin.network.privateRouteProblem(sn2, RP)).toBe(
+      `route table ${TWIN_MAIN_ROUTE_TABLE_ID} (main) of subnet ${sn2} sends ${RP} by 0.0.0.0/0 → ${TWIN_INTERNET_GATEWAY_ID} (internet-gateway), not through a peering connection or transit gateway`,
+    );
+    twin.network.associateRouteTable(TWIN_DB_ROUTE_TABLE_ID, sn2);
+    expect(twin.network.privateRouteProblem(sn2, RP)).toBeUndefined();
+  });
+
+  test('peering status: pending-acceptance keeps the route but not the path; deleted turns the route blackhole', async () => {
+    twin.network.setPeeringStatus(TWIN_PEERING_ID, 'pending-acceptance');
+    expect(await ports.network.describePeeringConnection(TWIN_PEERING_ID)).toEqual({ id: TWIN_PEERING_ID, status: 'pending-acceptance' });
+    expect(twin.network.privateRouteProblem(sn1, RP)).toBe(`route table ${TWIN_DB_ROUTE_TABLE_ID} of subnet ${sn1}: peering connection ${TWIN_PEERING_ID} is pending-acceptance, not active`);
+    twin.network.setPeeringStatus(TWIN_PEERING_ID, 'deleted');
+    const route = (await ports.network.describeRouteTables(TWIN_VPC_ID, [sn1]))[0]!.routes.find((r) => r.destination === RP);
+    expect(route).toEqual({ destination: RP, target: { kind: 'peering', id: TWIN_PEERING_ID }, state: 'blackhole' });
+    expect(twin.network.privateRouteProblem(sn1, RP)).toBe(`route table ${TWIN_DB_ROUTE_TABLE_ID} of subnet ${sn1}: the route ${RP} → ${TWIN_PEERING_ID} is blackhole`);
+    // A new connection and route repair it; a more specific route wins over a wider one.
+    const pcx = twin.network.createPeeringConnection({ vpcId: TWIN_VPC_ID, peerCidrBlock: RP });
+    expect(pcx).toMatch(/^pcx-[0-9a-f]{17}$/);
+    twin.network.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: '10.100.0.0/20', target: { kind: 'peering', id: pcx } });
+    expect(twin.network.privateRouteProblem(sn1, '10.100.0.0/24')).toBeUndefined();
+    expect(twin.network.privateRouteProblem(sn1, RP)).toMatch(/is blackhole$/);
+    twin.network.deleteRoute(TWIN_DB_ROUTE_TABLE_ID, '10.100.0.0/20');
+    twin.network.deleteRoute(TWIN_DB_ROUTE_TABLE_ID, RP);
+    expect(twin.network.privateRouteProblem(sn1, RP)).toMatch(/sends 10\.100\.0\.0\/16 by 0\.0\.0\.0\/0/);
+    twin.network.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: RP, target: { kind: 'peering', id: pcx } });
+    expect(twin.network.privateRouteProblem(sn1, RP)).toBeUndefined();
+    // A peering that leads elsewhere does not reach the Redpanda network.
+    const elsewhere = twin.network.createPeeringConnection({ vpcId: TWIN_VPC_ID, peerCidrBlock: '10.200.0.0/16' });
+    twin.network.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: '10.100.5.0/24', target: { kind: 'peering', id: elsewhere } });
+    expect(twin.network.privateRouteProblem(sn1, '10.100.5.0/24')).toBe(
+      `route table ${TWIN_DB_ROUTE_TABLE_ID} of subnet ${sn1}: peering connection ${elsewhere} leads to 10.200.0.0/16, which does not hold 10.100.5.0/24`,
+    );
+    twin.network.blackholeRoute(TWIN_DB_ROUTE_TABLE_ID, RP);
+    twin.network.setPeeringStatus(pcx, 'active');
+    expect(twin.network.privateRouteProblem(sn1, RP)).toMatch(/is blackhole$/);
+  });
+
+  test('EC2 refusals: a route to an unknown peering, a subnet outside the VPC, a one-zone subnet group; a cluster in an unknown group', async () => {
+    expect((await rejection(Promise.resolve().then(() => twin.network.createRoute(TWIN_DB_ROUTE_TABLE_ID, { destination: '10.50.0.0/16', target: { kind: 'peering', id: 'pcx-00000000000000000' } })))).name).toBe(
+      'InvalidVpcPeeringConnectionID.NotFound',
+    );
+    expect((await rejection(Promise.resolve().then(() => twin.network.createSubnet({ vpcId: TWIN_VPC_ID, cidr: '10.81.0.0/24', availabilityZone: 'us-east-2a' })))).name).toBe('InvalidSubnet.Range');
+    expect((await rejection(Promise.resolve().then(() => twin.network.createSubnet({ vpcId: TWIN_VPC_ID, cidr: '10.80.1.128/25', availabilityZone: 'us-east-2a' })))).name).toBe('InvalidSubnet.Conflict');
+    const lone = twin.network.createSubnet({ vpcId: TWIN_VPC_ID, cidr: '10.80.9.0/24', availabilityZone: 'us-east-2a' });
+    expect((await rejection(Promise.resolve().then(() => twin.rds.createDbSubnetGroup({ name: 'one-zone', subnetIds: [sn1, lone] }))))).toMatchObject({ name: 'DBSubnetGroupDoesNotCoverEnoughAZs' });
+    const created = await rejection(
+      ports.aurora.createCluster({
+        identifier: 'nowhere', engine: 'aurora-postgresql', engineVersion: '17.4', databaseName: 'demo_db', port: 5432, parameterGroup: 'default.aurora-postgresql17',
+        minCapacity: 0.5, maxCapacity: 2, dbSubnetGroup: 'missing-group', vpcSecurityGroupIds: [], tags: {},
+      }),
+    );
+    expect(created.message).toBe("rds:CreateDBCluster on nowhere failed: DBSubnetGroupNotFoundFault: DB subnet group 'missing-group' does not exist.");
+    expect(await ports.aurora.describeCluster('nowhere')).toBeUndefined();
+  });
+
+  test('Transit Gateway: an available attachment carries the route; pending does not; deleted turns it blackhole until re-attached', async () => {
+    const tgwTwin = new AwsTwin({ dbAccountId: D, redpandaAccountId: R, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: false, network: { privatePath: 'transit-gateway' } });
+    const net = tgwTwin.ports().network;
+    expect(await net.describeTransitGatewayAttachment(TWIN_TRANSIT_GATEWAY_ID, TWIN_VPC_ID)).toEqual({ id: TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID, state: 'available' });
+    expect(await net.describeTransitGatewayAttachment(TWIN_TRANSIT_GATEWAY_ID, 'vpc-00000000000000000')).toBeUndefined();
+    const routes = (await net.describeRouteTables(TWIN_VPC_ID, [sn1]))[0]!.routes;
+    expect(routes.find((r) => r.destination === RP)).toEqual({ destination: RP, target: { kind: 'transit-gateway', id: TWIN_TRANSIT_GATEWAY_ID }, state: 'active' });
+    expect(tgwTwin.network.privateRouteProblem(sn1, RP)).toBeUndefined();
+    tgwTwin.network.setTransitGatewayAttachmentState(TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID, 'pending');
+    expect(tgwTwin.network.privateRouteProblem(sn1, RP)).toBe(`route table ${TWIN_DB_ROUTE_TABLE_ID} of subnet ${sn1}: transit gateway attachment ${TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID} is pending, not available`);
+    tgwTwin.network.setTransitGatewayAttachmentState(TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID, 'deleted');
+    expect((await net.describeRouteTables(TWIN_VPC_ID, [sn1]))[0]!.routes.find((r) => r.destination === RP)!.state).toBe('blackhole');
+    expect(await net.describeTransitGatewayAttachment(TWIN_TRANSIT_GATEWAY_ID, TWIN_VPC_ID)).toEqual({ id: TWIN_TRANSIT_GATEWAY_ATTACHMENT_ID, state: 'deleted' });
+    const again = tgwTwin.network.createTransitGatewayAttachment({ vpcId: TWIN_VPC_ID, transitGatewayId: TWIN_TRANSIT_GATEWAY_ID });
+    expect(await net.describeTransitGatewayAttachment(TWIN_TRANSIT_GATEWAY_ID, TWIN_VPC_ID)).toEqual({ id: again.attachmentId, state: 'available' });
+    expect(tgwTwin.network.privateRouteProblem(sn1, RP)).toBeUndefined();
+    await tgwTwin.stop();
+
+    const noPath = new AwsTwin({ dbAccountId: D, redpandaAccountId: R, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: false, network: { privatePath: 'none', redpandaNetworkCidr: '172.20.0.0/16' } });
+    expect((await noPath.ports().network.describeRouteTables(TWIN_VPC_ID, [sn1]))[0]!.routes.map((r) => r.destination)).toEqual(['10.80.0.0/16', '0.0.0.0/0']);
+    expect(noPath.redpandaNetworkCidr).toBe('172.20.0.0/16');
+    await noPath.stop();
+    expect(() => new AwsTwin({ dbAccountId: D, redpandaAccountId: R, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: false, network: { redpandaNetworkCidr: '10.80.128.0/20' } })).toThrow(
+      "network.redpandaNetworkCidr 10.80.128.0/20 overlaps the twin's VPC 10.80.0.0/16",
+    );
+  });
+
+  test('security groups decide on CIDR containment and the exact port', async () => {
+    const group = twin.network.create({ name: 'probe', vpcId: TWIN_VPC_ID, description: 'probe', tags: {} });
+    await ports.network.authorizeIngress(group.groupId, [{ cidr: '10.100.0.0/16', port: 5432, description: 'rp' }]);
+    expect(twin.network.ingressProblem([group.groupId], '10.100.0.0/16', 5432)).toBeUndefined();
+    expect(twin.network.ingressProblem([group.groupId], '10.100.4.0/24', 5432)).toBeUndefined();
+    expect(twin.network.ingressProblem([group.groupId], '10.0.0.0/8', 5432)).toBe(`no rule of ${group.groupId} admits 10.0.0.0/8 on port 5432`);
+    expect(twin.network.ingressProblem([group.groupId], '10.100.0.0/16', 5433)).toBe(`no rule of ${group.groupId} admits 10.100.0.0/16 on port 5433`);
+    expect(twin.network.ingressProblem([], '10.100.0.0/16', 5432)).toBe('the cluster has no security group: nothing admits 10.100.0.0/16 on port 5432');
+  });
+});
+
+// -------------------------------------------------------------------------------------------------------
+describe('writer addresses and the path of a dial (embedded PostgreSQL)', () => {
+  const EGRESS_NAT = '203.0.113.10';
+  const twin = new AwsTwin({ dbAccountId: D, redpandaAccountId: R, region: REGION, redpandaClusterId: CLUSTER_ID, redpandaAccessDeployed: false, redpandaEgressAddresses: [EGRESS_NAT] });
+
+  afterAll(async () => {
+    await twin.stop();
+  });
+
+  test('a private writer has an address in its first subnet; a public one a documentation-range address; a DSN host:port resolves to them', async () => {
+    const priv = await twin.registerExistingCluster({ identifier: 'private-pg', engine: 'aurora-postgresql', dbSubnetGroup: TWIN_DB_SUBNET_GROUP, publiclyAccessible: false, vpcSecurityGroupIds: [] });
+    const pub = await twin.registerExistingCluster({ identifier: 'public-pg', engine: 'aurora-postgresql' });
+    expect(priv).toMatchObject({ dbSubnetGroup: TWIN_DB_SUBNET_GROUP, publiclyAccessible: false, vpcSecurityGroupIds: [], endpoint: 'localhost' });
+    expect(pub).toMatchObject({ dbSubnetGroup: 'default', publiclyAccessible: true });
+    expect(priv.port).not.toBe(pub.port);
+    expect(twin.resolveDatabase({ host: 'localhost', port: priv.port })).toEqual({ clusterIdentifier: 'private-pg', address: '10.80.1.4', scope: 'private' });
+    expect(twin.resolveDatabase({ host: '127.0.0.1', port: pub.port })).toEqual({ clusterIdentifier: 'public-pg', address: '198.51.100.10', scope: 'public' });
+    expect(twin.resolveDatabase({ host: 'db.example.com', port: pub.port })).toBeUndefined();
+    expect(twin.rds.addressesOf('public-pg')).toMatchObject({ privateAddress: '10.80.1.5', publicAddress: '198.51.100.10', subnetId: TWIN_SUBNETS[0]!.subnetId, vpcId: TWIN_VPC_ID });
+    // The writer loses its public address, so a dial now meets the private one.
+    twin.rds.setWriterPubliclyAccessible('public-pg', false);
+    expect(twin.resolveDatabase({ host: 'localhost', port: pub.port })).toEqual({ clusterIdentifier: 'public-pg', address: '10.80.1.5', scope: 'private' });
+    twin.rds.setWriterPubliclyAccessible('public-pg', true);
+    expect(twin.resolveDatabase({ host: 'localhost', port: pub.port })?.address).toBe('198.51.100.10');
+  });
+
+  test('a registered cluster without groups gets one admitting the Redpanda egress addresses on its port; given groups are kept', async () => {
+    const pub = (await twin.ports().aurora.describeCluster('public-pg'))!;
+    expect(pub.vpcSecurityGroupIds).toHaveLength(1);
+    const group = (await twin.ports().network.describeSecurityGroup(pub.vpcSecurityGroupIds[0]!))!;
+    expect(group).toMatchObject({ name: 'public-pg-access', tags: {}, ingress: [{ cidr: `${EGRESS_NAT}/32`, port: pub.port }] });
+    expect(twin.inboundProblem('public-pg', { scope: 'public', cidr: `${EGRESS_NAT}/32` }, pub.port)).toBeUndefined();
+    expect(twin.inboundProblem('public-pg', { scope: 'public', cidr: '203.0.113.99/32' }, pub.port)).toBe(`no rule of ${group.groupId} admits 203.0.113.99/32 on port ${pub.port}`);
+    expect((await twin.ports().aurora.describeCluster('private-pg'))!.vpcSecurityGroupIds).toEqual([]);
+  });
+
+  test('inboundProblem of a private source: the route first, then a rule from the Redpanda network CIDR', async () => {
+    const priv = (await twin.ports().aurora.describeCluster('private-pg'))!;
+    const source = { scope: 'private' as const, cidr: '10.100.0.0/16' };
+    expect(twin.inboundProblem('private-pg', source, priv.port)).toBe(`the cluster has no security group: nothing admits 10.100.0.0/16 on port ${priv.port}`);
+    twin.network.setPeeringStatus(TWIN_PEERING_ID, 'pending-acceptance');
+    expect(twin.inboundProblem('private-pg', source, priv.port)).toMatch(/peering connection pcx-0a1b2c3d4e5f60703 is pending-acceptance, not active$/);
+    twin.network.setPeeringStatus(TWIN_PEERING_ID, 'active');
+    expect(twin.inboundProblem('unknown-pg', source, priv.port)).toBe('cluster unknown-pg does not exist');
+  });
+
+  test('deleting clusters releases their addresses: the next cluster gets the lowest free one again', async () => {
+    const ports = twin.ports();
+    for (const id of ['private-pg', 'public-pg']) {
+      for (const m of (await ports.aurora.describeCluster(id))!.members) await ports.aurora.deleteInstance(m.instanceIdentifier);
+      await ports.aurora.deleteCluster(id, undefined);
+    }
+    const next = await twin.registerExistingCluster({ identifier: 'next-pg', engine: 'aurora-postgresql', publiclyAccessible: true });
+    expect(twin.rds.addressesOf('next-pg')).toMatchObject({ privateAddress: '10.80.1.4', publicAddress: '198.51.100.10' });
+    const inv = (await twin.inventory()) as { ec2: Record<string, unknown[]>; rds: { dbSubnetGroups: unknown[]; clusters: { identifier: string; privateAddress?: string }[]; instances: { publicAddress?: string }[] } };
+    expect(Object.keys(inv.ec2).sort()).toEqual(['peeringConnections', 'routeTables', 'securityGroups', 'subnets', 'transitGatewayAttachments', 'vpcs']);
+    expect(inv.rds.dbSubnetGroups).toHaveLength(2);
+    expect(inv.rds.clusters.find((c) => c.identifier === 'next-pg')?.privateAddress).toBe('10.80.1.4');
+    expect(next.port).toBeGreaterThan(0);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------------
+describe('OfflineTwin network options', () => {
+  test('the Redpanda network CIDR reaches the seeded route, the local server and the emulator; adopted clusters admit the NAT addresses', async () => {
+    const twin = await OfflineTwin.start({
+      redpandaClusterId: CLUSTER_ID,
+      redpandaNetworkCidr: '10.120.0.0/16',
+      privateNetworkPath: 'transit-gateway',
+      redpandaCluster: { network_cidr_block: null },
+    });
+    try {
+      expect(twin.deps.deployment).toMatchObject({ vpcId: TWIN_VPC_ID, dbSubnetGroup: TWIN_DB_SUBNET_GROUP });
+      const [table] = await twin.deps.network.describeRouteTables(TWIN_VPC_ID, [TWIN_SUBNETS[0]!.subnetId]);
+      expect(table!.routes.find((r) => r.destination === '10.120.0.0/16')).toEqual({ destination: '10.120.0.0/16', target: { kind: 'transit-gateway', id: TWIN_TRANSIT_GATEWAY_ID }, state: 'active' });
+      // The network reports no CIDR (the product then needs redpanda.networkCidr); the pods still use 10.120.0.0/16.
+      const cloud = await twin.deps.redpanda();
+      const cluster = await cloud.describeCluster(CLUSTER_ID);
+      expect(await cloud.getNetworkCidr(cluster.networkId!)).toBeUndefined();
+      expect(twin.aws.redpandaNetworkCidr).toBe('10.120.0.0/16');
+      const adopted = await twin.aws.registerExistingCluster({ identifier: 'legacy-db', engine: 'aurora-postgresql' });
+      const group = (await twin.deps.network.describeSecurityGroup(adopted.vpcSecurityGroupIds[0]!))!;
+      expect(group.ingress.map((r) => [r.cidr, r.port])).toEqual(DEFAULT_NAT_GATEWAYS.map((ip) => [`${ip}/32`, adopted.port]));
+      expect(twin.aws.inboundProblem('legacy-db', { scope: 'public', cidr: `${DEFAULT_NAT_GATEWAYS[0]}/32` }, adopted.port)).toBeUndefined();
+    } finally {
+      await twin.stop();
+    }
+  }, 30_000);
 });
 
 // -------------------------------------------------------------------------------------------------------
