@@ -742,7 +742,7 @@ export class RdsEmulator implements AuroraPort {
       parameterGroup: c.parameterGroup,
       vpcSecurityGroupIds: c.vpcSecurityGroupIds,
       dbSubnetGroup: c.dbSubnetGroup,
-      ...(c.publiclyAccessible !== undefined && { publiclyAccessible: c.publiclyAccessible }),
+      // DescribeDBClusters reports PubliclyAccessible only for Multi-AZ DB clusters; Aurora keeps it per instance.
       ...(c.serverlessV2 !== undefined && { serverlessV2: c.serverlessV2 }),
       members,
       tags: c.tags,
@@ -761,7 +761,13 @@ export class RdsEmulator implements AuroraPort {
   }
 
   private describeInstanceState(i: InstanceState): InstanceDescription {
-    return { identifier: i.identifier, clusterIdentifier: i.clusterIdentifier, status: i.status, tags: { ...i.tags } };
+    return {
+      identifier: i.identifier,
+      clusterIdentifier: i.clusterIdentifier,
+      status: i.status,
+      ...(i.publiclyAccessible !== undefined && { publiclyAccessible: i.publiclyAccessible }),
+      tags: { ...i.tags },
+    };
   }
 
   private async stopBacking(cluster: ClusterState): Promise<void> {
