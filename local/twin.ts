@@ -197,7 +197,8 @@ export class OfflineTwin {
     this.handlers = { provision: build(PROVISION_STEPS), teardown: build(TEARDOWN_STEPS), validate: build(VALIDATE_STEPS), rotate: build(ROTATE_STEPS) };
     this.router = ROUTER.RouteValidation(this.deps);
     // The pipelines call STS from the cluster's first NAT gateway address, the one `aws:SourceIp` sees.
-    const egressAddress = options.pipelineEgressAddress ?? redpanda.clusters.get(aws.redpandaClusterId)?.nat_gateways[0];
+    // Without a hub NAT address the emulator follows the cluster's nat_gateways as they change.
+    const egressAddress = options.pipelineEgressAddress;
     // Each connect meets the emulated network: the data-plane firewall, the VPC's routes and security groups.
     this.emulator = new PipelineEmulator({
       redpanda,

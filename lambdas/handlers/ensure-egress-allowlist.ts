@@ -1,19 +1,20 @@
-// Redpanda branch, database.network "private": the cluster's egress allowlist admits the database's VPC on its
-// port (the data-plane firewall drops private destinations without an entry, docs/reference/redpanda-cloud.md §11).
+// After the Parallel, database.network "private": the cluster's egress allowlist admits the database's VPC on its
+// port (the cluster's, known once it exists) (the data-plane firewall drops private destinations without an entry, docs/reference/redpanda-cloud.md §11).
 // Read-modify-write: the current list with the link's entry merged in, never dropping another's entry; nothing
 // is sent when an entry already covers it. The update is a long-running operation: it is awaited for a while,
 // and a step still waiting fails with a retried error (the re-run finds the entry, or the operation, done).
-import { AllowlistFullError, describeEntry, entryCovers, mergeAllowlistEntry, sameEntry } from '../core/network.js';
+import { AllowlistFullError, allowlistEntryFor, describeEntry, entryCovers, mergeAllowlistEntry, sameEntry } from '../core/network.js';
 import { RedpandaOperationFailedError, RedpandaOperationPendingError } from '../core/errors.js';
 import type { LinkRequest } from '../core/request.js';
 import type { StepDeps } from './shared/deps.js';
-import type { LinkRef, RedpandaClusterRef } from './shared/state.js';
+import type { AuroraState, LinkRef, RedpandaClusterRef } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface EnsureEgressAllowlistInput extends StepEvent {
   readonly request: LinkRequest;
   readonly link: LinkRef;
   readonly redpanda: RedpandaClusterRef;
+  readonly aurora: Pick<AuroraState, 'port'>;
 }
 
 export interface EgressAllowlistOutcome {
@@ -26,9 +27,11 @@ export interface EgressAllowlistOutcome {
 const OPERATION_WAIT_MS = 40_000;
 
 export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry'>) {
-  return defineStep<EnsureEgressAllowlistInput, EgressAllowlistOutcome>('EnsureEgressAllowlist', async ({ request, redpanda }) => {
-    const entry = redpanda.network.allowlistEntry;
-    if (entry === undefined) throw new Error(`link ${request.name} is not a private link: it has no allowlist entry to add`);
+  return defineStep<EnsureEgressAllowlistInput, EgressAllowlistOutcome>('EnsureEgressAllowlist', async ({ request, redpanda, aurora }) => {
+    const planned = redpanda.network.allowlistEntry;
+    if (planned === undefined) throw new Error(`link ${request.name} is not a private link: it has no allowlist entry to add`);
+    // The database VPC from ValidateRequest, on the port of the cluster as created (or adopted).
+    const entry = allowlistEntryFor(planned.cidr, aurora.port || planned.portStart);
     const cloud = await deps.redpanda();
     const cluster = await cloud.describeCluster(redpanda.clusterId);
     let merged;

@@ -208,7 +208,7 @@ export class PipelineEmulator {
   private readonly clusterId: string;
   private readonly twin: EmulatorAws;
   private readonly podIdentity: 'none' | 'irsa';
-  private readonly egressAddress: string | undefined;
+  private readonly fixedEgressAddress: string | undefined;
   private readonly network: EmulatorNetwork | undefined;
   private readonly networkCidr: string | undefined;
   private readonly drops: NetworkDrop[] = [];
@@ -223,12 +223,20 @@ export class PipelineEmulator {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
 
+  /**
+   * Where the pipelines' traffic to the internet leaves from: the given address (a hub NAT), else the cluster's
+   * first NAT gateway as the cluster reports it now (Redpanda may replace it; the next connect uses the new one).
+   */
+  private get egressAddress(): string | undefined {
+    return this.fixedEgressAddress ?? this.redpanda.clusters.get(this.clusterId)?.nat_gateways[0];
+  }
+
   constructor(options: PipelineEmulatorOptions) {
     this.redpanda = options.redpanda;
     this.clusterId = options.clusterId ?? options.redpanda.clusters.keys().next().value!;
     this.twin = options.twin;
     this.podIdentity = options.podIdentity ?? 'none';
-    this.egressAddress = options.egressAddress ?? options.redpanda.clusters.get(this.clusterId)?.nat_gateways[0];
+    this.fixedEgressAddress = options.egressAddress;
     this.network = options.network;
     this.networkCidr = options.networkCidr;
     this.pollMs = options.pollMs ?? 50;

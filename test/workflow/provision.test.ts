@@ -173,9 +173,17 @@ async function loopOnce(step: string, raw: Record<string, any>): Promise<void> {
   await cloud.dataPlane(twin.redpanda.dataplaneUrl(request.redpanda.clusterId)).stopPipeline(record.owned.pipelineId);
 }
 
+/** EnsureEgressAllowlist runs for private links only: its faults are met by a private link of the same name. */
+const privately = (raw: Record<string, any>) =>
+  pgRequest(`${raw.name}-private`, (r) => {
+    delete r.database.publiclyAccessible;
+    r.database.network = 'private';
+  });
+
 describe('a transient fault in each step is retried', () => {
-  const raw = pgRequest('retries');
+  const publicRaw = pgRequest('retries');
   test.each(STEPS)('%s', async (step) => {
+    const raw = step === 'EnsureEgressAllowlist' ? privately(publicRaw) : publicRaw;
     await loopOnce(step, raw);
     twin.stepFaults.set(step, { error: step.includes('Topic') || step.includes('Redpanda') || step.includes('Pipeline') ? 'RedpandaTransientError' : 'AwsThrottledError', times: 1 });
     const calls = twin.stepCalls.get(step) ?? 0;
@@ -188,8 +196,9 @@ describe('a transient fault in each step is retried', () => {
 });
 
 describe('a permanent fault in each step fails the execution with its named error and a diagnosis; a re-run succeeds', () => {
-  const raw = pgRequest('faults');
+  const publicRaw = pgRequest('faults');
   test.each(STEPS)('%s', async (step) => {
+    const raw = step === 'EnsureEgressAllowlist' ? privately(publicRaw) : publicRaw;
     twin.stepFaults.set(step, {
       error: 'StepAccessDeniedError',
       message: `User: arn:aws:sts::${DB}:assumed-role/rpcn-aurora-${step}/x is not authorized to perform: iam:Example on resource: arn:aws:iam::${DB}:role/x`,
@@ -201,7 +210,7 @@ describe('a permanent fault in each step fails the execution with its named erro
     expect(failed.error).toBe('StepAccessDeniedError');
     expect(failed.cause).toMatch(new RegExp(`^${step} failed: User: .* is not authorized to perform`));
     expect(failed.cause).toMatch(/diagnosis \[aws-access-denied\]/);
-    const record = await twin.deps.registry.get('faults');
+    const record = await twin.deps.registry.get(raw.name);
     if (step === 'ValidateRequest') {
       // A refused request is not recorded on the link: the name might belong to another link.
       expect(record?.failure).toBeUndefined();
@@ -212,7 +221,7 @@ describe('a permanent fault in each step fails the execution with its named erro
 
     const again = await twin.provision(raw, { executionName: `permanent-${step}-rerun` });
     expect({ status: again.status, error: again.error, cause: again.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
-    const after = await twin.deps.registry.get('faults');
+    const after = await twin.deps.registry.get(raw.name);
     expect(after?.status).toBe('ready');
     expect(after?.failure).toBeUndefined();
   });

@@ -3,7 +3,7 @@
 // its port, the database subnets route the Redpanda network through an active peering connection or Transit
 // Gateway, and the security group admits the Redpanda network. Each failure names its catalogue entry and fix.
 import type { Finding } from '../../core/cluster-checks.js';
-import { cidrContains, describeEntry, entryCovers, parseCidr } from '../../core/network.js';
+import { allowlistEntryFor, cidrContains, describeEntry, entryCovers, parseCidr } from '../../core/network.js';
 import type { LinkRequest } from '../../core/request.js';
 import type { ClusterDescription, RouteTableView } from '../../ports/aurora.js';
 import type { RedpandaCluster } from '../../ports/redpanda.js';
@@ -33,7 +33,8 @@ export async function networkChecks(
     return [];
   }
   const findings: Finding[] = [];
-  const entry = network.allowlistEntry;
+  // The entry as EnsureEgressAllowlist added it: the database VPC on the port the cluster listens on.
+  const entry = network.allowlistEntry && allowlistEntryFor(network.allowlistEntry.cidr, cluster.port || network.allowlistEntry.portStart);
   if (entry !== undefined) {
     if (redpandaCluster === undefined) {
       findings.push({ id: 'allowlist-entry-missing', severity: 'warning', message: `the egress allowlist of cluster ${request.redpanda.clusterId} could not be read` });

@@ -18,11 +18,21 @@ export function egressCidrsOf(request: Pick<LinkRequest, 'redpanda'>, cluster: P
 
 type NetworkDeps = Pick<StepDeps, 'aurora' | 'network' | 'deployment'>;
 
-/** The database's VPC: the deployment's for a cluster the link creates, the cluster's own for one it adopts. */
+/**
+ * The database's VPC and port: the cluster's own once it exists (its DB subnet group's VPC); before a cluster the
+ * link creates exists, the deployment's VPC and the engine's port (what CreateDBCluster is given).
+ */
 async function databaseVpc(deps: NetworkDeps, request: LinkRequest): Promise<{ vpcId: string; cidr: string; port: number }> {
+  const identifier = request.database.clusterIdentifier;
+  const cluster = await deps.aurora.describeCluster(identifier);
   let vpcId: string | undefined;
   let port = DEFAULT_PORT[request.engine];
-  if (request.database.create) {
+  if (cluster !== undefined) {
+    port = cluster.port || port;
+    const group = cluster.dbSubnetGroup ? await deps.aurora.describeDbSubnetGroup(cluster.dbSubnetGroup) : undefined;
+    vpcId = group?.vpcId;
+    if (vpcId === undefined) throw new NetworkConfigError(`[network-mode-mismatch] the VPC of cluster ${identifier} could not be found (DB subnet group ${cluster.dbSubnetGroup ?? 'none'})`);
+  } else if (request.database.create) {
     vpcId = deps.deployment.vpcId;
     if (vpcId === undefined) {
       throw new NetworkConfigError(
@@ -30,12 +40,7 @@ async function databaseVpc(deps: NetworkDeps, request: LinkRequest): Promise<{ v
       );
     }
   } else {
-    const cluster = await deps.aurora.describeCluster(request.database.clusterIdentifier);
-    if (!cluster) throw new NetworkConfigError(`[cluster-missing] cluster ${request.database.clusterIdentifier} to adopt was not found`);
-    port = cluster.port || port;
-    const group = cluster.dbSubnetGroup ? await deps.aurora.describeDbSubnetGroup(cluster.dbSubnetGroup) : undefined;
-    vpcId = group?.vpcId;
-    if (vpcId === undefined) throw new NetworkConfigError(`[network-mode-mismatch] the VPC of cluster ${cluster.identifier} could not be found (DB subnet group ${cluster.dbSubnetGroup ?? 'none'})`);
+    throw new NetworkConfigError(`[cluster-missing] cluster ${identifier} to adopt was not found`);
   }
   const vpc = await deps.network.describeVpc(vpcId);
   const cidr = vpc?.cidrBlocks[0];
