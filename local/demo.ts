@@ -15,6 +15,7 @@ import { fromLocalEvent } from '../bin/view/events.js';
 import { formatLinkSummary, formatTeardownReport } from '../bin/view/results.js';
 import { formatFailure, StepView } from '../bin/view/steps.js';
 import { waitFor } from './wait.js';
+import { networkChecks } from '../lambdas/handlers/shared/network-checks.js';
 
 export interface DemoOptions {
   readonly engine: LinkRequest['engine'];
@@ -23,6 +24,11 @@ export interface DemoOptions {
   readonly drift: boolean;
   /** Rotate the access key while rows keep arriving (access-key only). @default false */
   readonly rotate?: boolean;
+  /**
+   * `private`: the link reaches its database over the twin's peering connection, admitted by an entry of the
+   * cluster's egress allowlist; the demo shows the path the probe checked. @default 'public'
+   */
+  readonly network?: 'public' | 'private';
   readonly rows: number;
   readonly out: (line: string) => void;
 }
@@ -82,6 +88,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   if (options.engine === 'aurora-mysql') raw.onFailure = 'keep';
   const identity = options.identity ?? 'access-key';
   if (identity !== 'access-key') raw.identity = { mode: identity };
+  const network = options.network ?? 'public';
+  if (network === 'private') {
+    delete raw.database.publiclyAccessible;
+    raw.database.network = 'private';
+  }
   const request = assertRequest(raw);
   const table = request.cdc.tables[0]!;
   // Fail at once, with one line, when the local database cannot run here (before anything is started).
@@ -95,6 +106,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   out(`            the Redpanda Connect pipeline (an emulator driven by the generated pipeline YAML), which calls STS`);
   out(`            from the cluster's egress address and, like a Cloud pipeline today, has ${identity === 'pipeline-role' ? 'a pod identity here (a cluster of the walkthrough\'s time)' : 'no AWS identity of its own'}`);
   out(`  identity: ${identity}${identity === 'access-key' ? ' (the default): a link-owned IAM user whose key lives only in Redpanda secrets' : ": the walkthrough's IRSA chain, which Redpanda no longer supports for Cloud pipelines"}`);
+  out(
+    `  network:  ${network}${
+      network === 'public'
+        ? " (the default): a public cluster admitting only the Redpanda cluster's egress addresses"
+        : ': a cluster without a public address, reached over an (emulated) VPC peering connection through the data-plane firewall'
+    }`,
+  );
   out('');
 
   const twin = await OfflineTwin.start({
@@ -141,6 +159,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       summary = provision.output as LinkSummary;
       out(`\nProvision succeeded in ${seconds(provision.durationMs)}: ${provision.transitions} state transitions.`);
       for (const line of formatLinkSummary(summary)) out(line);
+      if (network === 'private') await showPrivatePath(twin, request, out);
 
       const cluster = twin.aws.rds.byArn((await twin.deps.aurora.describeCluster(request.database.clusterIdentifier))!.arn)!;
       const backing = cluster.backing!;
@@ -320,4 +339,43 @@ async function driftScenario(
   await waitFor('the row inserted after healing', () => (topicMessages().length > count ? true : undefined), 20_000);
   out(`  ← ${request.redpanda.topic}  ${topicMessages().at(-1)!.value}`);
   return { detectedMs, healedMs, reconnectedMs, validationTransitions: validation.transitions };
+}
+
+/** The private path of the link, as the probe checked it without traffic: allowlist entry, security group, routes. */
+async function showPrivatePath(twin: OfflineTwin, request: LinkRequest, out: (line: string) => void): Promise<void> {
+  const record = await twin.deps.registry.get(request.name);
+  const cluster = await twin.deps.aurora.describeCluster(request.database.clusterIdentifier);
+  const redpanda = twin.redpanda.clusters.get(request.redpanda.clusterId);
+  if (!record || !cluster || !redpanda) return;
+  const networkCidr = twin.aws.redpandaNetworkCidr;
+  out(`\nThe private path (what the probe checked, without traffic):`);
+  for (const e of redpanda.allowed_destination_cidr_ports) {
+    const ours = record.owned.allowlistEntry?.cidr === e.cidr && record.owned.allowlistEntry.portStart === e.port_start;
+    out(`  egress allowlist of Redpanda cluster ${redpanda.id}: ${e.cidr} port ${e.port_start}${e.port_end ? `-${e.port_end}` : ''}${ours ? '   (added by the link)' : ''}`);
+  }
+  const groupId = record.owned.securityGroupId;
+  const group = groupId ? await twin.deps.network.describeSecurityGroup(groupId) : undefined;
+  for (const rule of group?.ingress ?? []) out(`  security group ${group!.groupId}: port ${rule.port} from ${rule.cidr}   (${rule.description})`);
+  const subnets = cluster.dbSubnetGroup ? await twin.deps.aurora.describeDbSubnetGroup(cluster.dbSubnetGroup) : undefined;
+  if (subnets) {
+    for (const table of await twin.deps.network.describeRouteTables(subnets.vpcId, subnets.subnetIds)) {
+      const route = table.routes.find((r) => r.destination === networkCidr);
+      const target = route ? `${route.target.kind} ${route.target.id} (${route.state})` : 'no route';
+      out(`  route table ${table.routeTableId} (subnets ${table.subnetIds.join(', ')}): ${networkCidr} → ${target}`);
+    }
+  }
+  const writer = cluster.members.find((m) => m.isWriter);
+  const instance = writer ? await twin.deps.aurora.describeInstance(writer.instanceIdentifier) : undefined;
+  out(`  writer ${writer?.instanceIdentifier ?? '?'}: ${instance?.publiclyAccessible ? 'a public address' : 'no public address'}`);
+  // The probe's network checks (lambdas/handlers/shared/network-checks.ts), run again here to show their verdict.
+  const cloud = await twin.deps.redpanda();
+  const findings = await networkChecks(
+    twin.deps,
+    request,
+    cluster,
+    { mode: 'private', ingressCidrs: [networkCidr], networkCidr, ...(record.owned.allowlistEntry ? { allowlistEntry: record.owned.allowlistEntry } : {}) },
+    await cloud.describeCluster(request.redpanda.clusterId),
+  );
+  if (findings.length === 0) out('  the network checks: allowlist entry on the port ✓, route through an active peering connection ✓');
+  for (const f of findings) out(`  ✗ [${f.id}] ${f.message}`);
 }

@@ -13,12 +13,17 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
         .choices(['access-key', 'pipeline-role'])
         .default('access-key'),
     )
+    .addOption(
+      new Option('--network <mode>', "how the pipeline reaches the database: public (the cluster's security group admits the Redpanda egress addresses) or private (VPC peering, through the cluster's egress allowlist)")
+        .choices(['public', 'private'])
+        .default('public'),
+    )
     .option('--drift', "after provisioning, break the chain behind the link's back (access-key: delete its key; pipeline-role: delete the role policy) and watch Validate detect and heal it")
     .option('--rotate', 'after provisioning, rotate the access key while rows keep arriving (access-key only)')
     .option('--rows <n>', 'rows the demo application inserts', (v) => Number.parseInt(v, 10), 3)
     .option('--json', 'print the result (timings, transitions, summary) as JSON instead of the live view')
     .addHelpText('after', '\nExit codes: 0 the demo ran end to end, 1 a workflow failed (the output says which step and why).')
-    .action(async (flags: { engine: 'aurora-postgresql' | 'aurora-mysql'; identity: 'access-key' | 'pipeline-role'; drift?: boolean; rotate?: boolean; rows: number; json?: boolean }) => {
+    .action(async (flags: { engine: 'aurora-postgresql' | 'aurora-mysql'; identity: 'access-key' | 'pipeline-role'; network: 'public' | 'private'; drift?: boolean; rotate?: boolean; rows: number; json?: boolean }) => {
       if (flags.rotate && flags.identity !== 'access-key') {
         io.err('error: --rotate needs --identity access-key: only an access key is rotated');
         setExit(EXIT.usage);
@@ -32,6 +37,7 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
       const result = await runDemo({
         engine: flags.engine,
         identity: flags.identity,
+        network: flags.network,
         drift: flags.drift === true,
         rotate: flags.rotate === true,
         rows: Number.isInteger(flags.rows) && flags.rows > 0 ? flags.rows : 3,

@@ -58,6 +58,21 @@ test("postgres, --identity pipeline-role --drift: the walkthrough's chain; the d
   expect(text).toMatch(/Validate: drifted → healthy/);
 });
 
+test('postgres, --network private: the allowlist entry, the rule from the Redpanda network and the route the probe checked; the entry goes with the link', async () => {
+  const lines: string[] = [];
+  const result = await runDemo({ engine: 'aurora-postgresql', network: 'private', drift: false, rows: 2, out: (l) => lines.push(l) });
+  expect(result.ok).toBe(true);
+  expect(result.rowsReceived).toBe(2);
+  const text = lines.join('\n');
+  expect(text).toMatch(/network: {2}private: a cluster without a public address/);
+  expect(text).toMatch(/egress allowlist of Redpanda cluster \w+: 10\.80\.0\.0\/16 port \d+ {3}\(added by the link\)/);
+  expect(text).toMatch(/security group sg-\w+: port \d+ from 10\.100\.0\.0\/16/);
+  expect(text).toMatch(/10\.100\.0\.0\/16 → peering pcx-\w+ \(active\)/);
+  expect(text).toMatch(/writer rpcn-aurora-orders-writer: no public address/);
+  expect(text).toMatch(/the network checks: allowlist entry on the port ✓/);
+  expect(text).toMatch(/- egress allowlist entry 10\.80\.0\.0\/16 port \d+ of cluster/);
+});
+
 describeMysql('the MySQL example', () => {
   test('mysql: the snapshot arrives, the offline gap is explained, the link is torn down', async () => {
     const lines: string[] = [];
