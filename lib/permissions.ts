@@ -89,6 +89,20 @@ const resourceTagged = { Null: { [`aws:ResourceTag/${LINK_TAG_KEY}`]: 'false' } 
  */
 const bounded = (ctx: AccessContext) => ({ StringEquals: { 'iam:PermissionsBoundary': linkBoundaryArn({ dbAccountId: ctx.account }) } }) as const;
 
+/** Ingress changes on security groups carrying the link tag (and the rule a new one creates). */
+const taggedGroupIngress = (ctx: AccessContext, actions: readonly string[]): GrantStatement[] => [
+  {
+    actions,
+    resources: [ec2(ctx, 'security-group/*')],
+    conditions: resourceTagged,
+    wildcardReason: 'security group ids are assigned by EC2; only groups carrying the link tag',
+  },
+  {
+    actions: ['ec2:AuthorizeSecurityGroupIngress'],
+    resources: [ec2(ctx, 'security-group-rule/*')],
+    wildcardReason: 'the rule created by the call has no id before it; the group in the same request must carry the link tag',
+  },
+];
 const OURS = `${NAME_PREFIX}*`;
 const CONNECTOR_USERS = `connector users are ${CONNECTOR_USER_PATH}${CONNECTOR_USER_PATTERN}, the middle being the link name`;
 const NAMED_OURS = `names start with ${NAME_PREFIX}; the rest is the link name, chosen per request`;
@@ -249,33 +263,11 @@ export const GRANTS = {
             conditions: { StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' } },
             wildcardReason: 'tags given in CreateSecurityGroup only (ec2:CreateAction); the id is assigned at creation',
           },
-          {
-            actions: ['ec2:AuthorizeSecurityGroupIngress'],
-            resources: [ec2(ctx, 'security-group/*')],
-            conditions: resourceTagged,
-            wildcardReason: 'security group ids are assigned by EC2; only groups carrying the link tag',
-          },
-          {
-            actions: ['ec2:AuthorizeSecurityGroupIngress'],
-            resources: [ec2(ctx, 'security-group-rule/*')],
-            wildcardReason: 'the rule created by the call has no id before it; the group in the same request must carry the link tag',
-          },
+          ...taggedGroupIngress(ctx, ['ec2:AuthorizeSecurityGroupIngress']),
         ],
   ),
   /** Validate's heal: the group's ingress follows the cluster's egress addresses (a NAT gateway replaced). */
-  networkUpdateIngress: grant('network.updateIngress', (ctx) => [
-    {
-      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
-      resources: [ec2(ctx, 'security-group/*')],
-      conditions: resourceTagged,
-      wildcardReason: 'security group ids are assigned by EC2; only groups carrying the link tag',
-    },
-    {
-      actions: ['ec2:AuthorizeSecurityGroupIngress'],
-      resources: [ec2(ctx, 'security-group-rule/*')],
-      wildcardReason: 'the rule created by the call has no id before it; the group in the same request must carry the link tag',
-    },
-  ]),
+  networkUpdateIngress: grant('network.updateIngress', (ctx) => taggedGroupIngress(ctx, ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'])),
   /** Whether an (adopted) cluster's writer has a public address: PubliclyAccessible is an instance setting in Aurora. */
   auroraDescribeAnyInstance: grant('aurora.describeAnyInstance', (ctx) => [
     {

@@ -1049,8 +1049,12 @@ describe('writer addresses and the path of a dial (embedded PostgreSQL)', () => 
   test('a private writer has an address in its first subnet; a public one a documentation-range address; a DSN host:port resolves to them', async () => {
     const priv = await twin.registerExistingCluster({ identifier: 'private-pg', engine: 'aurora-postgresql', dbSubnetGroup: TWIN_DB_SUBNET_GROUP, publiclyAccessible: false, vpcSecurityGroupIds: [] });
     const pub = await twin.registerExistingCluster({ identifier: 'public-pg', engine: 'aurora-postgresql' });
-    expect(priv).toMatchObject({ dbSubnetGroup: TWIN_DB_SUBNET_GROUP, publiclyAccessible: false, vpcSecurityGroupIds: [], endpoint: 'localhost' });
-    expect(pub).toMatchObject({ dbSubnetGroup: 'default', publiclyAccessible: true });
+    expect(priv).toMatchObject({ dbSubnetGroup: TWIN_DB_SUBNET_GROUP, vpcSecurityGroupIds: [], endpoint: 'localhost' });
+    expect(pub).toMatchObject({ dbSubnetGroup: 'default' });
+    // Aurora keeps PubliclyAccessible on the instance; DescribeDBClusters leaves it out for Aurora clusters.
+    expect(priv.publiclyAccessible).toBeUndefined();
+    expect((await twin.rds.describeInstance(priv.members.find((m) => m.isWriter)!.instanceIdentifier))?.publiclyAccessible).toBe(false);
+    expect((await twin.rds.describeInstance(pub.members.find((m) => m.isWriter)!.instanceIdentifier))?.publiclyAccessible).toBe(true);
     expect(priv.port).not.toBe(pub.port);
     expect(twin.resolveDatabase({ host: 'localhost', port: priv.port })).toEqual({ clusterIdentifier: 'private-pg', address: '10.80.1.4', scope: 'private' });
     expect(twin.resolveDatabase({ host: '127.0.0.1', port: pub.port })).toEqual({ clusterIdentifier: 'public-pg', address: '198.51.100.10', scope: 'public' });

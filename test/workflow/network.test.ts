@@ -185,6 +185,7 @@ describe('private (peering or Transit Gateway)', () => {
       const cloud = await twin.deps.redpanda();
       const dataPlane = cloud.dataPlane(twin.redpanda.dataplaneUrl(cluster().id));
       await dataPlane.stopPipeline(pipelineId);
+      await dataPlane.waitForPipelineState(pipelineId, 'STATE_STOPPED', { timeoutMs: 20_000 });
       await dataPlane.startPipeline(pipelineId);
       const line = await waitFor('a dial timeout in the pipeline logs', () => twin.emulator.logs(pipelineId).find((l) => /dial tcp 10\.80\.\d+\.\d+:\d+: i\/o timeout/.test(l.message))?.message, 20_000);
       expect(classifyLine(line).entryId).toBe('private-destination-blocked');
