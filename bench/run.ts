@@ -79,6 +79,15 @@ if (!quick) {
     report({ name: 'twin: Rotate (access key)', unit: 'ms', value: rotate.durationMs, detail: `${rotate.transitions} state transitions; pipeline stop → streaming again ${restart ?? '?'} ms` });
     const teardown = await twin.teardown({ link: request.name, skipFinalSnapshot: true });
     report({ name: 'twin: Teardown', unit: 'ms', value: teardown.durationMs, detail: `${teardown.transitions} state transitions` });
+    // database.network private: the allowlist update (a Redpanda operation) and the probe's route checks.
+    const { publiclyAccessible: _public, ...database } = example.database;
+    const privateLink = { ...example, name: 'orders-private', redpanda: { ...example.redpanda, topic: 'orders-private.cdc' }, database: { ...database, network: 'private' } };
+    const privateRun = await twin.provision(privateLink);
+    if (privateRun.status !== 'SUCCEEDED') throw new Error(`private provision failed: ${privateRun.error}: ${privateRun.cause}`);
+    report({ name: 'twin: Provision (private network, new cluster)', unit: 'ms', value: privateRun.durationMs, detail: `${privateRun.transitions} state transitions` });
+    const privateValidate = await twin.validate({ link: 'orders-private' });
+    report({ name: 'twin: Validate (private link: allowlist, routes, peering)', unit: 'ms', value: privateValidate.durationMs, detail: `${privateValidate.transitions} state transitions` });
+    await twin.teardown({ link: 'orders-private', skipFinalSnapshot: true });
     report({ name: 'twin: resident memory growth over the runs', unit: 'MiB', value: (process.memoryUsage().rss - rssBefore) / 2 ** 20, detail: 'node process only (PostgreSQL runs apart)' });
   } finally {
     await twin.stop();
