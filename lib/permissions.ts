@@ -222,6 +222,15 @@ export const GRANTS = {
       wildcardReason: `cluster ${NAMED_OURS}; only clusters carrying the link tag`,
     },
   ]),
+  /** CheckAurora: a writer the link created that has not applied its new parameter group (docs/reference/aws.md A2). */
+  auroraRebootWriter: grant('aurora.rebootWriter', (ctx) => [
+    {
+      actions: ['rds:RebootDBInstance'],
+      resources: [rds(ctx, `db:${OURS}`)],
+      conditions: resourceTagged,
+      wildcardReason: `writer instance ${NAMED_OURS}; only instances carrying the link tag (never an adopted cluster's writer)`,
+    },
+  ]),
   /**
    * Teardown (handlers/delete-aurora.ts): the writer, the cluster with its final snapshot
    * `<cluster>-final-<timestamp>`, and the parameter group, each only when it carries the link tag.
@@ -511,7 +520,7 @@ export const STEP_ACCESS = {
     // Steps inside Provision's Parallel must end before its rollback grace (LetInFlightStepsFinish, 90 s).
     timeoutSeconds: 80,
   },
-  CheckAurora: { grants: [G.auroraDescribeCluster, G.auroraDescribeWriter, G.auroraEnableDataApi] },
+  CheckAurora: { grants: [G.auroraDescribeCluster, G.auroraDescribeWriter, G.auroraEnableDataApi, G.auroraRebootWriter] },
   // One Data API call per statement (DDL continues server-side past the Data API's timeout); inside Provision's
   // Parallel, so below its rollback grace (LetInFlightStepsFinish, 90 s). test/cdk/workflows.test.ts checks it.
   RunSetupSql: { grants: [G.dataApi, G.registryRead, G.registryUpdate], timeoutSeconds: 80 },

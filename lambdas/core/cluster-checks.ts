@@ -73,7 +73,7 @@ export function checkCluster(request: LinkRequest, facts: ClusterFacts): Finding
   for (const f of report.findings) {
     if (f.status === 'ok') continue;
     findings.push({
-      id: parameterFindingId(f.parameter),
+      id: parameterFindingId(f.parameter, f.status),
       severity: f.requirement === 'required' ? 'error' : 'warning',
       message: f.message,
       ...(f.fix ? { fix: f.fix } : {}),
@@ -95,7 +95,9 @@ export function checkCluster(request: LinkRequest, facts: ClusterFacts): Finding
   return findings;
 }
 
-function parameterFindingId(parameter: string): string {
+function parameterFindingId(parameter: string, status: string): string {
+  // Set right in the group, not running yet: the fix is the reboot, not the parameter.
+  if (status === 'pending-reboot') return 'writer-reboot-pending';
   switch (parameter) {
     case 'rds.logical_replication':
       return 'pg-logical-replication-off';

@@ -2101,6 +2101,23 @@ const NETWORK_ENTRIES: readonly CatalogueEntry[] = [
     source: 'probe',
   },
   {
+    id: 'writer-reboot-pending',
+    title: "The writer has not applied its cluster parameter group yet (pending-reboot)",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "Static parameters (rds.logical_replication, binlog_format, max_replication_slots, …) take effect only when the writer restarts; a parameter group changed, or created minutes before the cluster, leaves the writer pending-reboot (docs/reference/aws.md A2). For a cluster the link created, Provision reboots the writer itself and waits for in-sync; an adopted cluster's writer is never rebooted by rpcn-aurora.",
+    confirm: [PENDING_REBOOT],
+    fix: [
+      'aws rds reboot-db-instance --region <region> --db-instance-identifier <writer-instance>   # the cluster owner, at a quiet moment: a brief outage',
+      "aws rds wait db-instance-available --region <region> --db-instance-identifier <writer-instance>, then check that DBClusterParameterGroupStatus is in-sync and start the provision again.",
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
     id: 'allowlist-full',
     title: "The cluster's egress allowlist has no room for the link's entry",
     severity: 'critical',

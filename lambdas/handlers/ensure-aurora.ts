@@ -135,7 +135,7 @@ async function adoptCluster(deps: Deps, request: LinkRequest): Promise<AuroraSta
   if (findings.length > 0) {
     throw new AdoptedClusterNotReadyError(
       `cluster ${id} is not ready for CDC with IAM auth; it is never changed by rpcn-aurora, so its owner must: ` +
-        findings.map((f, i) => `(${i + 1}) ${f.message}: ${f.fix ?? 'see docs/troubleshooting.md'}`).join(' '),
+        findings.map((f, i) => `(${i + 1}) [${f.id}] ${f.message}: ${f.fix ?? 'see docs/troubleshooting.md'}`).join(' '),
     );
   }
   return {

@@ -100,6 +100,8 @@ export interface AuroraPort {
   enableHttpEndpoint(clusterArn: string): Promise<void>;
   describeInstance(identifier: string): Promise<InstanceDescription | undefined>;
   createWriterInstance(input: CreateInstanceInput): Promise<InstanceDescription>;
+  /** RebootDBInstance: the instance restarts with its cluster parameter group's static parameters applied. */
+  rebootInstance(identifier: string): Promise<void>;
   deleteInstance(identifier: string): Promise<void>;
   deleteCluster(identifier: string, finalSnapshotIdentifier: string | undefined): Promise<void>;
   deleteClusterParameterGroup(name: string): Promise<void>;

@@ -67,6 +67,15 @@ export interface RdsOptions {
    * Runs once a created cluster's database is up, before the cluster reports `available`: stands in for the
    * application's own schema migrations (the demo creates its table here).
    */
+  /**
+   * A cluster created less than this many ms (by the twin's clock) after its parameter group was created or last
+   * had a static parameter changed comes up with the writer `pending-reboot`: its server runs without the
+   * group's static parameters until the writer is rebooted (a group used within minutes of its creation may
+   * not apply them, docs/reference/aws.md A2). Unset: a new cluster always boots with its group applied.
+   */
+  readonly parameterGroupSettleMs?: number;
+  /** Describe calls a rebooting writer answers `rebooting` before it is `available` again (once its server is back). @default 1 */
+  readonly rebootingDescribes?: number;
   readonly onDatabaseCreated?: (cluster: { readonly identifier: string; readonly engine: Engine; readonly databaseName: string }, backing: BackingDatabase) => Promise<void>;
 }
 
@@ -77,6 +86,8 @@ interface ParameterGroupState {
   readonly arn: string;
   tags: Record<string, string>;
   parameters: Record<string, { value: string; applyMethod: 'immediate' | 'pending-reboot' }>;
+  /** When the group was created or a static parameter of it last changed (twin clock). */
+  staticChangedAtMs: number;
 }
 
 interface ClusterState {
@@ -119,9 +130,13 @@ interface InstanceState {
   publiclyAccessible: boolean;
   publicAddress: string | undefined;
   readonly tags: Record<string, string>;
-  status: 'creating' | 'available';
+  status: 'creating' | 'available' | 'rebooting';
   describes: number;
   readonly createdAtMs: number;
+  /** While rebooting: resolves once the server is back; `rebootDescribes` counts the describes since. */
+  restarted: Promise<void> | undefined;
+  restartDone: boolean;
+  rebootDescribes: number;
 }
 
 export interface RegisterClusterInput {
@@ -196,6 +211,7 @@ export class RdsEmulator implements AuroraPort {
         arn: `arn:aws:rds:${this.region}:${this.accountId}:cluster-pg:${input.name}`,
         tags: { ...input.tags },
         parameters: {},
+        staticChangedAtMs: this.clock().getTime(),
       };
       this.groups.set(input.name, group);
     }
@@ -269,7 +285,7 @@ export class RdsEmulator implements AuroraPort {
       serverlessV2: { minCapacity: input.minCapacity, maxCapacity: input.maxCapacity },
       tags: { ...input.tags },
       adopted: false,
-      pendingReboot: false,
+      pendingReboot: this.groupStillSettling(input.parameterGroup),
     });
     return this.describe(cluster);
   }
@@ -294,7 +310,32 @@ export class RdsEmulator implements AuroraPort {
     if (instance.status === 'creating' && cluster?.status === 'available' && this.creatingOver(instance.describes, instance.createdAtMs)) {
       instance.status = 'available';
     }
+    if (instance.status === 'rebooting') {
+      instance.rebootDescribes++;
+      if (instance.restartDone && instance.rebootDescribes > (this.options.rebootingDescribes ?? 1)) {
+        instance.status = 'available';
+        instance.restarted = undefined;
+      }
+    }
     return this.describeInstanceState(instance);
+  }
+
+  async rebootInstance(identifier: string): Promise<void> {
+    const instance = this.instances.get(identifier);
+    if (instance === undefined) throw new TwinAwsError('DBInstanceNotFound', 'rds:RebootDBInstance', identifier, `DBInstance ${identifier} not found.`);
+    if (instance.status !== 'available') {
+      // RDS answers InvalidDBInstanceState, which the adapter maps to the retried ResourceBusyError.
+      throw new ResourceBusyError(`rds:RebootDBInstance on ${identifier} failed: InvalidDBInstanceState: DB instance is not in available state.`);
+    }
+    const cluster = this.clusters.get(instance.clusterIdentifier);
+    if (cluster === undefined) throw clusterNotFound('rds:RebootDBInstance', instance.clusterIdentifier);
+    instance.status = 'rebooting';
+    instance.rebootDescribes = 0;
+    instance.restartDone = false;
+    // The call returns at once, as RDS's does; the server restarts behind it with the group's current settings.
+    instance.restarted = this.restartWriter(cluster).finally(() => {
+      instance.restartDone = true;
+    });
   }
 
   async createWriterInstance(input: CreateInstanceInput): Promise<InstanceDescription> {
@@ -312,6 +353,9 @@ export class RdsEmulator implements AuroraPort {
       status: 'creating',
       describes: 0,
       createdAtMs: this.clock().getTime(),
+      restarted: undefined,
+      restartDone: false,
+      rebootDescribes: 0,
     };
     this.instances.set(input.identifier, instance);
     return this.describeInstanceState(instance);
@@ -379,6 +423,7 @@ export class RdsEmulator implements AuroraPort {
         arn: `arn:aws:rds:${this.region}:${this.accountId}:cluster-pg:${groupName}`,
         tags: {},
         parameters: Object.fromEntries(Object.entries(input.parameters ?? {}).map(([k, v]) => [k, { value: v, applyMethod: 'pending-reboot' as const }])),
+        staticChangedAtMs: this.clock().getTime(),
       });
     }
     const cluster = await this.newCluster({
@@ -411,6 +456,9 @@ export class RdsEmulator implements AuroraPort {
       status: 'available',
       describes: 0,
       createdAtMs: this.clock().getTime(),
+      restarted: undefined,
+      restartDone: false,
+      rebootDescribes: 0,
     });
     await this.waitUntilReady(input.identifier);
     cluster.status = 'available';
@@ -437,7 +485,11 @@ export class RdsEmulator implements AuroraPort {
   async rebootWriter(identifier: string): Promise<void> {
     const cluster = this.clusters.get(identifier);
     if (cluster === undefined) throw clusterNotFound('rds:RebootDBInstance', identifier);
-    await this.waitUntilReady(identifier);
+    await this.restartWriter(cluster);
+  }
+
+  private async restartWriter(cluster: ClusterState): Promise<void> {
+    await this.waitUntilReady(cluster.identifier);
     cluster.status = 'rebooting';
     try {
       await cluster.backing!.restart(this.serverSettings(cluster.engine, cluster.parameterGroup, false));
@@ -445,6 +497,13 @@ export class RdsEmulator implements AuroraPort {
     } finally {
       cluster.status = 'available';
     }
+  }
+
+  /** Whether a cluster created now on this group would miss its static parameters (RdsOptions.parameterGroupSettleMs). */
+  private groupStillSettling(groupName: string): boolean {
+    const settle = this.options.parameterGroupSettleMs;
+    const group = this.groups.get(groupName);
+    return settle !== undefined && group !== undefined && this.clock().getTime() - group.staticChangedAtMs < settle;
   }
 
   /** ModifyDBCluster EnableIAMDatabaseAuthentication (operator). */
@@ -706,6 +765,7 @@ export class RdsEmulator implements AuroraPort {
       if (staticNames.has(p.name) || p.applyMethod === 'pending-reboot') staticChanged = true;
     }
     if (!staticChanged) return;
+    group.staticChangedAtMs = this.clock().getTime();
     for (const cluster of this.clusters.values()) if (cluster.parameterGroup === group.name) cluster.pendingReboot = true;
   }
 

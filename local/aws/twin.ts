@@ -194,7 +194,7 @@ export class AwsTwin {
     return {
       aurora: this.guard<AuroraPort>('aurora', this.rds, {
         ensureClusterParameterGroup: true, describeClusterParameterGroupTags: true, describeClusterParameters: true, describeCluster: true,
-        createCluster: true, enableHttpEndpoint: true, describeInstance: true, createWriterInstance: true, deleteInstance: true,
+        createCluster: true, enableHttpEndpoint: true, describeInstance: true, createWriterInstance: true, rebootInstance: true, deleteInstance: true,
         deleteCluster: true, deleteClusterParameterGroup: true, describeDbSubnetGroup: true,
       }),
       network: this.guard<NetworkPort>('network', this.network, {

@@ -217,6 +217,19 @@ describe('what the steps may do', () => {
     );
   });
 
+  it('only CheckAurora reboots, and only writers under rpcn-aurora- names that carry the link tag', () => {
+    expect(statementsWith(statementsOf('CheckAurora'), 'rds:RebootDBInstance')).toEqual([
+      {
+        Action: 'rds:RebootDBInstance',
+        Effect: 'Allow',
+        Resource: 'arn:aws:rds:us-east-2:111111111111:db:rpcn-aurora-*',
+        Condition: { Null: { 'aws:ResourceTag/rpcn-aurora:link': 'false' } },
+      },
+    ]);
+    const rebooting = STEPS.filter((step) => statementsWith(statementsOf(step), 'rds:RebootDBInstance').length > 0);
+    expect(rebooting).toEqual(['CheckAurora']);
+  });
+
   it('HealLink changes ingress of tagged security groups only, and creates or deletes none', () => {
     const statements = statementsOf('HealLink');
     for (const action of ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']) {

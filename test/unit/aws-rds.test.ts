@@ -20,6 +20,8 @@ import {
   InvalidDBParameterGroupStateFault,
   ListTagsForResourceCommand,
   ModifyDBClusterParameterGroupCommand,
+  InvalidDBInstanceStateFault,
+  RebootDBInstanceCommand,
   RDSClient,
   RDSServiceException,
   type DBCluster,
@@ -331,5 +333,15 @@ describe('writer instance', () => {
     await expect(adapter().describeInstance('i')).resolves.toBeUndefined();
     await expect(adapter().deleteInstance('i')).resolves.toBeUndefined();
     expect(rdsMock.commandCalls(DeleteDBInstanceCommand)[0]!.args[0].input).toEqual({ DBInstanceIdentifier: 'i' });
+  });
+
+  test('rebootInstance reboots the named instance; an instance that is not available yet is busy (retried)', async () => {
+    rdsMock.on(RebootDBInstanceCommand).resolvesOnce({ ...meta }).rejects(new InvalidDBInstanceStateFault({ message: 'DB instance is not in available state.', ...meta }));
+    await adapter().rebootInstance('rpcn-aurora-orders-writer');
+    expect(rdsMock.commandCalls(RebootDBInstanceCommand)[0]!.args[0].input).toEqual({ DBInstanceIdentifier: 'rpcn-aurora-orders-writer' });
+    await expect(adapter().rebootInstance('rpcn-aurora-orders-writer')).rejects.toMatchObject({
+      name: 'ResourceBusyError',
+      message: expect.stringContaining('rds:RebootDBInstance on rpcn-aurora-orders-writer failed'),
+    });
   });
 });

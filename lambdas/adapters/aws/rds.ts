@@ -15,6 +15,7 @@ import {
   EnableHttpEndpointCommand,
   ListTagsForResourceCommand,
   ModifyDBClusterParameterGroupCommand,
+  RebootDBInstanceCommand,
   type DBCluster,
   type DBInstance,
   type RDSClient,
@@ -242,6 +243,15 @@ export class RdsAuroraAdapter implements AuroraPort {
     const existing = await this.describeInstance(input.identifier);
     if (existing === undefined) throw new ResourceBusyError(`instance ${input.identifier} exists but cannot be described (being deleted?)`);
     return existing;
+  }
+
+  async rebootInstance(identifier: string): Promise<void> {
+    try {
+      await this.rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: identifier }));
+    } catch (e) {
+      // InvalidDBInstanceState (still creating, already rebooting) maps to the retried ResourceBusyError.
+      throw mapAwsError(e, { action: 'rds:RebootDBInstance', resource: identifier });
+    }
   }
 
   async deleteInstance(identifier: string): Promise<void> {

@@ -51,6 +51,8 @@ export interface AuroraState {
   readonly securityGroupId?: string;
   /** ISO time after which waiting for the cluster fails. */
   readonly deadline: string;
+  /** When CheckAurora rebooted the writer of a cluster this link created to apply its parameter group (once). */
+  readonly writerRebootedAt?: string;
 }
 
 /** Tags every AWS resource of a link carries. */
