@@ -298,6 +298,14 @@ export const GRANTS = {
       wildcardReason: 'read-only: the subnet group of an adopted cluster is named by its owner, not by us',
     },
   ]),
+  /** Teardown: what still uses a security group that cannot be deleted yet (a deleted cluster's interfaces). */
+  networkDescribeInterfaces: grant('network.describeInterfaces', () => [
+    {
+      actions: ['ec2:DescribeNetworkInterfaces'],
+      resources: ['*'],
+      wildcardReason: 'read-only: ec2:DescribeNetworkInterfaces has no resource-level permissions',
+    },
+  ]),
   /** Teardown: revoke the NAT ingress and delete the group a link created. */
   networkDeleteSecurityGroup: grant('network.deleteSecurityGroup', (ctx) => [
     {
@@ -576,6 +584,7 @@ export const STEP_ACCESS = {
       G.auroraDelete,
       G.networkReadSecurityGroups,
       G.networkDeleteSecurityGroup,
+      G.networkDescribeInterfaces,
       G.registryUpdate,
     ],
     timeoutSeconds: 120,

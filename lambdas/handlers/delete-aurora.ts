@@ -1,21 +1,45 @@
 // Teardown, the body of a Wait + Choice loop, and only for what the link created (registry and tags both
 // say so): the writer instance, then the cluster (final snapshot unless skipped), then the parameter group
-// and the security group with its rules. An adopted cluster is reported as kept, never touched.
+// and the security group with its rules. An adopted cluster is reported as kept, never touched. The security
+// group outlives the cluster while RDS releases the cluster's network interfaces (often well past a minute):
+// the loop waits for that against its own deadline, and names what is still attached when it gives up.
 import { DeadlineExceededError } from '../core/errors.js';
 import { linkNames } from '../core/naming.js';
+import type { NetworkInterfaceView } from '../ports/aurora.js';
 import type { StepDeps } from './shared/deps.js';
 import type { TeardownStepInput } from './delete-pipeline.js';
 import { deadlineAfter, isOwnedBy } from './shared/state.js';
 import type { StepReport } from './shared/teardown.js';
 import { defineStep } from './shared/step.js';
 
+/** The wait for the security group to be released, carried by the loop from the first DependencyViolation. */
+export interface SecurityGroupRelease {
+  readonly groupId: string;
+  readonly deadline: string;
+  /** What used the group at the last attempt. */
+  readonly attached: readonly NetworkInterfaceView[];
+}
+
 export interface DeleteAuroraInput extends TeardownStepInput {
-  readonly aurora?: { readonly deadline?: string; readonly deleted?: readonly string[]; readonly kept?: StepReport['kept'] };
+  readonly aurora?: {
+    readonly deadline?: string;
+    readonly deleted?: readonly string[];
+    readonly kept?: StepReport['kept'];
+    readonly securityGroupRelease?: SecurityGroupRelease;
+  };
 }
 
 export interface DeleteAuroraOutput extends StepReport {
   readonly done: boolean;
   readonly deadline: string;
+  readonly securityGroupRelease?: SecurityGroupRelease;
+}
+
+function describeInterfaces(attached: readonly NetworkInterfaceView[]): string {
+  if (attached.length === 0) return 'no network interface listed (EC2 may not show it yet)';
+  return attached
+    .map((eni) => `${eni.id} (${eni.description || 'no description'}, ${eni.status}${eni.attachmentStatus ? `, attachment ${eni.attachmentStatus}` : ''}${eni.requesterId ? `, requester ${eni.requesterId}` : ''})`)
+    .join(', ');
 }
 
 export function finalSnapshotIdentifier(cluster: string, now: Date): string {
@@ -83,9 +107,25 @@ export function makeHandler(deps: Pick<StepDeps, 'aurora' | 'network' | 'registr
       const group = await deps.network.describeSecurityGroup(owned.securityGroupId);
       if (group && isOwnedBy(group.tags, link)) {
         const ours = group.ingress.filter((r) => owned.ingressCidrs?.includes(r.cidr));
-        if (ours.length > 0) await deps.network.revokeIngress(group.groupId, ours);
-        await deps.network.deleteSecurityGroup(group.groupId);
-        report.deleted.push(`security group ${group.name} (${group.groupId}) and its ${ours.length} ingress rules`);
+        if (ours.length > 0) {
+          await deps.network.revokeIngress(group.groupId, ours);
+          report.deleted.push(`${ours.length} ingress rules of security group ${group.groupId}`);
+        }
+        const deletion = await deps.network.deleteSecurityGroup(group.groupId);
+        if (!deletion.deleted) {
+          const attached = await deps.network.describeNetworkInterfaces(group.groupId);
+          const started = aurora?.securityGroupRelease?.groupId === group.groupId ? aurora.securityGroupRelease : undefined;
+          const releaseDeadline = started?.deadline ?? deadlineAfter(now, deps.deadlines.securityGroupReleaseMs);
+          if (now.getTime() > Date.parse(releaseDeadline)) {
+            throw new DeadlineExceededError(
+              `security group ${group.name} (${group.groupId}) was still in use at the deadline ${releaseDeadline} (${deletion.dependencyViolation}); ` +
+                `still attached: ${describeInterfaces(attached)}. A deleted cluster's interfaces are released by RDS; if one stays, ` +
+                `find its owner with aws ec2 describe-network-interfaces --filters Name=group-id,Values=${group.groupId}, then run the teardown again`,
+            );
+          }
+          return { ...report, done: false, deadline, securityGroupRelease: { groupId: group.groupId, deadline: releaseDeadline, attached } };
+        }
+        report.deleted.push(`security group ${group.name} (${group.groupId})`);
       } else if (group) report.kept.push({ what: `security group ${owned.securityGroupId}`, why: `it is not tagged as link ${link}'s` });
       await own({ securityGroupId: undefined, ingressCidrs: undefined });
     }

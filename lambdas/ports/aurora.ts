@@ -129,7 +129,13 @@ export interface NetworkPort {
   /** Adds the rules that are missing; existing identical rules are not an error. */
   authorizeIngress(groupId: string, rules: readonly IngressRule[]): Promise<{ readonly added: number }>;
   revokeIngress(groupId: string, rules: readonly IngressRule[]): Promise<void>;
-  deleteSecurityGroup(groupId: string): Promise<void>;
+  /**
+   * Not deleted when EC2 refuses with DependencyViolation (its message kept): network interfaces, such as a
+   * deleted cluster's that RDS releases minutes later, still use the group. Already gone counts as deleted.
+   */
+  deleteSecurityGroup(groupId: string): Promise<SecurityGroupDeletion>;
+  /** The network interfaces that use the group (DescribeNetworkInterfaces, filter group-id). */
+  describeNetworkInterfaces(groupId: string): Promise<readonly NetworkInterfaceView[]>;
   /** The VPC's IPv4 CIDR blocks; undefined when there is no such VPC. */
   describeVpc(vpcId: string): Promise<{ readonly vpcId: string; readonly cidrBlocks: readonly string[] } | undefined>;
   /** The route table each subnet uses (its own, or the VPC's main table), once per table. */
@@ -138,6 +144,18 @@ export interface NetworkPort {
   describePeeringConnection(id: string): Promise<{ readonly id: string; readonly status: string } | undefined>;
   /** The attachment of a VPC to a Transit Gateway (`available`, `pending`, `deleted`, ...); undefined when none. */
   describeTransitGatewayAttachment(transitGatewayId: string, vpcId: string): Promise<{ readonly id: string; readonly state: string } | undefined>;
+}
+
+export type SecurityGroupDeletion = { readonly deleted: true } | { readonly deleted: false; readonly dependencyViolation: string };
+
+export interface NetworkInterfaceView {
+  readonly id: string;
+  readonly description: string;
+  /** `in-use`, `available`, `detaching`, … */
+  readonly status: string;
+  /** Who created it for its service (`amazon-rds` for a cluster's), when requester-managed. */
+  readonly requesterId?: string;
+  readonly attachmentStatus?: string;
 }
 
 export interface RouteView {

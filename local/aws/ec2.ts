@@ -7,11 +7,11 @@
 // writers (a private one in its subnet, a public one from the documentation range 198.51.100.0/24); and the
 // checks the pipeline emulator makes on each connect: is there a route back to a private source, and does a
 // security group admit the source on the port. The Redpanda side of a peering (its route tables) is not emulated.
-import { ResourceBusyError, ResourceConflictError } from '../../lambdas/core/errors.js';
+import { ResourceConflictError } from '../../lambdas/core/errors.js';
 import { LINK_TAG_KEY } from '../../lambdas/core/naming.js';
-import type { IngressRule, NetworkPort, RouteTableView, RouteView } from '../../lambdas/ports/aurora.js';
+import type { IngressRule, NetworkInterfaceView, NetworkPort, RouteTableView, RouteView, SecurityGroupDeletion } from '../../lambdas/ports/aurora.js';
 import { ipv4, ipv4Range, ipv4Text, rangeContains, rangesOverlap, type Ipv4Range } from '../ipv4.js';
-import { copy, randomString, sortedRecord } from './common.js';
+import { copy, randomString, sortedRecord, type Clock } from './common.js';
 
 interface GroupState {
   readonly groupId: string;
@@ -95,8 +95,14 @@ export class NetworkEmulator implements NetworkPort {
   private readonly attachments = new Map<string, AttachmentState>();
   private readonly publicUsed = new Set<number>();
 
-  /** `inUse(groupId)` tells whether a live cluster still references the group. */
-  constructor(private readonly inUse: (groupId: string) => boolean) {}
+  /** Interfaces RDS released with a deleted cluster: they keep their groups until `goneAtMs` (twin clock). */
+  private readonly releasing: { readonly view: NetworkInterfaceView; readonly groupIds: readonly string[]; readonly goneAtMs: number }[] = [];
+
+  /** `liveInterfaces(groupId)`: the interfaces of clusters that still exist and use the group. */
+  constructor(
+    private readonly liveInterfaces: (groupId: string) => readonly NetworkInterfaceView[],
+    private readonly clock: Clock = () => new Date(),
+  ) {}
 
   // NetworkPort: security groups ----------------------------------------------------------------------
 
@@ -146,10 +152,28 @@ export class NetworkEmulator implements NetworkPort {
     group.ingress = group.ingress.filter((r) => !rules.some((x) => x.cidr === r.cidr && x.port === r.port));
   }
 
-  async deleteSecurityGroup(groupId: string): Promise<void> {
-    if (!this.groups.has(groupId)) return;
-    if (this.inUse(groupId)) throw new ResourceBusyError(`ec2:DeleteSecurityGroup on ${groupId}: still in use (DependencyViolation)`);
+  async deleteSecurityGroup(groupId: string): Promise<SecurityGroupDeletion> {
+    if (!this.groups.has(groupId)) return { deleted: true };
+    // EC2's answer while an interface uses the group (the adapter keeps it as the reason).
+    if ((await this.describeNetworkInterfaces(groupId)).length > 0) return { deleted: false, dependencyViolation: `DependencyViolation: resource ${groupId} has a dependent object` };
     this.groups.delete(groupId);
+    return { deleted: true };
+  }
+
+  async describeNetworkInterfaces(groupId: string): Promise<readonly NetworkInterfaceView[]> {
+    const now = this.clock().getTime();
+    const lingering = this.releasing.filter((r) => r.goneAtMs > now && r.groupIds.includes(groupId)).map((r) => ({ ...r.view }));
+    return [...this.liveInterfaces(groupId).map((v) => ({ ...v })), ...lingering];
+  }
+
+  /** RDS deleted the cluster behind this interface: it stays, using its groups, until `goneAtMs` (Infinity: never). */
+  releaseInterfaceLater(view: NetworkInterfaceView, groupIds: readonly string[], goneAtMs: number): void {
+    this.releasing.push({ view: { ...view }, groupIds: [...groupIds], goneAtMs });
+  }
+
+  /** A new interface id, as EC2 names them. */
+  newInterfaceId(): string {
+    return `eni-${hex(17)}`;
   }
 
   // NetworkPort: the network path ------------------------------------------------------------------------

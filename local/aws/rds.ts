@@ -17,6 +17,7 @@ import type {
   CreateClusterInput,
   CreateInstanceInput,
   InstanceDescription,
+  NetworkInterfaceView,
   ParameterSetting,
 } from '../../lambdas/ports/aurora.js';
 import { mysqlUrl } from '../database/mysql.js';
@@ -32,6 +33,9 @@ export interface RdsNetwork {
   allocatePrivateAddress(subnetId: string): string;
   allocatePublicAddress(): string;
   releaseAddress(address: string): void;
+  newInterfaceId(): string;
+  /** The deleted cluster's interface keeps its security groups until `goneAtMs`. */
+  releaseInterfaceLater(view: NetworkInterfaceView, groupIds: readonly string[], goneAtMs: number): void;
 }
 
 /** Where a cluster's writer can be reached, as the twin emulates it. */
@@ -74,6 +78,12 @@ export interface RdsOptions {
    * not apply them, docs/reference/aws.md A2). Unset: a new cluster always boots with its group applied.
    */
   readonly parameterGroupSettleMs?: number;
+  /**
+   * How long (twin clock) a deleted cluster's network interface keeps using its security groups before RDS
+   * releases it, so DeleteSecurityGroup answers DependencyViolation meanwhile (in AWS often well past a
+   * minute). `Infinity`: never released. @default 0
+   */
+  readonly networkInterfaceReleaseMs?: number;
   /** Describe calls a rebooting writer answers `rebooting` before it is `available` again (once its server is back). @default 1 */
   readonly rebootingDescribes?: number;
   readonly onDatabaseCreated?: (cluster: { readonly identifier: string; readonly engine: Engine; readonly databaseName: string }, backing: BackingDatabase) => Promise<void>;
@@ -109,6 +119,8 @@ interface ClusterState {
   readonly dbSubnetGroup: string;
   /** The writer's private address (undefined when its subnet group has no subnet the twin knows). */
   privateAddress: string | undefined;
+  /** The requester-managed interface RDS puts in the VPC, carrying the cluster's security groups. */
+  readonly networkInterfaceId: string;
   readonly privateSubnetId: string | undefined;
   readonly serverlessV2: { minCapacity: number; maxCapacity: number } | undefined;
   tags: Record<string, string>;
@@ -381,6 +393,14 @@ export class RdsEmulator implements AuroraPort {
     }
     this.clusters.delete(identifier);
     if (cluster.privateAddress !== undefined) this.network.releaseAddress(cluster.privateAddress);
+    const releaseMs = this.options.networkInterfaceReleaseMs ?? 0;
+    if (releaseMs > 0 && cluster.vpcSecurityGroupIds.length > 0) {
+      this.network.releaseInterfaceLater(
+        { ...interfaceView(cluster), attachmentStatus: 'detaching' },
+        cluster.vpcSecurityGroupIds,
+        this.clock().getTime() + releaseMs,
+      );
+    }
     // RDS deletes the master secret it manages together with the cluster.
     if (cluster.masterUserSecretArn !== undefined) this.secrets.delete(cluster.masterUserSecretArn);
     await this.stopBacking(cluster);
@@ -600,9 +620,9 @@ export class RdsEmulator implements AuroraPort {
     return this.groups.get(cluster.parameterGroup)?.parameters[name]?.value;
   }
 
-  /** Security groups referenced by clusters that still exist. */
-  securityGroupInUse(groupId: string): boolean {
-    return [...this.clusters.values()].some((c) => c.vpcSecurityGroupIds.includes(groupId));
+  /** The interfaces of clusters that still exist and use this security group. */
+  interfacesWithGroup(groupId: string): NetworkInterfaceView[] {
+    return [...this.clusters.values()].filter((c) => c.vpcSecurityGroupIds.includes(groupId)).map((c) => interfaceView(c));
   }
 
   backings(): { identifier: string; backing: BackingDatabase }[] {
@@ -687,6 +707,7 @@ export class RdsEmulator implements AuroraPort {
       dbSubnetGroup: input.dbSubnetGroup,
       privateSubnetId,
       privateAddress: privateSubnetId === undefined ? undefined : this.network.allocatePrivateAddress(privateSubnetId),
+      networkInterfaceId: this.network.newInterfaceId(),
       serverlessV2: input.serverlessV2,
       tags: input.tags,
       status: 'creating',
@@ -844,6 +865,10 @@ export class RdsEmulator implements AuroraPort {
       this.stopping.delete(done);
     }
   }
+}
+
+function interfaceView(cluster: ClusterState): NetworkInterfaceView {
+  return { id: cluster.networkInterfaceId, description: 'RDSNetworkInterface', status: 'in-use', requesterId: 'amazon-rds', attachmentStatus: 'attached' };
 }
 
 function isDefaultGroup(name: string): boolean {

@@ -158,7 +158,7 @@ export class AwsTwin {
     this.iam = new IamEmulator(this.clock, (event) => this.deliver(event));
     this.sts = new StsEmulator(this.iam, this.clock);
     this.secrets = new SecretsEmulator(this.region, this.accounts.db);
-    this.network = new NetworkEmulator((groupId) => this.rds.securityGroupInUse(groupId));
+    this.network = new NetworkEmulator((groupId) => this.rds.interfacesWithGroup(groupId), this.clock);
     this.rds = new RdsEmulator(this.region, this.accounts.db, this.clock, this.secrets, this.network, options.rds);
     this.redpandaNetworkCidr = options.network?.redpandaNetworkCidr ?? DEFAULT_REDPANDA_NETWORK_CIDR;
     this.redpandaEgressAddresses = [...(options.redpandaEgressAddresses ?? [])];
@@ -198,7 +198,7 @@ export class AwsTwin {
         deleteCluster: true, deleteClusterParameterGroup: true, describeDbSubnetGroup: true,
       }),
       network: this.guard<NetworkPort>('network', this.network, {
-        ensureSecurityGroup: true, describeSecurityGroup: true, authorizeIngress: true, revokeIngress: true, deleteSecurityGroup: true,
+        ensureSecurityGroup: true, describeSecurityGroup: true, authorizeIngress: true, revokeIngress: true, deleteSecurityGroup: true, describeNetworkInterfaces: true,
         describeVpc: true, describeRouteTables: true, describePeeringConnection: true, describeTransitGatewayAttachment: true,
       }),
       sql: this.guard<SqlPort>('sql', this.dataApi, { execute: true }),

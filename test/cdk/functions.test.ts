@@ -230,6 +230,13 @@ describe('what the steps may do', () => {
     expect(rebooting).toEqual(['CheckAurora']);
   });
 
+  it('only DeleteAurora lists network interfaces (read-only, "*": the action has no resource-level permissions)', () => {
+    expect(statementsWith(statementsOf('DeleteAurora'), 'ec2:DescribeNetworkInterfaces')).toEqual([
+      { Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' },
+    ]);
+    expect(STEPS.filter((step) => statementsWith(statementsOf(step), 'ec2:DescribeNetworkInterfaces').length > 0)).toEqual(['DeleteAurora']);
+  });
+
   it('HealLink changes ingress of tagged security groups only, and creates or deletes none', () => {
     const statements = statementsOf('HealLink');
     for (const action of ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']) {

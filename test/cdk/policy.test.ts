@@ -118,6 +118,7 @@ describe('IAM of every stack', () => {
       [
         'cloudwatch:PutMetricData (conditioned)',
         'ec2:DescribeRouteTables,ec2:DescribeTransitGatewayVpcAttachments,ec2:DescribeVpcPeeringConnections,ec2:DescribeVpcs',
+        'ec2:DescribeNetworkInterfaces',
         'ec2:DescribeSecurityGroups',
         'iam:SimulateCustomPolicy',
         'logs:CreateLogDelivery,logs:DeleteLogDelivery,logs:DescribeLogGroups,logs:DescribeResourcePolicies,logs:GetLogDelivery,logs:ListLogDeliveries,logs:PutResourcePolicy,logs:UpdateLogDelivery',

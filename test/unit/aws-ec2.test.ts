@@ -2,6 +2,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   EC2ServiceException,
@@ -150,17 +151,45 @@ describe('ingress', () => {
 describe('deleteSecurityGroup', () => {
   test('tolerates InvalidGroup.NotFound', async () => {
     ec2Mock.on(DeleteSecurityGroupCommand).rejects(ec2Error('InvalidGroup.NotFound'));
-    await expect(adapter().deleteSecurityGroup('sg-gone')).resolves.toBeUndefined();
+    await expect(adapter().deleteSecurityGroup('sg-gone')).resolves.toEqual({ deleted: true });
   });
 
-  test('DependencyViolation (cluster ENIs not released yet) is ResourceBusyError', async () => {
-    ec2Mock.on(DeleteSecurityGroupCommand).rejects(ec2Error('DependencyViolation'));
-    await expect(adapter().deleteSecurityGroup('sg-1')).rejects.toMatchObject({ name: 'ResourceBusyError' });
+  test("DependencyViolation (cluster ENIs not released yet) is not deleted, with EC2's message, for the caller to wait on", async () => {
+    ec2Mock.on(DeleteSecurityGroupCommand).rejects(
+      new EC2ServiceException({ name: 'DependencyViolation', $fault: 'client', message: 'resource sg-1 has a dependent object', $metadata: {} }),
+    );
+    await expect(adapter().deleteSecurityGroup('sg-1')).resolves.toEqual({ deleted: false, dependencyViolation: 'DependencyViolation: resource sg-1 has a dependent object' });
   });
 
   test('deletes by id', async () => {
     ec2Mock.on(DeleteSecurityGroupCommand).resolves({});
-    await adapter().deleteSecurityGroup('sg-1');
+    await expect(adapter().deleteSecurityGroup('sg-1')).resolves.toEqual({ deleted: true });
     expect(ec2Mock.commandCalls(DeleteSecurityGroupCommand)[0]!.args[0].input).toEqual({ GroupId: 'sg-1' });
+  });
+});
+
+describe('describeNetworkInterfaces', () => {
+  test('lists the interfaces using the group, across pages, with who holds them', async () => {
+    ec2Mock
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({
+        NetworkInterfaces: [
+          { NetworkInterfaceId: 'eni-1', Description: 'RDSNetworkInterface', Status: 'in-use', RequesterId: 'amazon-rds', Attachment: { Status: 'attached' } },
+        ],
+        NextToken: 'p2',
+      })
+      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-2', Description: 'RDSNetworkInterface', Status: 'available' }] });
+    await expect(adapter().describeNetworkInterfaces('sg-1')).resolves.toEqual([
+      { id: 'eni-1', description: 'RDSNetworkInterface', status: 'in-use', requesterId: 'amazon-rds', attachmentStatus: 'attached' },
+      { id: 'eni-2', description: 'RDSNetworkInterface', status: 'available' },
+    ]);
+    const calls = ec2Mock.commandCalls(DescribeNetworkInterfacesCommand);
+    expect(calls[0]!.args[0].input).toEqual({ Filters: [{ Name: 'group-id', Values: ['sg-1'] }], NextToken: undefined });
+    expect(calls[1]!.args[0].input.NextToken).toBe('p2');
+  });
+
+  test('an access denial is the step role lacking ec2:DescribeNetworkInterfaces', async () => {
+    ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(ec2Error('UnauthorizedOperation'));
+    await expect(adapter().describeNetworkInterfaces('sg-1')).rejects.toMatchObject({ name: 'StepAccessDeniedError', message: expect.stringContaining('ec2:DescribeNetworkInterfaces') });
   });
 });

@@ -9,6 +9,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
@@ -17,7 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ResourceBusyError, ResourceConflictError } from '../../core/errors.js';
 import { LINK_TAG_KEY } from '../../core/naming.js';
-import type { IngressRule, NetworkPort, RouteTableView, RouteView } from '../../ports/aurora.js';
+import type { IngressRule, NetworkInterfaceView, NetworkPort, RouteTableView, RouteView, SecurityGroupDeletion } from '../../ports/aurora.js';
 import { isAwsError, mapAwsError } from './errors.js';
 import { fromAwsTags, toAwsTags } from './tags.js';
 
@@ -129,17 +130,40 @@ export class Ec2NetworkAdapter implements NetworkPort {
     }
   }
 
-  async deleteSecurityGroup(groupId: string): Promise<void> {
+  async deleteSecurityGroup(groupId: string): Promise<SecurityGroupDeletion> {
     try {
       await this.ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+      return { deleted: true };
     } catch (e) {
-      if (isAwsError(e, ...GROUP_NOT_FOUND)) return;
-      // The deleted cluster's network interfaces release the group a little later; retry.
-      if (isAwsError(e, 'DependencyViolation')) {
-        throw new ResourceBusyError(`ec2:DeleteSecurityGroup on ${groupId}: still in use (DependencyViolation)`, { cause: e });
-      }
+      if (isAwsError(e, ...GROUP_NOT_FOUND)) return { deleted: true };
+      // A deleted cluster's network interfaces keep the group until RDS releases them, minutes later: the caller waits.
+      if (isAwsError(e, 'DependencyViolation')) return { deleted: false, dependencyViolation: `DependencyViolation: ${e instanceof Error ? e.message : String(e)}` };
       throw mapAwsError(e, { action: 'ec2:DeleteSecurityGroup', resource: groupId });
     }
+  }
+
+  async describeNetworkInterfaces(groupId: string): Promise<readonly NetworkInterfaceView[]> {
+    const views: NetworkInterfaceView[] = [];
+    let nextToken: string | undefined;
+    do {
+      try {
+        const out = await this.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken: nextToken }));
+        for (const eni of out.NetworkInterfaces ?? []) {
+          if (eni.NetworkInterfaceId === undefined) continue;
+          views.push({
+            id: eni.NetworkInterfaceId,
+            description: eni.Description ?? '',
+            status: eni.Status ?? 'unknown',
+            ...(eni.RequesterId !== undefined && { requesterId: eni.RequesterId }),
+            ...(eni.Attachment?.Status !== undefined && { attachmentStatus: eni.Attachment.Status }),
+          });
+        }
+        nextToken = out.NextToken;
+      } catch (e) {
+        throw mapAwsError(e, { action: 'ec2:DescribeNetworkInterfaces', resource: groupId });
+      }
+    } while (nextToken);
+    return views;
   }
 
   async describeVpc(vpcId: string): Promise<{ readonly vpcId: string; readonly cidrBlocks: readonly string[] } | undefined> {

@@ -31,6 +31,8 @@ export interface Deadlines {
   readonly clusterIdentityMs: number;
   readonly pipelineRunningMs: number;
   readonly probeMs: number;
+  /** Teardown: how long, from the first refusal, to wait for a deleted cluster's network interfaces to release its security group. */
+  readonly securityGroupReleaseMs: number;
 }
 
 export const DEFAULT_DEADLINES: Deadlines = {
@@ -38,6 +40,7 @@ export const DEFAULT_DEADLINES: Deadlines = {
   clusterIdentityMs: 10 * 60_000,
   pipelineRunningMs: 10 * 60_000,
   probeMs: 5 * 60_000,
+  securityGroupReleaseMs: 20 * 60_000,
 };
 
 export interface StepDeps {
