@@ -2101,6 +2101,25 @@ const NETWORK_ENTRIES: readonly CatalogueEntry[] = [
     source: 'probe',
   },
   {
+    id: 'pg-table-not-owned',
+    title: 'A configured table belongs to a role the setup user is not a member of',
+    severity: 'critical',
+    engine: 'postgres',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "Adding a table to a publication and granting SELECT on it need the table's ownership. The setup SQL runs as the cluster's master user through the Data API, and on Aurora that user is rds_superuser, not a superuser: a table another role owns (typical of an adopted database whose application created its own tables) is refused unless the master user is a member of the owner role.",
+    confirm: [
+      DATA_API("SELECT c.relname, pg_get_userbyid(c.relowner) AS owner, pg_has_role(current_user, c.relowner, 'MEMBER') AS setup_user_is_member FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = '<table>'"),
+    ],
+    fix: [
+      'Make the master user a member of the owner role (run by a role with ADMIN OPTION on it; on Aurora usually the master user that created it): GRANT "OWNER" TO "MASTER_USER" (the error names both: the owner of each table, and the master user, postgres for a cluster the link created); then start the provision again.',
+      'Or the owner runs, connected to the database, the statements the error lists: GRANT SELECT ON TABLE <table> TO "<db-user>"; and CREATE PUBLICATION (or ALTER PUBLICATION … ADD TABLE on a publication it owns); then start the provision again. A publication the owner created is then the owner\'s to drop at teardown.',
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
     id: 'writer-reboot-pending',
     title: "The writer has not applied its cluster parameter group yet (pending-reboot)",
     severity: 'critical',

@@ -60,6 +60,13 @@ export class LinkProbeFailedError extends NamedError {}
 export class DatabaseNotReadyError extends NamedError {}
 
 /**
+ * Configured tables belong to a role the setup user (Aurora's master user, not a superuser) is not a member of,
+ * so it can neither grant SELECT on them nor publish them; the message names each table, its owner and the
+ * statements to run. Not retried.
+ */
+export class TableOwnershipError extends NamedError {}
+
+/**
  * The message of a caught error: Lambda wraps a step's error as JSON `{errorType, errorMessage, trace}` in the
  * Cause Step Functions hands on; the local engine (and a Fail state's cause) do not.
  */

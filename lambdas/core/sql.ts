@@ -25,6 +25,11 @@ export interface SqlStatement {
   readonly localEquivalent?: { readonly sql: string; readonly note: string };
   /** DDL/DCL: run with the Data API's `continueAfterTimeout` (docs/reference/aws.md A1). */
   readonly ddl?: boolean;
+  /**
+   * Needs the setup user to own the configured tables (or be a member of their owner) unless what it sets is
+   * already in place: the table ownership check ({@link postgresTableOwnershipCheck}) runs before it.
+   */
+  readonly needsTableOwnership?: boolean;
 }
 
 /** A probe query: `returns` documents the rows it yields (column names are the keys of each row). */
@@ -277,9 +282,22 @@ export function postgresSetupStatements(request: LinkRequest, options: PostgresS
     { id: 'pg.grant.usage', purpose: `Let the role see objects in schema ${t.schema}`, ddl: true, sql: `GRANT USAGE ON SCHEMA ${quotePg(t.schema, 'cdc.schema')} TO ${user}` },
     {
       id: 'pg.grant.select',
-      purpose: 'Let the role read exactly the configured tables (snapshot and primary-key lookups)',
+      purpose: 'Let the role read exactly the configured tables (snapshot and primary-key lookups); a table it may read already is left alone, so a grant its owner made needs no ownership here',
       ddl: true,
-      sql: `GRANT SELECT ON TABLE ${pgTableList(t)} TO ${user}`,
+      needsTableOwnership: true,
+      sql: [
+        'DO $$',
+        'DECLARE r record;',
+        'BEGIN',
+        '  FOR r IN',
+        '    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
+        `    WHERE n.nspname = ${pgLiteral(t.schema, 'cdc.schema')} AND c.relname IN (${pgTableLiterals(t)}) AND NOT has_table_privilege(${userLit}, c.oid, 'SELECT')`,
+        '  LOOP',
+        `    EXECUTE format('GRANT SELECT ON TABLE %I.%I TO %I', ${pgLiteral(t.schema, 'cdc.schema')}, r.relname, ${userLit});`,
+        '  END LOOP;',
+        'END',
+        '$$',
+      ].join('\n'),
     },
     {
       id: 'pg.revoke.extraTablePrivileges',
@@ -305,14 +323,17 @@ export function postgresSetupStatements(request: LinkRequest, options: PostgresS
     },
     {
       id: 'pg.publication.converge',
-      purpose: `Create publication ${t.publication} with exactly the configured tables, or make an existing one's table set exactly that (postgres_cdc expects pglog_stream_<slot>)`,
+      purpose: `Create publication ${t.publication} with exactly the configured tables, or make an existing one's table set exactly that (postgres_cdc expects pglog_stream_<slot>); one that has exactly them is left alone (SET TABLE would need ownership of every table again)`,
       ddl: true,
+      needsTableOwnership: true,
       sql: [
         'DO $$',
         'BEGIN',
         `  IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = ${pgLiteral(t.publication, 'publication')}) THEN`,
         `    CREATE PUBLICATION ${quotePg(t.publication, 'publication')} FOR TABLE ${pgTableList(t)};`,
-        '  ELSE',
+        `  ELSIF (SELECT puballtables FROM pg_publication WHERE pubname = ${pgLiteral(t.publication, 'publication')})`,
+        `     OR (SELECT count(*) FROM pg_publication_tables WHERE pubname = ${pgLiteral(t.publication, 'publication')}) <> ${t.tables.length}`,
+        `     OR (SELECT count(*) FROM pg_publication_tables WHERE pubname = ${pgLiteral(t.publication, 'publication')} AND schemaname = ${pgLiteral(t.schema, 'cdc.schema')} AND tablename IN (${pgTableLiterals(t)})) <> ${t.tables.length} THEN`,
         `    ALTER PUBLICATION ${quotePg(t.publication, 'publication')} SET TABLE ${pgTableList(t)};`,
         '  END IF;',
         'END',
@@ -504,6 +525,95 @@ export function postgresChecks(request: LinkRequest): PostgresChecks {
       returns: '1 row: wal_level text, rds_logical_replication text|null (null off Aurora)',
     },
   };
+}
+
+/**
+ * Who owns each configured table, and may the setup user (the Data API's master user, `current_user`) act as
+ * its owner? Adding a table to a publication needs table ownership, and Aurora's master user is `rds_superuser`,
+ * not a superuser (docs/reference/aws.md A2), so a table another role owns is refused unless the setup user is a
+ * member of that role. Also says whether what the setup needs of each table is already in place.
+ */
+export function postgresTableOwnershipCheck(request: LinkRequest): SqlCheck {
+  const t = pgTarget(request);
+  const userLit = pgLiteral(t.user, 'cdc.user');
+  const pubLit = pgLiteral(t.publication, 'publication');
+  const schemaLit = pgLiteral(t.schema, 'cdc.schema');
+  return {
+    id: 'pg.check.tableOwnership',
+    purpose: 'Owner of each configured table, and whether the setup user owns it or is a member of its owner',
+    sql: [
+      "SELECT c.relname AS table_name, pg_get_userbyid(c.relowner) AS owner, current_user AS setup_user, pg_has_role(current_user, c.relowner, 'MEMBER') AS setup_user_is_member,",
+      `  CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = ${userLit}) THEN has_table_privilege(${userLit}, c.oid, 'SELECT') ELSE false END AS user_can_select,`,
+      `  EXISTS (SELECT FROM pg_publication_tables pt WHERE pt.pubname = ${pubLit} AND pt.schemaname = n.nspname AND pt.tablename = c.relname) AS in_publication,`,
+      `  (SELECT pg_get_userbyid(p.pubowner) FROM pg_publication p WHERE p.pubname = ${pubLit}) AS publication_owner`,
+      'FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
+      `WHERE n.nspname = ${schemaLit} AND c.relkind IN ('r', 'p') AND c.relname IN (${pgTableLiterals(t)})`,
+      'ORDER BY 1',
+    ].join('\n'),
+    returns: '0..n rows: table_name text, owner text, setup_user text, setup_user_is_member boolean, user_can_select boolean, in_publication boolean, publication_owner text|null (null: no publication yet)',
+  };
+}
+
+/** Quotes a role name read from the catalogue (not from the request: any name PostgreSQL allows). */
+function quoteFoundPg(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export interface ForeignOwnedTable {
+  readonly table: string;
+  readonly owner: string;
+}
+
+export interface TableOwnershipReport {
+  readonly setupUser: string;
+  /** Tables the setup user may not act on and whose grant or publication entry is still missing. */
+  readonly blocked: readonly ForeignOwnedTable[];
+  /** Per owner, the statements that owner runs (connected to the link's database), in order. */
+  readonly ownerStatements: readonly { readonly owner: string; readonly statements: readonly string[] }[];
+  /** Statements that make the setup user a member of each owner role instead (run by a role with ADMIN OPTION on it). */
+  readonly membershipStatements: readonly string[];
+}
+
+/**
+ * Rows of {@link postgresTableOwnershipCheck} → the tables the setup cannot set up and what their owners run.
+ * An owner can add its tables to the publication only if it owns the publication too: it creates it (with every
+ * configured table, when it owns them all) or alters it when it already owns it; otherwise only the membership
+ * route works, and the owner statements say so.
+ */
+export function evaluatePgTableOwnership(rows: readonly SqlRow[], request: LinkRequest): TableOwnershipReport {
+  const t = pgTarget(request);
+  const setupUser = str(rows[0]?.['setup_user']) ?? 'current_user';
+  const blocked = rows
+    .filter((r) => !truthy(r['setup_user_is_member']) && (!truthy(r['user_can_select']) || !truthy(r['in_publication'])))
+    .map((r) => ({ table: str(r['table_name']) ?? '', owner: str(r['owner']) ?? '' }));
+  const owners = [...new Set(blocked.map((b) => b.owner))].sort();
+  const publicationOwner = str(rows[0]?.['publication_owner']);
+  const qualified = (table: string) => `${quotePg(t.schema)}.${quotePg(table)}`;
+  const ownerStatements = owners.map((owner) => {
+    const mine = blocked.filter((b) => b.owner === owner);
+    const statements: string[] = [];
+    for (const b of mine) {
+      const row = rows.find((r) => str(r['table_name']) === b.table)!;
+      if (!truthy(row['user_can_select'])) statements.push(`GRANT SELECT ON TABLE ${qualified(b.table)} TO ${quotePg(t.user)};`);
+    }
+    const toPublish = mine.filter((b) => !truthy(rows.find((r) => str(r['table_name']) === b.table)!['in_publication']));
+    if (toPublish.length > 0) {
+      const ownsEveryTable = rows.length === t.tables.length && rows.every((r) => str(r['owner']) === owner);
+      if (publicationOwner === undefined && ownsEveryTable) {
+        statements.push(`CREATE PUBLICATION ${quotePg(t.publication)} FOR TABLE ${t.tables.map(qualified).join(', ')};`);
+      } else if (publicationOwner === owner) {
+        statements.push(`ALTER PUBLICATION ${quotePg(t.publication)} ADD TABLE ${toPublish.map((b) => qualified(b.table)).join(', ')};`);
+      } else {
+        statements.push(
+          `-- ${quoteFoundPg(owner)} cannot add ${toPublish.map((b) => b.table).join(', ')} to publication ${t.publication} ` +
+            `(${publicationOwner === undefined ? 'the other configured tables are not all its own' : `it is owned by ${publicationOwner}`}): use the membership instead`,
+        );
+      }
+    }
+    return { owner, statements };
+  });
+  const membershipStatements = owners.map((owner) => `GRANT ${quoteFoundPg(owner)} TO ${quoteFoundPg(setupUser)};`);
+  return { setupUser, blocked, ownerStatements, membershipStatements };
 }
 
 // Drivers and the Data API differ in how they return booleans and numbers.

@@ -1,9 +1,21 @@
 // Aurora branch, last step: the CDC setup SQL through the Data API, one idempotent statement per call.
 // Records the database user and publication as the link's only when this link created them.
-import { AdoptedClusterNotReadyError, DatabaseNotReadyError } from '../core/errors.js';
+import { AdoptedClusterNotReadyError, DatabaseNotReadyError, TableOwnershipError } from '../core/errors.js';
 import { linkNames } from '../core/naming.js';
 import type { LinkRequest } from '../core/request.js';
-import { evaluateMysqlTables, evaluatePgTables, evaluatePgUser, evaluateMysqlUser, mysqlChecks, mysqlTablesCheck, postgresChecks, setupStatements, type SqlRow } from '../core/sql.js';
+import {
+  evaluateMysqlTables,
+  evaluatePgTableOwnership,
+  evaluatePgTables,
+  evaluatePgUser,
+  evaluateMysqlUser,
+  mysqlChecks,
+  mysqlTablesCheck,
+  postgresChecks,
+  postgresTableOwnershipCheck,
+  setupStatements,
+  type SqlRow,
+} from '../core/sql.js';
 import type { SqlPort, SqlTarget } from '../ports/sql.js';
 import type { StepDeps } from './shared/deps.js';
 import type { AuroraState, LinkRef } from './shared/state.js';
@@ -50,6 +62,24 @@ async function assertTablesExist(sql: SqlPort, target: SqlTarget, request: LinkR
   );
 }
 
+/**
+ * Publishing a table and granting SELECT on it need its ownership (PostgreSQL), which Aurora's master user lacks
+ * for tables another role owns (docs/reference/aws.md A2). Runs after the connector role exists, so the owner's
+ * GRANT can name it. MySQL has no table ownership: its master user holds every privilege WITH GRANT OPTION.
+ */
+async function assertTableOwnership(sql: SqlPort, target: SqlTarget, request: LinkRequest, aurora: AuroraState): Promise<void> {
+  const report = evaluatePgTableOwnership((await sql.execute(target, postgresTableOwnershipCheck(request).sql)).rows as SqlRow[], request);
+  if (report.blocked.length === 0) return;
+  throw new TableOwnershipError(
+    `[pg-table-not-owned] setup user ${report.setupUser} does not own ${report.blocked.map((b) => `${request.cdc.schema}.${b.table} (owner ${b.owner})`).join(', ')} ` +
+      `in database ${request.database.databaseName} of cluster ${aurora.clusterIdentifier}, and is not a member of the owner role, so it cannot grant SELECT on them ` +
+      `or add them to the publication (Aurora's master user is not a superuser). Either each owner runs, connected to ${request.database.databaseName}: ` +
+      report.ownerStatements.map((o) => `as ${o.owner}: ${o.statements.join(' ')}`).join('; ') +
+      ` — or a role with ADMIN OPTION on the owner role (on Aurora, usually the master user that created it) runs: ${report.membershipStatements.join(' ')} ` +
+      `Then start the provision again: every step already done is kept`,
+  );
+}
+
 export function makeHandler(deps: Pick<StepDeps, 'sql' | 'registry'>) {
   return defineStep<RunSetupSqlInput, RunSetupSqlOutput>('RunSetupSql', async ({ request, link, aurora }) => {
     const target = sqlTarget(request, aurora);
@@ -66,7 +96,14 @@ export function makeHandler(deps: Pick<StepDeps, 'sql' | 'registry'>) {
       },
     });
     const statements = setupStatements(request);
-    for (const statement of statements) await deps.sql.execute(target, statement.sql, { ddl: statement.ddl ?? false });
+    let ownershipChecked = false;
+    for (const statement of statements) {
+      if (statement.needsTableOwnership && !ownershipChecked) {
+        await assertTableOwnership(deps.sql, target, request, aurora);
+        ownershipChecked = true;
+      }
+      await deps.sql.execute(target, statement.sql, { ddl: statement.ddl ?? false });
+    }
     return { statements: statements.length, createdUser };
   });
 }

@@ -103,7 +103,22 @@ describe('PostgreSQL setup', () => {
     expect(byId.get('pg.grant.rdsReplication')).toBe('GRANT rds_replication TO "iam_demo_user"');
     expect(byId.get('pg.grant.connect')).toBe('GRANT CONNECT ON DATABASE "demo_db" TO "iam_demo_user"');
     expect(byId.get('pg.grant.usage')).toBe('GRANT USAGE ON SCHEMA "public" TO "iam_demo_user"');
-    expect(byId.get('pg.grant.select')).toBe('GRANT SELECT ON TABLE "public"."orders", "public"."order_items" TO "iam_demo_user"');
+    // Per table, only where the role may not read it yet: a grant the table's owner made needs no ownership here.
+    expect(byId.get('pg.grant.select')).toBe(
+      [
+        'DO $$',
+        'DECLARE r record;',
+        'BEGIN',
+        '  FOR r IN',
+        '    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
+        "    WHERE n.nspname = 'public' AND c.relname IN ('orders', 'order_items') AND NOT has_table_privilege('iam_demo_user', c.oid, 'SELECT')",
+        '  LOOP',
+        "    EXECUTE format('GRANT SELECT ON TABLE %I.%I TO %I', 'public', r.relname, 'iam_demo_user');",
+        '  END LOOP;',
+        'END',
+        '$$',
+      ].join('\n'),
+    );
   });
 
   test('creates the login role only if missing, in one DO block', () => {
@@ -129,7 +144,9 @@ describe('PostgreSQL setup', () => {
         'BEGIN',
         "  IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = 'pglog_stream_rpcn_orders') THEN",
         '    CREATE PUBLICATION "pglog_stream_rpcn_orders" FOR TABLE "public"."orders", "public"."order_items";',
-        '  ELSE',
+        "  ELSIF (SELECT puballtables FROM pg_publication WHERE pubname = 'pglog_stream_rpcn_orders')",
+        "     OR (SELECT count(*) FROM pg_publication_tables WHERE pubname = 'pglog_stream_rpcn_orders') <> 2",
+        "     OR (SELECT count(*) FROM pg_publication_tables WHERE pubname = 'pglog_stream_rpcn_orders' AND schemaname = 'public' AND tablename IN ('orders', 'order_items')) <> 2 THEN",
         '    ALTER PUBLICATION "pglog_stream_rpcn_orders" SET TABLE "public"."orders", "public"."order_items";',
         '  END IF;',
         'END',
