@@ -545,12 +545,15 @@ export function postgresTableOwnershipCheck(request: LinkRequest): SqlCheck {
       "SELECT c.relname AS table_name, pg_get_userbyid(c.relowner) AS owner, current_user AS setup_user, pg_has_role(current_user, c.relowner, 'MEMBER') AS setup_user_is_member,",
       `  CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = ${userLit}) THEN has_table_privilege(${userLit}, c.oid, 'SELECT') ELSE false END AS user_can_select,`,
       `  EXISTS (SELECT FROM pg_publication_tables pt WHERE pt.pubname = ${pubLit} AND pt.schemaname = n.nspname AND pt.tablename = c.relname) AS in_publication,`,
-      `  (SELECT pg_get_userbyid(p.pubowner) FROM pg_publication p WHERE p.pubname = ${pubLit}) AS publication_owner`,
+      `  (SELECT pg_get_userbyid(p.pubowner) FROM pg_publication p WHERE p.pubname = ${pubLit}) AS publication_owner,`,
+      "  has_database_privilege(c.relowner, current_database(), 'CREATE') AS owner_can_create_publication",
       'FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
       `WHERE n.nspname = ${schemaLit} AND c.relkind IN ('r', 'p') AND c.relname IN (${pgTableLiterals(t)})`,
       'ORDER BY 1',
     ].join('\n'),
-    returns: '0..n rows: table_name text, owner text, setup_user text, setup_user_is_member boolean, user_can_select boolean, in_publication boolean, publication_owner text|null (null: no publication yet)',
+    returns:
+      '0..n rows: table_name text, owner text, setup_user text, setup_user_is_member boolean, user_can_select boolean, in_publication boolean, ' +
+      'publication_owner text|null (null: no publication yet), owner_can_create_publication boolean (CREATE on the database)',
   };
 }
 
@@ -570,6 +573,8 @@ export interface TableOwnershipReport {
   readonly blocked: readonly ForeignOwnedTable[];
   /** Per owner, the statements that owner runs (connected to the link's database), in order. */
   readonly ownerStatements: readonly { readonly owner: string; readonly statements: readonly string[] }[];
+  /** What the setup user (owner of the database) runs first so the owners can: CREATE on the database for CREATE PUBLICATION. */
+  readonly setupUserStatements: readonly string[];
   /** Statements that make the setup user a member of each owner role instead (run by a role with ADMIN OPTION on it). */
   readonly membershipStatements: readonly string[];
 }
@@ -589,6 +594,7 @@ export function evaluatePgTableOwnership(rows: readonly SqlRow[], request: LinkR
   const owners = [...new Set(blocked.map((b) => b.owner))].sort();
   const publicationOwner = str(rows[0]?.['publication_owner']);
   const qualified = (table: string) => `${quotePg(t.schema)}.${quotePg(table)}`;
+  const setupUserStatements: string[] = [];
   const ownerStatements = owners.map((owner) => {
     const mine = blocked.filter((b) => b.owner === owner);
     const statements: string[] = [];
@@ -600,6 +606,10 @@ export function evaluatePgTableOwnership(rows: readonly SqlRow[], request: LinkR
     if (toPublish.length > 0) {
       const ownsEveryTable = rows.length === t.tables.length && rows.every((r) => str(r['owner']) === owner);
       if (publicationOwner === undefined && ownsEveryTable) {
+        // CREATE PUBLICATION also needs CREATE on the database, which an application role often lacks.
+        if (!rows.every((r) => truthy(r['owner_can_create_publication']))) {
+          setupUserStatements.push(`GRANT CREATE ON DATABASE ${quotePg(t.database, 'database.databaseName')} TO ${quoteFoundPg(owner)};`);
+        }
         statements.push(`CREATE PUBLICATION ${quotePg(t.publication)} FOR TABLE ${t.tables.map(qualified).join(', ')};`);
       } else if (publicationOwner === owner) {
         statements.push(`ALTER PUBLICATION ${quotePg(t.publication)} ADD TABLE ${toPublish.map((b) => qualified(b.table)).join(', ')};`);
@@ -613,7 +623,7 @@ export function evaluatePgTableOwnership(rows: readonly SqlRow[], request: LinkR
     return { owner, statements };
   });
   const membershipStatements = owners.map((owner) => `GRANT ${quoteFoundPg(owner)} TO ${quoteFoundPg(setupUser)};`);
-  return { setupUser, blocked, ownerStatements, membershipStatements };
+  return { setupUser, blocked, ownerStatements, setupUserStatements, membershipStatements };
 }
 
 // Drivers and the Data API differ in how they return booleans and numbers.

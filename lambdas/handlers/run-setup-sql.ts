@@ -73,7 +73,9 @@ async function assertTableOwnership(sql: SqlPort, target: SqlTarget, request: Li
   throw new TableOwnershipError(
     `[pg-table-not-owned] setup user ${report.setupUser} does not own ${report.blocked.map((b) => `${request.cdc.schema}.${b.table} (owner ${b.owner})`).join(', ')} ` +
       `in database ${request.database.databaseName} of cluster ${aurora.clusterIdentifier}, and is not a member of the owner role, so it cannot grant SELECT on them ` +
-      `or add them to the publication (Aurora's master user is not a superuser). Either each owner runs, connected to ${request.database.databaseName}: ` +
+      `or add them to the publication (Aurora's master user is not a superuser). Either ` +
+      (report.setupUserStatements.length > 0 ? `first, as ${report.setupUser}: ${report.setupUserStatements.join(' ')} then ` : '') +
+      `each owner runs, connected to ${request.database.databaseName}: ` +
       report.ownerStatements.map((o) => `as ${o.owner}: ${o.statements.join(' ')}`).join('; ') +
       ` — or a role with ADMIN OPTION on the owner role (on Aurora, usually the master user that created it) runs: ${report.membershipStatements.join(' ')} ` +
       `Then start the provision again: every step already done is kept`,

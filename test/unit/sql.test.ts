@@ -1,5 +1,7 @@
 import { assertRequest, type LinkRequest, type RequestInput } from '../../lambdas/core/request.js';
 import {
+  evaluatePgTableOwnership,
+  postgresTableOwnershipCheck,
   evaluateBinlogDump,
   evaluateMysqlBinlog,
   evaluateMysqlGrants,
@@ -410,6 +412,55 @@ describe('PostgreSQL evaluators', () => {
   test('settings: wal_level must be logical', () => {
     expect(evaluatePgSettings([{ wal_level: 'logical' }]).ok).toBe(true);
     expect(evaluatePgSettings([{ wal_level: 'replica' }]).findings.map((f) => f.code)).toEqual(['PG_WAL_LEVEL_NOT_LOGICAL']);
+  });
+});
+
+describe('PostgreSQL table ownership', () => {
+  const req = pgRequest({ tables: ['orders', 'order_items'] });
+  const row = (table: string, owner: string, extra: Record<string, unknown> = {}) => ({
+    table_name: table, owner, setup_user: 'postgres', setup_user_is_member: false, user_can_select: false, in_publication: false,
+    publication_owner: null, owner_can_create_publication: true, ...extra,
+  });
+
+  it('asks PostgreSQL for the owner and whether current_user is a member of it', () => {
+    const sql = postgresTableOwnershipCheck(req).sql;
+    expect(sql).toContain("pg_has_role(current_user, c.relowner, 'MEMBER') AS setup_user_is_member");
+    expect(sql).toContain("c.relname IN ('orders', 'order_items')");
+  });
+
+  it('reports nothing for tables the setup user may act on, or whose grant and publication entry are in place', () => {
+    const report = evaluatePgTableOwnership(
+      [row('order_items', 'app', { user_can_select: true, in_publication: true }), row('orders', 'postgres', { setup_user_is_member: true })],
+      req,
+    );
+    expect(report.blocked).toEqual([]);
+  });
+
+  it('mixed owners: the owner grants SELECT but cannot publish; the membership statement is the way', () => {
+    const report = evaluatePgTableOwnership([row('order_items', 'postgres', { setup_user_is_member: true }), row('orders', 'App-Owner')], req);
+    expect(report.blocked).toEqual([{ table: 'orders', owner: 'App-Owner' }]);
+    expect(report.ownerStatements).toEqual([
+      {
+        owner: 'App-Owner',
+        statements: [
+          'GRANT SELECT ON TABLE "public"."orders" TO "iam_demo_user";',
+          '-- "App-Owner" cannot add orders to publication pglog_stream_rpcn_orders (the other configured tables are not all its own): use the membership instead',
+        ],
+      },
+    ]);
+    expect(report.membershipStatements).toEqual(['GRANT "App-Owner" TO "postgres";']);
+    expect(report.setupUserStatements).toEqual([]);
+  });
+
+  it('an owner that owns the publication adds its missing table to it', () => {
+    const report = evaluatePgTableOwnership(
+      [row('order_items', 'app', { user_can_select: true, in_publication: true, publication_owner: 'app' }), row('orders', 'app', { publication_owner: 'app' })],
+      req,
+    );
+    expect(report.ownerStatements[0]!.statements).toEqual([
+      'GRANT SELECT ON TABLE "public"."orders" TO "iam_demo_user";',
+      'ALTER PUBLICATION "pglog_stream_rpcn_orders" ADD TABLE "public"."orders";',
+    ]);
   });
 });
 
