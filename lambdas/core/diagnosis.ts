@@ -2114,7 +2114,7 @@ const NETWORK_ENTRIES: readonly CatalogueEntry[] = [
     ],
     fix: [
       'Make the master user a member of the owner role (run by a role with ADMIN OPTION on it; on Aurora usually the master user that created it): GRANT "OWNER" TO "MASTER_USER" (the error names both: the owner of each table, and the master user, postgres for a cluster the link created); then start the provision again.',
-      'Or the owner runs, connected to the database, the statements the error lists: GRANT SELECT ON TABLE <table> TO "<db-user>"; and CREATE PUBLICATION (or ALTER PUBLICATION … ADD TABLE on a publication it owns); then start the provision again. A publication the owner created is then the owner\'s to drop at teardown.',
+      'Or the owner runs, connected to the database, the statements the error lists: GRANT SELECT ON TABLE <table> TO "<db-user>"; and CREATE PUBLICATION (or ALTER PUBLICATION … ADD TABLE on a publication it owns); then start the provision again. At teardown the owner\'s publication and grants are the owner\'s to remove: the teardown names the DROP PUBLICATION and REVOKE statements and stops until they are run.',
     ],
     matches: [],
     source: 'probe',

@@ -626,6 +626,49 @@ export function evaluatePgTableOwnership(rows: readonly SqlRow[], request: LinkR
   return { setupUser, blocked, ownerStatements, setupUserStatements, membershipStatements };
 }
 
+/**
+ * Teardown's counterpart of {@link postgresTableOwnershipCheck}: a publication, or a grant to the CDC user, that a
+ * table owner made (as the ownership error asked) is the owner's to remove unless the setup user is a member of
+ * that owner. One row per such object; none when the teardown statements can run.
+ */
+export function postgresTeardownOwnershipCheck(request: LinkRequest): SqlCheck {
+  const t = pgTarget(request);
+  const pubLit = pgLiteral(t.publication, 'publication');
+  return {
+    id: 'pg.check.teardownOwnership',
+    purpose: 'The publication and the CDC user grants that the setup user may not drop or revoke (made by a role it is not a member of)',
+    sql: [
+      "SELECT 'publication' AS kind, NULL::text AS schema_name, p.pubname::text AS object_name, pg_get_userbyid(p.pubowner) AS owner, current_user AS setup_user",
+      'FROM pg_publication p',
+      `WHERE p.pubname = ${pubLit} AND NOT pg_has_role(current_user, p.pubowner, 'MEMBER')`,
+      'UNION ALL',
+      "SELECT DISTINCT 'grant', n.nspname::text, c.relname::text, pg_get_userbyid(a.grantor), current_user",
+      'FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL aclexplode(c.relacl) AS a',
+      `WHERE a.grantee = ${pgRoleOid(t)} AND NOT pg_has_role(current_user, c.relowner, 'MEMBER') AND NOT pg_has_role(current_user, a.grantor, 'MEMBER')`,
+      'ORDER BY 1, 2, 3',
+    ].join('\n'),
+    returns: "0..n rows: kind text ('publication' | 'grant'), schema_name text|null, object_name text, owner text (the grantor, for a grant), setup_user text",
+  };
+}
+
+/** Rows of {@link postgresTeardownOwnershipCheck} → per owner, what it runs before the teardown can go on. */
+export function evaluatePgTeardownOwnership(rows: readonly SqlRow[], request: LinkRequest): { readonly setupUser: string; readonly ownerStatements: readonly { readonly owner: string; readonly statements: readonly string[] }[] } {
+  const t = pgTarget(request);
+  const setupUser = str(rows[0]?.['setup_user']) ?? 'current_user';
+  const owners = [...new Set(rows.map((r) => str(r['owner']) ?? ''))].sort();
+  const ownerStatements = owners.map((owner) => ({
+    owner,
+    statements: rows
+      .filter((r) => str(r['owner']) === owner)
+      .map((r) =>
+        str(r['kind']) === 'publication'
+          ? `DROP PUBLICATION ${quotePg(t.publication)};`
+          : `REVOKE ALL ON TABLE ${quoteFoundPg(str(r['schema_name']) ?? '')}.${quoteFoundPg(str(r['object_name']) ?? '')} FROM ${quotePg(t.user)};`,
+      ),
+  }));
+  return { setupUser, ownerStatements };
+}
+
 // Drivers and the Data API differ in how they return booleans and numbers.
 function truthy(v: unknown): boolean {
   if (typeof v === 'boolean') return v;

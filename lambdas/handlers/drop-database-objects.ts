@@ -1,9 +1,9 @@
 // Teardown, the body of a Wait + Choice loop: once the replication slot is inactive (the pipeline is
 // gone), drop it, the publication and, only when the link created it, the CDC user, through the Data API.
 // An active slot past the deadline fails: it pins WAL, and only a human can say who holds it.
-import { DeadlineExceededError } from '../core/errors.js';
+import { DeadlineExceededError, TableOwnershipError } from '../core/errors.js';
 import { linkNames } from '../core/naming.js';
-import { evaluateSlot, postgresSlotStatusQuery, teardownStatements, type SqlRow } from '../core/sql.js';
+import { evaluatePgTeardownOwnership, evaluateSlot, postgresSlotStatusQuery, postgresTeardownOwnershipCheck, teardownStatements, type SqlRow } from '../core/sql.js';
 import type { StepDeps } from './shared/deps.js';
 import type { TeardownStepInput } from './delete-pipeline.js';
 import { deadlineAfter } from './shared/state.js';
@@ -52,6 +52,14 @@ export function makeHandler(deps: Pick<StepDeps, 'aurora' | 'sql' | 'registry' |
           );
         }
         return { ...report, done: false, deadline };
+      }
+      // What a table owner made for the link (TableOwnershipError's statements) only it can remove; say so before failing half-way.
+      const foreign = evaluatePgTeardownOwnership((await deps.sql.execute(target, postgresTeardownOwnershipCheck(request).sql)).rows as SqlRow[], request);
+      if (foreign.ownerStatements.length > 0) {
+        throw new TableOwnershipError(
+          `[pg-table-not-owned] the setup user ${foreign.setupUser} may not remove what table owners made for link ${link} in database ${request.database.databaseName}; ` +
+            `each owner runs, connected to it: ${foreign.ownerStatements.map((o) => `as ${o.owner}: ${o.statements.join(' ')}`).join('; ')} — then run the teardown again`,
+        );
       }
     }
     const keepUser = !owned.databaseUser;

@@ -5,7 +5,7 @@
 import type { Context } from 'aws-lambda';
 import pg from 'pg';
 import { assertRequest, type LinkRequest } from '../../lambdas/core/request.js';
-import { evaluatePublication, postgresChecks, type SqlRow } from '../../lambdas/core/sql.js';
+import { evaluatePgTeardownOwnership, evaluatePublication, postgresChecks, postgresTeardownOwnershipCheck, teardownStatements, type SqlRow } from '../../lambdas/core/sql.js';
 import { makeHandler } from '../../lambdas/handlers/run-setup-sql.js';
 import type { AuroraState } from '../../lambdas/handlers/shared/state.js';
 import type { SqlPort } from '../../lambdas/ports/sql.js';
@@ -159,4 +159,41 @@ test('the membership route works too: once the master user is a member of the ow
   await expect(
     stepWithInvoices({ request: withInvoices, link: { name: 'shop', dbAccountId: '111111111111', region: 'us-east-2' }, aurora }, {} as Context),
   ).resolves.toMatchObject({ statements: expect.any(Number) });
+}, 20_000);
+
+test('teardown: what the owner made is named with the statements only it can run; after them the teardown statements all pass', async () => {
+  const root = await server.connect(DB);
+  try {
+    await root.query(`REVOKE ${OWNER.user} FROM ${MASTER.user}`);
+  } finally {
+    await root.end();
+  }
+  const rows = (await master.query(postgresTeardownOwnershipCheck(request).sql)).rows as SqlRow[];
+  const foreign = evaluatePgTeardownOwnership(rows, request);
+  expect(foreign).toEqual({
+    setupUser: 'aurora_master',
+    ownerStatements: [
+      {
+        owner: 'app_owner',
+        statements: [
+          'REVOKE ALL ON TABLE "public"."customers" FROM "rpcn_shop";',
+          // granted by the master user while it was a member of app_owner: recorded as app_owner's grant
+          'REVOKE ALL ON TABLE "public"."invoices" FROM "rpcn_shop";',
+          'REVOKE ALL ON TABLE "public"."orders" FROM "rpcn_shop";',
+          'DROP PUBLICATION "pglog_stream_rpcn_shop";',
+        ],
+      },
+    ],
+  });
+  // Without them, PostgreSQL refuses the master user the publication.
+  await expect(master.query(teardownStatements(request).find((st) => st.id === 'pg.publication.drop')!.sql)).rejects.toThrow(/must be owner of publication/);
+  const owner = await server.connect(DB, OWNER);
+  try {
+    for (const statement of foreign.ownerStatements[0]!.statements) await owner.query(statement.replace(/;$/, ''));
+  } finally {
+    await owner.end();
+  }
+  expect((await master.query(postgresTeardownOwnershipCheck(request).sql)).rows).toEqual([]);
+  for (const st of teardownStatements(request)) await master.query({ text: st.sql, queryMode: 'extended' } as pg.QueryConfig);
+  expect((await master.query("SELECT 1 FROM pg_roles WHERE rolname = 'rpcn_shop'")).rowCount).toBe(0);
 }, 20_000);
