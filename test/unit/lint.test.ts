@@ -39,7 +39,6 @@ const EXPECTED_RULE: Readonly<Record<string, string>> = {
   'bad-pg-temporary-slot.yaml': 'RPCN007',
   'bad-pg-skip-cert-verify.yaml': 'RPCN008',
   'bad-mysql-dsn-skip-verify.yaml': 'RPCN008',
-  'bad-pg-kafka-franz-output.yaml': 'RPCN009',
   'bad-pg-stream-alias.yaml': 'RPCN009',
   'bad-mysql-redpanda-common.yaml': 'RPCN009',
   'bad-pg-dsn-password.yaml': 'RPCN010',
@@ -64,6 +63,7 @@ const EXPECTED_RULE: Readonly<Record<string, string>> = {
   'bad-pg-no-schema.yaml': 'RPCN025',
   'bad-mysql-unknown-cache.yaml': 'RPCN026',
   'bad-pg-deprecated-field.yaml': 'RPCN027',
+  'bad-pg-output-timestamp.yaml': 'RPCN027',
   'bad-no-cdc-input.yaml': 'RPCN028',
   'bad-pg-aws-disabled.yaml': 'RPCN029',
   'bad-pg-placeholder.yaml': 'RPCN030',
@@ -220,6 +220,33 @@ describe('lint: rule details', () => {
     ['"DB.EXAMPLE.COM:5432"', []],
   ])('aws.endpoint %s', (endpoint, expected) => {
     expect(rules(pgPipeline().replace('"db.example.com:5432"', endpoint))).toEqual(expected);
+  });
+
+  it.each([
+    ['output', 'kafka', []],
+    ['output', 'kafka_franz', []],
+    ['output', 'redpanda_common', ['RPCN009']],
+    ['input', 'kafka', ['RPCN009']],
+    ['input', 'kafka_franz', ['RPCN009']],
+    ['input', 'redpanda_common', ['RPCN009']],
+  ])('RPCN009: the %s %s', (kind, type, expected) => {
+    const text =
+      kind === 'output'
+        ? pgPipeline({ top: `output:\n  ${type}:\n    topic: t\n` })
+        : `input:\n  ${type}:\n    topics: [t]\noutput:\n  redpanda:\n    topic: t\n`;
+    expect(rules(text).filter((r) => r === 'RPCN009')).toEqual(expected);
+  });
+
+  it('the redpanda output\'s timestamp is a deprecation warning, not an unknown field; with timestamp_ms an error', () => {
+    const output = (fields: string) => pgPipeline({ top: `output:\n  redpanda:\n    topic: t\n${fields}` });
+    const [finding] = lintPipeline(output("    timestamp: '${! timestamp_unix() }'\n"));
+    expect(finding).toMatchObject({ rule: 'RPCN027', severity: 'warning', path: 'output.redpanda.timestamp' });
+    expect(finding!.message).toMatch(/timestamp is deprecated and is superseded by timestamp_ms/);
+    expect(rules(output("    timestamp_ms: '${! timestamp_unix_milli() }'\n"))).toEqual([]);
+    expect(lintPipeline(output("    timestamp: '1'\n    timestamp_ms: '1000'\n")).map((f) => [f.rule, f.severity])).toEqual([
+      ['RPCN021', 'error'],
+      ['RPCN027', 'warning'],
+    ]);
   });
 
   it('suggests the field meant by a misspelling', () => {
