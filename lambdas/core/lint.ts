@@ -996,3 +996,32 @@ export function lintPipeline(yamlText: string, options: LintOptions = {}): LintF
   linter.run();
   return linter.findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
+
+/** One hint of the data plane's lint (`pipelines:lint-config`). */
+export interface DataPlaneLintHint {
+  readonly line: number;
+  readonly column: number;
+  readonly hint: string;
+  readonly lintType: string;
+}
+
+// Connect's text for interpolations it could not resolve: `fmt.Sprintf("required environment variables were not
+// set: %v", names)`, names in order, space-separated (docs/reference/redpanda-connect.md §5).
+const MISSING_ENV_VARS = /^required environment variables were not set: \[([^\]]*)\]$/;
+/** Resolved by Redpanda Cloud when the pipeline starts, so a linter without them may report them unset. */
+const CLOUD_RESOLVED_VARIABLE = /^(?:REDPANDA_BROKERS|secrets\.[A-Za-z_][A-Za-z0-9_]*)$/;
+
+/**
+ * Splits the data plane's hints into those that refuse the config and those that only report `${secrets.NAME}` or
+ * `${REDPANDA_BROKERS}` unresolved. A hint naming any other variable, or any other text, stays fatal.
+ */
+export function classifyDataPlaneHints<H extends DataPlaneLintHint>(hints: readonly H[]): { fatal: H[]; cloudResolved: H[] } {
+  const fatal: H[] = [];
+  const cloudResolved: H[] = [];
+  for (const h of hints) {
+    const names = MISSING_ENV_VARS.exec(h.hint.trim())?.[1]?.split(/\s+/).filter((n) => n.length > 0);
+    if (names && names.length > 0 && names.every((n) => CLOUD_RESOLVED_VARIABLE.test(n))) cloudResolved.push(h);
+    else fatal.push(h);
+  }
+  return { fatal, cloudResolved };
+}

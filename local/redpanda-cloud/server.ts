@@ -21,6 +21,7 @@ import {
   type OperationRecord,
   type PipelineRecord,
   lintPipelineYaml,
+  missingEnvVarHints,
 } from './state.js';
 
 export { Faults, TOKEN_OPERATION } from './faults.js';
@@ -924,7 +925,7 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
         return { status: 204 };
       }
       case 'PipelineService_LintPipelineConfig':
-        return { status: 200, body: { lint_hints: lintPipelineYaml(String(b.config_yaml ?? '')) } };
+        return { status: 200, body: { lint_hints: [...missingEnvVarHints(String(b.config_yaml ?? '')), ...lintPipelineYaml(String(b.config_yaml ?? ''))] } };
       default:
         throw new ApiError('UNIMPLEMENTED', `${op} is not emulated by the local Redpanda Cloud`, 'REASON_UNIMPLEMENTED');
     }

@@ -173,6 +173,20 @@ describe('wire shapes and state', () => {
     expect(noOutput.body!.lint_hints).toEqual([{ line: 1, column: 1, hint: 'field output is required', lint_type: 'missing' }]);
   });
 
+  test('lint-config: unresolved ${...} as Connect reports them (one hint at line 1, in order); create still accepts them', async () => {
+    const yaml =
+      'input:\n  generate:\n    mapping: root = "${! uuid_v4() }"\n' +
+      'output:\n  redpanda:\n    seed_brokers: ["${REDPANDA_BROKERS}"]\n    topic: "${TOPIC:cdc}"\n    key: "${{ESCAPED}}"\n' +
+      '    sasl: [{mechanism: SCRAM-SHA-256, username: "${secrets.RP_USER}", password: "${secrets.RP_PASSWORD|base64decode}"}]\n';
+    const res = await call('POST', '/v1/redpanda-connect/pipelines:lint-config', { config_yaml: yaml });
+    expect(res.body!.lint_hints).toEqual([
+      { line: 1, column: 1, hint: 'required environment variables were not set: [REDPANDA_BROKERS secrets.RP_USER secrets.RP_PASSWORD]', lint_type: 'missing_env_var' },
+    ]);
+    const created = await call('POST', '/v1/redpanda-connect/pipelines', { display_name: 'env-vars', config_yaml: yaml });
+    expect(created.status).toBe(201);
+    expect((await call('DELETE', `/v1/redpanda-connect/pipelines/${created.body!.pipeline.id}`)).status).toBe(204);
+  });
+
   test('GET cluster points dataplane_api.url back at the local data plane', async () => {
     const id = [...srv.clusters.keys()][0]!;
     const res = await call('GET', `/v1/clusters/${id}`, undefined, {}, srv.url);

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { registerLint } from '../../bin/commands/lint.js';
 import type { Io } from '../../bin/cli-support.js';
 import {
+  classifyDataPlaneHints,
   countFindings,
   formatFinding,
   LINT_RULES,
@@ -524,5 +525,36 @@ describe('rpcn-aurora lint (registerLint)', () => {
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toBe('error: --target "byoc" is not one of redpanda-cloud, self-managed');
+  });
+});
+
+describe('the data plane lint hints (classifyDataPlaneHints)', () => {
+  const hint = (text: string, lintType = 'missing_env_var') => ({ line: 1, column: 1, hint: text, lintType });
+
+  it.each([
+    'required environment variables were not set: [REDPANDA_BROKERS]',
+    'required environment variables were not set: [secrets.RP_CDC_USER secrets.RP_CDC_PASSWORD REDPANDA_BROKERS secrets.RP_CDC_USER]',
+    'required environment variables were not set: [secrets.RPCN_AWS_ACCESS_KEY_ID]',
+  ])('only Cloud-resolved variables unset is not fatal: %s', (text) => {
+    expect(classifyDataPlaneHints([hint(text)])).toEqual({ fatal: [], cloudResolved: [hint(text)] });
+  });
+
+  it.each([
+    'required environment variables were not set: [DB_PASSWORD]',
+    'required environment variables were not set: [secrets.RP_CDC_USER AURORA_HOST]',
+    'required environment variables were not set: [REDPANDA_ID]',
+    'required environment variables were not set: [secrets.]',
+    'required environment variables were not set: []',
+    'field nope not recognised',
+    'field input is required',
+    'REDPANDA_BROKERS secrets.RP_CDC_USER',
+  ])('every other hint stays fatal: %s', (text) => {
+    expect(classifyDataPlaneHints([hint(text)])).toEqual({ fatal: [hint(text)], cloudResolved: [] });
+  });
+
+  it('splits a mixed list, keeping each hint whole', () => {
+    const env = hint('required environment variables were not set: [secrets.RP_CDC_PASSWORD]');
+    const unknown = { line: 7, column: 3, hint: 'field nope not recognised', lintType: 'unknown' };
+    expect(classifyDataPlaneHints([env, unknown])).toEqual({ fatal: [unknown], cloudResolved: [env] });
   });
 });
