@@ -841,7 +841,11 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
       case 'SecretService_UpdateSecret': {
         const s = state.secrets.get(params.id ?? '');
         if (!s) throw notFound('secret not found');
-        if (b.labels !== undefined && JSON.stringify(b.labels) !== JSON.stringify(s.labels)) throw badRequest('labels', 'labels are immutable');
+        // Proto3 maps have no presence: an update without labels is an update with none, and clears them. A different
+        // non-empty set is refused as immutable (docs/reference/redpanda-cloud.md §3.4).
+        const labels = (b.labels ?? {}) as Record<string, string>;
+        if (Object.keys(labels).length > 0 && JSON.stringify(labels) !== JSON.stringify(s.labels)) throw badRequest('labels', 'labels are immutable');
+        s.labels = labels;
         if (b.scopes !== undefined) s.scopes = checkScopes(b.scopes, true);
         if (b.secret_data !== undefined) {
           const data = checkSecretData(b.secret_data);

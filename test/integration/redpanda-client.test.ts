@@ -139,6 +139,9 @@ describe('full scenario over every operation', () => {
     expect(srv.state.secrets.get('RPCN_AURORA_ORDERS_SASL_PASSWORD')).toMatchObject({ value: SECRET_VALUES[0], secretData: Buffer.from(SECRET_VALUES[0]!).toString('base64') });
     expect((await d.ensureSecret(LINK, { id: 'RPCN_AURORA_ORDERS_SASL_PASSWORD', value: SECRET_VALUES[1]! })).outcome).toBe('updated');
     expect(srv.state.secrets.get('RPCN_AURORA_ORDERS_SASL_PASSWORD')?.value).toBe(SECRET_VALUES[1]);
+    // The update resends the ownership labels: without them the secret would lose its owner.
+    expect(srv.state.secrets.get('RPCN_AURORA_ORDERS_SASL_PASSWORD')?.labels).toEqual({ 'managed-by': 'rpcn-aurora', 'rpcn-aurora-link': LINK });
+    expect((await d.ensureSecret(LINK, { id: 'RPCN_AURORA_ORDERS_SASL_PASSWORD', value: SECRET_VALUES[0]! })).outcome).toBe('updated');
 
     expect(await d.lintConfig(CONFIG)).toEqual([]);
     const created = await d.ensurePipeline(LINK, { displayName: 'rpcn-aurora-orders', description: 'CDC orders', configYaml: CONFIG, resources: { memoryShares: '400M', cpuShares: '100m' } });

@@ -122,6 +122,10 @@ describe('wire shapes and state', () => {
     expect(srv.state.secrets.get('S1')?.value).toBe('value-1');
     expect((await call('POST', '/v1/secrets', { id: 'S1', secret_data: 'eA==', scopes: ['SCOPE_REDPANDA_CONNECT'] })).status).toBe(409);
     expect((await call('PUT', '/v1/secrets/S1', { labels: { a: 'c' } })).status).toBe(400);
+    expect((await call('PUT', '/v1/secrets/S1', { labels: { a: 'b' }, secret_data: Buffer.from('value-2').toString('base64') })).body).toEqual({ secret: { id: 'S1', labels: { a: 'b' }, scopes: ['SCOPE_REDPANDA_CONNECT'] } });
+    // Proto3: an update without labels sets none.
+    expect((await call('PUT', '/v1/secrets/S1', { secret_data: Buffer.from('value-3').toString('base64') })).body).toEqual({ secret: { id: 'S1', labels: {}, scopes: ['SCOPE_REDPANDA_CONNECT'] } });
+    expect(srv.state.secrets.get('S1')).toMatchObject({ value: 'value-3', labels: {} });
     const topic = await call('POST', '/v1/topics', { name: 't1', partition_count: 2, replication_factor: null });
     expect(topic).toMatchObject({ status: 201, body: { topic_name: 't1', partition_count: 2, replication_factor: 3 } });
     expect((await call('POST', '/v1/topics', { name: 't1' })).body).toMatchObject({ code: 'ALREADY_EXISTS' });
