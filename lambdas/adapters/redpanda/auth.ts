@@ -6,7 +6,7 @@
 // from `Auth0-Organization-Quota-Limit`, and until then no further token request is sent (no tight loop). The
 // request body holds the client secret and the response and the store the token: neither is ever logged.
 import { createHash } from 'node:crypto';
-import type { RedpandaLogger, SharedTokenStore } from '../../ports/redpanda.js';
+import type { RedpandaLogger, SharedApiToken, SharedTokenStore } from '../../ports/redpanda.js';
 import { RedpandaAuthError, RedpandaError, RedpandaQuotaExceededError, RedpandaTransientError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './http.js';
 
@@ -70,6 +70,17 @@ export function resetTokenCache(): void {
 /** The shared store's key: a hash, so the store names no client id. */
 export function sharedTokenKey(authUrl: string, audience: string, clientId: string): string {
   return createHash('sha256').update(`${authUrl}|${audience}|${clientId}`).digest('hex');
+}
+
+/** A store in this process only: lets two clients of one command (the CLI) share a token. */
+export function inMemoryTokenStore(): SharedTokenStore {
+  let entry: SharedApiToken | undefined;
+  return {
+    read: async () => entry,
+    write: async (token) => {
+      entry = token;
+    },
+  };
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -7,7 +7,7 @@ import { DataPlane } from './data-plane.js';
 import { HttpClient, buildUrl, type RetryPolicy } from './http.js';
 
 export * from './errors.js';
-export { resetTokenCache, sharedTokenKey, parseQuotaHeader, DEFAULT_AUTH_URL, DEFAULT_AUDIENCE, type ClientCredentials } from './auth.js';
+export { resetTokenCache, sharedTokenKey, inMemoryTokenStore, parseQuotaHeader, DEFAULT_AUTH_URL, DEFAULT_AUDIENCE, type ClientCredentials } from './auth.js';
 export { parseRateLimitHeader, parseRetryAfter, backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './http.js';
 export { DEFAULT_CONTROL_PLANE_URL, usabilityProblems, parseCluster } from './control-plane.js';
 export { parsePipeline, linkUserName, ownershipLabels } from './data-plane.js';
