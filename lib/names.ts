@@ -21,6 +21,8 @@ export const EVENT_BUS_NAME = 'rpcn-aurora';
 export const IAM_WATCH_RULE_NAME = 'rpcn-aurora-iam-watch';
 /** The Redpanda Cloud client credentials secret (its name has no `-` after the prefix: link secrets are `rpcn-aurora-*`). */
 export const CREDENTIALS_SECRET_NAME = 'rpcn-aurora/redpanda-cloud-credentials';
+/** The secret the steps share one Redpanda Cloud API token through (also outside the link secrets' `rpcn-aurora-*`). */
+export const TOKEN_CACHE_SECRET_NAME = 'rpcn-aurora/redpanda-cloud-token';
 /** DB subnet group created when `network.mode` is `create`. */
 export const CREATED_DB_SUBNET_GROUP_NAME = 'rpcn-aurora-db';
 /** CloudWatch metric of Validate's verdicts; the drift alarm watches `Verdict=drifted`. */

@@ -33,6 +33,8 @@ export interface AccessContext {
   readonly region: string;
   readonly tableArn: string;
   readonly credentialsSecretArn: string;
+  /** The secret holding the API token the steps share (readers of the credentials only). */
+  readonly tokenCacheSecretArn: string;
   /** VPC the links' security groups go into; undefined when `network.mode` is `none`. */
   readonly vpcId?: string;
   /** DB subnet group new clusters use; undefined when `network.mode` is `none` (RDS's `default`). */
@@ -133,8 +135,12 @@ export const GRANTS = {
   registryUpdate: grant('registry.update', (ctx) => [{ actions: ['dynamodb:UpdateItem'], resources: [ctx.tableArn] }]),
   registryList: grant('registry.list', (ctx) => [{ actions: ['dynamodb:Scan'], resources: [ctx.tableArn] }]),
 
-  // ---- Redpanda Cloud client credentials (operator-set secret): adapters/aws/secrets.ts getRedpandaCredentials
-  redpandaCredentials: grant('redpanda.credentials', (ctx) => [{ actions: ['secretsmanager:GetSecretValue'], resources: [ctx.credentialsSecretArn] }]),
+  // ---- Redpanda Cloud client credentials (operator-set secret): adapters/aws/secrets.ts getRedpandaCredentials;
+  // and the API token minted with them, shared by the same steps: adapters/aws/secrets.ts SecretsManagerTokenStore
+  redpandaCredentials: grant('redpanda.credentials', (ctx) => [
+    { actions: ['secretsmanager:GetSecretValue'], resources: [ctx.credentialsSecretArn] },
+    { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [ctx.tokenCacheSecretArn] },
+  ]),
 
   // ---- Aurora, read side: adapters/aws/rds.ts describe*
   auroraDescribeCluster: grant('aurora.describeCluster', (ctx) => [

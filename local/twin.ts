@@ -157,12 +157,36 @@ export class OfflineTwin {
     this.metrics = new LocalMetrics(clock);
     this.validations = new LocalExecutionStarter((name, input) => this.run('validate', input, { executionName: name }));
     this.rotations = new LocalExecutionStarter((name, input) => this.run('rotate', input, { executionName: name }));
-    let cloud: RedpandaCloud | undefined;
     const credentialsArn = aws.secrets.create({
       name: 'rpcn-aurora/redpanda-cloud-credentials',
       value: JSON.stringify({ client_id: redpanda.clientId, client_secret: redpanda.clientSecret }),
       description: 'Redpanda Cloud client credentials of the local Redpanda Cloud server (offline twin)',
     }).arn;
+    // Created empty, like the stack's: the first step that mints writes it.
+    const tokenCacheArn = aws.secrets.create({
+      name: 'rpcn-aurora/redpanda-cloud-token',
+      value: '',
+      description: 'the Redpanda Cloud API token the steps share (offline twin)',
+    }).arn;
+    // One client per Lambda function, as in AWS: each keeps its own token in memory and shares it only through the
+    // token secret. The operator-side deps (tests, CLI) get a client of their own.
+    const clients = new Map<string, RedpandaCloud>();
+    const redpandaOf = (fn: string): StepDeps['redpanda'] => async () => {
+      let cloud = clients.get(fn);
+      if (!cloud) {
+        cloud = createRedpandaCloud({
+          credentials: () => ports.secrets.getRedpandaCredentials(credentialsArn),
+          sharedToken: aws.secrets.tokenStore(tokenCacheArn),
+          logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+          authUrl: redpanda.authUrl,
+          controlPlaneUrl: redpanda.url,
+          retry: { baseDelayMs: 5, maxDelayMs: 50 },
+          wait: { timeoutMs: 10_000, initialDelayMs: 20, maxDelayMs: 100 },
+        });
+        clients.set(fn, cloud);
+      }
+      return cloud;
+    };
     this.deps = {
       deployment: {
         dbAccountId: aws.accounts.db,
@@ -173,17 +197,7 @@ export class OfflineTwin {
         dbSubnetGroup: TWIN_DB_SUBNET_GROUP,
       },
       ...ports,
-      redpanda: async () => {
-        cloud ??= createRedpandaCloud({
-          credentials: () => ports.secrets.getRedpandaCredentials(credentialsArn),
-          logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-          authUrl: redpanda.authUrl,
-          controlPlaneUrl: redpanda.url,
-          retry: { baseDelayMs: 5, maxDelayMs: 50 },
-          wait: { timeoutMs: 10_000, initialDelayMs: 20, maxDelayMs: 100 },
-        });
-        return cloud;
-      },
+      redpanda: redpandaOf('operator'),
       rdsCaBundle: (region) => rdsCaBundleFor(region, clock()),
       validations: this.validations,
       rotations: this.rotations,
@@ -193,7 +207,7 @@ export class OfflineTwin {
       deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
     };
     const build = (steps: Record<string, (deps: StepDeps) => StepHandler<any, any>>): HandlerTable => // eslint-disable-line @typescript-eslint/no-explicit-any
-      Object.fromEntries(Object.entries(steps).map(([name, make]) => [name, this.withFaults(name, make(this.deps))]));
+      Object.fromEntries(Object.entries(steps).map(([name, make]) => [name, this.withFaults(name, make({ ...this.deps, redpanda: redpandaOf(name) }))]));
     this.handlers = { provision: build(PROVISION_STEPS), teardown: build(TEARDOWN_STEPS), validate: build(VALIDATE_STEPS), rotate: build(ROTATE_STEPS) };
     this.router = ROUTER.RouteValidation(this.deps);
     // The pipelines call STS from the cluster's first NAT gateway address, the one `aws:SourceIp` sees.

@@ -17,7 +17,7 @@ import { ExecuteStatementCommand } from '@aws-sdk/client-rds-data';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
 import { SecretsManagerAdapter } from '../../lambdas/adapters/aws/secrets.js';
-import { TokenProvider } from '../../lambdas/adapters/redpanda/auth.js';
+import { TokenProvider, inMemoryTokenStore } from '../../lambdas/adapters/redpanda/auth.js';
 import { createRedpandaCloud, usabilityProblems } from '../../lambdas/adapters/redpanda/index.js';
 import { redpandaAccountInUse, watchedAccounts, type DeploymentConfig } from '../../lib/config.js';
 import {
@@ -195,8 +195,10 @@ export async function redpandaChecks(clients: AwsClients, secretArn: string | un
   const secrets = new SecretsManagerAdapter(clients.secrets());
   const credentials = () => clients.call('secretsmanager:GetSecretValue', () => secrets.getRedpandaCredentials(secretArn), { resource: secretArn });
   const urls = { ...(config.redpanda.authUrl ? { authUrl: config.redpanda.authUrl } : {}), ...(config.redpanda.controlPlaneUrl ? { controlPlaneUrl: config.redpanda.controlPlaneUrl } : {}) };
+  // The cluster checks below reuse the token minted here: one token request per doctor run.
+  const sharedToken = inMemoryTokenStore();
   try {
-    await new TokenProvider({ credentials, logger: SILENT_LOGGER, retry: { maxAttempts: 2 }, ...(urls.authUrl ? { authUrl: urls.authUrl } : {}) }).authorization();
+    await new TokenProvider({ credentials, logger: SILENT_LOGGER, retry: { maxAttempts: 2 }, shared: sharedToken, ...(urls.authUrl ? { authUrl: urls.authUrl } : {}) }).authorization();
     results.push(ok(tokenCheck, `minted with the secret's service account${urls.authUrl ? ` at ${urls.authUrl}` : ''}`));
   } catch (e) {
     const err = e as Error;
@@ -209,8 +211,7 @@ export async function redpandaChecks(clients: AwsClients, secretArn: string | un
     results.push(e instanceof CliError ? fromCliError(tokenCheck, e) : fail(tokenCheck, err.message.replace(/\s+/g, ' '), fix));
     return results;
   }
-  // The client reuses the token just minted (module-level cache): no second token request.
-  const cloud = createRedpandaCloud({ credentials, logger: SILENT_LOGGER, retry: { maxAttempts: 2 }, ...urls });
+  const cloud = createRedpandaCloud({ credentials, logger: SILENT_LOGGER, retry: { maxAttempts: 2 }, sharedToken, ...urls });
   for (const id of config.redpanda.clusterIds) {
     const check = `Redpanda cluster ${id}`;
     try {

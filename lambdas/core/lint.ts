@@ -18,6 +18,7 @@ import {
 } from 'yaml';
 import {
   DEPRECATED_FIELDS,
+  type DeprecatedField,
   IAM_TOKEN_LIFETIME_MS,
   MYSQL_CDC_SHAPE,
   parseGoDuration,
@@ -94,7 +95,7 @@ export const LINT_RULES = [
     id: 'RPCN009',
     title: 'Deprecated component',
     severity: 'warning',
-    rationale: `kafka, kafka_franz and redpanda_common were folded into the redpanda input/output in 4.68.0; pg_stream is the old name of postgres_cdc (docs/reference/redpanda-connect.md §5, §1).`,
+    rationale: `The kafka and kafka_franz inputs and redpanda_common were folded into the redpanda input/output in 4.68.0 (the kafka and kafka_franz outputs stay stable); pg_stream is the old name of postgres_cdc (docs/reference/redpanda-connect.md §5, §1).`,
   },
   {
     id: 'RPCN010',
@@ -202,7 +203,7 @@ export const LINT_RULES = [
     id: 'RPCN027',
     title: 'Deprecated field',
     severity: 'warning',
-    rationale: `Still accepted, but gone from the component reference and ignored (docs/reference/redpanda-connect.md §1).`,
+    rationale: `Still accepted, but gone from the component reference: ignored (postgres_cdc snapshot_memory_safety_factor) or superseded (the redpanda output's timestamp, in seconds, by timestamp_ms) (docs/reference/redpanda-connect.md §1, §5).`,
   },
   {
     id: 'RPCN028',
@@ -419,11 +420,10 @@ interface Component {
 }
 
 const CDC_INPUTS = new Set(['postgres_cdc', 'pg_stream', 'mysql_cdc']);
-const DEPRECATED_COMPONENTS: Readonly<Record<string, string>> = {
-  kafka: 'redpanda',
-  kafka_franz: 'redpanda',
-  redpanda_common: 'redpanda',
-  pg_stream: 'postgres_cdc',
+/** Deprecated component → its replacement, per kind: only the kafka and kafka_franz *inputs* are deprecated, their outputs are Stable(). */
+const DEPRECATED_COMPONENTS: Readonly<Partial<Record<Component['kind'], Readonly<Record<string, string>>>>> = {
+  input: { kafka: 'redpanda', kafka_franz: 'redpanda', redpanda_common: 'redpanda', pg_stream: 'postgres_cdc' },
+  output: { redpanda_common: 'redpanda' },
 };
 const PG_DEFAULT_HEARTBEAT = '1h';
 const MYSQL_DEFAULT_RECONNECTS = 10;
@@ -548,8 +548,8 @@ class Linter {
   }
 
   private checkComponent(c: Component): void {
-    const replacement = DEPRECATED_COMPONENTS[c.type];
-    if (replacement && c.kind !== 'cache') {
+    const replacement = DEPRECATED_COMPONENTS[c.kind]?.[c.type];
+    if (replacement) {
       this.report('RPCN009', c.path, c.keyNode, `the ${c.type} ${c.kind} is deprecated`, `use the ${replacement} ${c.kind} instead`);
     }
     if (c.kind === 'input' && (c.type === 'postgres_cdc' || c.type === 'pg_stream')) this.checkCdc(c, 'postgres');
@@ -575,8 +575,14 @@ class Linter {
 
   private checkRedpanda(c: Component, shape: FieldShape, required: readonly string[]): void {
     if (!this.bodyIsMap(c)) return;
-    this.checkShape(c.body, shape, c.path, { base: c.path, name: `the redpanda ${c.kind}` });
+    const deprecated = c.kind === 'output' ? DEPRECATED_FIELDS.redpanda : undefined;
+    this.checkShape(c.body, shape, c.path, { base: c.path, name: `the redpanda ${c.kind}` }, deprecated);
     this.checkRequired(c, required);
+    const timestamp = this.field(c.body, c.path, 'timestamp');
+    if (c.kind === 'output' && timestamp && this.field(c.body, c.path, 'timestamp_ms')) {
+      // Connect refuses the pair at start: "cannot specify both timestamp and timestamp_ms fields".
+      this.report('RPCN021', timestamp.path, timestamp.keyNode, 'both timestamp and timestamp_ms cannot be specified simultaneously', 'keep only timestamp_ms');
+    }
   }
 
   private checkCdc(c: Component, engine: 'postgres' | 'mysql'): void {
@@ -866,7 +872,7 @@ class Linter {
     shape: FieldShape,
     path: string,
     component: { readonly base: string; readonly name: string },
-    deprecated: readonly string[] = [],
+    deprecated: Readonly<Record<string, DeprecatedField>> = {},
   ): void {
     const value = this.deref(node);
     if (value === null || value === undefined || (isScalar(value) && value.value === null)) return;
@@ -893,8 +899,9 @@ class Linter {
         }
         for (const f of this.fields(value, path)) {
           const key = String(f.keyNode.value);
-          if (deprecated.includes(key)) {
-            this.report('RPCN027', f.path, f.keyNode, `${key} is deprecated and has no effect`, `remove ${key}`);
+          const deprecation = Object.hasOwn(deprecated, key) ? deprecated[key] : undefined;
+          if (deprecation) {
+            this.report('RPCN027', f.path, f.keyNode, `${key} is deprecated and ${deprecation.why}`, deprecation.fix);
             continue;
           }
           const child = shape.fields[key];
@@ -988,4 +995,33 @@ export function lintPipeline(yamlText: string, options: LintOptions = {}): LintF
   const linter = new Linter(doc, lines, { target: options.target ?? 'redpanda-cloud', podIdentity: options.podIdentity ?? false });
   linter.run();
   return linter.findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+}
+
+/** One hint of the data plane's lint (`pipelines:lint-config`). */
+export interface DataPlaneLintHint {
+  readonly line: number;
+  readonly column: number;
+  readonly hint: string;
+  readonly lintType: string;
+}
+
+// Connect's text for interpolations it could not resolve: `fmt.Sprintf("required environment variables were not
+// set: %v", names)`, names in order, space-separated (docs/reference/redpanda-connect.md §5).
+const MISSING_ENV_VARS = /^required environment variables were not set: \[([^\]]*)\]$/;
+/** Resolved by Redpanda Cloud when the pipeline starts, so a linter without them may report them unset. */
+const CLOUD_RESOLVED_VARIABLE = /^(?:REDPANDA_BROKERS|secrets\.[A-Za-z_][A-Za-z0-9_]*)$/;
+
+/**
+ * Splits the data plane's hints into those that refuse the config and those that only report `${secrets.NAME}` or
+ * `${REDPANDA_BROKERS}` unresolved. A hint naming any other variable, or any other text, stays fatal.
+ */
+export function classifyDataPlaneHints<H extends DataPlaneLintHint>(hints: readonly H[]): { fatal: H[]; cloudResolved: H[] } {
+  const fatal: H[] = [];
+  const cloudResolved: H[] = [];
+  for (const h of hints) {
+    const names = MISSING_ENV_VARS.exec(h.hint.trim())?.[1]?.split(/\s+/).filter((n) => n.length > 0);
+    if (names && names.length > 0 && names.every((n) => CLOUD_RESOLVED_VARIABLE.test(n))) cloudResolved.push(h);
+    else fatal.push(h);
+  }
+  return { fatal, cloudResolved };
 }

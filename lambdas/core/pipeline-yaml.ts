@@ -121,8 +121,16 @@ export const REDPANDA_OUTPUT_SHAPE = object({
 export const REDPANDA_CACHE_SHAPE = object(REDPANDA_CLIENT);
 
 /** Documented-but-deprecated fields: accepted by Connect, hidden from the field lists (docs/reference/redpanda-connect.md §1). */
-export const DEPRECATED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  postgres_cdc: ['snapshot_memory_safety_factor'],
+export interface DeprecatedField {
+  /** Why it is deprecated: what the field does now. */
+  readonly why: string;
+  readonly fix: string;
+}
+/** Deprecated fields per component (redpanda: the redpanda output), with why and what to write instead. */
+export const DEPRECATED_FIELDS: Readonly<Record<string, Readonly<Record<string, DeprecatedField>>>> = {
+  postgres_cdc: { snapshot_memory_safety_factor: { why: 'has no effect', fix: 'remove snapshot_memory_safety_factor' } },
+  // Still applied, in seconds (docs/reference/redpanda-connect.md §5).
+  redpanda: { timestamp: { why: 'is superseded by timestamp_ms (it sets the record time in whole seconds)', fix: 'write timestamp_ms in milliseconds instead, e.g. ${! timestamp_unix_milli() }' } },
 };
 
 /** Required fields (no default) per component, from the same field lists. */

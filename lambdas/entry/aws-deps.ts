@@ -20,7 +20,7 @@ import { HEALER_ROLE_NAME, StsPipelineRoleAccess, noPipelineRoleAccess } from '.
 import { RdsDataSqlAdapter } from '../adapters/aws/rds-data.js';
 import { RdsAuroraAdapter } from '../adapters/aws/rds.js';
 import { DynamoRegistryAdapter } from '../adapters/aws/registry.js';
-import { SecretsManagerAdapter } from '../adapters/aws/secrets.js';
+import { SecretsManagerAdapter, SecretsManagerTokenStore } from '../adapters/aws/secrets.js';
 import { CloudWatchMetrics, SfnExecutionStarter } from '../adapters/aws/validation.js';
 import { createRedpandaCloud } from '../adapters/redpanda/index.js';
 import type { RedpandaCloud } from '../ports/redpanda.js';
@@ -34,6 +34,8 @@ const envSchema = z.object({
   /** Set when the deployment serves links whose first hop is a role in the Redpanda account. */
   REDPANDA_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
   REDPANDA_CREDENTIALS_SECRET_ARN: z.string().startsWith('arn:', 'must be a Secrets Manager ARN'),
+  /** The secret the steps share one Redpanda Cloud API token through; without it each function mints its own. */
+  REDPANDA_TOKEN_CACHE_SECRET_ARN: z.string().startsWith('arn:', 'must be a Secrets Manager ARN').optional(),
   LINKS_TABLE_NAME: z.string().min(3),
   VPC_ID: z.string().regex(/^vpc-[0-9a-f]+$/).optional(),
   DB_SUBNET_GROUP: z.string().min(1).optional(),
@@ -74,7 +76,8 @@ function once<T>(build: () => T): () => T {
 
 const env = /* @__PURE__ */ once(() => readEnvironment());
 const iamClient = /* @__PURE__ */ once(() => new IAMClient({ region: env().AWS_REGION }));
-const secretsAdapter = /* @__PURE__ */ once(() => new SecretsManagerAdapter(new SecretsManagerClient({ region: env().AWS_REGION })));
+const secretsClient = /* @__PURE__ */ once(() => new SecretsManagerClient({ region: env().AWS_REGION }));
+const secretsAdapter = /* @__PURE__ */ once(() => new SecretsManagerAdapter(secretsClient()));
 
 export const deployment = /* @__PURE__ */ once<StepDeps['deployment']>(() => {
   const e = env();
@@ -119,13 +122,17 @@ export const loopGuardRoleNames = /* @__PURE__ */ once<readonly string[]>(() => 
   ...(env().LOOP_GUARD_ROLE_NAMES?.split(',').map((n) => n.trim()).filter(Boolean) ?? []),
 ]);
 
-/** The Redpanda Cloud client, built on first use; its token cache lives as long as the environment. */
+/**
+ * The Redpanda Cloud client, built on first use; it keeps its token in memory as long as the environment lives and
+ * shares it with the other steps through the token cache secret.
+ */
 export const redpanda = /* @__PURE__ */ once<StepDeps['redpanda']>(() => {
   let cloud: RedpandaCloud | undefined;
   return async () => {
     const e = env();
     cloud ??= createRedpandaCloud({
       credentials: () => secretsAdapter().getRedpandaCredentials(e.REDPANDA_CREDENTIALS_SECRET_ARN),
+      ...(e.REDPANDA_TOKEN_CACHE_SECRET_ARN ? { sharedToken: new SecretsManagerTokenStore(secretsClient(), e.REDPANDA_TOKEN_CACHE_SECRET_ARN) } : {}),
       logger: stepLogger,
       ...(e.REDPANDA_CONTROL_PLANE_URL ? { controlPlaneUrl: e.REDPANDA_CONTROL_PLANE_URL } : {}),
       ...(e.REDPANDA_AUTH_URL ? { authUrl: e.REDPANDA_AUTH_URL } : {}),

@@ -2,10 +2,11 @@
 // checked by our lint and by the data plane's lint before anything is created, then created (or adopted,
 // or updated stop-first when it differs). The wait for RUNNING is a Wait + Choice loop (CheckPipeline).
 import { PipelineConfigError } from '../core/errors.js';
-import { lintPipeline } from '../core/lint.js';
+import { classifyDataPlaneHints, lintPipeline } from '../core/lint.js';
 import { buildPipelineCreateBody } from '../core/pipeline-yaml.js';
 import type { LinkRequest } from '../core/request.js';
 import type { StepDeps } from './shared/deps.js';
+import { stepLogger } from './shared/logger.js';
 import { deadlineAfter, type AuroraState, type FirstHopOutcome, type LinkRef, type RedpandaClusterRef } from './shared/state.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
@@ -37,9 +38,12 @@ export function makeHandler(deps: Pick<StepDeps, 'redpanda' | 'registry' | 'cloc
     const ours = lintPipeline(body.config_yaml, { target: 'redpanda-cloud', podIdentity: request.identity.mode === 'pipeline-role' }).filter((f) => f.severity === 'error');
     if (ours.length > 0) throw new PipelineConfigError(`generated pipeline fails lint: ${ours.map((f) => `${f.rule} ${f.path}: ${f.message}`).join('; ')}`);
     const dataPlane = (await deps.redpanda()).dataPlane(redpanda.dataplaneApiUrl);
-    const hints = await dataPlane.lintConfig(body.config_yaml);
-    if (hints.length > 0) {
-      throw new PipelineConfigError(`the data plane refused the pipeline config: ${hints.map((h) => `line ${h.line}:${h.column} ${h.hint}`).join('; ')}`);
+    const { fatal, cloudResolved } = classifyDataPlaneHints(await dataPlane.lintConfig(body.config_yaml));
+    if (cloudResolved.length > 0) {
+      stepLogger.info('data plane lint: variables Redpanda Cloud resolves at start', { hints: cloudResolved.map((h) => h.hint) });
+    }
+    if (fatal.length > 0) {
+      throw new PipelineConfigError(`the data plane refused the pipeline config: ${fatal.map((h) => `line ${h.line}:${h.column} ${h.hint}`).join('; ')}`);
     }
     const ensured = await dataPlane.ensurePipeline(request.name, {
       displayName: body.display_name,

@@ -25,6 +25,23 @@ export interface RedpandaLogger {
   error(message: string, attrs?: Record<string, unknown>): void;
 }
 
+/**
+ * The Redpanda Cloud API token the steps share, held by reference in a store only the credential-reading steps
+ * may read or write (Secrets Manager in AWS): never in Step Functions state, a log line or an error.
+ */
+export interface SharedApiToken {
+  /** Hash of auth URL, audience and client id: a token minted for other credentials is not used. */
+  readonly key: string;
+  readonly accessToken: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+export interface SharedTokenStore {
+  /** Undefined when nothing is stored yet. */
+  read(): Promise<SharedApiToken | undefined>;
+  write(token: SharedApiToken): Promise<void>;
+}
+
 export type ClusterType = 'TYPE_DEDICATED' | 'TYPE_BYOC' | (string & {});
 export type CloudProvider = 'CLOUD_PROVIDER_AWS' | 'CLOUD_PROVIDER_GCP' | 'CLOUD_PROVIDER_AZURE' | (string & {});
 export type ClusterState =

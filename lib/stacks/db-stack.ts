@@ -23,6 +23,7 @@ import { WorkflowStateMachine } from '../constructs/workflow-state-machine.js';
 import { acknowledge } from '../nag.js';
 import {
   CREDENTIALS_SECRET_NAME,
+  TOKEN_CACHE_SECRET_NAME,
   DB_CONNECT_ROLE_PATTERN,
   EVENT_BUS_NAME,
   IAM_WATCH_RULE_NAME,
@@ -42,6 +43,7 @@ export interface DbStackProps extends StackProps {
 export class DbStack extends Stack {
   readonly table: dynamodb.Table;
   readonly credentialsSecret: secretsmanager.CfnSecret;
+  readonly tokenCacheSecret: secretsmanager.CfnSecret;
   readonly bus: events.EventBus;
   readonly network: LinkNetwork;
   readonly functions: ReadonlyMap<string, StepLambda>;
@@ -88,6 +90,19 @@ export class DbStack extends Stack {
       'A Redpanda Cloud service account credential, issued and rotated in Redpanda Cloud; Secrets Manager cannot rotate it. The operator puts the new value (docs/deploy.md).',
     );
 
+    // ---- the Redpanda Cloud API token the steps share (the token endpoint has a daily quota per organization):
+    // created empty, written by the steps that mint, read and written only by the roles that read the credentials.
+    // Encrypted at rest like every secret; a replaceable cache, so deleted with the stack.
+    this.tokenCacheSecret = new secretsmanager.CfnSecret(this, 'RedpandaTokenCache', {
+      name: TOKEN_CACHE_SECRET_NAME,
+      description: 'rpcn-aurora: the Redpanda Cloud API token the steps share until shortly before it expires (written by the steps)',
+    });
+    acknowledge(
+      this.tokenCacheSecret,
+      'SMG4',
+      'A short-lived OAuth access token (about an hour) that the steps replace before it expires; there is nothing for Secrets Manager to rotate.',
+    );
+
     this.network = new LinkNetwork(this, 'Network', { network: config.network, logRetention });
 
     // ---- the permissions boundary of the links' users and roles; its name is fixed because the step grants
@@ -115,6 +130,7 @@ export class DbStack extends Stack {
       region: config.dbAccount.region,
       tableArn: this.table.tableArn,
       credentialsSecretArn: this.credentialsSecret.ref,
+      tokenCacheSecretArn: this.tokenCacheSecret.ref,
       ...(this.network.vpcId !== undefined && { vpcId: this.network.vpcId }),
       ...(this.network.dbSubnetGroupName !== undefined && { dbSubnetGroup: this.network.dbSubnetGroupName }),
     };
@@ -124,6 +140,7 @@ export class DbStack extends Stack {
       // Only when RpcnAurora-RedpandaAccess exists: without it, the steps report the R side as unavailable.
       ...(redpandaAccount !== undefined && { REDPANDA_ACCOUNT_ID: redpandaAccount }),
       REDPANDA_CREDENTIALS_SECRET_ARN: this.credentialsSecret.ref,
+      REDPANDA_TOKEN_CACHE_SECRET_ARN: this.tokenCacheSecret.ref,
       LINKS_TABLE_NAME: this.table.tableName,
       ...(this.network.vpcId !== undefined && { VPC_ID: this.network.vpcId }),
       ...(this.network.dbSubnetGroupName !== undefined && { DB_SUBNET_GROUP: this.network.dbSubnetGroupName }),

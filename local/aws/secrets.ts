@@ -2,8 +2,9 @@
 // and the RDS-managed master secrets (`rds!cluster-…`) the Data API stand-in reads. Values never leave
 // through an inventory or an error message.
 import { CredentialsSecretError } from '../../lambdas/core/errors.js';
+import type { SharedTokenStore } from '../../lambdas/ports/redpanda.js';
 import type { RedpandaCredentials, SecretsPort } from '../../lambdas/ports/secrets.js';
-import { parseCredentials } from '../../lambdas/adapters/aws/secrets.js';
+import { formatSharedToken, parseCredentials, parseSharedToken } from '../../lambdas/adapters/aws/secrets.js';
 import { copy, secretSuffix, sortedRecord } from './common.js';
 
 export interface SecretState {
@@ -67,6 +68,22 @@ export class SecretsEmulator implements SecretsPort {
     return [...this.byName.values()]
       .sort((a, b) => (a.name < b.name ? -1 : 1))
       .map((s) => ({ name: s.name, arn: s.arn, description: s.description, tags: sortedRecord(s.tags), ...(s.owningService !== undefined && { owningService: s.owningService }) }));
+  }
+
+  /** The shared API token's store over this secret, with the AWS adapter's format (an empty value: none yet). */
+  tokenStore(secretArn: string): SharedTokenStore {
+    return {
+      read: async () => {
+        const secret = this.find(secretArn);
+        if (secret === undefined) {
+          const e = new Error("Secrets Manager can't find the specified secret.");
+          e.name = 'ResourceNotFoundException';
+          throw e;
+        }
+        return parseSharedToken(secret.value);
+      },
+      write: async (token) => this.putValue(secretArn, formatSharedToken(token)),
+    };
   }
 
   // SecretsPort ------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import {
   type OperationRecord,
   type PipelineRecord,
   lintPipelineYaml,
+  missingEnvVarHints,
 } from './state.js';
 
 export { Faults, TOKEN_OPERATION } from './faults.js';
@@ -840,7 +841,11 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
       case 'SecretService_UpdateSecret': {
         const s = state.secrets.get(params.id ?? '');
         if (!s) throw notFound('secret not found');
-        if (b.labels !== undefined && JSON.stringify(b.labels) !== JSON.stringify(s.labels)) throw badRequest('labels', 'labels are immutable');
+        // Proto3 maps have no presence: an update without labels is an update with none, and clears them. A different
+        // non-empty set is refused as immutable (docs/reference/redpanda-cloud.md §3.4).
+        const labels = (b.labels ?? {}) as Record<string, string>;
+        if (Object.keys(labels).length > 0 && JSON.stringify(labels) !== JSON.stringify(s.labels)) throw badRequest('labels', 'labels are immutable');
+        s.labels = labels;
         if (b.scopes !== undefined) s.scopes = checkScopes(b.scopes, true);
         if (b.secret_data !== undefined) {
           const data = checkSecretData(b.secret_data);
@@ -924,7 +929,7 @@ export async function startLocalRedpandaCloud(options: LocalRedpandaCloudOptions
         return { status: 204 };
       }
       case 'PipelineService_LintPipelineConfig':
-        return { status: 200, body: { lint_hints: lintPipelineYaml(String(b.config_yaml ?? '')) } };
+        return { status: 200, body: { lint_hints: [...missingEnvVarHints(String(b.config_yaml ?? '')), ...lintPipelineYaml(String(b.config_yaml ?? ''))] } };
       default:
         throw new ApiError('UNIMPLEMENTED', `${op} is not emulated by the local Redpanda Cloud`, 'REASON_UNIMPLEMENTED');
     }

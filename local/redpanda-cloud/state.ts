@@ -216,3 +216,24 @@ export function lintPipelineYaml(configYaml: string): LintHintRecord[] {
   }
   return hints;
 }
+
+// Connect's env-var pattern (docs/reference/redpanda-connect.md §5): `${NAME}`, `${NAME:default}`,
+// `${NAME|func}`; never `${! bloblang }` nor the escaped `${{NAME}}`.
+const ENV_VAR = /\$\{[0-9A-Za-z_.]+(?::(?:\$\{[^}]+\}|[^}])*)?(?:\|[0-9A-Za-z]+)?\}/g;
+const ESCAPED_ENV_VAR = /\$\{\{[0-9A-Za-z_.]+(?::(?:\$\{[^}]+\}|[^}])*)?\}\}/g;
+
+/**
+ * The hint the data plane's lint adds when interpolations have no value there: the lint runs without the
+ * pipeline's secrets and contextual variables, which Redpanda Cloud injects only when the pipeline starts.
+ * One hint at line 1 with Connect's text, names in order of appearance, repeats kept (Connect does not dedupe).
+ */
+export function missingEnvVarHints(configYaml: string, environment: ReadonlyMap<string, string> = new Map()): LintHintRecord[] {
+  const missing: string[] = [];
+  for (const [match] of configYaml.replace(ESCAPED_ENV_VAR, '').matchAll(ENV_VAR)) {
+    const specifier = match.slice(2, -1);
+    if (specifier.includes(':')) continue;
+    const name = specifier.includes('|') ? specifier.slice(0, specifier.lastIndexOf('|')) : specifier;
+    if (!environment.has(name)) missing.push(name);
+  }
+  return missing.length === 0 ? [] : [{ line: 1, column: 1, hint: `required environment variables were not set: [${missing.join(' ')}]`, lint_type: 'missing_env_var' }];
+}

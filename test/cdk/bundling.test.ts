@@ -22,7 +22,7 @@ beforeAll(() => {
   const config = exampleConfig();
   const app = new App({ outdir });
   const stack = new Stack(app, 'BundleTest', { env: { account: config.dbAccount.accountId, region: config.dbAccount.region } });
-  const accessContext: AccessContext = { config, account: config.dbAccount.accountId, region: config.dbAccount.region, tableArn: 'arn:aws:dynamodb:us-east-2:111111111111:table/t', credentialsSecretArn: 'arn:aws:secretsmanager:us-east-2:111111111111:secret:s' };
+  const accessContext: AccessContext = { config, account: config.dbAccount.accountId, region: config.dbAccount.region, tableArn: 'arn:aws:dynamodb:us-east-2:111111111111:table/t', credentialsSecretArn: 'arn:aws:secretsmanager:us-east-2:111111111111:secret:s', tokenCacheSecretArn: 'arn:aws:secretsmanager:us-east-2:111111111111:secret:t' };
   for (const step of STEPS) new StepLambda(stack, step, { step, access: STEP_ACCESS[step], accessContext, environment: {}, logRetention: RetentionDays.ONE_DAY });
   app.synth();
   const manifest = JSON.parse(readFileSync(join(outdir, 'BundleTest.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };

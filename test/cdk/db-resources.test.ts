@@ -38,12 +38,16 @@ describe('registry', () => {
   });
 });
 
-describe('Redpanda credentials secret', () => {
-  it('is created empty (the operator sets the value), under a name link secrets cannot match', () => {
-    const [secret, ...more] = Object.values(resourcesOf(s.dbTemplate, 'AWS::SecretsManager::Secret'));
-    expect(more).toEqual([]);
-    expect(secret!.Properties).toEqual({ Name: 'rpcn-aurora/redpanda-cloud-credentials', Description: expect.stringContaining('client_id'), Tags: expect.any(Array) });
-    expect(secret).toMatchObject({ DeletionPolicy: 'Retain' });
+describe('Redpanda credentials secret and the shared token secret', () => {
+  it('both are created empty, under names link secrets (rpcn-aurora-*) cannot match; only the credentials are retained', () => {
+    const secrets = resourcesOf(s.dbTemplate, 'AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets).sort()).toEqual(['RedpandaCredentials', 'RedpandaTokenCache']);
+    const credentials = secrets['RedpandaCredentials']!;
+    expect(credentials.Properties).toEqual({ Name: 'rpcn-aurora/redpanda-cloud-credentials', Description: expect.stringContaining('client_id'), Tags: expect.any(Array) });
+    expect(credentials).toMatchObject({ DeletionPolicy: 'Retain' });
+    const token = secrets['RedpandaTokenCache']!;
+    expect(token.Properties).toEqual({ Name: 'rpcn-aurora/redpanda-cloud-token', Description: expect.stringContaining('API token'), Tags: expect.any(Array) });
+    expect(token).not.toHaveProperty('DeletionPolicy', 'Retain');
   });
 });
 

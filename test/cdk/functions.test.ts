@@ -38,6 +38,7 @@ function contextFor(config: Synthesized['config']): AccessContext {
     region: config.dbAccount.region,
     tableArn: 'table',
     credentialsSecretArn: 'secret',
+    tokenCacheSecretArn: 'token-secret',
     ...(config.network.mode !== 'none' ? { vpcId: 'vpc-0123456789abcdef0', dbSubnetGroup: 'group' } : {}),
   };
 }
@@ -46,6 +47,7 @@ function contextFor(config: Synthesized['config']): AccessContext {
 function resolvedEnvironment(variables: Record<string, unknown>, region: string): Record<string, string> {
   const plausible: Record<string, string> = {
     REDPANDA_CREDENTIALS_SECRET_ARN: `arn:aws:secretsmanager:${region}:111111111111:secret:rpcn-aurora/redpanda-cloud-credentials-AbCdEf`,
+    REDPANDA_TOKEN_CACHE_SECRET_ARN: `arn:aws:secretsmanager:${region}:111111111111:secret:rpcn-aurora/redpanda-cloud-token-GhIjKl`,
     LINKS_TABLE_NAME: 'RpcnAurora-Db-Links5AE26E87-ABC',
     VPC_ID: 'vpc-0123456789abcdef0',
     DB_SUBNET_GROUP: 'rpcn-aurora-db',
@@ -82,6 +84,7 @@ describe('step Lambdas', () => {
     expect(variables).toMatchObject({
       DB_ACCOUNT_ID: '111111111111',
       REDPANDA_CREDENTIALS_SECRET_ARN: { Ref: 'RedpandaCredentials' },
+      REDPANDA_TOKEN_CACHE_SECRET_ARN: { Ref: 'RedpandaTokenCache' },
       LINKS_TABLE_NAME: { Ref: expect.stringMatching(/^Links/) },
       VPC_ID: { Ref: expect.stringMatching(/^NetworkVpc/) },
       DB_SUBNET_GROUP: { Ref: expect.stringMatching(/^NetworkDbSubnetGroup/) },
@@ -361,6 +364,24 @@ describe('what the steps may do', () => {
         'ValidateRequest',
       ].sort(),
     );
+  });
+
+  it('reads and writes the shared API token exactly where the Redpanda credentials are read, and nowhere else', () => {
+    const onSecret = (step: StepName, ref: string, action: string) =>
+      statementsWith(statementsOf(step), action).some((st) => JSON.stringify(st.Resource) === JSON.stringify({ Ref: ref }));
+    const credentialReaders = STEPS.filter((step) => onSecret(step, 'RedpandaCredentials', 'secretsmanager:GetSecretValue'));
+    expect(STEPS.filter((step) => onSecret(step, 'RedpandaTokenCache', 'secretsmanager:GetSecretValue'))).toEqual(credentialReaders);
+    expect(STEPS.filter((step) => onSecret(step, 'RedpandaTokenCache', 'secretsmanager:PutSecretValue'))).toEqual(credentialReaders);
+    // No other statement reaches the token secret (a wildcard would show up as a resource other than its Ref).
+    for (const step of STEPS) {
+      for (const st of statementsOf(step)) {
+        const resources = asList(st.Resource).map((r) => JSON.stringify(r));
+        if (resources.includes(JSON.stringify({ Ref: 'RedpandaTokenCache' }))) {
+          expect([...asList(st.Action)].sort()).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+          expect(resources).toEqual([JSON.stringify({ Ref: 'RedpandaTokenCache' })]);
+        }
+      }
+    }
   });
 
   it('RecordLink may only update the registry', () => {

@@ -83,10 +83,10 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
-  it('acknowledges the runtime finding on every function and the rotation finding on the credentials secret only', () => {
+  it('acknowledges the runtime finding on every function and the rotation finding on the credentials and token secrets only', () => {
     const all = suppressions();
     const functions = Object.keys(resourcesOf(withR.dbTemplate, 'AWS::Lambda::Function')).sort();
     expect(all.filter((x) => x.rule.id === 'AwsSolutions-L1').map((x) => x.resource).sort()).toEqual(functions);
-    expect(all.filter((x) => x.rule.id === 'AwsSolutions-SMG4').map((x) => x.resource)).toEqual(['RedpandaCredentials']);
+    expect(all.filter((x) => x.rule.id === 'AwsSolutions-SMG4').map((x) => x.resource).sort()).toEqual(['RedpandaCredentials', 'RedpandaTokenCache']);
   });
 });

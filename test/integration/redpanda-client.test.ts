@@ -15,9 +15,10 @@ import {
   RedpandaValidationError,
   createRedpandaCloud,
   resetTokenCache,
+  sharedTokenKey,
   type RedpandaCloudClientOptions,
 } from '../../lambdas/adapters/redpanda/index.js';
-import type { AclBinding, RedpandaCloud, RedpandaDataPlane, RedpandaLogger } from '../../lambdas/ports/redpanda.js';
+import type { AclBinding, RedpandaCloud, RedpandaDataPlane, RedpandaLogger, SharedApiToken, SharedTokenStore } from '../../lambdas/ports/redpanda.js';
 import { type LocalRedpandaCloud, startLocalRedpandaCloud } from '../../local/redpanda-cloud/index.js';
 
 const LINK = 'orders';
@@ -139,6 +140,9 @@ describe('full scenario over every operation', () => {
     expect(srv.state.secrets.get('RPCN_AURORA_ORDERS_SASL_PASSWORD')).toMatchObject({ value: SECRET_VALUES[0], secretData: Buffer.from(SECRET_VALUES[0]!).toString('base64') });
     expect((await d.ensureSecret(LINK, { id: 'RPCN_AURORA_ORDERS_SASL_PASSWORD', value: SECRET_VALUES[1]! })).outcome).toBe('updated');
     expect(srv.state.secrets.get('RPCN_AURORA_ORDERS_SASL_PASSWORD')?.value).toBe(SECRET_VALUES[1]);
+    // The update resends the ownership labels: without them the secret would lose its owner.
+    expect(srv.state.secrets.get('RPCN_AURORA_ORDERS_SASL_PASSWORD')?.labels).toEqual({ 'managed-by': 'rpcn-aurora', 'rpcn-aurora-link': LINK });
+    expect((await d.ensureSecret(LINK, { id: 'RPCN_AURORA_ORDERS_SASL_PASSWORD', value: SECRET_VALUES[0]! })).outcome).toBe('updated');
 
     expect(await d.lintConfig(CONFIG)).toEqual([]);
     const created = await d.ensurePipeline(LINK, { displayName: 'rpcn-aurora-orders', description: 'CDC orders', configYaml: CONFIG, resources: { memoryShares: '400M', cpuShares: '100m' } });
@@ -232,12 +236,88 @@ describe('control plane', () => {
 });
 
 describe('authentication', () => {
-  test('one token request serves many calls and a second client in the same (warm) process', async () => {
-    const d1 = dp();
+  test('one token request serves many calls of a client (a warm Lambda)', async () => {
+    const rp = client();
+    const d1 = dp(rp);
     for (let i = 0; i < 5; i++) await d1.getTopic(`t${i}`);
-    await client().getCluster(CLUSTER);
-    await dp().getTopic('x');
+    await rp.getCluster(CLUSTER);
+    await dp(rp).getTopic('x');
     expect(recent().filter((r) => r.listener === 'auth' && r.status === 200)).toHaveLength(1);
+  });
+
+  /** A store like the token secret: holds one entry, counts reads and writes. */
+  function memoryStore(initial?: SharedApiToken): SharedTokenStore & { entry: SharedApiToken | undefined; reads: number; writes: number } {
+    return {
+      entry: initial,
+      reads: 0,
+      writes: 0,
+      async read() {
+        this.reads++;
+        return this.entry;
+      },
+      async write(token) {
+        this.writes++;
+        this.entry = token;
+      },
+    };
+  }
+  const mints = () => recent().filter((r) => r.listener === 'auth').length;
+  const key = () => sharedTokenKey(srv.authUrl, 'cloudv2-production.redpanda.cloud', srv.clientId);
+
+  test('clients sharing the store (the steps of an execution) mint one token between them', async () => {
+    const store = memoryStore();
+    await client({ sharedToken: store }).getCluster(CLUSTER);
+    await dp(client({ sharedToken: store })).getTopic('a');
+    await client({ sharedToken: store }).getCluster(CLUSTER);
+    expect(mints()).toBe(1);
+    expect(store.writes).toBe(1);
+    expect(store.entry).toEqual({ key: key(), accessToken: srv.issuedTokens().at(-1), expiresAt: expect.any(Number) });
+    expect(store.entry!.key).not.toContain(srv.clientId);
+  });
+
+  test('a shared token within 5 minutes of expiry, or for other credentials, is replaced by a new one', async () => {
+    await client().getCluster(CLUSTER);
+    const valid = srv.issuedTokens().at(-1)!;
+    mark = srv.requests.length;
+    const expiring = memoryStore({ key: key(), accessToken: valid, expiresAt: Date.now() + 4 * 60_000 });
+    await client({ sharedToken: expiring }).getCluster(CLUSTER);
+    expect(mints()).toBe(1);
+    expect(expiring.entry!.accessToken).not.toBe(valid);
+    expect(expiring.entry!.expiresAt).toBeGreaterThan(Date.now() + 3000_000);
+    const foreign = memoryStore({ key: sharedTokenKey(srv.authUrl, 'cloudv2-production.redpanda.cloud', 'another-client'), accessToken: valid, expiresAt: Date.now() + 3600_000 });
+    await client({ sharedToken: foreign }).getCluster(CLUSTER);
+    expect(mints()).toBe(2);
+    expect(foreign.entry!.key).toBe(key());
+  });
+
+  test('a shared token the API refuses (revoked, expired early) is dropped: one token is minted, stored, and used by the next step', async () => {
+    const store = memoryStore();
+    await client({ sharedToken: store }).getCluster(CLUSTER);
+    const revoked = store.entry!.accessToken;
+    srv.expireTokens();
+    await dp(client({ sharedToken: store })).getTopic('a');
+    expect(recent().filter((r) => r.status === 401)).toHaveLength(1);
+    expect(mints()).toBe(2);
+    expect(store.entry!.accessToken).not.toBe(revoked);
+    await client({ sharedToken: store }).getCluster(CLUSTER);
+    expect(mints()).toBe(2);
+  });
+
+  test('an unreadable or unwritable store costs a token, not the call; the warning names the error only', async () => {
+    const broken: SharedTokenStore = {
+      read: async () => {
+        throw Object.assign(new Error('User is not authorized to perform: secretsmanager:GetSecretValue'), { name: 'StepAccessDeniedError' });
+      },
+      write: async () => {
+        throw Object.assign(new Error('User is not authorized to perform: secretsmanager:PutSecretValue'), { name: 'StepAccessDeniedError' });
+      },
+    };
+    const before = logLines.length;
+    await client({ sharedToken: broken }).getCluster(CLUSTER);
+    expect(mints()).toBe(1);
+    const warnings = logLines.slice(before).filter((l) => l.includes(' warn '));
+    expect(warnings).toEqual([expect.stringContaining('shared token store unreadable'), expect.stringContaining('shared token store not writable')]);
+    for (const w of warnings) expect(w).toContain('StepAccessDeniedError');
   });
 
   test('refreshes shortly before expires_in', async () => {

@@ -122,6 +122,10 @@ describe('wire shapes and state', () => {
     expect(srv.state.secrets.get('S1')?.value).toBe('value-1');
     expect((await call('POST', '/v1/secrets', { id: 'S1', secret_data: 'eA==', scopes: ['SCOPE_REDPANDA_CONNECT'] })).status).toBe(409);
     expect((await call('PUT', '/v1/secrets/S1', { labels: { a: 'c' } })).status).toBe(400);
+    expect((await call('PUT', '/v1/secrets/S1', { labels: { a: 'b' }, secret_data: Buffer.from('value-2').toString('base64') })).body).toEqual({ secret: { id: 'S1', labels: { a: 'b' }, scopes: ['SCOPE_REDPANDA_CONNECT'] } });
+    // Proto3: an update without labels sets none.
+    expect((await call('PUT', '/v1/secrets/S1', { secret_data: Buffer.from('value-3').toString('base64') })).body).toEqual({ secret: { id: 'S1', labels: {}, scopes: ['SCOPE_REDPANDA_CONNECT'] } });
+    expect(srv.state.secrets.get('S1')).toMatchObject({ value: 'value-3', labels: {} });
     const topic = await call('POST', '/v1/topics', { name: 't1', partition_count: 2, replication_factor: null });
     expect(topic).toMatchObject({ status: 201, body: { topic_name: 't1', partition_count: 2, replication_factor: 3 } });
     expect((await call('POST', '/v1/topics', { name: 't1' })).body).toMatchObject({ code: 'ALREADY_EXISTS' });
@@ -171,6 +175,20 @@ describe('wire shapes and state', () => {
     expect(broken.body!.lint_hints[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number), lint_type: 'failed_read' });
     const noOutput = await call('POST', '/v1/redpanda-connect/pipelines:lint-config', { config_yaml: 'input:\n  generate: {mapping: "root = 1"}\n' });
     expect(noOutput.body!.lint_hints).toEqual([{ line: 1, column: 1, hint: 'field output is required', lint_type: 'missing' }]);
+  });
+
+  test('lint-config: unresolved ${...} as Connect reports them (one hint at line 1, in order); create still accepts them', async () => {
+    const yaml =
+      'input:\n  generate:\n    mapping: root = "${! uuid_v4() }"\n' +
+      'output:\n  redpanda:\n    seed_brokers: ["${REDPANDA_BROKERS}"]\n    topic: "${TOPIC:cdc}"\n    key: "${{ESCAPED}}"\n' +
+      '    sasl: [{mechanism: SCRAM-SHA-256, username: "${secrets.RP_USER}", password: "${secrets.RP_PASSWORD|base64decode}"}]\n';
+    const res = await call('POST', '/v1/redpanda-connect/pipelines:lint-config', { config_yaml: yaml });
+    expect(res.body!.lint_hints).toEqual([
+      { line: 1, column: 1, hint: 'required environment variables were not set: [REDPANDA_BROKERS secrets.RP_USER secrets.RP_PASSWORD]', lint_type: 'missing_env_var' },
+    ]);
+    const created = await call('POST', '/v1/redpanda-connect/pipelines', { display_name: 'env-vars', config_yaml: yaml });
+    expect(created.status).toBe(201);
+    expect((await call('DELETE', `/v1/redpanda-connect/pipelines/${created.body!.pipeline.id}`)).status).toBe(204);
   });
 
   test('GET cluster points dataplane_api.url back at the local data plane', async () => {

@@ -4,13 +4,14 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   InvalidRequestException,
+  PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SecretsManagerAdapter } from '../../lambdas/adapters/aws/secrets.js';
+import { SecretsManagerAdapter, SecretsManagerTokenStore, parseSharedToken } from '../../lambdas/adapters/aws/secrets.js';
 
 const smMock = mockClient(SecretsManagerClient);
 const adapter = () => new SecretsManagerAdapter(new SecretsManagerClient({ region: 'us-east-2' }));
@@ -131,5 +132,37 @@ describe('link secrets', () => {
   test('throttling on a link secret is AwsThrottledError', async () => {
     smMock.on(GetSecretValueCommand).rejects(new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'slow', ...meta }));
     await expect(adapter().ensureLinkSecret(input)).rejects.toMatchObject({ name: 'AwsThrottledError' });
+  });
+});
+
+describe('SecretsManagerTokenStore (the shared Redpanda Cloud API token)', () => {
+  const TOKEN_ARN = 'arn:aws:secretsmanager:us-east-2:111111111111:secret:rpcn-aurora/redpanda-cloud-token-GhIjKl';
+  const TOKEN = 'eyJhbGciOi.the-api-token.must-never-leak';
+  const store = () => new SecretsManagerTokenStore(new SecretsManagerClient({ region: 'us-east-2' }), TOKEN_ARN);
+  const entry = { key: 'k'.repeat(64), accessToken: TOKEN, expiresAt: Date.parse('2026-12-08T01:00:00.000Z') };
+
+  test('writes the entry with PutSecretValue and reads it back', async () => {
+    smMock.on(PutSecretValueCommand).resolves({ ARN: TOKEN_ARN });
+    await store().write(entry);
+    const put = smMock.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
+    expect(put.SecretId).toBe(TOKEN_ARN);
+    smMock.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).resolves({ ARN: TOKEN_ARN, SecretString: put.SecretString! });
+    await expect(store().read()).resolves.toEqual(entry);
+  });
+
+  test('no value yet (ResourceNotFoundException) and a malformed value read as nothing stored', async () => {
+    smMock.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT", ...meta }));
+    await expect(store().read()).resolves.toBeUndefined();
+    for (const text of ['', 'not json', '{}', JSON.stringify({ key: 'k', access_token: '', expires_at: '2026-12-08T01:00:00Z' }), JSON.stringify({ key: 'k', access_token: 't', expires_at: 'soon' })]) {
+      expect(parseSharedToken(text)).toBeUndefined();
+    }
+  });
+
+  test('access denied is StepAccessDeniedError naming the action, never the token', async () => {
+    smMock.on(PutSecretValueCommand).rejects(new SecretsManagerServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not authorized to perform: secretsmanager:PutSecretValue', ...meta }));
+    const err = (await store().write(entry).catch((e: unknown) => e)) as Error;
+    expect(err.name).toBe('StepAccessDeniedError');
+    expect(err.message).toContain('secretsmanager:PutSecretValue');
+    expect(err.message).not.toContain(TOKEN);
   });
 });

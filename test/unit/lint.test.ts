@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { registerLint } from '../../bin/commands/lint.js';
 import type { Io } from '../../bin/cli-support.js';
 import {
+  classifyDataPlaneHints,
   countFindings,
   formatFinding,
   LINT_RULES,
@@ -39,7 +40,6 @@ const EXPECTED_RULE: Readonly<Record<string, string>> = {
   'bad-pg-temporary-slot.yaml': 'RPCN007',
   'bad-pg-skip-cert-verify.yaml': 'RPCN008',
   'bad-mysql-dsn-skip-verify.yaml': 'RPCN008',
-  'bad-pg-kafka-franz-output.yaml': 'RPCN009',
   'bad-pg-stream-alias.yaml': 'RPCN009',
   'bad-mysql-redpanda-common.yaml': 'RPCN009',
   'bad-pg-dsn-password.yaml': 'RPCN010',
@@ -64,6 +64,7 @@ const EXPECTED_RULE: Readonly<Record<string, string>> = {
   'bad-pg-no-schema.yaml': 'RPCN025',
   'bad-mysql-unknown-cache.yaml': 'RPCN026',
   'bad-pg-deprecated-field.yaml': 'RPCN027',
+  'bad-pg-output-timestamp.yaml': 'RPCN027',
   'bad-no-cdc-input.yaml': 'RPCN028',
   'bad-pg-aws-disabled.yaml': 'RPCN029',
   'bad-pg-placeholder.yaml': 'RPCN030',
@@ -220,6 +221,33 @@ describe('lint: rule details', () => {
     ['"DB.EXAMPLE.COM:5432"', []],
   ])('aws.endpoint %s', (endpoint, expected) => {
     expect(rules(pgPipeline().replace('"db.example.com:5432"', endpoint))).toEqual(expected);
+  });
+
+  it.each([
+    ['output', 'kafka', []],
+    ['output', 'kafka_franz', []],
+    ['output', 'redpanda_common', ['RPCN009']],
+    ['input', 'kafka', ['RPCN009']],
+    ['input', 'kafka_franz', ['RPCN009']],
+    ['input', 'redpanda_common', ['RPCN009']],
+  ])('RPCN009: the %s %s', (kind, type, expected) => {
+    const text =
+      kind === 'output'
+        ? pgPipeline({ top: `output:\n  ${type}:\n    topic: t\n` })
+        : `input:\n  ${type}:\n    topics: [t]\noutput:\n  redpanda:\n    topic: t\n`;
+    expect(rules(text).filter((r) => r === 'RPCN009')).toEqual(expected);
+  });
+
+  it('the redpanda output\'s timestamp is a deprecation warning, not an unknown field; with timestamp_ms an error', () => {
+    const output = (fields: string) => pgPipeline({ top: `output:\n  redpanda:\n    topic: t\n${fields}` });
+    const [finding] = lintPipeline(output("    timestamp: '${! timestamp_unix() }'\n"));
+    expect(finding).toMatchObject({ rule: 'RPCN027', severity: 'warning', path: 'output.redpanda.timestamp' });
+    expect(finding!.message).toMatch(/timestamp is deprecated and is superseded by timestamp_ms/);
+    expect(rules(output("    timestamp_ms: '${! timestamp_unix_milli() }'\n"))).toEqual([]);
+    expect(lintPipeline(output("    timestamp: '1'\n    timestamp_ms: '1000'\n")).map((f) => [f.rule, f.severity])).toEqual([
+      ['RPCN021', 'error'],
+      ['RPCN027', 'warning'],
+    ]);
   });
 
   it('suggests the field meant by a misspelling', () => {
@@ -497,5 +525,36 @@ describe('rpcn-aurora lint (registerLint)', () => {
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toBe('error: --target "byoc" is not one of redpanda-cloud, self-managed');
+  });
+});
+
+describe('the data plane lint hints (classifyDataPlaneHints)', () => {
+  const hint = (text: string, lintType = 'missing_env_var') => ({ line: 1, column: 1, hint: text, lintType });
+
+  it.each([
+    'required environment variables were not set: [REDPANDA_BROKERS]',
+    'required environment variables were not set: [secrets.RP_CDC_USER secrets.RP_CDC_PASSWORD REDPANDA_BROKERS secrets.RP_CDC_USER]',
+    'required environment variables were not set: [secrets.RPCN_AWS_ACCESS_KEY_ID]',
+  ])('only Cloud-resolved variables unset is not fatal: %s', (text) => {
+    expect(classifyDataPlaneHints([hint(text)])).toEqual({ fatal: [], cloudResolved: [hint(text)] });
+  });
+
+  it.each([
+    'required environment variables were not set: [DB_PASSWORD]',
+    'required environment variables were not set: [secrets.RP_CDC_USER AURORA_HOST]',
+    'required environment variables were not set: [REDPANDA_ID]',
+    'required environment variables were not set: [secrets.]',
+    'required environment variables were not set: []',
+    'field nope not recognised',
+    'field input is required',
+    'REDPANDA_BROKERS secrets.RP_CDC_USER',
+  ])('every other hint stays fatal: %s', (text) => {
+    expect(classifyDataPlaneHints([hint(text)])).toEqual({ fatal: [hint(text)], cloudResolved: [] });
+  });
+
+  it('splits a mixed list, keeping each hint whole', () => {
+    const env = hint('required environment variables were not set: [secrets.RP_CDC_PASSWORD]');
+    const unknown = { line: 7, column: 3, hint: 'field nope not recognised', lintType: 'unknown' };
+    expect(classifyDataPlaneHints([env, unknown])).toEqual({ fatal: [unknown], cloudResolved: [env] });
   });
 });

@@ -29,11 +29,24 @@ describe('happy path, aurora-postgresql', () => {
   const request = normalized(raw);
   const names = linkNames(request, DB);
   let summary: LinkSummary;
+  let tokensMinted: number;
+  let redpandaSteps: number;
 
   beforeAll(async () => {
+    const mintedBefore = twin.redpanda.tokensIssued();
     const result = await twin.provision(raw, { executionName: 'happy' });
     expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
     summary = result.output as LinkSummary;
+    tokensMinted = twin.redpanda.tokensIssued() - mintedBefore;
+    // The Lambdas of this execution that call Redpanda Cloud (each its own function, with its own memory).
+    const callers = ['ValidateRequest', 'EnsureAccessKey', 'EnsureTopic', 'EnsureRedpandaUser', 'EnsureRedpandaSecrets', 'CreatePipeline', 'CheckPipeline', 'Probe'];
+    redpandaSteps = new Set(result.events.flatMap((e) => (e.state && callers.includes(e.state.name) ? [e.state.name] : []))).size;
+  });
+
+  test('the whole Provision mints at most two Redpanda Cloud tokens: its Lambdas share one through the token secret', () => {
+    expect(redpandaSteps).toBeGreaterThan(5);
+    expect(tokensMinted).toBeGreaterThanOrEqual(1);
+    expect(tokensMinted).toBeLessThanOrEqual(2);
   });
 
   const USER_ARN = `arn:aws:iam::${DB}:user/rpcn-aurora/rpcn-aurora-orders-connector`;

@@ -1,6 +1,7 @@
 // No secret in any execution event, output or log line: provision, validate, rotate and teardown a link in the
 // twin with every step logging at DEBUG, capture it all, and look for the SASL password, the connector user's
-// secret access keys (the first one and the rotated one), and the Redpanda client secret (plain and base64).
+// secret access keys (the first one and the rotated one), the Redpanda client secret (plain and base64), and every
+// Redpanda Cloud API token, including the one the steps share through the token secret.
 import { jest } from '@jest/globals';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
@@ -56,6 +57,11 @@ test('the SASL password, every secret access key and the Redpanda client secret 
       expect(text.includes(Buffer.from(secret).toString('base64'))).toBe(false);
     }
     for (const token of twin.redpanda.issuedTokens()) expect(text.includes(token)).toBe(false);
+    // The steps shared the API token through its secret (by reference): it holds one of the tokens checked above.
+    const shared = JSON.parse(twin.aws.secrets.find('rpcn-aurora/redpanda-cloud-token')!.value) as { access_token: string };
+    expect(twin.redpanda.issuedTokens()).toContain(shared.access_token);
+    // CreatePipeline logged the data plane's hint about the variables Redpanda Cloud resolves, without failing.
+    expect(text).toMatch(/data plane lint: variables Redpanda Cloud resolves at start.*required environment variables were not set: \[[^\]]*secrets\.RPCN_AURORA_HYGIENE_/);
   } finally {
     spy.mockRestore();
     void write;

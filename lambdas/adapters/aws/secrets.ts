@@ -5,9 +5,11 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { CredentialsSecretError, ResourceBusyError } from '../../core/errors.js';
+import type { SharedApiToken, SharedTokenStore } from '../../ports/redpanda.js';
 import type { RedpandaCredentials, SecretsPort } from '../../ports/secrets.js';
 import { isAwsError, mapAwsError } from './errors.js';
 import { fromAwsTags, toAwsTags } from './tags.js';
@@ -144,4 +146,54 @@ export function parseCredentials(secretArn: string, text: string | undefined): R
     throw new CredentialsSecretError(`${where}: ${problems.join('; ')}${note}; set it to ${CREDENTIALS_SHAPE}`);
   }
   return { clientId: obj['client_id'] as string, clientSecret: obj['client_secret'] as string };
+}
+
+/**
+ * The shared Redpanda Cloud API token in its own secret (created empty by the stack), readable and writable only by
+ * the roles that read the Redpanda credentials. Nothing here logs or reports the value; an error names the action.
+ */
+export class SecretsManagerTokenStore implements SharedTokenStore {
+  constructor(
+    private readonly sm: SecretsManagerClient,
+    private readonly secretArn: string,
+  ) {}
+
+  async read(): Promise<SharedApiToken | undefined> {
+    try {
+      const out = await this.sm.send(new GetSecretValueCommand({ SecretId: this.secretArn }));
+      return parseSharedToken(out.SecretString);
+    } catch (e) {
+      // Also the answer while the secret has no value yet (before the first token).
+      if (isAwsError(e, 'ResourceNotFoundException')) return undefined;
+      throw mapAwsError(e, { action: 'secretsmanager:GetSecretValue', resource: this.secretArn });
+    }
+  }
+
+  async write(token: SharedApiToken): Promise<void> {
+    try {
+      await this.sm.send(new PutSecretValueCommand({ SecretId: this.secretArn, SecretString: formatSharedToken(token) }));
+    } catch (e) {
+      throw mapAwsError(e, { action: 'secretsmanager:PutSecretValue', resource: this.secretArn });
+    }
+  }
+}
+
+export function formatSharedToken(token: SharedApiToken): string {
+  return JSON.stringify({ key: token.key, access_token: token.accessToken, expires_at: new Date(token.expiresAt).toISOString() });
+}
+
+/** Undefined for anything but a well-formed entry: a bad entry is replaced, never trusted. */
+export function parseSharedToken(text: string | undefined): SharedApiToken | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { key, access_token: accessToken, expires_at: expiresAt } = parsed as Record<string, unknown>;
+  const expires = typeof expiresAt === 'string' ? Date.parse(expiresAt) : NaN;
+  if (typeof key !== 'string' || typeof accessToken !== 'string' || accessToken === '' || !Number.isFinite(expires)) return undefined;
+  return { key, accessToken, expiresAt: expires };
 }

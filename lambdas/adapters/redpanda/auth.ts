@@ -1,10 +1,12 @@
-// OAuth2 client-credentials token for Redpanda Cloud (docs/reference/redpanda-cloud.md §1). The token is cached at module level,
-// so a warm Lambda reuses it across invocations until shortly before `expires_in`; concurrent callers share
-// one request. The token endpoint has a per-organization daily quota: its 429 becomes
-// RedpandaQuotaExceededError with the reset time from `Auth0-Organization-Quota-Limit`, and until then no
-// further token request is sent (no tight loop). The request body holds the client secret and the
-// response the token: neither is ever logged.
-import type { RedpandaLogger } from '../../ports/redpanda.js';
+// OAuth2 client-credentials token for Redpanda Cloud (docs/reference/redpanda-cloud.md §1). The token endpoint has a
+// per-organization daily quota, so one token serves every step: a client keeps it in memory (a warm Lambda reuses
+// it) and, given a SharedTokenStore, reads the one the other steps minted before minting its own and stores what it
+// mints. A token within `refreshMarginMs` of expiry is not used; one the API refused (401) is never read back.
+// Concurrent callers of one client share one request. A 429 becomes RedpandaQuotaExceededError with the reset time
+// from `Auth0-Organization-Quota-Limit`, and until then no further token request is sent (no tight loop). The
+// request body holds the client secret and the response and the store the token: neither is ever logged.
+import { createHash } from 'node:crypto';
+import type { RedpandaLogger, SharedApiToken, SharedTokenStore } from '../../ports/redpanda.js';
 import { RedpandaAuthError, RedpandaError, RedpandaQuotaExceededError, RedpandaTransientError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './http.js';
 
@@ -26,8 +28,10 @@ export interface TokenProviderOptions {
   readonly logger: RedpandaLogger;
   /** @default 10000 */
   readonly timeoutMs?: number;
-  /** Refresh this long before expiry (capped at half the token's lifetime). @default 60000 */
+  /** Refresh this long before expiry (capped at half the token's lifetime). @default 300000 */
   readonly refreshMarginMs?: number;
+  /** Where the steps share one token; without it each client mints its own. */
+  readonly shared?: SharedTokenStore;
   readonly retry?: Partial<RetryPolicy>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -55,17 +59,28 @@ interface CachedToken {
   readonly refreshAt: number;
 }
 
-/** Module-level cache: survives across invocations of a warm Lambda. Keyed by auth URL, audience and client id. */
-const tokenCache = new Map<string, CachedToken>();
-const inFlight = new Map<string, Promise<CachedToken>>();
-/** Quota exhausted until this time, per organization key (same key). */
+/** Quota exhausted until this time, per organization key (auth URL, audience, client id). */
 const quotaBlockedUntil = new Map<string, { until: number; quota?: number }>();
 
-/** Test hook: forget every cached token and quota block (a cold start). */
+/** Test hook: forget every quota block (a cold start). Tokens live in their client. */
 export function resetTokenCache(): void {
-  tokenCache.clear();
-  inFlight.clear();
   quotaBlockedUntil.clear();
+}
+
+/** The shared store's key: a hash, so the store names no client id. */
+export function sharedTokenKey(authUrl: string, audience: string, clientId: string): string {
+  return createHash('sha256').update(`${authUrl}|${audience}|${clientId}`).digest('hex');
+}
+
+/** A store in this process only: lets two clients of one command (the CLI) share a token. */
+export function inMemoryTokenStore(): SharedTokenStore {
+  let entry: SharedApiToken | undefined;
+  return {
+    read: async () => entry,
+    write: async (token) => {
+      entry = token;
+    },
+  };
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -82,13 +97,19 @@ export class TokenProvider {
   private readonly now: () => number;
   private credentials: ClientCredentials | undefined;
   private readonly loadCredentials: () => Promise<ClientCredentials>;
+  private readonly shared: SharedTokenStore | undefined;
+  private cached: CachedToken | undefined;
+  private pending: Promise<CachedToken> | undefined;
+  /** The last token the API refused: the shared store may still hold it. */
+  private refused: string | undefined;
 
   constructor(options: TokenProviderOptions) {
     this.authUrl = options.authUrl ?? DEFAULT_AUTH_URL;
     this.audience = options.audience ?? DEFAULT_AUDIENCE;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
+    this.refreshMarginMs = options.refreshMarginMs ?? 300_000;
+    this.shared = options.shared;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
@@ -102,9 +123,10 @@ export class TokenProvider {
     return `Bearer ${(await this.token()).accessToken}`;
   }
 
-  /** Drop the cached token (after a 401) so the next call fetches a new one. */
+  /** Drop the cached token (after a 401) so the next call mints a new one rather than reading it back. */
   invalidate(): void {
-    if (this.credentials) tokenCache.delete(this.cacheKey(this.credentials));
+    if (this.cached) this.refused = this.cached.accessToken;
+    this.cached = undefined;
   }
 
   private cacheKey(c: ClientCredentials): string {
@@ -113,14 +135,47 @@ export class TokenProvider {
 
   private async token(): Promise<CachedToken> {
     this.credentials ??= await this.loadCredentials();
-    const key = this.cacheKey(this.credentials);
-    const cached = tokenCache.get(key);
-    if (cached && this.now() < cached.refreshAt) return cached;
-    const pending = inFlight.get(key);
-    if (pending) return pending;
-    const promise = this.fetchToken(key, this.credentials).finally(() => inFlight.delete(key));
-    inFlight.set(key, promise);
-    return promise;
+    if (this.cached && this.now() < this.cached.refreshAt) return this.cached;
+    this.pending ??= this.obtain(this.cacheKey(this.credentials), this.credentials)
+      .then((token) => {
+        this.cached = token;
+        return token;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  private refreshAt(issuedAt: number, expiresAt: number): number {
+    return expiresAt - Math.min(this.refreshMarginMs, (expiresAt - issuedAt) / 2);
+  }
+
+  /** The shared token when it is this client's and fresh, else a new one (then shared). */
+  private async obtain(key: string, creds: ClientCredentials): Promise<CachedToken> {
+    const sharedKey = sharedTokenKey(this.authUrl, this.audience, creds.clientId);
+    if (this.shared) {
+      try {
+        const stored = await this.shared.read();
+        const now = this.now();
+        if (stored && stored.key === sharedKey && stored.accessToken !== this.refused && now < stored.expiresAt - this.refreshMarginMs) {
+          this.logger.debug('redpanda token from the shared store', { expiresAt: new Date(stored.expiresAt).toISOString() });
+          return { accessToken: stored.accessToken, expiresAt: stored.expiresAt, refreshAt: stored.expiresAt - this.refreshMarginMs };
+        }
+      } catch (err) {
+        // Minting is the normal path: an unreadable store costs a token, not the step.
+        this.logger.warn('redpanda shared token store unreadable; minting a token', { errorName: (err as Error).name });
+      }
+    }
+    const token = await this.fetchToken(key, creds);
+    if (this.shared) {
+      try {
+        await this.shared.write({ key: sharedKey, accessToken: token.accessToken, expiresAt: token.expiresAt });
+      } catch (err) {
+        this.logger.warn('redpanda shared token store not writable; the token is kept by this function only', { errorName: (err as Error).name });
+      }
+    }
+    return token;
   }
 
   private async fetchToken(key: string, creds: ClientCredentials): Promise<CachedToken> {
@@ -186,12 +241,7 @@ export class TokenProvider {
         }
         const lifetimeMs = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn * 1000 : 3_600_000;
         const now = this.now();
-        const token: CachedToken = {
-          accessToken,
-          expiresAt: now + lifetimeMs,
-          refreshAt: now + lifetimeMs - Math.min(this.refreshMarginMs, lifetimeMs / 2),
-        };
-        tokenCache.set(key, token);
+        const token: CachedToken = { accessToken, expiresAt: now + lifetimeMs, refreshAt: this.refreshAt(now, now + lifetimeMs) };
         if (quota?.remaining !== undefined && quota.quota !== undefined && quota.remaining < quota.quota * 0.1) {
           this.logger.warn('redpanda token quota running low', { quotaRemaining: quota.remaining, quota: quota.quota });
         }

@@ -1,13 +1,13 @@
 // Redpanda Cloud adapter: implements the RedpandaCloud port over HTTPS. Base URLs are options so the
 // local server (`local/redpanda-cloud/`) can be targeted; the defaults are production (docs/reference/redpanda-cloud.md §1, §2).
-import type { CloudOperation, RedpandaCloud, RedpandaCluster, RedpandaDataPlane, RedpandaLogger, WaitOptions } from '../../ports/redpanda.js';
+import type { CloudOperation, RedpandaCloud, RedpandaCluster, RedpandaDataPlane, RedpandaLogger, SharedTokenStore, WaitOptions } from '../../ports/redpanda.js';
 import { DEFAULT_AUDIENCE, DEFAULT_AUTH_URL, TokenProvider, type ClientCredentials } from './auth.js';
 import { ControlPlane, DEFAULT_CONTROL_PLANE_URL } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { HttpClient, buildUrl, type RetryPolicy } from './http.js';
 
 export * from './errors.js';
-export { resetTokenCache, parseQuotaHeader, DEFAULT_AUTH_URL, DEFAULT_AUDIENCE, type ClientCredentials } from './auth.js';
+export { resetTokenCache, sharedTokenKey, inMemoryTokenStore, parseQuotaHeader, DEFAULT_AUTH_URL, DEFAULT_AUDIENCE, type ClientCredentials } from './auth.js';
 export { parseRateLimitHeader, parseRetryAfter, backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './http.js';
 export { DEFAULT_CONTROL_PLANE_URL, usabilityProblems, parseCluster } from './control-plane.js';
 export { parsePipeline, linkUserName, ownershipLabels } from './data-plane.js';
@@ -15,6 +15,8 @@ export { parsePipeline, linkUserName, ownershipLabels } from './data-plane.js';
 export interface RedpandaCloudClientOptions {
   readonly credentials: ClientCredentials | (() => Promise<ClientCredentials>);
   readonly logger: RedpandaLogger;
+  /** Where the steps share one API token (by reference); without it this client mints its own. */
+  readonly sharedToken?: SharedTokenStore;
   /** @default 'https://auth.prd.cloud.redpanda.com/oauth/token' */
   readonly authUrl?: string;
   /** @default 'cloudv2-production.redpanda.cloud' */
@@ -60,6 +62,7 @@ export class RedpandaCloudClient implements RedpandaCloud {
       credentials: options.credentials,
       authUrl: options.authUrl ?? DEFAULT_AUTH_URL,
       audience: options.audience ?? DEFAULT_AUDIENCE,
+      ...(options.sharedToken ? { shared: options.sharedToken } : {}),
     });
     this.authorization = () => this.tokens.authorization();
     this.onUnauthorized = () => this.tokens.invalidate();
