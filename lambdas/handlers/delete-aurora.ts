@@ -2,7 +2,7 @@
 // say so): the writer instance, then the cluster (final snapshot unless skipped), then the parameter group
 // and the security group with its rules. An adopted cluster is reported as kept, never touched.
 import { DeadlineExceededError } from '../core/errors.js';
-import { linkNames } from '../core/naming.js';
+import { finalSnapshotIdentifier, linkNames } from '../core/naming.js';
 import type { StepDeps } from './shared/deps.js';
 import type { TeardownStepInput } from './delete-pipeline.js';
 import { deadlineAfter, isOwnedBy } from './shared/state.js';
@@ -16,10 +16,6 @@ export interface DeleteAuroraInput extends TeardownStepInput {
 export interface DeleteAuroraOutput extends StepReport {
   readonly done: boolean;
   readonly deadline: string;
-}
-
-export function finalSnapshotIdentifier(cluster: string, now: Date): string {
-  return `${cluster}-final-${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'aurora' | 'network' | 'registry' | 'clock' | 'deadlines'>) {

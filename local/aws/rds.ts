@@ -184,6 +184,7 @@ export class RdsEmulator implements AuroraPort {
   // AuroraPort -------------------------------------------------------------------------------------------
 
   async ensureClusterParameterGroup(input: Parameters<AuroraPort['ensureClusterParameterGroup']>[0]): Promise<{ readonly created: boolean; readonly tags: Readonly<Record<string, string>> }> {
+    refuseInvalidIdentifier('rds:CreateDBClusterParameterGroup', 'DBClusterParameterGroupName', input.name, 255);
     const link = input.tags[LINK_TAG_KEY];
     if (link === undefined) throw new Error(`ensureClusterParameterGroup(${input.name}): tags must include ${LINK_TAG_KEY}`);
     let group = this.groups.get(input.name);
@@ -249,6 +250,7 @@ export class RdsEmulator implements AuroraPort {
     const existing = this.clusters.get(input.identifier);
     // Adopt on re-run, as the adapter does on DBClusterAlreadyExistsFault; the caller checks the tags.
     if (existing !== undefined) return this.describe(existing);
+    refuseInvalidIdentifier('rds:CreateDBCluster', 'DBClusterIdentifier', input.identifier);
     if (!this.groups.has(input.parameterGroup) && !isDefaultGroup(input.parameterGroup)) {
       throw new TwinAwsError('DBClusterParameterGroupNotFoundFault', 'rds:CreateDBCluster', input.identifier, `DBClusterParameterGroup ${input.parameterGroup} not found.`);
     }
@@ -300,6 +302,7 @@ export class RdsEmulator implements AuroraPort {
   async createWriterInstance(input: CreateInstanceInput): Promise<InstanceDescription> {
     const existing = this.instances.get(input.identifier);
     if (existing !== undefined) return this.describeInstanceState(existing);
+    refuseInvalidIdentifier('rds:CreateDBInstance', 'DBInstanceIdentifier', input.identifier);
     if (!this.clusters.has(input.clusterIdentifier)) throw clusterNotFound('rds:CreateDBInstance', input.clusterIdentifier);
     const instance: InstanceState = {
       identifier: input.identifier,
@@ -332,6 +335,7 @@ export class RdsEmulator implements AuroraPort {
       throw new ResourceBusyError(`rds:DeleteDBCluster on ${identifier} failed: InvalidDBClusterStateFault: Cluster cannot be deleted, it still contains DB instances in non-deleting state.`);
     }
     if (finalSnapshotIdentifier !== undefined) {
+      refuseInvalidIdentifier('rds:DeleteDBCluster', 'FinalDBSnapshotIdentifier', finalSnapshotIdentifier, 255);
       // Recorded only: the twin keeps no data in a snapshot.
       this.snapshots.push({ identifier: finalSnapshotIdentifier, clusterIdentifier: identifier, tags: { ...cluster.tags } });
     }
@@ -796,4 +800,20 @@ function engineOfFamily(family: string): Engine {
 
 function familyOf(engine: Engine, version: string): string {
   return engine === 'aurora-postgresql' ? `aurora-postgresql${version.split('.')[0]}` : 'aurora-mysql8.0';
+}
+
+/**
+ * RDS's own refusal of a malformed identifier (cluster, instance, parameter group, snapshot), written here apart
+ * from lambdas/core/name-rules.ts so the twin does not merely agree with the code it checks.
+ */
+function refuseInvalidIdentifier(action: string, parameter: string, value: string, maxLength = 63): void {
+  const ok = value.length >= 1 && value.length <= maxLength && /^[A-Za-z][A-Za-z0-9-]*$/.test(value) && !value.endsWith('-') && !value.includes('--');
+  if (!ok) {
+    throw new TwinAwsError(
+      'InvalidParameterValue',
+      action,
+      value,
+      `The parameter ${parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
+    );
+  }
 }

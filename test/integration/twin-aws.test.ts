@@ -618,6 +618,21 @@ describe('fault injection, secrets, registry, security groups (no database)', ()
     expect(await ports.aurora.describeCluster('x')).toBeUndefined();
   });
 
+  test('RDS refuses a malformed identifier with its own InvalidParameterValue, creating nothing', async () => {
+    const text = (parameter: string) =>
+      `The parameter ${parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`;
+    const cluster = { engine: 'aurora-postgresql' as const, engineVersion: '17.4', databaseName: 'demo_db', port: 5432, parameterGroup: 'default.aurora-postgresql17', minCapacity: 0.5, maxCapacity: 2, vpcSecurityGroupIds: [], tags: { [LINK_TAG_KEY]: 'x' } };
+    for (const identifier of ['rpcn-aurora-orders-', 'rpcn-aurora-a--b', '1orders', `r${'x'.repeat(63)}`]) {
+      const e = await rejection(ports.aurora.createCluster({ ...cluster, identifier }));
+      expect({ name: e.name, message: e.message }).toEqual({ name: 'InvalidParameterValue', message: expect.stringContaining(text('DBClusterIdentifier')) });
+      expect(await ports.aurora.describeCluster(identifier)).toBeUndefined();
+    }
+    const instance = await rejection(ports.aurora.createWriterInstance({ identifier: 'rpcn-aurora-a--b-writer', clusterIdentifier: 'rpcn-aurora-a--b', engine: 'aurora-postgresql', publiclyAccessible: true, tags: {} }));
+    expect(instance.message).toContain(text('DBInstanceIdentifier'));
+    const groupError = await rejection(ports.aurora.ensureClusterParameterGroup({ ...group, name: 'rpcn-aurora-a--b-aurorapostgresql17' }));
+    expect(groupError.message).toContain(text('DBClusterParameterGroupName'));
+  });
+
   test('parameter group owned by another link is a conflict', async () => {
     await expect(ports.aurora.ensureClusterParameterGroup({ ...group, tags: { [LINK_TAG_KEY]: 'other' } })).rejects.toBeInstanceOf(ResourceConflictError);
   });

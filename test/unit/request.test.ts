@@ -64,6 +64,23 @@ describe('defaults', () => {
     expect(request.cdc.schema).toBe('shop');
     expect(request.cdc.user).toBe('rpcn_inv_1');
   });
+
+  test('MySQL: the default user of a long link name is cut to 32 characters, not refused', () => {
+    const request = assertRequest({
+      name: 'inventory-europe-west-warehouse',
+      engine: 'aurora-mysql',
+      database: { databaseName: 'shop' },
+      cdc: { tables: ['Stock'] },
+      redpanda: { clusterId: 'curl3eo533cmsnt23dv0' },
+    });
+    expect(request.cdc.user).toHaveLength(32);
+    expect(request.cdc.user).toMatch(/^rpcn_inventory_europe_wes_[0-9a-z]{6}$/);
+  });
+
+  test('a cdc.user the engine would refuse is named with its rule', () => {
+    const issues = issuesOf(edited((r) => (r.cdc.user = 'a_user_name_of_thirty_three_chars'), 'mysql'));
+    expect(issues).toEqual([expect.objectContaining({ path: 'cdc.user', message: expect.stringMatching(/MySQL user name .* longer than 32/) })]);
+  });
 });
 
 describe('rejections name the field and say what is allowed', () => {
@@ -73,6 +90,9 @@ describe('rejections name the field and say what is allowed', () => {
     ['missing redpanda', (r) => delete r.redpanda, 'redpanda', /required/],
     ['bad name', (r) => (r.name = 'Orders'), 'name', /3-31 characters/],
     ['short name', (r) => (r.name = 'ab'), 'name', /3-31 characters/],
+    ['name ending in "-" (every RDS identifier derived from it would end so)', (r) => (r.name = 'orders-'), 'name', /not ending with "-"/],
+    ['name holding "--" (RDS refuses it in identifiers)', (r) => (r.name = 'orders--eu'), 'name', /without "--"/],
+    ['cdc.user longer than PostgreSQL allows', (r) => (r.cdc.user = 'u'.repeat(63) + 'x'), 'cdc.user', /1-63/],
     ['bad engine', (r) => (r.engine = 'postgres'), 'engine', /"aurora-postgresql", "aurora-mysql"/],
     ['min > max', (r) => (r.database.minCapacity = 4), 'database.minCapacity', /must not exceed database.maxCapacity \(2\)/],
     ['capacity step', (r) => (r.database.maxCapacity = 2.3), 'database.maxCapacity', /multiple of 0.5/],

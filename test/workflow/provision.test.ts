@@ -180,6 +180,16 @@ const privately = (raw: Record<string, any>) =>
     r.database.network = 'private';
   });
 
+describe('a link name RDS would refuse in its identifiers', () => {
+  test.each(['orders--eu', 'orders-'])('"%s" is refused by ValidateRequest before anything is created', async (name) => {
+    const before = stable(await twin.aws.inventory());
+    const result = await twin.provision(pgRequest(name), { executionName: `bad-name-${name.length}` });
+    expect({ status: result.status, error: result.error }).toEqual({ status: 'FAILED', error: 'InvalidRequestError' });
+    expect(result.cause).toMatch(/name: must be 3-31 characters: .*not ending with "-" and without "--"/);
+    expect(stable(await twin.aws.inventory())).toEqual(before);
+  });
+});
+
 describe('a transient fault in each step is retried', () => {
   const publicRaw = pgRequest('retries');
   test.each(STEPS)('%s', async (step) => {
