@@ -276,6 +276,14 @@ export const GRANTS = {
       wildcardReason: 'read-only: the writer of an adopted cluster is named by its owner, not by us',
     },
   ]),
+  /** The region's engine versions and their Serverless v2 capacity (ServerlessV2FeaturesSupport), checked before a cluster is created. */
+  auroraDescribeEngineVersions: grant('aurora.describeEngineVersions', () => [
+    {
+      actions: ['rds:DescribeDBEngineVersions'],
+      resources: ['*'],
+      wildcardReason: 'read-only: rds:DescribeDBEngineVersions has no resource-level permissions',
+    },
+  ]),
   /** The database's VPC, its subnets' routes and what they point at: the network checks of a private link. */
   networkDescribeRoutes: grant('network.describeRoutes', (ctx) => [
     {
@@ -496,7 +504,9 @@ const G = GRANTS;
 /** Step name (the ASL placeholder `${<Step>FunctionArn}`) → its access. */
 export const STEP_ACCESS = {
   // A private link's network is resolved here (the database's VPC, the Redpanda network) before anything is created.
-  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes] },
+  ValidateRequest: {
+    grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes, G.auroraDescribeEngineVersions],
+  },
   EnsureAurora: {
     grants: [
       G.auroraReadOwnParameterGroup,

@@ -9,6 +9,7 @@ import { rotationExecutionName, validationExecutionName } from './iam-events.js'
 import { executionNameProblem } from './name-rules.js';
 import { defaultCdcUser, derivedNameProblems, linkNames } from './naming.js';
 import { egressCidrProblem, networkCidrProblem } from './network.js';
+import { capacityProblems, documentedCapacityRange } from './serverless-capacity.js';
 
 export const ENGINES = ['aurora-postgresql', 'aurora-mysql'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -234,7 +235,13 @@ export function parseRequest(input: unknown): ParseResult {
 
   // Engine version.
   const engineVersion = r.database.engineVersion ?? DEFAULT_ENGINE_VERSION[r.engine];
-  issues.push(...checkEngineVersion(r.engine, engineVersion));
+  const versionIssues = checkEngineVersion(r.engine, engineVersion);
+  issues.push(...versionIssues);
+  // Capacity is applied only to a cluster the link creates; ValidateRequest also asks the region.
+  const documented = documentedCapacityRange(r.engine, engineVersion);
+  if (r.database.create && versionIssues.length === 0 && documented !== undefined) {
+    issues.push(...capacityProblems(r.engine, engineVersion, r.database, documented, 'docs/reference/aws.md A10'));
+  }
 
   // Capacity bounds.
   if (r.database.maxCapacity < 1) issues.push({ path: 'database.maxCapacity', message: 'must be at least 1 ACU (Aurora Serverless v2 minimum for the maximum)' });

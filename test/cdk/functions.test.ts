@@ -236,6 +236,12 @@ describe('what the steps may do', () => {
     expect(ec2Writes).toEqual([]);
   });
 
+  it('ValidateRequest reads the region\'s engine versions (ServerlessV2FeaturesSupport) on "*", the only resource RDS allows for it', () => {
+    expect(statementsWith(statementsOf('ValidateRequest'), 'rds:DescribeDBEngineVersions')).toEqual([
+      { Action: 'rds:DescribeDBEngineVersions', Effect: 'Allow', Resource: '*' },
+    ]);
+  });
+
   it.each(['RunSetupSql', 'Probe', 'DropDatabaseObjects'] as const)('%s uses the Data API on our clusters only, with their RDS-managed master secret', (step) => {
     const statements = statementsOf(step);
     expect(statementsWith(statements, 'rds-data:ExecuteStatement')[0]!.Resource).toBe('arn:aws:rds:us-east-2:111111111111:cluster:rpcn-aurora-*');

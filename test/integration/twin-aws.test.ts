@@ -633,6 +633,21 @@ describe('fault injection, secrets, registry, security groups (no database)', ()
     expect(groupError.message).toContain(text('DBClusterParameterGroupName'));
   });
 
+  test('DescribeDBEngineVersions answers ServerlessV2FeaturesSupport; CreateDBCluster refuses a range the version cannot do', async () => {
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '16.2')).toEqual({ offered: true, serverlessV2: { minCapacity: 0.5, maxCapacity: 256 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '16.3')).toEqual({ offered: true, serverlessV2: { minCapacity: 0, maxCapacity: 256 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '14.9')).toEqual({ offered: true, serverlessV2: { minCapacity: 0.5, maxCapacity: 128 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-mysql', '8.0.mysql_aurora.3.07.1')).toEqual({ offered: true, serverlessV2: { minCapacity: 0.5, maxCapacity: 256 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '12.9')).toEqual({ offered: false });
+    const cluster = { engine: 'aurora-postgresql' as const, databaseName: 'demo_db', port: 5432, parameterGroup: 'default.aurora-postgresql16', vpcSecurityGroupIds: [], tags: { [LINK_TAG_KEY]: 'x' } };
+    const paused = await rejection(ports.aurora.createCluster({ ...cluster, identifier: 'rpcn-aurora-paused', engineVersion: '16.2', minCapacity: 0, maxCapacity: 2 }));
+    expect({ name: paused.name, message: paused.message }).toEqual({ name: 'InvalidParameterValue', message: expect.stringContaining("Serverless v2 minimum capacity 0.0 isn't valid") });
+    const big = await rejection(ports.aurora.createCluster({ ...cluster, parameterGroup: 'default.aurora-postgresql14', identifier: 'rpcn-aurora-big', engineVersion: '14.9', minCapacity: 0.5, maxCapacity: 200 }));
+    expect(big.message).toContain("Serverless v2 maximum capacity 200.0 isn't valid. The maximum capacity must be less than or equal to 128.0");
+    expect(await ports.aurora.describeCluster('rpcn-aurora-paused')).toBeUndefined();
+    expect(await ports.aurora.describeCluster('rpcn-aurora-big')).toBeUndefined();
+  });
+
   test('parameter group owned by another link is a conflict', async () => {
     await expect(ports.aurora.ensureClusterParameterGroup({ ...group, tags: { [LINK_TAG_KEY]: 'other' } })).rejects.toBeInstanceOf(ResourceConflictError);
   });

@@ -116,6 +116,8 @@ describe('rejections name the field and say what is allowed', () => {
     ['adopt without identifier', (r) => (r.database = { create: false }), 'database.clusterIdentifier', /required when database.create is false/],
     ['cluster identifier', (r) => (r.database.clusterIdentifier = 'my--db'), 'database.clusterIdentifier', /no "--"/],
     ['created cluster outside the prefix', (r) => (r.database.clusterIdentifier = 'orders-db'), 'database.clusterIdentifier', /must be named "rpcn-aurora-…"/],
+    ['auto-pause before the version has it', (r) => ((r.database.engineVersion = '16.2'), (r.database.minCapacity = 0)), 'database.minCapacity', /Aurora PostgreSQL 16\.2 does not support .*use 16\.3 or later/],
+    ['256 ACU before the version has it', (r) => ((r.database.engineVersion = '14.9'), (r.database.maxCapacity = 256)), 'database.maxCapacity', /at most 128 ACU.*use 14\.10 or later for up to 256 ACU/],
     ['pg version format', (r) => (r.database.engineVersion = '17'), 'database.engineVersion', /MAJOR.MINOR/],
     ['pg version without Data API', (r) => (r.database.engineVersion = '15.2'), 'database.engineVersion', /use 15.3 or later/],
     ['database name', (r) => (r.database.databaseName = '1db'), 'database.databaseName', /starting with a letter/],
@@ -138,6 +140,17 @@ describe('rejections name the field and say what is allowed', () => {
     );
     expect(issues.map((i) => i.path).sort()).toEqual(['cdc.schema', 'cdc.tables[0]', 'cdc.user', 'database.engineVersion']);
     expect(issues.find((i) => i.path === 'cdc.tables[0]')!.message).toMatch(/write "stock"/);
+  });
+
+  test('MySQL: auto-pause needs 3.08.0', () => {
+    const issues = issuesOf(edited((r) => ((r.database.engineVersion = '8.0.mysql_aurora.3.07.1'), (r.database.minCapacity = 0)), 'mysql'));
+    expect(issues).toEqual([{ path: 'database.minCapacity', message: expect.stringMatching(/use 8\.0\.mysql_aurora\.3\.08\.0 or later/) }]);
+  });
+
+  test('capacity is checked only for a cluster the link creates (an adopted one keeps its own)', () => {
+    const adopted = edited((r) => (r.database = { create: false, clusterIdentifier: 'orders-db', engineVersion: '16.2', minCapacity: 0 }));
+    expect(parseRequest(adopted).ok).toBe(true);
+    expect(parseRequest(edited((r) => ((r.database.engineVersion = '16.3'), (r.database.minCapacity = 0), (r.database.maxCapacity = 256)))).ok).toBe(true);
   });
 
   test('every problem is reported at once, not just the first', () => {
