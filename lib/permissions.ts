@@ -533,7 +533,8 @@ export const STEP_ACCESS = {
     grants: [G.connectorUserRead, G.accessKeyCreate, G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate],
   },
   // identity modes `pipeline-role` and `self-managed` (a role in R): through the healer
-  ApplyPipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
+  // The inspector measures the role's inline policies before ours is added (IAM's 10,240-character aggregate).
+  ApplyPipelineRolePolicy: { grants: [G.pipelineRoleInspect, G.pipelineRoleHeal, G.registryUpdate] },
   // A private link's entry in the cluster's egress allowlist (a cluster update: a long-running operation, retried).
   EnsureEgressAllowlist: { grants: [G.redpandaCredentials, G.registryList, G.registryUpdate], timeoutSeconds: 80 },
   EnsureTopic: { grants: [G.redpandaCredentials, G.registryUpdate] },

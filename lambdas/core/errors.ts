@@ -100,3 +100,6 @@ export class CapacityNotSupportedError extends NamedError {}
 
 /** The region offers no such Aurora engine version (DescribeDBEngineVersions). Not retried. */
 export class EngineVersionNotOfferedError extends NamedError {}
+
+/** A role's inline policies would exceed IAM's 10,240-character aggregate with ours added. Not retried. */
+export class InlinePolicySizeExceededError extends NamedError {}

@@ -172,6 +172,34 @@ describe('IAM, STS and the access roles (no database)', () => {
     expect(chained.message).toMatch(/api error ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining\.$/);
   });
 
+  test("IAM's 10,240-character aggregate of a role's inline policies: PutRolePolicy over it is LimitExceeded, the healer's answer is named", async () => {
+    // A policy of `chars` characters without whitespace: a padded Sid.
+    const sized = (chars: number) => {
+      const doc = { Version: '2012-10-17', Statement: [{ Sid: '', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+      return { ...doc, Statement: [{ ...doc.Statement[0]!, Sid: 'S'.repeat(chars - JSON.stringify(doc).length) }] };
+    };
+    const ours = JSON.stringify(artifacts.pipelineRole.policy.document).replace(/\s/g, '').length;
+    await twin.putRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed', document: sized(10_240 - ours) });
+    // Exactly at the limit: ours is replaced (not counted twice), so putting it again is fine.
+    await expect(ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document)).resolves.toEqual({ applied: true });
+    const raw = await rejection(twin.putRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed', document: sized(10_241 - ours) }));
+    expect({ name: raw.name, message: raw.message }).toEqual({ name: 'LimitExceededException', message: expect.stringContaining(`LimitExceededException: Maximum policy size of 10240 bytes exceeded for role ${PIPELINE_ROLE}`) });
+    // Another policy takes our room while ours is off the role: the healer's put is refused by IAM itself.
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: artifacts.pipelineRole.policy.policyName });
+    await twin.putRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed-2', document: sized(ours) });
+    const named = await rejection(ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document));
+    expect({ name: named.name, message: named.message }).toEqual({
+      name: 'InlinePolicySizeExceededError',
+      message: expect.stringMatching(/^\[pipeline-role-policy-too-large\] iam:PutRolePolicy of rpcn-aurora-.* refused: .*Maximum policy size of 10240 bytes exceeded/),
+    });
+    const view = await ports.pipelineRole.inspect(PIPELINE_ROLE);
+    expect(view.available && Object.keys(view.inlinePolicies).sort()).toEqual(['redpanda-managed', 'redpanda-managed-2']);
+    // Back to how the later tests expect the role: only our policy.
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed' });
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed-2' });
+    await ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document);
+  });
+
   test('an operator removing the scope tag breaks AssumeRole; the event names the operator', async () => {
     const n = events.length;
     twin.untagRole({ account: 'db', roleName: artifacts.roleName, tagKeys: [REDPANDA_SCOPE_TAG_KEY] });

@@ -71,12 +71,21 @@ test.each(NETWORK_FINDINGS)('%s is a probe finding of the catalogue (no log text
 
 /** The `[entry-id]` a refusal's message starts its reason with (RecordFailure turns it into the diagnosis). */
 function refusalIds(): string[] {
-  const files = ['lambdas/handlers/shared/network.ts', 'lambdas/handlers/ensure-egress-allowlist.ts', 'lambdas/handlers/validate-request.ts', 'lambdas/core/network.ts'];
+  const files = [
+    'lambdas/handlers/shared/network.ts',
+    'lambdas/handlers/ensure-egress-allowlist.ts',
+    'lambdas/handlers/validate-request.ts',
+    'lambdas/core/network.ts',
+    'lambdas/core/policy-size.ts',
+    'lambdas/adapters/aws/pipeline-role-access.ts',
+  ];
   return files.flatMap((file) => [...readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').matchAll(/[`'"]\[([a-z][a-z0-9-]+)\] /g)].map((m) => m[1]!));
 }
 
 test('the network refusals name ids (the scan is not empty)', () => {
-  expect(refusalIds()).toEqual(expect.arrayContaining(['allowlist-full', 'network-mode-mismatch', 'redpanda-network-cidr-unknown']));
+  expect(refusalIds()).toEqual(
+    expect.arrayContaining(['allowlist-full', 'network-mode-mismatch', 'redpanda-network-cidr-unknown', 'capacity-not-supported', 'engine-version-not-offered', 'pipeline-role-policy-too-large']),
+  );
 });
 
 test.each([...new Set([...literalIds(), ...Object.values(SQL_FINDING_ENTRY), ...IDENTITY_FINDINGS, ...NETWORK_FINDINGS, ...refusalIds()])].sort())('%s is a catalogue entry', (id) => {
