@@ -12,6 +12,21 @@ const ACCOUNT_ID = /^\d{12}$/;
 // Commercial partition only: the IAM-watch stacks rely on IAM's CloudTrail events reaching EventBridge in
 // us-east-1, which is the `aws` partition's arrangement (docs/reference/aws.md A5).
 const REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
+/**
+ * Regions where the RDS Data API serves Aurora Serverless v2 and provisioned clusters (docs/reference/aws.md A1):
+ * every step's SQL goes through it. Not there: ap-south-2 (Hyderabad), ap-southeast-4 (Melbourne) and
+ * ap-southeast-6 (New Zealand); regions the list could not be confirmed for are left out (fail closed).
+ */
+export const DATA_API_REGIONS: readonly string[] = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'af-south-1',
+  'ap-east-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-5',
+  'ca-central-1',
+  'eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
+  'me-south-1',
+  'sa-east-1',
+];
 const REDPANDA_CLUSTER_ID = /^[0-9a-v]{20}$/;
 // An RDS cluster identifier, or a pattern of one with `*` wildcards (IAM ARN matching).
 const CLUSTER_PATTERN = /^[a-z*][a-z0-9*-]{0,62}$/;
@@ -157,6 +172,15 @@ export const deploymentConfigSchema = z
       if (c.redpanda.accountId === undefined) {
         ctx.addIssue({ code: 'custom', path: ['redpanda', 'accountId'], message: 'is required when redpanda.selfManagedRoleNames is not empty: the account of those roles' });
       }
+    }
+    if (!DATA_API_REGIONS.includes(c.dbAccount.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dbAccount', 'region'],
+        message:
+          `${c.dbAccount.region} has no RDS Data API for Aurora Serverless v2 and provisioned clusters (or it is not confirmed there), and every setup and check step runs its SQL through it: ` +
+          `choose one of ${DATA_API_REGIONS.join(', ')}`,
+      });
     }
     if (c.network.mode === 'create') {
       c.network.availabilityZones.forEach((az, i) => {

@@ -291,6 +291,14 @@ export const GRANTS = {
       wildcardReason: 'read-only: the writer of an adopted cluster is named by its owner, not by us',
     },
   ]),
+  /** The region's engine versions and their Serverless v2 capacity (ServerlessV2FeaturesSupport), checked before a cluster is created. */
+  auroraDescribeEngineVersions: grant('aurora.describeEngineVersions', () => [
+    {
+      actions: ['rds:DescribeDBEngineVersions'],
+      resources: ['*'],
+      wildcardReason: 'read-only: rds:DescribeDBEngineVersions has no resource-level permissions',
+    },
+  ]),
   /** The database's VPC, its subnets' routes and what they point at: the network checks of a private link. */
   networkDescribeRoutes: grant('network.describeRoutes', (ctx) => [
     {
@@ -519,7 +527,9 @@ const G = GRANTS;
 /** Step name (the ASL placeholder `${<Step>FunctionArn}`) → its access. */
 export const STEP_ACCESS = {
   // A private link's network is resolved here (the database's VPC, the Redpanda network) before anything is created.
-  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes] },
+  ValidateRequest: {
+    grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes, G.auroraDescribeEngineVersions],
+  },
   EnsureAurora: {
     grants: [
       G.auroraReadOwnParameterGroup,
@@ -546,7 +556,8 @@ export const STEP_ACCESS = {
     grants: [G.connectorUserRead, G.accessKeyCreate, G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate],
   },
   // identity modes `pipeline-role` and `self-managed` (a role in R): through the healer
-  ApplyPipelineRolePolicy: { grants: [G.pipelineRoleHeal, G.registryUpdate] },
+  // The inspector measures the role's inline policies before ours is added (IAM's 10,240-character aggregate).
+  ApplyPipelineRolePolicy: { grants: [G.pipelineRoleInspect, G.pipelineRoleHeal, G.registryUpdate] },
   // A private link's entry in the cluster's egress allowlist (a cluster update: a long-running operation, retried).
   EnsureEgressAllowlist: { grants: [G.redpandaCredentials, G.registryList, G.registryUpdate], timeoutSeconds: 80 },
   EnsureTopic: { grants: [G.redpandaCredentials, G.registryUpdate] },

@@ -101,3 +101,12 @@ export class RedpandaOperationPendingError extends NamedError {}
 
 /** A control-plane operation ended in STATE_FAILED; its error is in the message. Not retried. */
 export class RedpandaOperationFailedError extends NamedError {}
+
+/** The requested Serverless v2 capacity (0 ACU auto-pause, above 128 ACU) is beyond what the engine version can do. Not retried. */
+export class CapacityNotSupportedError extends NamedError {}
+
+/** The region offers no such Aurora engine version (DescribeDBEngineVersions). Not retried. */
+export class EngineVersionNotOfferedError extends NamedError {}
+
+/** A role's inline policies would exceed IAM's 10,240-character aggregate with ours added. Not retried. */
+export class InlinePolicySizeExceededError extends NamedError {}

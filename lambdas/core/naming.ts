@@ -1,6 +1,22 @@
 // Names of every resource of a link, derived from the request. Pure; the same names are used by the
 // Lambdas, the CDK app, the offline twin and `rpcn-aurora plan`, so a link can always find what it owns.
 import type { Engine, LinkRequest } from './request.js';
+import {
+  fitName,
+  iamNameProblem,
+  iamPathProblem,
+  mysqlUserNameProblem,
+  pipelineDisplayNameProblem,
+  postgresIdentifierProblem,
+  rdsIdentifierProblem,
+  rdsParameterGroupNameProblem,
+  redpandaSecretIdProblem,
+  replicationSlotProblem,
+  secretsManagerNameProblem,
+  securityGroupNameProblem,
+  topicNameProblem,
+  type NameProblem,
+} from './name-rules.js';
 
 /** The tag every AWS resource of a link carries; its value is the link name. */
 export const LINK_TAG_KEY = 'rpcn-aurora:link';
@@ -73,8 +89,6 @@ export interface LinkNames {
   readonly saslPasswordSecret: string;
 }
 
-const AWS_LIMITS = { clusterIdentifier: 63, instanceIdentifier: 63, roleName: 64, userName: 64, policyName: 128, slot: 50, secretId: 255 } as const;
-
 /** Parameter group family for an Aurora engine version. */
 export function parameterGroupFamily(engine: Engine, engineVersion: string): string {
   if (engine === 'aurora-postgresql') return `aurora-postgresql${engineVersion.split('.')[0]}`;
@@ -85,7 +99,15 @@ export function pipelineRoleName(redpandaClusterId: string): string {
   return `redpanda-${redpandaClusterId}-redpanda-connect-pipeline`;
 }
 
-export function linkNames(request: Pick<LinkRequest, 'name' | 'engine' | 'database' | 'redpanda'>, dbAccountId: string): LinkNames {
+/** What names are derived from: the link name, its engine, its cluster and its Redpanda cluster. */
+export interface NamingInput {
+  readonly name: string;
+  readonly engine: Engine;
+  readonly database: Pick<LinkRequest['database'], 'clusterIdentifier' | 'engineVersion'>;
+  readonly redpanda: Pick<LinkRequest['redpanda'], 'clusterId'>;
+}
+
+export function linkNames(request: NamingInput, dbAccountId: string): LinkNames {
   const { name } = request;
   const slug = name.replace(/-/g, '_');
   const upper = slug.toUpperCase();
@@ -117,15 +139,62 @@ export function linkNames(request: Pick<LinkRequest, 'name' | 'engine' | 'databa
     checkpointTopic: `${NAME_PREFIX}${name}.checkpoints`,
     saslPasswordSecret: `${NAME_PREFIX}${name}/redpanda-sasl-password`,
   };
-  assertWithin(names.writerInstanceIdentifier, AWS_LIMITS.instanceIdentifier, 'writer instance identifier');
-  assertWithin(names.dbConnectRole, AWS_LIMITS.roleName, 'db-connect role name');
-  assertWithin(names.connectorUser, AWS_LIMITS.userName, 'connector user name');
-  assertWithin(names.pipelineRolePolicy, AWS_LIMITS.policyName, 'pipeline-role policy name');
-  assertWithin(names.slot, AWS_LIMITS.slot, 'replication slot name');
   return names;
 }
 
-function assertWithin(value: string, limit: number, what: string): void {
-  // Unreachable for a valid request (name ≤ 31); guards against a future change of the name rule.
-  if (value.length > limit) throw new Error(`${what} "${value}" is longer than ${limit} characters`);
+/** A name derived from a request that its service would refuse. */
+export interface DerivedNameProblem {
+  readonly what: string;
+  readonly value: string;
+  readonly problem: string;
+}
+
+/**
+ * Every derived name checked against its service's rules (lambdas/core/name-rules.ts): what ValidateRequest
+ * refuses before anything is created, since a name RDS, IAM, EC2 or Redpanda refuses would fail mid-way.
+ */
+export function derivedNameProblems(names: LinkNames, engine: Engine, cdcUser: string): DerivedNameProblem[] {
+  const checks: Array<[string, string, NameProblem]> = [
+    ['RDS DB cluster identifier', names.clusterIdentifier, rdsIdentifierProblem(names.clusterIdentifier)],
+    ['RDS DB instance identifier', names.writerInstanceIdentifier, rdsIdentifierProblem(names.writerInstanceIdentifier)],
+    ['RDS final snapshot identifier', finalSnapshotIdentifier(names.clusterIdentifier, new Date(0)), rdsIdentifierProblem(finalSnapshotIdentifier(names.clusterIdentifier, new Date(0)))],
+    ['DB cluster parameter group name', names.clusterParameterGroup, rdsParameterGroupNameProblem(names.clusterParameterGroup)],
+    ['security group name', names.securityGroup, securityGroupNameProblem(names.securityGroup)],
+    ['db-connect role name', names.dbConnectRole, iamNameProblem(names.dbConnectRole, 'role')],
+    ['db-connect role policy name', names.dbConnectPolicy, iamNameProblem(names.dbConnectPolicy, 'policy')],
+    ['pipeline role name', names.pipelineRole, iamNameProblem(names.pipelineRole, 'role')],
+    ['pipeline role policy name', names.pipelineRolePolicy, iamNameProblem(names.pipelineRolePolicy, 'policy')],
+    ['connector user name', names.connectorUser, iamNameProblem(names.connectorUser, 'user')],
+    ['connector user path', CONNECTOR_USER_PATH, iamPathProblem(CONNECTOR_USER_PATH)],
+    ['connector user policy name', names.connectorUserPolicy, iamNameProblem(names.connectorUserPolicy, 'policy')],
+    ['Secrets Manager secret name', names.saslPasswordSecret, secretsManagerNameProblem(names.saslPasswordSecret)],
+    ['Redpanda secret id', names.redpandaSecrets.saslPassword, redpandaSecretIdProblem(names.redpandaSecrets.saslPassword)],
+    ['Redpanda secret id', names.redpandaSecrets.rdsCaBundle, redpandaSecretIdProblem(names.redpandaSecrets.rdsCaBundle)],
+    ...KEY_SLOTS.flatMap((slot): Array<[string, string, NameProblem]> => [
+      ['Redpanda secret id', names.redpandaSecrets.accessKeyId[slot], redpandaSecretIdProblem(names.redpandaSecrets.accessKeyId[slot])],
+      ['Redpanda secret id', names.redpandaSecrets.secretAccessKey[slot], redpandaSecretIdProblem(names.redpandaSecrets.secretAccessKey[slot])],
+    ]),
+    ['Redpanda Connect pipeline name', names.pipelineDisplayName, pipelineDisplayNameProblem(names.pipelineDisplayName)],
+    ['checkpoint topic', names.checkpointTopic, topicNameProblem(names.checkpointTopic)],
+    [engine === 'aurora-mysql' ? 'MySQL user name' : 'PostgreSQL user name', cdcUser, engine === 'aurora-mysql' ? mysqlUserNameProblem(cdcUser) : postgresIdentifierProblem(cdcUser)],
+    ...(engine === 'aurora-postgresql'
+      ? ([
+          ['replication slot name', names.slot, replicationSlotProblem(names.slot)],
+          ['publication name', names.publication, postgresIdentifierProblem(names.publication)],
+        ] as Array<[string, string, NameProblem]>)
+      : []),
+  ];
+  return checks.filter((c): c is [string, string, string] => c[2] !== undefined).map(([what, value, problem]) => ({ what, value, problem }));
+}
+
+/** `-final-YYYYMMDDHHMMSS` after the cluster identifier, the identifier cut (with a hash) so the whole stays ≤ 63. */
+export function finalSnapshotIdentifier(cluster: string, now: Date): string {
+  const stamp = `-final-${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
+  return `${fitName(cluster, 63 - stamp.length, '-')}${stamp}`;
+}
+
+/** The default CDC user, `rpcn_<name with _>`, cut (with a hash) to MySQL's 32 characters for aurora-mysql. */
+export function defaultCdcUser(engine: Engine, name: string): string {
+  const user = `rpcn_${name.replace(/-/g, '_')}`;
+  return engine === 'aurora-mysql' ? fitName(user, 32, '_') : user;
 }

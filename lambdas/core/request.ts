@@ -5,7 +5,11 @@
 // Every string field is matched against an ASCII-only pattern, so quotes, semicolons, newlines and
 // unicode look-alikes are rejected here and never reach SQL, IAM documents or YAML.
 import { z } from 'zod';
+import { rotationExecutionName, validationExecutionName } from './iam-events.js';
+import { executionNameProblem } from './name-rules.js';
+import { defaultCdcUser, derivedNameProblems, linkNames } from './naming.js';
 import { egressCidrProblem, networkCidrProblem } from './network.js';
+import { capacityProblems, documentedCapacityRange } from './serverless-capacity.js';
 
 export const ENGINES = ['aurora-postgresql', 'aurora-mysql'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -34,7 +38,8 @@ export const RESERVED_DB_USERS: readonly string[] = [
   'awsauthenticationplugin', 'mariadb.sys', 'mysql.sys', 'mysql.session', 'mysql.infoschema', 'replicator',
 ];
 
-const NAME = /^[a-z][a-z0-9-]{2,30}$/;
+// No "--" and no trailing "-": every RDS identifier derived from the name would inherit them, and RDS refuses both.
+const NAME = /^[a-z](?!.*--)[a-z0-9-]{1,29}[a-z0-9]$/;
 const PG_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 const MYSQL_TABLE = /^[a-zA-Z_][a-zA-Z0-9_$]{0,63}$/;
 const DATABASE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -128,7 +133,7 @@ const identitySchema = z
 
 /** The request as written by a user (every default optional). */
 export const requestSchema = z.strictObject({
-  name: pattern(NAME, '3-31 characters: a lower-case letter, then lower-case letters, digits and "-"'),
+  name: pattern(NAME, '3-31 characters: a lower-case letter, then lower-case letters, digits and "-", not ending with "-" and without "--"'),
   engine: z.enum(ENGINES, { error: `must be one of ${ENGINES.map((e) => `"${e}"`).join(', ')}` }),
   database: databaseSchema,
   cdc: cdcSchema,
@@ -227,11 +232,16 @@ export function parseRequest(input: unknown): ParseResult {
   const r = parsed.data;
   const issues: RequestIssue[] = [];
   const isPg = r.engine === 'aurora-postgresql';
-  const slug = r.name.replace(/-/g, '_');
 
   // Engine version.
   const engineVersion = r.database.engineVersion ?? DEFAULT_ENGINE_VERSION[r.engine];
-  issues.push(...checkEngineVersion(r.engine, engineVersion));
+  const versionIssues = checkEngineVersion(r.engine, engineVersion);
+  issues.push(...versionIssues);
+  // Capacity is applied only to a cluster the link creates; ValidateRequest also asks the region.
+  const documented = documentedCapacityRange(r.engine, engineVersion);
+  if (r.database.create && versionIssues.length === 0 && documented !== undefined) {
+    issues.push(...capacityProblems(r.engine, engineVersion, r.database, documented, 'docs/reference/aws.md A12'));
+  }
 
   // Capacity bounds.
   if (r.database.maxCapacity < 1) issues.push({ path: 'database.maxCapacity', message: 'must be at least 1 ACU (Aurora Serverless v2 minimum for the maximum)' });
@@ -253,11 +263,10 @@ export function parseRequest(input: unknown): ParseResult {
   }
 
   // CDC user.
-  const user = r.cdc.user ?? `rpcn_${slug}`;
+  const user = r.cdc.user ?? defaultCdcUser(r.engine, r.name);
   if (RESERVED_DB_USERS.includes(user.toLowerCase()) || /^(pg_|rds_|rds|aws_)/.test(user)) {
-    issues.push({ path: 'cdc.user', message: `"${user}" is reserved by Aurora or the engine; choose another name (e.g. "rpcn_${slug}")` });
+    issues.push({ path: 'cdc.user', message: `"${user}" is reserved by Aurora or the engine; choose another name (e.g. "${defaultCdcUser(r.engine, r.name)}")` });
   }
-  if (!isPg && user.length > 32) issues.push({ path: 'cdc.user', message: 'must be at most 32 characters for MySQL' });
 
   // Schema: PostgreSQL schema; for MySQL the tables live in the database itself.
   let schema: string;
@@ -311,6 +320,7 @@ export function parseRequest(input: unknown): ParseResult {
   if (topic.startsWith('_')) issues.push({ path: 'redpanda.topic', message: 'must not start with "_" (reserved for internal topics)' });
 
   issues.push(...checkIdentity(r.identity, r.redpanda.accountId, input));
+  issues.push(...checkDerivedNames(r.name, r.engine, engineVersion, clusterIdentifier, user, r.redpanda.clusterId));
   const publiclyAccessible = r.database.publiclyAccessible ?? r.database.network === 'public';
   issues.push(...checkNetwork(r.database.network, r.database.create, publiclyAccessible, r.redpanda.egressCidrs, r.redpanda.networkCidr));
 
@@ -436,6 +446,29 @@ export function roleArnProblem(arn: string): string | undefined {
   if (!resource.startsWith('role/')) return `${shown} is not a role ARN (arn:aws:iam::<account>:role/<name>)`;
   if (!ROLE_ARN.test(arn)) return `${shown} is not a valid role ARN: a role name is 1-64 of letters, digits and +=,.@_- (a path, if any, of the same characters between slashes)`;
   return undefined;
+}
+
+/** Account ids are always 12 digits, so any stands in for the deployment's when checking name rules. */
+const SOME_ACCOUNT_ID = '000000000000';
+const LONGEST_EXECUTION_STAMP = new Date('2099-12-31T23:59:59Z');
+
+/** Every name the link will create, checked against its service's rules (lambdas/core/name-rules.ts). */
+function checkDerivedNames(name: string, engine: Engine, engineVersion: string, clusterIdentifier: string, user: string, redpandaClusterId: string): RequestIssue[] {
+  const names = linkNames({ name, engine, database: { clusterIdentifier, engineVersion }, redpanda: { clusterId: redpandaClusterId } }, SOME_ACCOUNT_ID);
+  const issues = derivedNameProblems(names, engine, user).map(({ what, value, problem }) => ({
+    path: what.includes('user name') ? 'cdc.user' : what.includes('cluster identifier') ? 'database.clusterIdentifier' : 'name',
+    message: `the ${what} "${printable(value)}" ${problem}`,
+  }));
+  const executions = [
+    validationExecutionName(name, 'rotation-schedule', LONGEST_EXECUTION_STAMP),
+    rotationExecutionName(name, 'schedule', LONGEST_EXECUTION_STAMP),
+    rotationExecutionName(name, 'manual', LONGEST_EXECUTION_STAMP),
+  ];
+  for (const execution of executions) {
+    const problem = executionNameProblem(execution);
+    if (problem) issues.push({ path: 'name', message: `the Step Functions execution name "${printable(execution)}" ${problem}` });
+  }
+  return issues;
 }
 
 function checkEngineVersion(engine: Engine, version: string): RequestIssue[] {

@@ -2,7 +2,9 @@
 // runs as (the Redpanda-managed pipeline role, or the operator's own role), put through the healer role of
 // the RpcnAurora-RedpandaAccess stack when that role is in the account the stack covers. Otherwise the
 // policy is handed to the operator: the output carries the document and the exact command.
+import { InlinePolicySizeExceededError } from '../core/errors.js';
 import { dbConnectRoleArtifacts, rolePolicyFirstHop } from '../core/iam.js';
+import { inlinePolicyRoom, inlinePolicyTooLarge } from '../core/policy-size.js';
 import type { LinkRequest } from '../core/request.js';
 import type { StepDeps } from './shared/deps.js';
 import type { FirstHopOutcome, LinkRef } from './shared/state.js';
@@ -27,6 +29,12 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'pipelineRole' |
     };
     if (hop.accountId !== deps.deployment.redpandaAccountId) {
       return { ...base, applied: false, reason: `the role is in account ${hop.accountId}, where this deployment has no healer role` };
+    }
+    // IAM refuses a role's inline policies over 10,240 characters together: measured first, to say why and what to do.
+    const view = await deps.pipelineRole.inspect(hop.roleName);
+    if (view.available && view.exists) {
+      const room = inlinePolicyRoom(view.inlinePolicies, hop.policy.policyName, hop.policy.document);
+      if (!room.fits) throw new InlinePolicySizeExceededError(inlinePolicyTooLarge(hop.roleName, hop.policy.policyName, room));
     }
     const result = await deps.pipelineRole.putInlinePolicy(hop.roleName, hop.policy.policyName, hop.policy.document);
     if ('available' in result) return { ...base, applied: false, reason: result.reason };

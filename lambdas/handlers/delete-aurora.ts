@@ -4,7 +4,7 @@
 // group outlives the cluster while RDS releases the cluster's network interfaces (often well past a minute):
 // the loop waits for that against its own deadline, and names what is still attached when it gives up.
 import { DeadlineExceededError } from '../core/errors.js';
-import { linkNames } from '../core/naming.js';
+import { finalSnapshotIdentifier, linkNames } from '../core/naming.js';
 import type { NetworkInterfaceView } from '../ports/aurora.js';
 import type { StepDeps } from './shared/deps.js';
 import type { TeardownStepInput } from './delete-pipeline.js';
@@ -40,10 +40,6 @@ function describeInterfaces(attached: readonly NetworkInterfaceView[]): string {
   return attached
     .map((eni) => `${eni.id} (${eni.description || 'no description'}, ${eni.status}${eni.attachmentStatus ? `, attachment ${eni.attachmentStatus}` : ''}${eni.requesterId ? `, requester ${eni.requesterId}` : ''})`)
     .join(', ');
-}
-
-export function finalSnapshotIdentifier(cluster: string, now: Date): string {
-  return `${cluster}-final-${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'aurora' | 'network' | 'registry' | 'clock' | 'deadlines'>) {

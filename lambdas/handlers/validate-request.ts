@@ -3,7 +3,9 @@
 import { compareVersions, requiredConnectVersion } from '../core/connect-version.js';
 import { AllowlistFullError, mergeAllowlistEntry } from '../core/network.js';
 import {
+  CapacityNotSupportedError,
   EgressAddressesUnknownError,
+  EngineVersionNotOfferedError,
   IdentityModeUnsupportedError,
   LinkBusyError,
   NetworkConfigError,
@@ -11,6 +13,7 @@ import {
   RequestConflictError,
 } from '../core/errors.js';
 import { assertRequest, type LinkRequest } from '../core/request.js';
+import { BASE_CAPACITY_RANGE, capacityProblems, documentedCapacityRange, narrower } from '../core/serverless-capacity.js';
 import type { RedpandaCluster } from '../ports/redpanda.js';
 import type { StepDeps } from './shared/deps.js';
 import { egressCidrsOf, resolveNetwork } from './shared/network.js';
@@ -115,6 +118,31 @@ async function checkAdoptedClusterIsPublic(deps: Pick<StepDeps, 'aurora'>, ident
   }
 }
 
+/**
+ * The engine version and capacity of a cluster the link creates, as the region answers (DescribeDBEngineVersions),
+ * narrowed by the documented table: refused here rather than by CreateDBCluster after the parameter group exists.
+ */
+async function checkEngineVersionOffer(deps: Pick<StepDeps, 'aurora' | 'deployment'>, request: LinkRequest): Promise<void> {
+  if (!request.database.create) return;
+  const { engine, engineVersion, minCapacity, maxCapacity } = { engine: request.engine, ...request.database };
+  const offer = await deps.aurora.describeEngineVersion(engine, engineVersion);
+  if (!offer.offered) {
+    throw new EngineVersionNotOfferedError(
+      `[engine-version-not-offered] ${engine} ${engineVersion} is not offered in ${deps.deployment.region} (DescribeDBEngineVersions has no such version): ` +
+        `choose a version the region lists (aws rds describe-db-engine-versions --engine ${engine} --query "DBEngineVersions[].EngineVersion")`,
+    );
+  }
+  const documented = documentedCapacityRange(engine, engineVersion);
+  const reported = offer.serverlessV2;
+  // Neither source knows: only the range every Serverless v2 version has is safe.
+  const allowed = reported && documented ? narrower(reported, documented) : (reported ?? documented ?? BASE_CAPACITY_RANGE);
+  const according = reported ? `RDS in ${deps.deployment.region} reports ServerlessV2FeaturesSupport MinCapacity ${reported.minCapacity}, MaxCapacity ${reported.maxCapacity}` : documented ? 'docs/reference/aws.md A12' : 'neither RDS nor the documented versions say more';
+  const problems = capacityProblems(engine, engineVersion, { minCapacity, maxCapacity }, allowed, according);
+  if (problems.length > 0) {
+    throw new CapacityNotSupportedError(`[capacity-not-supported] ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  }
+}
+
 export function identityDifferences(before: LinkRequest, after: LinkRequest): string[] {
   return IDENTITY.filter(([, get]) => JSON.stringify(get(before)) !== JSON.stringify(get(after))).map(
     ([field, get]) => `${field} was ${JSON.stringify(get(before))}, now ${JSON.stringify(get(after))}`,
@@ -124,6 +152,7 @@ export function identityDifferences(before: LinkRequest, after: LinkRequest): st
 export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 'registry' | 'aurora' | 'network' | 'clock'>) {
   return defineStep<ValidateRequestInput, ValidateRequestOutput>('ValidateRequest', async ({ request: input }) => {
     const request = assertRequest(input);
+    await checkEngineVersionOffer(deps, request);
     const cloud = await deps.redpanda();
     const cluster = await cloud.getCluster(request.redpanda.clusterId);
     checkClusterForMode(request, cluster, deps.deployment.redpandaAccountId);

@@ -82,6 +82,10 @@ export interface CreateInstanceInput {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+export type EngineVersionOffer =
+  | { readonly offered: false }
+  | { readonly offered: true; readonly serverlessV2?: { readonly minCapacity: number; readonly maxCapacity: number } };
+
 export interface AuroraPort {
   /** Create the cluster parameter group if missing and set the parameters (only on a group this link owns). */
   ensureClusterParameterGroup(input: {
@@ -105,6 +109,11 @@ export interface AuroraPort {
   deleteInstance(identifier: string): Promise<void>;
   deleteCluster(identifier: string, finalSnapshotIdentifier: string | undefined): Promise<void>;
   deleteClusterParameterGroup(name: string): Promise<void>;
+  /**
+   * What the region offers for an engine version (DescribeDBEngineVersions): `offered: false` when it has no such
+   * version; `serverlessV2` its ServerlessV2FeaturesSupport, absent when RDS does not report it.
+   */
+  describeEngineVersion(engine: CreateClusterInput['engine'], engineVersion: string): Promise<EngineVersionOffer>;
   /** The VPC and subnets of a DB subnet group; undefined when there is none of that name. */
   describeDbSubnetGroup(name: string): Promise<{ readonly name: string; readonly vpcId: string; readonly subnetIds: readonly string[] } | undefined>;
 }

@@ -2,7 +2,7 @@
 // pipeline-role-access.ts, chain-simulator.ts): same idempotency, same "unavailable" answers, same error
 // names. Calls are made as the twin's step Lambda session; the inspector/healer path really assumes the
 // access roles (policy-evaluated) and each IAM call they make is policy-evaluated against their policies.
-import { IamPropagationError } from '../../lambdas/core/errors.js';
+import { IamPropagationError, InlinePolicySizeExceededError } from '../../lambdas/core/errors.js';
 import type { PolicyDocument } from '../../lambdas/core/iam.js';
 import type {
   AccessUnavailable,
@@ -242,6 +242,14 @@ export class TwinPipelineRoleAccess implements PipelineRoleAccess {
     try {
       await this.iam.putRolePolicy({ account: this.options.redpandaAccountId, roleName, policyName, document }, session.arn);
     } catch (e) {
+      // As the adapter: IAM's size refusal under its named error.
+      if (hasCode(e, 'LimitExceededException')) {
+        throw new InlinePolicySizeExceededError(
+          `[pipeline-role-policy-too-large] iam:PutRolePolicy of ${policyName} on ${arn} refused: ${(e as Error).message}. ` +
+            'Use identity.mode "access-key", or remove or merge other inline policies on the role',
+          { cause: e },
+        );
+      }
       throw asHealerError(e, 'iam:PutRolePolicy', `${arn} policy ${policyName}`);
     }
     return { applied: true };

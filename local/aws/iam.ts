@@ -10,6 +10,9 @@ import { copy, roleArn as makeRoleArn, randomString, sortedRecord, TwinAwsError,
 import { makeIamEvent, type IamCloudTrailEvent } from './events.js';
 import { policyProblems, type NamedDocument } from './policy-sim.js';
 
+/** IAM's aggregate size of one role's inline policies (docs/reference/aws.md A13). */
+const ROLE_INLINE_POLICY_LIMIT = 10_240;
+
 export interface RoleState {
   readonly account: string;
   readonly name: string;
@@ -290,6 +293,12 @@ export class IamEmulator {
     if (!POLICY_NAME.test(input.policyName)) throw new TwinAwsError('InvalidInputException', action, input.policyName, 'The specified value for policyName is invalid.');
     await this.checkDocument('identity', input.document, action, `${input.roleName}/${input.policyName}`);
     const role = this.mustRole(input, action);
+    // IAM: a role's inline policies together may take 10,240 characters, whitespace not counted.
+    const size = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, '').length;
+    const total = Object.entries(role.inline).reduce((sum, [name, doc]) => (name === input.policyName ? sum : sum + size(doc)), size(input.document));
+    if (total > ROLE_INLINE_POLICY_LIMIT) {
+      throw new TwinAwsError('LimitExceededException', action, `${input.roleName}/${input.policyName}`, `Maximum policy size of ${ROLE_INLINE_POLICY_LIMIT} bytes exceeded for role ${input.roleName}`);
+    }
     role.inline[input.policyName] = copy(input.document);
     this.record(input.account, 'PutRolePolicy', callerArn, {
       roleName: input.roleName,

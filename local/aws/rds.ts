@@ -16,6 +16,7 @@ import type {
   ClusterParameter,
   CreateClusterInput,
   CreateInstanceInput,
+  EngineVersionOffer,
   InstanceDescription,
   NetworkInterfaceView,
   ParameterSetting,
@@ -68,10 +69,6 @@ export interface RdsOptions {
    */
   readonly ignoreCreateHttpEndpoint?: boolean;
   /**
-   * Runs once a created cluster's database is up, before the cluster reports `available`: stands in for the
-   * application's own schema migrations (the demo creates its table here).
-   */
-  /**
    * A cluster created less than this many ms (by the twin's clock) after its parameter group was created or last
    * had a static parameter changed comes up with the writer `pending-reboot`: its server runs without the
    * group's static parameters until the writer is rebooted (a group used within minutes of its creation may
@@ -86,6 +83,16 @@ export interface RdsOptions {
   readonly networkInterfaceReleaseMs?: number;
   /** Describe calls a rebooting writer answers `rebooting` before it is `available` again (once its server is back). @default 1 */
   readonly rebootingDescribes?: number;
+  /**
+   * The region's engine versions where they differ from the twin's default answer (every well-formed Aurora
+   * PostgreSQL 13-17 / MySQL 3 version, with RDS's ServerlessV2FeaturesSupport): `absent` for a version the
+   * region does not offer, or the capacity range it reports.
+   */
+  readonly engineVersions?: Readonly<Record<string, 'absent' | { readonly minCapacity: number; readonly maxCapacity: number }>>;
+  /**
+   * Runs once a created cluster's database is up, before the cluster reports `available`: stands in for the
+   * application's own schema migrations (the demo creates its table here).
+   */
   readonly onDatabaseCreated?: (cluster: { readonly identifier: string; readonly engine: Engine; readonly databaseName: string }, backing: BackingDatabase) => Promise<void>;
 }
 
@@ -211,6 +218,7 @@ export class RdsEmulator implements AuroraPort {
   // AuroraPort -------------------------------------------------------------------------------------------
 
   async ensureClusterParameterGroup(input: Parameters<AuroraPort['ensureClusterParameterGroup']>[0]): Promise<{ readonly created: boolean; readonly tags: Readonly<Record<string, string>> }> {
+    refuseInvalidIdentifier('rds:CreateDBClusterParameterGroup', 'DBClusterParameterGroupName', input.name, 255);
     const link = input.tags[LINK_TAG_KEY];
     if (link === undefined) throw new Error(`ensureClusterParameterGroup(${input.name}): tags must include ${LINK_TAG_KEY}`);
     let group = this.groups.get(input.name);
@@ -277,6 +285,8 @@ export class RdsEmulator implements AuroraPort {
     const existing = this.clusters.get(input.identifier);
     // Adopt on re-run, as the adapter does on DBClusterAlreadyExistsFault; the caller checks the tags.
     if (existing !== undefined) return this.describe(existing);
+    refuseInvalidIdentifier('rds:CreateDBCluster', 'DBClusterIdentifier', input.identifier);
+    await this.refuseUnsupportedCapacity(input);
     if (!this.groups.has(input.parameterGroup) && !isDefaultGroup(input.parameterGroup)) {
       throw new TwinAwsError('DBClusterParameterGroupNotFoundFault', 'rds:CreateDBCluster', input.identifier, `DBClusterParameterGroup ${input.parameterGroup} not found.`);
     }
@@ -300,6 +310,32 @@ export class RdsEmulator implements AuroraPort {
       pendingReboot: this.groupStillSettling(input.parameterGroup),
     });
     return this.describe(cluster);
+  }
+
+  /** RDS refuses a Serverless v2 range the engine version cannot do (auto-pause, above 128 ACU). */
+  private async refuseUnsupportedCapacity(input: CreateClusterInput): Promise<void> {
+    const offer = await this.describeEngineVersion(input.engine, input.engineVersion);
+    if (!offer.offered) {
+      throw new TwinAwsError('InvalidParameterCombination', 'rds:CreateDBCluster', input.identifier, `Cannot find version ${input.engineVersion} for ${input.engine}`);
+    }
+    const support = offer.serverlessV2;
+    if (support === undefined) return;
+    if (input.minCapacity < support.minCapacity) {
+      throw new TwinAwsError(
+        'InvalidParameterValue',
+        'rds:CreateDBCluster',
+        input.identifier,
+        `Serverless v2 minimum capacity ${input.minCapacity.toFixed(1)} isn't valid. The minimum capacity must be at least ${support.minCapacity.toFixed(1)} for engine version ${input.engineVersion}.`,
+      );
+    }
+    if (input.maxCapacity > support.maxCapacity) {
+      throw new TwinAwsError(
+        'InvalidParameterValue',
+        'rds:CreateDBCluster',
+        input.identifier,
+        `Serverless v2 maximum capacity ${input.maxCapacity.toFixed(1)} isn't valid. The maximum capacity must be less than or equal to ${support.maxCapacity.toFixed(1)} for engine version ${input.engineVersion}.`,
+      );
+    }
   }
 
   async enableHttpEndpoint(clusterArn: string): Promise<void> {
@@ -353,6 +389,7 @@ export class RdsEmulator implements AuroraPort {
   async createWriterInstance(input: CreateInstanceInput): Promise<InstanceDescription> {
     const existing = this.instances.get(input.identifier);
     if (existing !== undefined) return this.describeInstanceState(existing);
+    refuseInvalidIdentifier('rds:CreateDBInstance', 'DBInstanceIdentifier', input.identifier);
     if (!this.clusters.has(input.clusterIdentifier)) throw clusterNotFound('rds:CreateDBInstance', input.clusterIdentifier);
     const instance: InstanceState = {
       identifier: input.identifier,
@@ -388,6 +425,7 @@ export class RdsEmulator implements AuroraPort {
       throw new ResourceBusyError(`rds:DeleteDBCluster on ${identifier} failed: InvalidDBClusterStateFault: Cluster cannot be deleted, it still contains DB instances in non-deleting state.`);
     }
     if (finalSnapshotIdentifier !== undefined) {
+      refuseInvalidIdentifier('rds:DeleteDBCluster', 'FinalDBSnapshotIdentifier', finalSnapshotIdentifier, 255);
       // Recorded only: the twin keeps no data in a snapshot.
       this.snapshots.push({ identifier: finalSnapshotIdentifier, clusterIdentifier: identifier, tags: { ...cluster.tags } });
     }
@@ -416,6 +454,14 @@ export class RdsEmulator implements AuroraPort {
       throw new ResourceBusyError(`rds:DeleteDBClusterParameterGroup on ${name} failed: InvalidDBParameterGroupStateFault: One or more database clusters are still members of this parameter group.`);
     }
     this.groups.delete(name);
+  }
+
+  async describeEngineVersion(engine: Engine, engineVersion: string): Promise<EngineVersionOffer> {
+    const override = this.options.engineVersions?.[engineVersion];
+    if (override === 'absent') return { offered: false };
+    if (override !== undefined) return { offered: true, serverlessV2: { ...override } };
+    const support = serverlessV2FeaturesSupport(engine, engineVersion);
+    return support === undefined ? { offered: false } : { offered: true, serverlessV2: support };
   }
 
   async describeDbSubnetGroup(name: string): Promise<{ readonly name: string; readonly vpcId: string; readonly subnetIds: readonly string[] } | undefined> {
@@ -881,4 +927,38 @@ function engineOfFamily(family: string): Engine {
 
 function familyOf(engine: Engine, version: string): string {
   return engine === 'aurora-postgresql' ? `aurora-postgresql${version.split('.')[0]}` : 'aurora-mysql8.0';
+}
+
+/**
+ * RDS's own refusal of a malformed identifier (cluster, instance, parameter group, snapshot), written here apart
+ * from lambdas/core/name-rules.ts so the twin does not merely agree with the code it checks.
+ */
+function refuseInvalidIdentifier(action: string, parameter: string, value: string, maxLength = 63): void {
+  const ok = value.length >= 1 && value.length <= maxLength && /^[A-Za-z][A-Za-z0-9-]*$/.test(value) && !value.endsWith('-') && !value.includes('--');
+  if (!ok) {
+    throw new TwinAwsError(
+      'InvalidParameterValue',
+      action,
+      value,
+      `The parameter ${parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
+    );
+  }
+}
+
+/**
+ * RDS's ServerlessV2FeaturesSupport for the versions the twin offers (docs/reference/aws.md A12), kept apart from
+ * lambdas/core/serverless-capacity.ts; undefined for a version RDS has no such release of.
+ */
+function serverlessV2FeaturesSupport(engine: Engine, version: string): { minCapacity: number; maxCapacity: number } | undefined {
+  if (engine === 'aurora-postgresql') {
+    const m = /^(1[3-7])\.(\d{1,2})$/.exec(version);
+    if (!m) return undefined;
+    const minor = Number(m[2]);
+    const [pauseFrom, max256From] = ({ '13': [15, 13], '14': [12, 10], '15': [7, 5], '16': [3, 1], '17': [0, 0] } as Record<string, [number, number]>)[m[1]!]!;
+    return { minCapacity: minor >= pauseFrom ? 0 : 0.5, maxCapacity: minor >= max256From ? 256 : 128 };
+  }
+  const m = /^8\.0\.mysql_aurora\.3\.(\d{2})\.(\d{1,2})$/.exec(version);
+  if (!m) return undefined;
+  const release = Number(m[1]);
+  return { minCapacity: release >= 8 ? 0 : 0.5, maxCapacity: release >= 6 ? 256 : 128 };
 }

@@ -195,7 +195,7 @@ export class AwsTwin {
       aurora: this.guard<AuroraPort>('aurora', this.rds, {
         ensureClusterParameterGroup: true, describeClusterParameterGroupTags: true, describeClusterParameters: true, describeCluster: true,
         createCluster: true, enableHttpEndpoint: true, describeInstance: true, createWriterInstance: true, rebootInstance: true, deleteInstance: true,
-        deleteCluster: true, deleteClusterParameterGroup: true, describeDbSubnetGroup: true,
+        deleteCluster: true, deleteClusterParameterGroup: true, describeDbSubnetGroup: true, describeEngineVersion: true,
       }),
       network: this.guard<NetworkPort>('network', this.network, {
         ensureSecurityGroup: true, describeSecurityGroup: true, authorizeIngress: true, revokeIngress: true, deleteSecurityGroup: true, describeNetworkInterfaces: true,

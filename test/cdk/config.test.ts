@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig, redpandaAccountInUse, watchedAccounts } from '../../lib/config.js';
+import { DATA_API_REGIONS, DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig, redpandaAccountInUse, watchedAccounts } from '../../lib/config.js';
 import { redpandaRoleNames } from '../../lib/names.js';
 import { EXAMPLE_CONFIG_PATH, exampleConfig, pipelineRoleConfig } from './support/synth.js';
 
@@ -48,6 +48,9 @@ describe('deployment configuration', () => {
     [{ ...base(), dbAccount: { region: 'us-east-2' } }, 'dbAccount.accountId'],
     [{ ...base(), dbAccount: { accountId: '1234', region: 'us-east-2' } }, 'dbAccount.accountId: must be a 12-digit AWS account id'],
     [{ ...base(), dbAccount: { accountId: '111111111111', region: 'cn-north-1' } }, 'dbAccount.region: must be an AWS region of the commercial partition'],
+    [{ ...base(), dbAccount: { accountId: '111111111111', region: 'ap-south-2' } }, 'dbAccount.region: ap-south-2 has no RDS Data API for Aurora Serverless v2 and provisioned clusters'],
+    [{ ...base(), dbAccount: { accountId: '111111111111', region: 'ap-southeast-4' } }, 'choose one of us-east-1, us-east-2, us-west-1, us-west-2, af-south-1'],
+    [{ ...base(), dbAccount: { accountId: '111111111111', region: 'ap-southeast-6' } }, 'dbAccount.region: ap-southeast-6 has no RDS Data API'],
     [{ ...base(), redpanda: { accountId: '222222222222', clusterIds: [] } }, 'redpanda.clusterIds: must list at least one'],
     [{ ...base(), redpanda: { accountId: '222222222222', clusterIds: ['curl3eo533cmsnt23dv0', 'curl3eo533cmsnt23dv0'] } }, 'redpanda.clusterIds: must not list a cluster id twice'],
     [{ ...base(), redpanda: { accountId: '222222222222', clusterIds: ['NOT-A-CLUSTER'] } }, 'redpanda.clusterIds.0: must be a Redpanda Cloud cluster id'],
@@ -73,6 +76,10 @@ describe('deployment configuration', () => {
     [{ ...base(), rotateSchedule: 'daily' }, 'rotateSchedule: must be an EventBridge schedule expression'],
   ])('names the key that is wrong (%#)', (value, expected) => {
     expect(errorOf(value)).toContain(expected);
+  });
+
+  it.each([...DATA_API_REGIONS])('accepts %s, a region with the RDS Data API', (region) => {
+    expect(parseDeploymentConfig({ ...base(), dbAccount: { accountId: '111111111111', region } }).dbAccount.region).toBe(region);
   });
 
   it('lists every bad key at once, under the file name', () => {

@@ -259,6 +259,12 @@ describe('what the steps may do', () => {
     expect(ec2Writes).toEqual([]);
   });
 
+  it('ValidateRequest reads the region\'s engine versions (ServerlessV2FeaturesSupport) on "*", the only resource RDS allows for it', () => {
+    expect(statementsWith(statementsOf('ValidateRequest'), 'rds:DescribeDBEngineVersions')).toEqual([
+      { Action: 'rds:DescribeDBEngineVersions', Effect: 'Allow', Resource: '*' },
+    ]);
+  });
+
   it.each(['RunSetupSql', 'Probe', 'DropDatabaseObjects'] as const)('%s uses the Data API on our clusters only, with their RDS-managed master secret', (step) => {
     const statements = statementsOf(step);
     expect(statementsWith(statements, 'rds-data:ExecuteStatement')[0]!.Resource).toBe('arn:aws:rds:us-east-2:111111111111:cluster:rpcn-aurora-*');
@@ -331,7 +337,8 @@ describe('what the steps may do', () => {
     const healer = `arn:aws:iam::861276079005:role/${HEALER_ROLE_NAME}`;
     expect(assumes('Probe')).toEqual([inspector]);
     expect(assumes('JudgeLink')).toEqual([inspector]);
-    expect(assumes('ApplyPipelineRolePolicy')).toEqual([healer]);
+    // It measures the role's inline policies (IAM's 10,240-character aggregate) before adding ours.
+    expect(assumes('ApplyPipelineRolePolicy')).toEqual([inspector, healer]);
     expect(assumes('HealLink')).toEqual([healer]);
     expect(assumes('RemovePipelineRolePolicy')).toEqual([healer]);
     const others = STEPS.filter((step) => !['Probe', 'JudgeLink', 'ApplyPipelineRolePolicy', 'HealLink', 'RemovePipelineRolePolicy'].includes(step));

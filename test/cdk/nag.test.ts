@@ -78,7 +78,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(all.filter((r) => r.id.includes('[Action::'))).toEqual([]);
     for (const r of all.filter((x) => x.id === 'AwsSolutions-IAM5[Resource::*]')) {
       for (const cause of r.reason.split(' | ')) {
-        expect(cause).toMatch(/^(X-Ray|Log delivery and X-Ray|network\.readSecurityGroups|network\.describeInterfaces|network\.ensureSecurityGroup|network\.describeRoutes|aurora\.describeAnyInstance|network\.updateIngress|iam\.simulate|metrics\.verdict):/);
+        expect(cause).toMatch(/^(X-Ray|Log delivery and X-Ray|network\.readSecurityGroups|network\.describeInterfaces|network\.ensureSecurityGroup|network\.describeRoutes|aurora\.describeAnyInstance|aurora\.describeEngineVersions|network\.updateIngress|iam\.simulate|metrics\.verdict):/);
       }
     }
   });

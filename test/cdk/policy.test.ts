@@ -121,6 +121,7 @@ describe('IAM of every stack', () => {
         'ec2:DescribeNetworkInterfaces',
         'ec2:DescribeSecurityGroups',
         'iam:SimulateCustomPolicy',
+        'rds:DescribeDBEngineVersions',
         'logs:CreateLogDelivery,logs:DeleteLogDelivery,logs:DescribeLogGroups,logs:DescribeResourcePolicies,logs:GetLogDelivery,logs:ListLogDeliveries,logs:PutResourcePolicy,logs:UpdateLogDelivery',
         'xray:GetSamplingRules,xray:GetSamplingTargets,xray:PutTelemetryRecords,xray:PutTraceSegments',
         'xray:PutTelemetryRecords,xray:PutTraceSegments',

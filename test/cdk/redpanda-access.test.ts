@@ -30,14 +30,14 @@ describe('RpcnAurora-RedpandaAccess', () => {
     expect(Object.values(resourcesOf(access())).map((r) => r.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
   });
 
-  it('the inspector trusts only the Lambda roles that read the pipeline role (Probe, JudgeLink)', () => {
+  it('the inspector trusts only the Lambda roles that read the pipeline role (Probe, JudgeLink, ApplyPipelineRolePolicy measuring its inline policies)', () => {
     expect(trustOf(INSPECTOR_ROLE_NAME)).toEqual({
       Statement: [
         {
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
           Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${D}:root`]] } },
-          Condition: { ArnEquals: { 'aws:PrincipalArn': [lambdaRole('probe'), lambdaRole('judge-link')] } },
+          Condition: { ArnEquals: { 'aws:PrincipalArn': [lambdaRole('apply-pipeline-role-policy'), lambdaRole('probe'), lambdaRole('judge-link')] } },
         },
       ],
       Version: '2012-10-17',

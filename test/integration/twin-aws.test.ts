@@ -172,6 +172,34 @@ describe('IAM, STS and the access roles (no database)', () => {
     expect(chained.message).toMatch(/api error ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining\.$/);
   });
 
+  test("IAM's 10,240-character aggregate of a role's inline policies: PutRolePolicy over it is LimitExceeded, the healer's answer is named", async () => {
+    // A policy of `chars` characters without whitespace: a padded Sid.
+    const sized = (chars: number) => {
+      const doc = { Version: '2012-10-17', Statement: [{ Sid: '', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+      return { ...doc, Statement: [{ ...doc.Statement[0]!, Sid: 'S'.repeat(chars - JSON.stringify(doc).length) }] };
+    };
+    const ours = JSON.stringify(artifacts.pipelineRole.policy.document).replace(/\s/g, '').length;
+    await twin.putRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed', document: sized(10_240 - ours) });
+    // Exactly at the limit: ours is replaced (not counted twice), so putting it again is fine.
+    await expect(ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document)).resolves.toEqual({ applied: true });
+    const raw = await rejection(twin.putRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed', document: sized(10_241 - ours) }));
+    expect({ name: raw.name, message: raw.message }).toEqual({ name: 'LimitExceededException', message: expect.stringContaining(`LimitExceededException: Maximum policy size of 10240 bytes exceeded for role ${PIPELINE_ROLE}`) });
+    // Another policy takes our room while ours is off the role: the healer's put is refused by IAM itself.
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: artifacts.pipelineRole.policy.policyName });
+    await twin.putRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed-2', document: sized(ours) });
+    const named = await rejection(ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document));
+    expect({ name: named.name, message: named.message }).toEqual({
+      name: 'InlinePolicySizeExceededError',
+      message: expect.stringMatching(/^\[pipeline-role-policy-too-large\] iam:PutRolePolicy of rpcn-aurora-.* refused: .*Maximum policy size of 10240 bytes exceeded/),
+    });
+    const view = await ports.pipelineRole.inspect(PIPELINE_ROLE);
+    expect(view.available && Object.keys(view.inlinePolicies).sort()).toEqual(['redpanda-managed', 'redpanda-managed-2']);
+    // Back to how the later tests expect the role: only our policy.
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed' });
+    twin.deleteRolePolicy({ account: 'redpanda', roleName: PIPELINE_ROLE, policyName: 'redpanda-managed-2' });
+    await ports.pipelineRole.putInlinePolicy(PIPELINE_ROLE, artifacts.pipelineRole.policy.policyName, artifacts.pipelineRole.policy.document);
+  });
+
   test('an operator removing the scope tag breaks AssumeRole; the event names the operator', async () => {
     const n = events.length;
     twin.untagRole({ account: 'db', roleName: artifacts.roleName, tagKeys: [REDPANDA_SCOPE_TAG_KEY] });
@@ -616,6 +644,36 @@ describe('fault injection, secrets, registry, security groups (no database)', ()
     expect(twin.faults.pending()).toHaveLength(1);
     twin.faults.clear();
     expect(await ports.aurora.describeCluster('x')).toBeUndefined();
+  });
+
+  test('RDS refuses a malformed identifier with its own InvalidParameterValue, creating nothing', async () => {
+    const text = (parameter: string) =>
+      `The parameter ${parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`;
+    const cluster = { engine: 'aurora-postgresql' as const, engineVersion: '17.4', databaseName: 'demo_db', port: 5432, parameterGroup: 'default.aurora-postgresql17', minCapacity: 0.5, maxCapacity: 2, vpcSecurityGroupIds: [], tags: { [LINK_TAG_KEY]: 'x' } };
+    for (const identifier of ['rpcn-aurora-orders-', 'rpcn-aurora-a--b', '1orders', `r${'x'.repeat(63)}`]) {
+      const e = await rejection(ports.aurora.createCluster({ ...cluster, identifier }));
+      expect({ name: e.name, message: e.message }).toEqual({ name: 'InvalidParameterValue', message: expect.stringContaining(text('DBClusterIdentifier')) });
+      expect(await ports.aurora.describeCluster(identifier)).toBeUndefined();
+    }
+    const instance = await rejection(ports.aurora.createWriterInstance({ identifier: 'rpcn-aurora-a--b-writer', clusterIdentifier: 'rpcn-aurora-a--b', engine: 'aurora-postgresql', publiclyAccessible: true, tags: {} }));
+    expect(instance.message).toContain(text('DBInstanceIdentifier'));
+    const groupError = await rejection(ports.aurora.ensureClusterParameterGroup({ ...group, name: 'rpcn-aurora-a--b-aurorapostgresql17' }));
+    expect(groupError.message).toContain(text('DBClusterParameterGroupName'));
+  });
+
+  test('DescribeDBEngineVersions answers ServerlessV2FeaturesSupport; CreateDBCluster refuses a range the version cannot do', async () => {
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '16.2')).toEqual({ offered: true, serverlessV2: { minCapacity: 0.5, maxCapacity: 256 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '16.3')).toEqual({ offered: true, serverlessV2: { minCapacity: 0, maxCapacity: 256 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '14.9')).toEqual({ offered: true, serverlessV2: { minCapacity: 0.5, maxCapacity: 128 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-mysql', '8.0.mysql_aurora.3.07.1')).toEqual({ offered: true, serverlessV2: { minCapacity: 0.5, maxCapacity: 256 } });
+    expect(await ports.aurora.describeEngineVersion('aurora-postgresql', '12.9')).toEqual({ offered: false });
+    const cluster = { engine: 'aurora-postgresql' as const, databaseName: 'demo_db', port: 5432, parameterGroup: 'default.aurora-postgresql16', vpcSecurityGroupIds: [], tags: { [LINK_TAG_KEY]: 'x' } };
+    const paused = await rejection(ports.aurora.createCluster({ ...cluster, identifier: 'rpcn-aurora-paused', engineVersion: '16.2', minCapacity: 0, maxCapacity: 2 }));
+    expect({ name: paused.name, message: paused.message }).toEqual({ name: 'InvalidParameterValue', message: expect.stringContaining("Serverless v2 minimum capacity 0.0 isn't valid") });
+    const big = await rejection(ports.aurora.createCluster({ ...cluster, parameterGroup: 'default.aurora-postgresql14', identifier: 'rpcn-aurora-big', engineVersion: '14.9', minCapacity: 0.5, maxCapacity: 200 }));
+    expect(big.message).toContain("Serverless v2 maximum capacity 200.0 isn't valid. The maximum capacity must be less than or equal to 128.0");
+    expect(await ports.aurora.describeCluster('rpcn-aurora-paused')).toBeUndefined();
+    expect(await ports.aurora.describeCluster('rpcn-aurora-big')).toBeUndefined();
   });
 
   test('parameter group owned by another link is a conflict', async () => {

@@ -181,4 +181,15 @@ describe('putInlinePolicy / deleteInlinePolicy', () => {
     const out = unavailable(await access().putInlinePolicy(PIPELINE_ROLE, POLICY, policy));
     expect(out.reason).toContain('iam:PutRolePolicy');
   });
+
+  test("IAM's LimitExceeded (the role's inline policies over 10,240 characters) is InlinePolicySizeExceededError with the fix", async () => {
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: credentials });
+    iamMock.on(PutRolePolicyCommand).rejects(
+      new IAMServiceException({ name: 'LimitExceededException', $fault: 'client', $metadata: {}, message: `Maximum policy size of 10240 bytes exceeded for role ${PIPELINE_ROLE}` }),
+    );
+    await expect(access().putInlinePolicy(PIPELINE_ROLE, POLICY, policy)).rejects.toMatchObject({
+      name: 'InlinePolicySizeExceededError',
+      message: expect.stringMatching(/^\[pipeline-role-policy-too-large\] iam:PutRolePolicy of .* refused: Maximum policy size of 10240 bytes exceeded for role .*identity\.mode "access-key"/),
+    });
+  });
 });

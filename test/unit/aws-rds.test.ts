@@ -14,6 +14,7 @@ import {
   DescribeDBClusterParameterGroupsCommand,
   DescribeDBClusterParametersCommand,
   DescribeDBClustersCommand,
+  DescribeDBEngineVersionsCommand,
   DescribeDBInstancesCommand,
   EnableHttpEndpointCommand,
   InvalidDBClusterStateFault,
@@ -343,5 +344,28 @@ describe('writer instance', () => {
       name: 'ResourceBusyError',
       message: expect.stringContaining('rds:RebootDBInstance on rpcn-aurora-orders-writer failed'),
     });
+  });
+});
+
+describe('describeEngineVersion', () => {
+  beforeEach(() => rdsMock.reset());
+
+  test('reads ServerlessV2FeaturesSupport of exactly the version asked', async () => {
+    rdsMock.on(DescribeDBEngineVersionsCommand, { Engine: 'aurora-postgresql', EngineVersion: '16.2' }).resolves({
+      ...meta,
+      DBEngineVersions: [{ Engine: 'aurora-postgresql', EngineVersion: '16.2', ServerlessV2FeaturesSupport: { MinCapacity: 0.5, MaxCapacity: 256 } }],
+    });
+    expect(await adapter().describeEngineVersion('aurora-postgresql', '16.2')).toEqual({ offered: true, serverlessV2: { minCapacity: 0.5, maxCapacity: 256 } });
+  });
+
+  test('a version the region does not list is not offered; one without the field has no reported range', async () => {
+    rdsMock.on(DescribeDBEngineVersionsCommand).resolvesOnce({ ...meta, DBEngineVersions: [] }).resolvesOnce({ ...meta, DBEngineVersions: [{ EngineVersion: '16.2' }] });
+    expect(await adapter().describeEngineVersion('aurora-postgresql', '16.2')).toEqual({ offered: false });
+    expect(await adapter().describeEngineVersion('aurora-postgresql', '16.2')).toEqual({ offered: true });
+  });
+
+  test('a denial leaves as the named error of the step', async () => {
+    rdsMock.on(DescribeDBEngineVersionsCommand).rejects(new RDSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'not authorized to perform: rds:DescribeDBEngineVersions' }));
+    await expect(adapter().describeEngineVersion('aurora-postgresql', '16.2')).rejects.toMatchObject({ name: 'StepAccessDeniedError', message: expect.stringContaining('rds:DescribeDBEngineVersions') });
   });
 });

@@ -78,12 +78,19 @@ function refusalIds(): string[] {
     'lambdas/core/network.ts',
     'lambdas/handlers/check-aurora.ts',
     'lambdas/handlers/run-setup-sql.ts',
+    'lambdas/core/policy-size.ts',
+    'lambdas/adapters/aws/pipeline-role-access.ts',
   ];
   return files.flatMap((file) => [...readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').matchAll(/[`'"]\[([a-z][a-z0-9-]+)\] /g)].map((m) => m[1]!));
 }
 
 test('the network refusals name ids (the scan is not empty)', () => {
-  expect(refusalIds()).toEqual(expect.arrayContaining(['allowlist-full', 'network-mode-mismatch', 'redpanda-network-cidr-unknown', 'writer-reboot-pending', 'pg-table-not-owned']));
+  expect(refusalIds()).toEqual(
+    expect.arrayContaining([
+      'allowlist-full', 'network-mode-mismatch', 'redpanda-network-cidr-unknown', 'writer-reboot-pending', 'pg-table-not-owned',
+      'capacity-not-supported', 'engine-version-not-offered', 'pipeline-role-policy-too-large',
+    ]),
+  );
 });
 
 test.each([...new Set([...literalIds(), ...Object.values(SQL_FINDING_ENTRY), ...IDENTITY_FINDINGS, ...NETWORK_FINDINGS, ...refusalIds()])].sort())('%s is a catalogue entry', (id) => {

@@ -64,6 +64,23 @@ describe('defaults', () => {
     expect(request.cdc.schema).toBe('shop');
     expect(request.cdc.user).toBe('rpcn_inv_1');
   });
+
+  test('MySQL: the default user of a long link name is cut to 32 characters, not refused', () => {
+    const request = assertRequest({
+      name: 'inventory-europe-west-warehouse',
+      engine: 'aurora-mysql',
+      database: { databaseName: 'shop' },
+      cdc: { tables: ['Stock'] },
+      redpanda: { clusterId: 'curl3eo533cmsnt23dv0' },
+    });
+    expect(request.cdc.user).toHaveLength(32);
+    expect(request.cdc.user).toMatch(/^rpcn_inventory_europe_wes_[0-9a-z]{6}$/);
+  });
+
+  test('a cdc.user the engine would refuse is named with its rule', () => {
+    const issues = issuesOf(edited((r) => (r.cdc.user = 'a_user_name_of_thirty_three_chars'), 'mysql'));
+    expect(issues).toEqual([expect.objectContaining({ path: 'cdc.user', message: expect.stringMatching(/MySQL user name .* longer than 32/) })]);
+  });
 });
 
 describe('rejections name the field and say what is allowed', () => {
@@ -73,6 +90,9 @@ describe('rejections name the field and say what is allowed', () => {
     ['missing redpanda', (r) => delete r.redpanda, 'redpanda', /required/],
     ['bad name', (r) => (r.name = 'Orders'), 'name', /3-31 characters/],
     ['short name', (r) => (r.name = 'ab'), 'name', /3-31 characters/],
+    ['name ending in "-" (every RDS identifier derived from it would end so)', (r) => (r.name = 'orders-'), 'name', /not ending with "-"/],
+    ['name holding "--" (RDS refuses it in identifiers)', (r) => (r.name = 'orders--eu'), 'name', /without "--"/],
+    ['cdc.user longer than PostgreSQL allows', (r) => (r.cdc.user = 'u'.repeat(63) + 'x'), 'cdc.user', /1-63/],
     ['bad engine', (r) => (r.engine = 'postgres'), 'engine', /"aurora-postgresql", "aurora-mysql"/],
     ['min > max', (r) => (r.database.minCapacity = 4), 'database.minCapacity', /must not exceed database.maxCapacity \(2\)/],
     ['capacity step', (r) => (r.database.maxCapacity = 2.3), 'database.maxCapacity', /multiple of 0.5/],
@@ -96,6 +116,8 @@ describe('rejections name the field and say what is allowed', () => {
     ['adopt without identifier', (r) => (r.database = { create: false }), 'database.clusterIdentifier', /required when database.create is false/],
     ['cluster identifier', (r) => (r.database.clusterIdentifier = 'my--db'), 'database.clusterIdentifier', /no "--"/],
     ['created cluster outside the prefix', (r) => (r.database.clusterIdentifier = 'orders-db'), 'database.clusterIdentifier', /must be named "rpcn-aurora-…"/],
+    ['auto-pause before the version has it', (r) => ((r.database.engineVersion = '16.2'), (r.database.minCapacity = 0)), 'database.minCapacity', /Aurora PostgreSQL 16\.2 does not support .*use 16\.3 or later/],
+    ['256 ACU before the version has it', (r) => ((r.database.engineVersion = '14.9'), (r.database.maxCapacity = 256)), 'database.maxCapacity', /at most 128 ACU.*use 14\.10 or later for up to 256 ACU/],
     ['pg version format', (r) => (r.database.engineVersion = '17'), 'database.engineVersion', /MAJOR.MINOR/],
     ['pg version without Data API', (r) => (r.database.engineVersion = '15.2'), 'database.engineVersion', /use 15.3 or later/],
     ['database name', (r) => (r.database.databaseName = '1db'), 'database.databaseName', /starting with a letter/],
@@ -118,6 +140,17 @@ describe('rejections name the field and say what is allowed', () => {
     );
     expect(issues.map((i) => i.path).sort()).toEqual(['cdc.schema', 'cdc.tables[0]', 'cdc.user', 'database.engineVersion']);
     expect(issues.find((i) => i.path === 'cdc.tables[0]')!.message).toMatch(/write "stock"/);
+  });
+
+  test('MySQL: auto-pause needs 3.08.0', () => {
+    const issues = issuesOf(edited((r) => ((r.database.engineVersion = '8.0.mysql_aurora.3.07.1'), (r.database.minCapacity = 0)), 'mysql'));
+    expect(issues).toEqual([{ path: 'database.minCapacity', message: expect.stringMatching(/use 8\.0\.mysql_aurora\.3\.08\.0 or later/) }]);
+  });
+
+  test('capacity is checked only for a cluster the link creates (an adopted one keeps its own)', () => {
+    const adopted = edited((r) => (r.database = { create: false, clusterIdentifier: 'orders-db', engineVersion: '16.2', minCapacity: 0 }));
+    expect(parseRequest(adopted).ok).toBe(true);
+    expect(parseRequest(edited((r) => ((r.database.engineVersion = '16.3'), (r.database.minCapacity = 0), (r.database.maxCapacity = 256)))).ok).toBe(true);
   });
 
   test('every problem is reported at once, not just the first', () => {

@@ -182,6 +182,22 @@ describe('ValidateRequest refuses, before anything is created', () => {
       /reports no egress addresses .*set identity.restrictToEgress to false/,
       'egress-addresses-unknown',
     ],
+    [
+      "a capacity the region's engine version cannot do (RDS's ServerlessV2FeaturesSupport is stricter than the table)",
+      { rds: { engineVersions: { '17.4': { minCapacity: 0.5, maxCapacity: 128 } } } },
+      (name: string) => pgRequest(name, (r) => (r.database.maxCapacity = 192)),
+      'CapacityNotSupportedError',
+      /database\.maxCapacity: 192 ACU is above what Aurora PostgreSQL 17\.4 allows \(RDS in \S+ reports ServerlessV2FeaturesSupport MinCapacity 0\.5, MaxCapacity 128: at most 128 ACU\)/,
+      'capacity-not-supported',
+    ],
+    [
+      'an engine version the region does not offer',
+      { rds: { engineVersions: { '17.4': 'absent' as const } } },
+      (name: string) => pgRequest(name),
+      'EngineVersionNotOfferedError',
+      /aurora-postgresql 17\.4 is not offered in \S+ \(DescribeDBEngineVersions has no such version\)/,
+      'engine-version-not-offered',
+    ],
   ])('%s', async (_what, options, raw, error, message, diagnosis) => {
     const twin = await startTwin(options);
     try {

@@ -193,6 +193,16 @@ const privately = (raw: Record<string, any>) =>
     r.database.network = 'private';
   });
 
+describe('a link name RDS would refuse in its identifiers', () => {
+  test.each(['orders--eu', 'orders-'])('"%s" is refused by ValidateRequest before anything is created', async (name) => {
+    const before = stable(await twin.aws.inventory());
+    const result = await twin.provision(pgRequest(name), { executionName: `bad-name-${name.length}` });
+    expect({ status: result.status, error: result.error }).toEqual({ status: 'FAILED', error: 'InvalidRequestError' });
+    expect(result.cause).toMatch(/name: must be 3-31 characters: .*not ending with "-" and without "--"/);
+    expect(stable(await twin.aws.inventory())).toEqual(before);
+  });
+});
+
 describe('a transient fault in each step is retried', () => {
   const publicRaw = pgRequest('retries');
   test.each(STEPS)('%s', async (step) => {
@@ -282,6 +292,36 @@ describe("identity mode pipeline-role (the walkthrough's chain, on a cluster who
     expect({ status: failed.status, error: failed.error }).toEqual({ status: 'FAILED', error: 'StepAccessDeniedError' });
     expect(failed.cause).toMatch(/^ApplyPipelineRolePolicy failed: .*diagnosis \[aws-access-denied\]/);
     expect((await irsa.provision(raw, { executionName: 'chain-rerun' })).status).toBe('SUCCEEDED');
+  });
+});
+
+describe("a pipeline role whose inline policies leave no room for ours (IAM's 10,240 characters per role)", () => {
+  let crowded: OfflineTwin;
+  const raw = pipelineRoleRequest('crowded');
+  const names = linkNames(normalized(raw), DB);
+  // 10,100 characters without whitespace: a padded Sid.
+  const base = { Version: '2012-10-17', Statement: [{ Sid: '', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+  const theirs = { ...base, Statement: [{ ...base.Statement[0]!, Sid: 'S'.repeat(10_100 - JSON.stringify(base).length) }] };
+
+  beforeAll(async () => {
+    crowded = await startTwin({ pipelinePodIdentity: 'irsa' });
+    await crowded.aws.putRolePolicy({ account: 'redpanda', roleName: names.pipelineRole, policyName: 'redpanda-managed', document: theirs });
+  });
+
+  afterAll(async () => {
+    await crowded?.stop();
+  });
+
+  test('ApplyPipelineRolePolicy measures them and refuses with both sizes and the fix; the role is left as it was', async () => {
+    const result = await crowded.provision(raw, { executionName: 'crowded' });
+    expect({ status: result.status, error: result.error }).toEqual({ status: 'FAILED', error: 'InlinePolicySizeExceededError' });
+    expect(result.cause).toMatch(
+      /^ApplyPipelineRolePolicy failed: \[pipeline-role-policy-too-large\] role redpanda-\S+-pipeline's other inline policies take 10100 characters \(whitespace excluded\); ours, rpcn-aurora-\d{12}-crowded, needs \d+ more: \d+ in all, above IAM's 10240/,
+    );
+    expect(result.cause).toContain('identity.mode "access-key"');
+    expect(result.cause).toContain('diagnosis [pipeline-role-policy-too-large]');
+    const view = await crowded.deps.pipelineRole.inspect(names.pipelineRole);
+    expect(view.available && Object.keys(view.inlinePolicies)).toEqual(['redpanda-managed']);
   });
 });
 

@@ -4,6 +4,7 @@
 // emits the policy as an artifact for the operator instead.
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, PutRolePolicyCommand, DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { InlinePolicySizeExceededError } from '../../core/errors.js';
 import type { PolicyDocument } from '../../core/iam.js';
 import { NAME_PREFIX } from '../../core/naming.js';
 import type { AccessUnavailable, PipelineRoleAccess, PipelineRoleView } from '../../ports/iam.js';
@@ -103,6 +104,14 @@ export class StsPipelineRoleAccess implements PipelineRoleAccess {
       return { applied: true };
     } catch (e) {
       if (isAwsError(e, ...ACCESS_DENIED)) return this.deniedAfterAssume(HEALER_ROLE_NAME, 'iam:PutRolePolicy', roleName);
+      // Another inline policy grew between our measure and the put: IAM's own refusal, named the same.
+      if (isAwsError(e, 'LimitExceeded', 'LimitExceededException')) {
+        throw new InlinePolicySizeExceededError(
+          `[pipeline-role-policy-too-large] iam:PutRolePolicy of ${policyName} on ${this.roleArn(roleName)} refused: ${(e as Error).message}. ` +
+            'Use identity.mode "access-key", or remove or merge other inline policies on the role',
+          { cause: e },
+        );
+      }
       throw mapAwsError(e, { action: `iam:PutRolePolicy (as ${HEALER_ROLE_NAME})`, resource: `${this.roleArn(roleName)} policy ${policyName}` });
     }
   }

@@ -10,6 +10,7 @@ import {
   DescribeDBClusterParameterGroupsCommand,
   DescribeDBClusterParametersCommand,
   DescribeDBClustersCommand,
+  DescribeDBEngineVersionsCommand,
   DescribeDBSubnetGroupsCommand,
   DescribeDBInstancesCommand,
   EnableHttpEndpointCommand,
@@ -28,6 +29,7 @@ import type {
   ClusterParameter,
   CreateClusterInput,
   CreateInstanceInput,
+  EngineVersionOffer,
   InstanceDescription,
   ParameterSetting,
 } from '../../ports/aurora.js';
@@ -284,6 +286,19 @@ export class RdsAuroraAdapter implements AuroraPort {
     } catch (e) {
       if (isAwsError(e, ...PARAMETER_GROUP_NOT_FOUND)) return;
       throw mapAwsError(e, { action: 'rds:DeleteDBClusterParameterGroup', resource: name });
+    }
+  }
+
+  async describeEngineVersion(engine: CreateClusterInput['engine'], engineVersion: string): Promise<EngineVersionOffer> {
+    try {
+      const found = (await this.rds.send(new DescribeDBEngineVersionsCommand({ Engine: engine, EngineVersion: engineVersion }))).DBEngineVersions ?? [];
+      const version = found.find((v) => v.EngineVersion === engineVersion);
+      if (version === undefined) return { offered: false };
+      const support = version.ServerlessV2FeaturesSupport;
+      if (support?.MinCapacity === undefined || support.MaxCapacity === undefined) return { offered: true };
+      return { offered: true, serverlessV2: { minCapacity: support.MinCapacity, maxCapacity: support.MaxCapacity } };
+    } catch (e) {
+      throw mapAwsError(e, { action: 'rds:DescribeDBEngineVersions', resource: `${engine} ${engineVersion}` });
     }
   }
 
