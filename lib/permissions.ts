@@ -132,6 +132,14 @@ export const GRANTS = {
   registryCreate: grant('registry.create', (ctx) => [{ actions: ['dynamodb:PutItem'], resources: [ctx.tableArn] }]),
   registryUpdate: grant('registry.update', (ctx) => [{ actions: ['dynamodb:UpdateItem'], resources: [ctx.tableArn] }]),
   registryList: grant('registry.list', (ctx) => [{ actions: ['dynamodb:Scan'], resources: [ctx.tableArn] }]),
+  // The link lock (lambdas/handlers/shared/lock.ts): whether the execution holding it still runs.
+  lockHolderDescribe: grant('lock.describeHolder', (ctx) => [
+    {
+      actions: ['states:DescribeExecution'],
+      resources: ['Provision', 'Teardown', 'Rotate'].map((w) => stateMachineArn(ctx.config, w).replace(':stateMachine:', ':execution:') + ':*'),
+      wildcardReason: 'read-only: the executions of our own Provision, Teardown and Rotate state machines, whose names are not known in advance',
+    },
+  ]),
 
   // ---- Redpanda Cloud client credentials (operator-set secret): adapters/aws/secrets.ts getRedpandaCredentials
   redpandaCredentials: grant('redpanda.credentials', (ctx) => [{ actions: ['secretsmanager:GetSecretValue'], resources: [ctx.credentialsSecretArn] }]),
@@ -496,7 +504,7 @@ const G = GRANTS;
 /** Step name (the ASL placeholder `${<Step>FunctionArn}`) → its access. */
 export const STEP_ACCESS = {
   // A private link's network is resolved here (the database's VPC, the Redpanda network) before anything is created.
-  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes] },
+  ValidateRequest: { grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.lockHolderDescribe, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes] },
   EnsureAurora: {
     grants: [
       G.auroraReadOwnParameterGroup,
@@ -552,7 +560,7 @@ export const STEP_ACCESS = {
   RecordFailure: { grants: [G.registryRead, G.registryUpdate] },
 
   // ---- Teardown (statemachines/teardown.asl.json)
-  BeginTeardown: { grants: [G.registryRead, G.registryUpdate, G.redpandaCredentials] },
+  BeginTeardown: { grants: [G.registryRead, G.registryUpdate, G.lockHolderDescribe, G.redpandaCredentials] },
   DeletePipeline: { grants: [G.redpandaCredentials, G.registryUpdate] },
   DeleteRedpandaAccess: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.linkSecretsDelete, G.registryList, G.registryUpdate] },
   DropDatabaseObjects: { grants: [G.auroraDescribeCluster, G.dataApi, G.registryUpdate], timeoutSeconds: 600 },
@@ -613,7 +621,7 @@ export const STEP_ACCESS = {
   RecordVerdict: { grants: [G.registryRead, G.registryUpdate, G.verdictMetric] },
 
   // ---- Rotate (statemachines/rotate.asl.json), identity mode `access-key`
-  BeginRotation: { grants: [G.registryRead, G.redpandaCredentials, G.auroraDescribeCluster] },
+  BeginRotation: { grants: [G.lockHolderDescribe, G.registryRead, G.registryUpdate, G.redpandaCredentials, G.auroraDescribeCluster] },
   CreateNewKey: {
     grants: [G.connectorUserRead, G.accessKeyCreate, G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate],
   },

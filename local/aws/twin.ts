@@ -211,7 +211,7 @@ export class AwsTwin {
       pipelineRole: this.guard<PipelineRoleAccess>('pipelineRole', pipelineRole, { inspect: true, putInlinePolicy: true, deleteInlinePolicy: true }),
       simulator: this.guard<ChainSimulator>('simulator', new IamChainSimulator(twinSimulatorClient()), { simulateAssumeRole: true, simulateDbConnect: true }),
       secrets: this.guard<SecretsPort>('secrets', this.secrets, { getRedpandaCredentials: true, ensureLinkSecret: true, getLinkSecret: true, deleteLinkSecret: true }),
-      registry: this.guard<RegistryPort>('registry', this.registry, { get: true, ensure: true, update: true, appendVerdict: true, list: true }),
+      registry: this.guard<RegistryPort>('registry', this.registry, { get: true, ensure: true, update: true, appendVerdict: true, list: true, acquireLock: true, releaseLock: true }),
     };
   }
 

@@ -349,6 +349,16 @@ describe('what the steps may do', () => {
     );
   });
 
+  it('the steps that take the link lock may describe the executions of our own lock-taking machines, and only they', () => {
+    const holders = ['arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-provision:*', 'arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-teardown:*', 'arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-rotate:*'];
+    for (const step of ['ValidateRequest', 'BeginTeardown', 'BeginRotation'] as const) {
+      expect(statementsWith(statementsOf(step), 'states:DescribeExecution')).toEqual([{ Action: 'states:DescribeExecution', Effect: 'Allow', Resource: holders }]);
+    }
+    for (const step of ['RecordLink', 'RecordFailure', 'FinishTeardown', 'FinishRotation', 'JudgeLink'] as const) {
+      expect(statementsWith(statementsOf(step), 'states:DescribeExecution')).toEqual([]);
+    }
+  });
+
   it('RouteValidation scans the registry and starts Validate and Rotate, nothing else', () => {
     const statements = statementsOf('RouteValidation');
     expect(statementsWith(statements, 'states:StartExecution')).toEqual([
