@@ -122,6 +122,25 @@ function assumeInRedpandaAccount(ctx: AccessContext, roleName: string): GrantSta
   return r === undefined ? [] : [{ actions: ['sts:AssumeRole'], resources: [roleArn(r, roleName)] }];
 }
 
+/**
+ * kms:Decrypt for an adopted cluster's master secret encrypted with a customer managed key (docs/reference/aws.md
+ * A10): Secrets Manager decrypts with the Data API caller's permission. Only through Secrets Manager in this region
+ * (`kms:ViaService`) and only for the RDS master secrets (Secrets Manager's `SecretARN` encryption context), on
+ * keys of this account and region; a key elsewhere is refused before anything is created (cluster-checks.ts).
+ * Exported for the offline twin, which evaluates it when a step reads such a secret.
+ */
+export function managedSecretDecrypt(account: string, region: string): GrantStatement {
+  return {
+    actions: ['kms:Decrypt'],
+    resources: [`arn:${PARTITION}:kms:${region}:${account}:key/*`],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+      StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${PARTITION}:secretsmanager:${region}:${account}:secret:rds!cluster-*` },
+    },
+    wildcardReason: "an adopted cluster's master secret may use any customer managed key of the account; only through Secrets Manager, only for RDS master secrets",
+  };
+}
+
 function grant(id: string, statements: Grant['statements'], assumes?: Grant['assumes']): Grant {
   return assumes ? { id, statements, assumes } : { id, statements };
 }
@@ -322,6 +341,7 @@ export const GRANTS = {
       conditions: { StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn': clusterArns(ctx) } },
       wildcardReason: 'the RDS-managed master secret is named rds!cluster-<uuid>; limited by its aws:rds:primaryDBClusterArn tag to our clusters',
     },
+    managedSecretDecrypt(ctx.account, ctx.region),
   ]),
 
   // ---- the db-connect role in D: adapters/aws/iam.ts

@@ -1711,6 +1711,23 @@ const PROBE_ENTRIES: readonly CatalogueEntry[] = [
     source: 'probe',
   },
   {
+    id: 'master-secret-key-not-covered',
+    title: "The cluster's master secret is encrypted with a KMS key the deployment cannot use",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "The Data API reads the cluster's RDS-managed master secret with the steps' own permission, so Secrets Manager decrypts it with their kms:Decrypt. The deployment grants kms:Decrypt only on keys of its own account and region, only through Secrets Manager (kms:ViaService) and only for RDS master secrets (docs/reference/aws.md A10); this secret's key (MasterUserSecret.KmsKeyId) is in another account or region. The same applies when the key's policy does not let the account grant it through IAM: the Data API then fails with SecretsErrorException (Access to KMS is not allowed).",
+    confirm: [DESCRIBE_CLUSTER + '   # MasterUserSecret.KmsKeyId', 'aws kms get-key-policy --key-id "$(aws rds describe-db-clusters --db-cluster-identifier <cluster-identifier> --query DBClusters[0].MasterUserSecret.KmsKeyId --output text)" --policy-name default   # must allow the account (arn:aws:iam::<db-account>:root) kms:Decrypt'],
+    fix: [
+      'aws rds modify-db-cluster --db-cluster-identifier <cluster-identifier> --manage-master-user-password --master-user-secret-kms-key-id <a key of the deployment account and region, or alias/aws/secretsmanager> --apply-immediately   # the cluster owner',
+      "Or keep the key and let the key policy allow the deployment account's IAM policies (the default key policy statement \"Enable IAM User Permissions\"), with the key in the deployment's account and region.",
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
     id: 'cluster-parameter-not-set',
     title: 'A recommended cluster parameter is not set',
     severity: 'warning',
