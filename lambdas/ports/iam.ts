@@ -1,7 +1,7 @@
 // IAM as the steps see it. `IamPort` manages the roles and connector users this product owns in the DB account;
 // `PipelineRoleAccess` reads (inspector) and edits (healer) the Redpanda pipeline role in the Redpanda
 // account through the roles of the RpcnAurora-RedpandaAccess stack; `ChainSimulator` evaluates the
-// chain as IAM would (iam:SimulateCustomPolicy in AWS, the policy evaluator of local/aws/policy-sim.ts in the offline twin).
+// chain as IAM would (iam:SimulateCustomPolicy; in the offline twin the same adapter over local/aws/iam-simulator-api.ts).
 import type { PolicyDocument } from '../core/iam.js';
 
 export interface RoleDescription {
