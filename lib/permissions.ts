@@ -124,6 +124,25 @@ function assumeInRedpandaAccount(ctx: AccessContext, roleName: string): GrantSta
   return r === undefined ? [] : [{ actions: ['sts:AssumeRole'], resources: [roleArn(r, roleName)] }];
 }
 
+/**
+ * kms:Decrypt for an adopted cluster's master secret encrypted with a customer managed key (docs/reference/aws.md
+ * A10): Secrets Manager decrypts with the Data API caller's permission. Only through Secrets Manager in this region
+ * (`kms:ViaService`) and only for the RDS master secrets (Secrets Manager's `SecretARN` encryption context), on
+ * keys of this account and region; a key elsewhere is refused before anything is created (cluster-checks.ts).
+ * Exported for the offline twin, which evaluates it when a step reads such a secret.
+ */
+export function managedSecretDecrypt(account: string, region: string): GrantStatement {
+  return {
+    actions: ['kms:Decrypt'],
+    resources: [`arn:${PARTITION}:kms:${region}:${account}:key/*`],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+      StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${PARTITION}:secretsmanager:${region}:${account}:secret:rds!cluster-*` },
+    },
+    wildcardReason: "an adopted cluster's master secret may use any customer managed key of the account; only through Secrets Manager, only for RDS master secrets",
+  };
+}
+
 function grant(id: string, statements: Grant['statements'], assumes?: Grant['assumes']): Grant {
   return assumes ? { id, statements, assumes } : { id, statements };
 }
@@ -134,6 +153,14 @@ export const GRANTS = {
   registryCreate: grant('registry.create', (ctx) => [{ actions: ['dynamodb:PutItem'], resources: [ctx.tableArn] }]),
   registryUpdate: grant('registry.update', (ctx) => [{ actions: ['dynamodb:UpdateItem'], resources: [ctx.tableArn] }]),
   registryList: grant('registry.list', (ctx) => [{ actions: ['dynamodb:Scan'], resources: [ctx.tableArn] }]),
+  // The link lock (lambdas/handlers/shared/lock.ts): whether the execution holding it still runs.
+  lockHolderDescribe: grant('lock.describeHolder', (ctx) => [
+    {
+      actions: ['states:DescribeExecution'],
+      resources: ['Provision', 'Teardown', 'Rotate'].map((w) => stateMachineArn(ctx.config, w).replace(':stateMachine:', ':execution:') + ':*'),
+      wildcardReason: 'read-only: the executions of our own Provision, Teardown and Rotate state machines, whose names are not known in advance',
+    },
+  ]),
 
   // ---- Redpanda Cloud client credentials (operator-set secret): adapters/aws/secrets.ts getRedpandaCredentials;
   // and the API token minted with them, shared by the same steps: adapters/aws/secrets.ts SecretsManagerTokenStore
@@ -345,6 +372,7 @@ export const GRANTS = {
       conditions: { StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn': clusterArns(ctx) } },
       wildcardReason: 'the RDS-managed master secret is named rds!cluster-<uuid>; limited by its aws:rds:primaryDBClusterArn tag to our clusters',
     },
+    managedSecretDecrypt(ctx.account, ctx.region),
   ]),
 
   // ---- the db-connect role in D: adapters/aws/iam.ts
@@ -528,7 +556,7 @@ const G = GRANTS;
 export const STEP_ACCESS = {
   // A private link's network is resolved here (the database's VPC, the Redpanda network) before anything is created.
   ValidateRequest: {
-    grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes, G.auroraDescribeEngineVersions],
+    grants: [G.redpandaCredentials, G.registryRead, G.registryCreate, G.registryUpdate, G.lockHolderDescribe, G.auroraDescribeCluster, G.auroraDescribeAnyInstance, G.networkDescribeRoutes, G.auroraDescribeEngineVersions],
   },
   EnsureAurora: {
     grants: [
@@ -586,7 +614,7 @@ export const STEP_ACCESS = {
   RecordFailure: { grants: [G.registryRead, G.registryUpdate] },
 
   // ---- Teardown (statemachines/teardown.asl.json)
-  BeginTeardown: { grants: [G.registryRead, G.registryUpdate, G.redpandaCredentials] },
+  BeginTeardown: { grants: [G.registryRead, G.registryUpdate, G.lockHolderDescribe, G.redpandaCredentials] },
   DeletePipeline: { grants: [G.redpandaCredentials, G.registryUpdate] },
   DeleteRedpandaAccess: { grants: [G.redpandaCredentials, G.linkSecretsRead, G.linkSecretsDelete, G.registryList, G.registryUpdate] },
   DropDatabaseObjects: { grants: [G.auroraDescribeCluster, G.dataApi, G.registryUpdate], timeoutSeconds: 600 },
@@ -648,7 +676,7 @@ export const STEP_ACCESS = {
   RecordVerdict: { grants: [G.registryRead, G.registryUpdate, G.verdictMetric] },
 
   // ---- Rotate (statemachines/rotate.asl.json), identity mode `access-key`
-  BeginRotation: { grants: [G.registryRead, G.redpandaCredentials, G.auroraDescribeCluster] },
+  BeginRotation: { grants: [G.lockHolderDescribe, G.registryRead, G.registryUpdate, G.redpandaCredentials, G.auroraDescribeCluster] },
   CreateNewKey: {
     grants: [G.connectorUserRead, G.accessKeyCreate, G.accessKeyDelete, G.redpandaCredentials, G.registryRead, G.registryUpdate],
   },

@@ -17,7 +17,7 @@ import { HEALER_ROLE_NAME } from './aws/iam-ports.js';
 import { startLocalRedpandaCloud, type LocalRedpandaCloud } from './redpanda-cloud/index.js';
 import type { ClusterConfig } from './redpanda-cloud/state.js';
 import { PipelineEmulator } from './pipeline-emulator/index.js';
-import { runWorkflow, type EventLog, type HandlerTable, type WorkflowName, type WorkflowResult } from './workflow/runner.js';
+import { LocalExecutions, runWorkflow, type EventLog, type HandlerTable, type WorkflowName, type WorkflowResult } from './workflow/runner.js';
 
 export interface OfflineTwinOptions {
   readonly redpandaClusterId: string;
@@ -143,6 +143,8 @@ export class OfflineTwin {
   readonly stepFaults = new Map<string, StepFault>();
   /** Invocations per step name. */
   readonly stepCalls = new Map<string, number>();
+  /** Every execution run here and its status (the lock's DescribeExecution). */
+  readonly executions = new LocalExecutions();
   /** Step handlers still running (a failed Parallel does not stop its other branches' Lambdas). */
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly handlers: Record<WorkflowName, HandlerTable>;
@@ -201,6 +203,7 @@ export class OfflineTwin {
       rdsCaBundle: (region) => rdsCaBundleFor(region, clock()),
       validations: this.validations,
       rotations: this.rotations,
+      executions: this.executions,
       metrics: this.metrics,
       loopGuardRoleNames: [HEALER_ROLE_NAME, 'rpcn-aurora-steps'],
       clock,
@@ -299,6 +302,7 @@ export class OfflineTwin {
       nested: { teardown: this.handlers.teardown },
       // The rollback's Wait (longer than any Lambda timeout) in real time: let in-flight steps finish.
       beforeNested: () => this.settled(),
+      executions: this.executions,
       executionName: options.executionName ?? `${workflow}-${Date.now()}-${++executionCounter}`,
       region: this.aws.region,
       accountId: this.aws.accounts.db,

@@ -63,6 +63,18 @@ export function checkCluster(request: LinkRequest, facts: ClusterFacts): Finding
       fix: `aws rds modify-db-cluster --db-cluster-identifier ${id} --manage-master-user-password --apply-immediately`,
     });
   }
+  const keyArn = cluster.masterUserSecretKmsKeyId;
+  const [, , , keyRegion, keyAccount] = keyArn?.startsWith('arn:') === true ? keyArn.split(':') : [];
+  const [, , , clusterRegion, clusterAccount] = cluster.arn.split(':');
+  if (keyArn !== undefined && keyAccount !== undefined && (keyAccount !== clusterAccount || keyRegion !== clusterRegion)) {
+    // The deployment grants kms:Decrypt only on keys of its own account and region (lib/permissions.ts managedSecretDecrypt).
+    findings.push({
+      id: 'master-secret-key-not-covered',
+      severity: 'error',
+      message: `the master secret of cluster ${id} is encrypted with the KMS key ${keyArn} (account ${keyAccount}, ${keyRegion}), which the steps' kms:Decrypt grant (keys of account ${clusterAccount} in ${clusterRegion}, through Secrets Manager) does not cover: the Data API could not read the secret`,
+      fix: `aws rds modify-db-cluster --db-cluster-identifier ${id} --manage-master-user-password --master-user-secret-kms-key-id <a key of account ${clusterAccount} in ${clusterRegion}, or alias/aws/secretsmanager> --apply-immediately`,
+    });
+  }
   const writer = cluster.members.find((m) => m.isWriter);
   const report = checkClusterParameters(request.engine, facts.parameters, {
     clusterIdentifier: id,

@@ -542,7 +542,7 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     phase: 'connect',
     side: 'input',
     cause:
-      `The principal named in the message has a permissions boundary that does not allow sts:AssumeRole, so no policy on it can grant it. On the Redpanda pipeline role <pipeline-role> of a BYOVPC cluster this is Redpanda's own boundary (cluster customer_managed_resources.aws.permissions_boundary_policy), which allows only Secrets Manager and the cluster's buckets: identity mode pipeline-role can never work there (docs/reference/redpanda-cloud.md §10). On the connector user <connector-user> (identity mode access-key) it is the link boundary ${LINK_BOUNDARY_POLICY}, which allows sts:AssumeRole on every ${NAME_PREFIX}*-db-connect role: it was changed, or another boundary replaced it.`,
+      `The principal named in the message has a permissions boundary that does not allow sts:AssumeRole, so no policy on it can grant it. On the Redpanda pipeline role <pipeline-role> of a BYOVPC cluster this is Redpanda's own boundary (cluster customer_managed_resources.aws.permissions_boundary_policy), which allows only Secrets Manager and the cluster's buckets: identity mode pipeline-role can never work there (docs/reference/redpanda-cloud.md §10). On the connector user <connector-user> (identity mode access-key) it is the link boundary ${LINK_BOUNDARY_POLICY}, which allows sts:AssumeRole on every ${NAME_PREFIX}*-db-connect role: it was changed, or another boundary replaced it. The probe and Validate report it as this finding before a pipeline runs: the chain check simulates the first hop with its boundary (iam:SimulateCustomPolicy PermissionsBoundaryPolicyInputList, docs/reference/aws.md A14), and the finding names the boundary's ARN.`,
     confirm: [
       GET_REDPANDA_CLUSTER('.cluster.customer_managed_resources.aws.permissions_boundary_policy') + '   # set: a BYOVPC cluster whose pipeline role is bounded',
       GET_CONNECTOR_USER + '   # Boundary must be <link-boundary-arn>',
@@ -1714,6 +1714,23 @@ const PROBE_ENTRIES: readonly CatalogueEntry[] = [
     source: 'probe',
   },
   {
+    id: 'master-secret-key-not-covered',
+    title: "The cluster's master secret is encrypted with a KMS key the deployment cannot use",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "The Data API reads the cluster's RDS-managed master secret with the steps' own permission, so Secrets Manager decrypts it with their kms:Decrypt. The deployment grants kms:Decrypt only on keys of its own account and region, only through Secrets Manager (kms:ViaService) and only for RDS master secrets (docs/reference/aws.md A15); this secret's key (MasterUserSecret.KmsKeyId) is in another account or region. The same applies when the key's policy does not let the account grant it through IAM: the Data API then fails with SecretsErrorException (Access to KMS is not allowed).",
+    confirm: [DESCRIBE_CLUSTER + '   # MasterUserSecret.KmsKeyId', 'aws kms get-key-policy --key-id "$(aws rds describe-db-clusters --db-cluster-identifier <cluster-identifier> --query DBClusters[0].MasterUserSecret.KmsKeyId --output text)" --policy-name default   # must allow the account (arn:aws:iam::<db-account>:root) kms:Decrypt'],
+    fix: [
+      'aws rds modify-db-cluster --db-cluster-identifier <cluster-identifier> --manage-master-user-password --master-user-secret-kms-key-id <a key of the deployment account and region, or alias/aws/secretsmanager> --apply-immediately   # the cluster owner',
+      "Or keep the key and let the key policy allow the deployment account's IAM policies (the default key policy statement \"Enable IAM User Permissions\"), with the key in the deployment's account and region.",
+    ],
+    matches: [],
+    source: 'probe',
+  },
+  {
     id: 'cluster-parameter-not-set',
     title: 'A recommended cluster parameter is not set',
     severity: 'warning',
@@ -2024,7 +2041,7 @@ const PROBE_ENTRIES: readonly CatalogueEntry[] = [
     phase: 'provisioning',
     side: 'setup',
     cause:
-      'database.minCapacity 0 (auto-pause) or a database.maxCapacity above 128 ACU came with later engine releases: auto-pause needs Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 or 17 and Aurora MySQL 3.08.0; 256 ACU needs Aurora PostgreSQL 13.13, 14.10, 15.5, 16.1 or 17 and Aurora MySQL 3.06.0 (docs/reference/aws.md A10). The region\'s own answer (DescribeDBEngineVersions ServerlessV2FeaturesSupport) is checked too; the stricter wins. Nothing was created.',
+      'database.minCapacity 0 (auto-pause) or a database.maxCapacity above 128 ACU came with later engine releases: auto-pause needs Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 or 17 and Aurora MySQL 3.08.0; 256 ACU needs Aurora PostgreSQL 13.13, 14.10, 15.5, 16.1 or 17 and Aurora MySQL 3.06.0 (docs/reference/aws.md A12). The region\'s own answer (DescribeDBEngineVersions ServerlessV2FeaturesSupport) is checked too; the stricter wins. Nothing was created.',
     confirm: [
       'aws rds describe-db-engine-versions --region <region> --engine <engine> --engine-version <engine-version> --query "DBEngineVersions[0].ServerlessV2FeaturesSupport"   # MinCapacity 0 = auto-pause; MaxCapacity 256',
     ],

@@ -47,6 +47,12 @@ export class RequestConflictError extends NamedError {}
 /** The link is being torn down; provisioning it now would race the teardown. Not retried. */
 export class LinkBusyError extends NamedError {}
 
+/**
+ * Another execution (Provision, Teardown or Rotate) holds the link's lock and is still running; the message
+ * names it. Not retried: start again when it has finished.
+ */
+export class LinkLockedError extends NamedError {}
+
 /** The pipeline configuration was refused by our lint or the data plane's lint. Not retried. */
 export class PipelineConfigError extends NamedError {}
 

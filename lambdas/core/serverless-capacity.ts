@@ -1,4 +1,4 @@
-// The Aurora Serverless v2 capacity an engine version can take (docs/reference/aws.md A10): a minimum of 0 ACU
+// The Aurora Serverless v2 capacity an engine version can take (docs/reference/aws.md A12): a minimum of 0 ACU
 // (auto-pause) and a maximum above 128 ACU (up to 256) came with later releases. The table holds the documented
 // first releases; the region's own answer (DescribeDBEngineVersions ServerlessV2FeaturesSupport) is asked in
 // ValidateRequest, and the stricter of the two wins.

@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { rdsCaBundleFor } from '../core/rds-ca.js';
 import { IamChainSimulator } from '../adapters/aws/chain-simulator.js';
+import { SfnExecutions } from '../adapters/aws/executions.js';
 import { Ec2NetworkAdapter } from '../adapters/aws/ec2.js';
 import { IamRoleAdapter } from '../adapters/aws/iam.js';
 import { HEALER_ROLE_NAME, StsPipelineRoleAccess, noPipelineRoleAccess } from '../adapters/aws/pipeline-role-access.js';
@@ -106,6 +107,7 @@ export const secrets = /* @__PURE__ */ once<StepDeps['secrets']>(secretsAdapter)
 export const registry = /* @__PURE__ */ once<StepDeps['registry']>(
   () => new DynamoRegistryAdapter(DynamoDBDocumentClient.from(new DynamoDBClient({ region: env().AWS_REGION })), env().LINKS_TABLE_NAME),
 );
+export const executions = /* @__PURE__ */ once<StepDeps['executions']>(() => new SfnExecutions(new SFNClient({ region: env().AWS_REGION })));
 export const metrics = /* @__PURE__ */ once<StepDeps['metrics']>(() => new CloudWatchMetrics(new CloudWatchClient({ region: env().AWS_REGION })));
 export const validations = /* @__PURE__ */ once<ValidationStarter>(() => {
   const arn = env().VALIDATE_STATE_MACHINE_ARN;

@@ -1,5 +1,5 @@
 // Lambda entry of the BeginTeardown step: its handler over exactly the AWS adapters it uses.
 import { makeHandler } from '../handlers/begin-teardown.js';
-import { redpanda, registry } from './aws-deps.js';
+import { clock, executions, redpanda, registry } from './aws-deps.js';
 
-export const handler = makeHandler({ registry: registry(), redpanda: redpanda() });
+export const handler = makeHandler({ registry: registry(), redpanda: redpanda(), executions: executions(), clock });

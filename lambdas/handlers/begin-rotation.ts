@@ -5,6 +5,7 @@ import { AdoptedClusterNotReadyError, LinkNotFoundError, RotationNotPossibleErro
 import { redpandaIngressCidrs } from '../core/aurora-settings.js';
 import type { StepDeps } from './shared/deps.js';
 import type { RotationContext } from './shared/rotation.js';
+import { takeLinkLock } from './shared/lock.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface BeginRotationInput extends StepEvent {
@@ -13,10 +14,13 @@ export interface BeginRotationInput extends StepEvent {
 
 const LINK_NAME = /^[a-z][a-z0-9-]{2,30}$/;
 
-export function makeHandler(deps: Pick<StepDeps, 'registry' | 'redpanda' | 'aurora' | 'clock'>) {
-  return defineStep<BeginRotationInput, RotationContext>('BeginRotation', async ({ input }) => {
+export function makeHandler(deps: Pick<StepDeps, 'registry' | 'redpanda' | 'aurora' | 'executions' | 'clock'>) {
+  return defineStep<BeginRotationInput, RotationContext>('BeginRotation', async ({ input, executionArn }) => {
     const name = typeof input?.link === 'string' && LINK_NAME.test(input.link) ? input.link : undefined;
     if (!name) throw new RotationNotPossibleError('the input must be {"link": "<name>"}: the link whose key to rotate');
+    if (executionArn === undefined) throw new Error('no executionArn: the state machine passes $$.Execution.Id to take the link lock');
+    if (!(await deps.registry.get(name))) throw new LinkNotFoundError(`no link named ${name} in the registry of this account and region`);
+    await takeLinkLock(deps, { link: name, workflow: 'rotate', executionArn });
     const record = await deps.registry.get(name);
     if (!record) throw new LinkNotFoundError(`no link named ${name} in the registry of this account and region`);
     const { request } = record;

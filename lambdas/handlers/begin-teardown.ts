@@ -4,6 +4,7 @@ import { LinkNotFoundError } from '../core/errors.js';
 import { InvalidRequestError } from '../core/request.js';
 import type { StepDeps } from './shared/deps.js';
 import type { TeardownContext } from './shared/teardown.js';
+import { takeLinkLock } from './shared/lock.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 /** The Teardown execution's input, as the user wrote it. */
@@ -11,6 +12,8 @@ export interface TeardownRequest {
   readonly link: string;
   readonly keepTopic?: boolean;
   readonly skipFinalSnapshot?: boolean;
+  /** Added by Step Functions when Provision rolls back through Teardown: the parent execution, whose link lock passes to it. */
+  readonly AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string;
 }
 
 export interface BeginTeardownInput extends StepEvent {
@@ -20,8 +23,8 @@ export interface BeginTeardownInput extends StepEvent {
 // Step Functions adds the parent execution's id when Provision rolls back through Teardown.
 const ALLOWED_KEYS = new Set(['link', 'keepTopic', 'skipFinalSnapshot', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID']);
 
-export function makeHandler(deps: Pick<StepDeps, 'registry' | 'redpanda'>) {
-  return defineStep<BeginTeardownInput, TeardownContext>('BeginTeardown', async ({ input }) => {
+export function makeHandler(deps: Pick<StepDeps, 'registry' | 'redpanda' | 'executions' | 'clock'>) {
+  return defineStep<BeginTeardownInput, TeardownContext>('BeginTeardown', async ({ input, executionArn }) => {
     const unknown = Object.keys(input ?? {}).filter((k) => !ALLOWED_KEYS.has(k));
     if (unknown.length > 0) throw new InvalidRequestError([{ path: '', message: `unknown field(s) ${unknown.join(', ')}: teardown takes link, keepTopic, skipFinalSnapshot` }]);
     if (typeof input.link !== 'string' || !/^[a-z][a-z0-9-]{2,30}$/.test(input.link)) {
@@ -30,6 +33,10 @@ export function makeHandler(deps: Pick<StepDeps, 'registry' | 'redpanda'>) {
     for (const key of ['keepTopic', 'skipFinalSnapshot'] as const) {
       if (input[key] !== undefined && typeof input[key] !== 'boolean') throw new InvalidRequestError([{ path: key, message: 'must be true or false' }]);
     }
+    if (executionArn === undefined) throw new Error('no executionArn: the state machine passes $$.Execution.Id to take the link lock');
+    if (!(await deps.registry.get(input.link))) throw new LinkNotFoundError(`no link named ${input.link} in the registry of this account and region`);
+    const startedBy = input.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
+    await takeLinkLock(deps, { link: input.link, workflow: 'teardown', executionArn, ...(typeof startedBy === 'string' && { startedBy }) });
     const record = await deps.registry.get(input.link);
     if (!record) throw new LinkNotFoundError(`no link named ${input.link} in the registry of this account and region`);
     const alreadyDeleted = record.status === 'deleted';

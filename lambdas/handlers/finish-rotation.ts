@@ -4,6 +4,7 @@ import { linkNames } from '../core/naming.js';
 import { slotSecretIds } from './shared/access-key.js';
 import type { StepDeps } from './shared/deps.js';
 import type { NewKey, RotationContext, RotationSummary } from './shared/rotation.js';
+import { releaseLinkLock } from './shared/lock.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface FinishRotationInput extends StepEvent {
@@ -13,7 +14,7 @@ export interface FinishRotationInput extends StepEvent {
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'iam' | 'registry' | 'redpanda' | 'clock'>) {
-  return defineStep<FinishRotationInput, RotationSummary>('FinishRotation', async ({ rotation, newKey, pipeline }) => {
+  return defineStep<FinishRotationInput, RotationSummary>('FinishRotation', async ({ rotation, newKey, pipeline, executionArn }) => {
     const { request, link, previous } = rotation;
     const userName = linkNames(request, link.dbAccountId).connectorUser;
     const now = deps.clock();
@@ -28,6 +29,7 @@ export function makeHandler(deps: Pick<StepDeps, 'iam' | 'registry' | 'redpanda'
     const record = await deps.registry.get(link.name);
     const { pending: _pending, creating: _creating, ...kept } = record?.accessKey ?? {};
     await deps.registry.update(link.name, { accessKey: { ...kept, current: newKey.key, lastRotatedAt: now.toISOString() }, failure: undefined });
+    await releaseLinkLock(deps, link.name, executionArn);
     return {
       link: link.name,
       accessKeyId: newKey.key.accessKeyId,

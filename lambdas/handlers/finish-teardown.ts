@@ -2,6 +2,7 @@
 // everything deleted, kept (with why) and left for a human (with the exact command).
 import type { StepDeps } from './shared/deps.js';
 import type { StepReport, TeardownContext } from './shared/teardown.js';
+import { releaseLinkLock } from './shared/lock.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface FinishTeardownInput extends StepEvent {
@@ -15,7 +16,7 @@ export interface TeardownReport extends StepReport {
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'registry'>) {
-  return defineStep<FinishTeardownInput, TeardownReport>('FinishTeardown', async ({ teardown, results }) => {
+  return defineStep<FinishTeardownInput, TeardownReport>('FinishTeardown', async ({ teardown, results, executionArn }) => {
     const parts = Object.values(results);
     const report: TeardownReport = {
       link: teardown.link,
@@ -25,6 +26,7 @@ export function makeHandler(deps: Pick<StepDeps, 'registry'>) {
       needsHuman: parts.flatMap((p) => p.needsHuman),
     };
     await deps.registry.update(teardown.link, { status: 'deleted', outputs: { teardown: report }, failure: undefined });
+    await releaseLinkLock(deps, teardown.link, executionArn);
     return report;
   });
 }

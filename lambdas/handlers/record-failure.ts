@@ -1,8 +1,10 @@
 // Where every Catch of Provision lands: record the failed step, the error and its diagnosis on the link,
-// and hand the state machine the error name and cause its Fail state ends the execution with.
+// and hand the state machine the error name and cause its Fail state ends the execution with. It releases the
+// link lock this execution holds, except before a rollback: the rollback Teardown takes it over (shared/lock.ts).
 import { catalogueEntry, classifyLine } from '../core/diagnosis.js';
 import { causeMessage } from '../core/errors.js';
 import type { StepDeps } from './shared/deps.js';
+import { releaseLinkLock } from './shared/lock.js';
 import { defineStep, stepOfMessage, type StepEvent } from './shared/step.js';
 
 export interface RecordFailureInput extends StepEvent {
@@ -32,7 +34,7 @@ function linkName(request: unknown): string | undefined {
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'registry' | 'clock'>) {
-  return defineStep<RecordFailureInput, RecordFailureOutput>('RecordFailure', async ({ request, failure, keepStatus }) => {
+  return defineStep<RecordFailureInput, RecordFailureOutput>('RecordFailure', async ({ request, failure, keepStatus, executionArn }) => {
     const { step, message } = stepOfMessage(causeMessage(failure.Cause));
     // A step that knows its cause names the catalogue entry in brackets; otherwise classify the text.
     const named = /\[([a-z0-9-]+)\]/.exec(message)?.[1];
@@ -56,6 +58,7 @@ export function makeHandler(deps: Pick<StepDeps, 'registry' | 'clock'>) {
     }
     const cause = `${step ? `${step} failed: ` : ''}${message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 2000)}` + (diagnosis ? ` | diagnosis [${diagnosis.id}] ${diagnosis.title}. Fix: ${diagnosis.fix}` : '');
     const rollback = onFailure === 'rollback' && name !== undefined && step !== undefined && step !== 'ValidateRequest';
+    if (name !== undefined && !rollback) await releaseLinkLock(deps, name, executionArn);
     return { error: failure.Error, cause, ...(step ? { step } : {}), ...(diagnosis ? { diagnosis } : {}), onFailure, rollback, ...(name ? { link: name } : {}) };
   });
 }

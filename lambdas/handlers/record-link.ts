@@ -9,6 +9,7 @@ import type { EnsureDbConnectRoleOutput } from './ensure-db-connect-role.js';
 import type { ProbeResult } from './probe.js';
 import type { StepDeps } from './shared/deps.js';
 import type { AuroraState, FirstHopOutcome, LinkRef, RedpandaClusterRef } from './shared/state.js';
+import { releaseLinkLock } from './shared/lock.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface RecordLinkInput extends StepEvent {
@@ -126,6 +127,7 @@ export function makeHandler(deps: Pick<StepDeps, 'registry'>) {
       warnings: probe.findings.filter((f) => f.severity === 'warning').map((f) => `[${f.id}] ${f.message}`),
     };
     await deps.registry.update(request.name, { status: summary.status, outputs: { ...summary }, failure: undefined });
+    await releaseLinkLock(deps, request.name, input.executionArn);
     return summary;
   });
 }

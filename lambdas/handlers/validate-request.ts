@@ -19,6 +19,7 @@ import type { StepDeps } from './shared/deps.js';
 import { egressCidrsOf, resolveNetwork } from './shared/network.js';
 import { clusterIsPublic } from './shared/network-checks.js';
 import type { LinkNetwork, LinkRef, RedpandaClusterRef } from './shared/state.js';
+import { takeLinkLock } from './shared/lock.js';
 import { defineStep, type StepEvent } from './shared/step.js';
 
 export interface ValidateRequestInput extends StepEvent {
@@ -149,8 +150,8 @@ export function identityDifferences(before: LinkRequest, after: LinkRequest): st
   );
 }
 
-export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 'registry' | 'aurora' | 'network' | 'clock'>) {
-  return defineStep<ValidateRequestInput, ValidateRequestOutput>('ValidateRequest', async ({ request: input }) => {
+export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 'registry' | 'executions' | 'aurora' | 'network' | 'clock'>) {
+  return defineStep<ValidateRequestInput, ValidateRequestOutput>('ValidateRequest', async ({ request: input, executionArn }) => {
     const request = assertRequest(input);
     await checkEngineVersionOffer(deps, request);
     const cloud = await deps.redpanda();
@@ -162,6 +163,16 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 're
     checkAllowlistRoom(cluster, network);
     if (network.mode === 'public' && !request.database.create) await checkAdoptedClusterIsPublic(deps, request.database.clusterIdentifier);
 
+    if (executionArn === undefined) throw new Error('no executionArn: the state machine passes $$.Execution.Id to take the link lock');
+    const now = deps.clock().toISOString();
+    const { dbAccountId, region } = deps.deployment;
+    const before = await deps.registry.get(request.name);
+    // The record must exist to hold the lock; ensure leaves an existing one as it is.
+    if (!before) {
+      await deps.registry.ensure({ name: request.name, status: 'provisioning', request, dbAccountId, region, owned: {}, verdicts: [], createdAt: now, updatedAt: now });
+    }
+    await takeLinkLock(deps, { link: request.name, workflow: 'provision', executionArn });
+    // Read again under the lock: what the last holder left is what counts.
     const existing = await deps.registry.get(request.name);
     if (existing && existing.status !== 'deleted') {
       if (existing.status === 'deleting') throw new LinkBusyError(`link ${request.name} is being torn down; start again when the teardown has finished`);
@@ -171,21 +182,6 @@ export function makeHandler(deps: Pick<StepDeps, 'deployment' | 'redpanda' | 're
           `link ${request.name} already exists with other identity fields (${differences.join('; ')}): tear it down first or choose another name`,
         );
       }
-    }
-    const now = deps.clock().toISOString();
-    const { dbAccountId, region } = deps.deployment;
-    if (!existing || existing.status === 'deleted') {
-      await deps.registry.ensure({
-        name: request.name,
-        status: 'provisioning',
-        request,
-        dbAccountId,
-        region,
-        owned: {},
-        verdicts: existing?.verdicts ?? [],
-        createdAt: now,
-        updatedAt: now,
-      });
     }
     await deps.registry.update(request.name, { status: 'provisioning', request, failure: undefined });
     return {

@@ -40,6 +40,8 @@ export interface ClusterDescription {
   readonly httpEndpointEnabled: boolean;
   readonly storageEncrypted: boolean;
   readonly masterUserSecretArn?: string;
+  /** The KMS key of the managed master secret (`MasterUserSecret.KmsKeyId`): AWS's `aws/secretsmanager` key or a customer managed one. */
+  readonly masterUserSecretKmsKeyId?: string;
   readonly parameterGroup: string;
   readonly vpcSecurityGroupIds: readonly string[];
   /** The DB subnet group (its subnets decide the routes back to a private Redpanda network). */

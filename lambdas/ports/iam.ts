@@ -1,7 +1,7 @@
 // IAM as the steps see it. `IamPort` manages the roles and connector users this product owns in the DB account;
 // `PipelineRoleAccess` reads (inspector) and edits (healer) the Redpanda pipeline role in the Redpanda
 // account through the roles of the RpcnAurora-RedpandaAccess stack; `ChainSimulator` evaluates the
-// chain as IAM would (iam:SimulateCustomPolicy in AWS, the policy evaluator of local/aws/policy-sim.ts in the offline twin).
+// chain as IAM would (iam:SimulateCustomPolicy; in the offline twin the same adapter over local/aws/iam-simulator-api.ts).
 import type { PolicyDocument } from '../core/iam.js';
 
 export interface RoleDescription {
@@ -86,6 +86,8 @@ export interface PipelineRoleView {
   readonly inlinePolicies: Readonly<Record<string, PolicyDocument>>;
   /** Managed policies attached to the role, with their default version's document. */
   readonly attachedPolicies: readonly { readonly arn: string; readonly document: PolicyDocument }[];
+  /** The role's permissions boundary and its default version's document (a BYOVPC pipeline role has Redpanda's). */
+  readonly permissionsBoundary?: { readonly arn: string; readonly document: PolicyDocument };
 }
 
 export interface PipelineRoleAccess {
@@ -98,10 +100,19 @@ export interface PipelineRoleAccess {
 
 export type SimulationDecision = 'allowed' | 'implicitDeny' | 'explicitDeny';
 
+export interface Simulation {
+  readonly decision: SimulationDecision;
+  readonly detail: string;
+  /** The permissions boundary sent with the request refused the action (IAM's AllowedByPermissionsBoundary false). */
+  readonly deniedByBoundary?: boolean;
+}
+
 export interface ChainSimulator {
   /**
    * May the first hop (a role or the connector user, with these identity policies and boundary) assume the
-   * db-connect role (with this trust and these tags), calling from `sourceIp`?
+   * db-connect role (with this trust and these tags), calling from `sourceIp`? IAM's simulator takes only an IAM
+   * user as the caller of a resource policy, so for a role the trust is not part of the answer (the static
+   * trust check covers it) and the detail says so.
    */
   simulateAssumeRole(input: {
     readonly principalArn: string;
@@ -112,11 +123,11 @@ export interface ChainSimulator {
     readonly dbConnectRoleArn: string;
     readonly trustPolicy: PolicyDocument;
     readonly dbConnectRoleTags: Readonly<Record<string, string>>;
-  }): Promise<{ readonly decision: SimulationDecision; readonly detail: string }>;
+  }): Promise<Simulation>;
   /** May the db-connect role `rds-db:connect` as this database user? */
   simulateDbConnect(input: {
     readonly dbConnectRoleArn: string;
     readonly identityPolicies: readonly PolicyDocument[];
     readonly dbUserArn: string;
-  }): Promise<{ readonly decision: SimulationDecision; readonly detail: string }>;
+  }): Promise<Simulation>;
 }

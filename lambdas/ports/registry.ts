@@ -71,6 +71,20 @@ export interface AccessKeyState {
   readonly lastRotatedAt?: string;
 }
 
+/**
+ * Which execution is changing the link now (Provision, Teardown, Rotate): taken with a conditional write at the
+ * start, released at the end of its success and failure paths, so two of them never interleave on one link.
+ */
+export interface LinkLock {
+  /** `$$.Execution.Id` of the holder: DescribeExecution tells whether it still runs. */
+  readonly executionArn: string;
+  readonly workflow: 'provision' | 'teardown' | 'rotate';
+  /** ISO time; a lock older than LINK_LOCK_TTL_MS is stale whatever DescribeExecution says. */
+  readonly takenAt: string;
+}
+
+export type LockAttempt = { readonly acquired: true } | { readonly acquired: false; readonly holder: LinkLock };
+
 export interface LinkRecord {
   readonly name: string;
   readonly status: LinkStatus;
@@ -82,6 +96,7 @@ export interface LinkRecord {
   readonly accessKey?: AccessKeyState;
   readonly failure?: LinkFailure;
   readonly verdicts: readonly VerdictRecord[];
+  readonly lock?: LinkLock;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -101,4 +116,11 @@ export interface RegistryPort {
   /** Append a verdict, keeping the newest VERDICT_HISTORY_LIMIT. */
   appendVerdict(name: string, verdict: VerdictRecord): Promise<void>;
   list(): Promise<readonly LinkRecord[]>;
+  /**
+   * Take the link's lock for `lock.executionArn`: succeeds when nobody holds it, the same execution does (a
+   * retried step), or `takeOverFrom` does (a holder found finished or stale). Otherwise answers the holder.
+   */
+  acquireLock(name: string, lock: LinkLock, takeOverFrom?: string): Promise<LockAttempt>;
+  /** Release the lock if `executionArn` holds it; false when it does not (released already, or taken over). */
+  releaseLock(name: string, executionArn: string): Promise<boolean>;
 }

@@ -58,8 +58,8 @@ export class RedpandaAccessStack extends Stack {
         resources: pipelineRoles,
       }),
     );
-    // iam:GetPolicy finds the default version of each attached managed policy, whose
-    // document iam:GetPolicyVersion then reads (the probe evaluates the role's whole identity policy).
+    // iam:GetPolicy finds the default version of each attached managed policy and of the role's permissions
+    // boundary, whose document iam:GetPolicyVersion then reads (the probe evaluates the role as IAM does).
     this.inspector.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'],

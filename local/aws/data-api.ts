@@ -5,10 +5,14 @@
 // Error texts: `HttpEndpoint isn't enabled for cluster <id>` is AWS's (docs/reference/aws.md A1). The exception
 // names and the other texts (❓ approximate: BadRequestException / DatabaseErrorException with the engine's
 // message) are the twin's guess at the Data API's; errors leave in the AWS adapter's pass-through format
-// (`rds-data:ExecuteStatement on <arn> (<head> ...) failed: <code>: <message>`).
+// (`rds-data:ExecuteStatement on <arn> (<head> ...) failed: <code>: <message>`). A secret encrypted with a
+// customer managed key is read only when the Data API grant allows kms:Decrypt on it (kms.ts); otherwise the call
+// fails with SecretsErrorException (the documented "the secret couldn't be decrypted" case; the text carries Secrets
+// Manager's `Access to KMS is not allowed`, ❓ the Data API's exact wording is not recorded).
 import type { SqlPort, SqlRow, SqlTarget } from '../../lambdas/ports/sql.js';
 import { DatabaseStatementError } from './backing.js';
 import { TwinAwsError } from './common.js';
+import { secretDecryption } from './kms.js';
 import type { RdsEmulator } from './rds.js';
 import type { SecretsEmulator } from './secrets.js';
 
@@ -40,6 +44,13 @@ export class DataApiStandIn implements SqlPort {
     }
     const secret = this.secrets.find(target.secretArn);
     if (secret === undefined) throw fail('BadRequestException', `Secrets Manager can't find the specified secret ${target.secretArn} (twin wording)`);
+    if (secret.kmsKeyId !== undefined) {
+      const [, , , region = '', account = ''] = secret.arn.split(':');
+      const decryption = await secretDecryption({ account, region, secretArn: secret.arn, keyArn: secret.kmsKeyId });
+      if (decryption.decision !== 'allowed') {
+        throw fail('SecretsErrorException', `The secret ${target.secretArn} couldn't be decrypted: Access to KMS is not allowed (kms:Decrypt on ${secret.kmsKeyId}: ${decryption.detail})`);
+      }
+    }
     let login: { username: string; password: string };
     try {
       const parsed = JSON.parse(secret.value) as { username?: unknown; password?: unknown };

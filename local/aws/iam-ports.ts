@@ -1,18 +1,16 @@
 // The IAM ports over the twin's IAM and STS, behaving like the AWS adapters (lambdas/adapters/aws/iam.ts,
-// pipeline-role-access.ts, chain-simulator.ts): same idempotency, same "unavailable" answers, same error
+// pipeline-role-access.ts, chain-simulator.ts; the twin runs that adapter itself over iam-simulator-api.ts): same idempotency, same "unavailable" answers, same error
 // names. Calls are made as the twin's step Lambda session; the inspector/healer path really assumes the
 // access roles (policy-evaluated) and each IAM call they make is policy-evaluated against their policies.
 import { IamPropagationError, InlinePolicySizeExceededError } from '../../lambdas/core/errors.js';
 import type { PolicyDocument } from '../../lambdas/core/iam.js';
 import type {
   AccessUnavailable,
-  ChainSimulator,
   IamPort,
   NewAccessKey,
   PipelineRoleAccess,
   PipelineRoleView,
   RoleDescription,
-  SimulationDecision,
   UserDescription,
 } from '../../lambdas/ports/iam.js';
 import {
@@ -230,7 +228,22 @@ export class TwinPipelineRoleAccess implements PipelineRoleAccess {
       const document = this.iam.defaultDocument(policyArn);
       if (document !== undefined) attachedPolicies.push({ arn: policyArn, document: document as PolicyDocument });
     }
-    return { available: true, exists: true, arn, inlinePolicies: { ...(role.inline as Record<string, PolicyDocument>) }, attachedPolicies };
+    let permissionsBoundary: { arn: string; document: PolicyDocument } | undefined;
+    if (role.permissionsBoundary !== undefined) {
+      for (const action of ['iam:GetPolicy', 'iam:GetPolicyVersion']) {
+        if (!(await this.allowed(session, action, role.permissionsBoundary))) return this.denied(INSPECTOR_ROLE_NAME, 'iam:GetPolicy/GetPolicyVersion', roleName);
+      }
+      const document = this.iam.defaultDocument(role.permissionsBoundary);
+      if (document !== undefined) permissionsBoundary = { arn: role.permissionsBoundary, document: document as PolicyDocument };
+    }
+    return {
+      available: true,
+      exists: true,
+      arn,
+      inlinePolicies: { ...(role.inline as Record<string, PolicyDocument>) },
+      attachedPolicies,
+      ...(permissionsBoundary !== undefined && { permissionsBoundary }),
+    };
   }
 
   async putInlinePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<{ readonly applied: true } | AccessUnavailable> {
@@ -307,46 +320,3 @@ function boundaryList(boundary: NamedDocument | undefined): NamedDocument[] {
   return boundary === undefined ? [] : [boundary];
 }
 
-/**
- * ChainSimulator answered by iam-simulate (the AWS adapter uses iam:SimulateCustomPolicy). The first hop may be
- * a role or the connector user; its boundary and the egress address are evaluated when given, as the adapter
- * sends them (PermissionsBoundaryPolicyInputList, `aws:SourceIp` and `aws:ViaAWSService` context entries).
- */
-export class TwinChainSimulator implements ChainSimulator {
-  async simulateAssumeRole(input: Parameters<ChainSimulator['simulateAssumeRole']>[0]): Promise<{ readonly decision: SimulationDecision; readonly detail: string }> {
-    const context: Record<string, string> = {};
-    for (const [k, v] of Object.entries(input.dbConnectRoleTags)) {
-      context[`aws:ResourceTag/${k}`] = v;
-      context[`iam:ResourceTag/${k}`] = v;
-    }
-    context['aws:PrincipalArn'] = input.principalArn;
-    context['aws:PrincipalAccount'] = accountOfArn(input.principalArn);
-    const user = /:user\/(?:.*\/)?([^/]+)$/.exec(input.principalArn)?.[1];
-    if (user !== undefined) context['aws:username'] = user;
-    if (input.sourceIp !== undefined) {
-      context['aws:SourceIp'] = input.sourceIp;
-      context['aws:ViaAWSService'] = 'false';
-    }
-    const result = await evaluate({
-      principal: input.principalArn,
-      action: 'sts:AssumeRole',
-      resourceArn: input.dbConnectRoleArn,
-      resourceAccountId: accountOfArn(input.dbConnectRoleArn),
-      identityPolicies: input.identityPolicies.map((policy, i) => ({ name: `identity policy ${i + 1}`, policy })),
-      resourcePolicy: input.trustPolicy,
-      ...(input.permissionsBoundary !== undefined && { permissionBoundaryPolicies: [{ name: 'permissions boundary', policy: input.permissionsBoundary }] }),
-      context,
-    });
-    return { decision: result.decision, detail: result.detail };
-  }
-
-  async simulateDbConnect(input: Parameters<ChainSimulator['simulateDbConnect']>[0]): Promise<{ readonly decision: SimulationDecision; readonly detail: string }> {
-    return evaluate({
-      principal: input.dbConnectRoleArn,
-      action: 'rds-db:connect',
-      resourceArn: input.dbUserArn,
-      resourceAccountId: accountOfArn(input.dbUserArn),
-      identityPolicies: input.identityPolicies.map((policy, i) => ({ name: `identity policy ${i + 1}`, policy })),
-    });
-  }
-}

@@ -175,6 +175,8 @@ export interface RegisterClusterInput {
   readonly pendingReboot?: boolean;
   /** RDS-managed master secret (default true); without it the master credentials go to a plain secret. */
   readonly managedMasterSecret?: boolean;
+  /** The customer managed KMS key of the managed master secret (`--master-user-secret-kms-key-id`); default the AWS managed key. */
+  readonly masterUserSecretKmsKeyId?: string;
   readonly writerInstanceIdentifier?: string;
   readonly tags?: Readonly<Record<string, string>>;
   readonly vpcSecurityGroupIds?: readonly string[];
@@ -526,6 +528,7 @@ export class RdsEmulator implements AuroraPort {
       restartDone: false,
       rebootDescribes: 0,
     });
+    if (input.masterUserSecretKmsKeyId !== undefined && cluster.masterUserSecretArn !== undefined) this.secrets.find(cluster.masterUserSecretArn)!.kmsKeyId = input.masterUserSecretKmsKeyId;
     await this.waitUntilReady(input.identifier);
     cluster.status = 'available';
     const secretArn = cluster.masterUserSecretArn ?? this.secrets.find(`${input.identifier}-master-credentials`)!.arn;
@@ -865,7 +868,7 @@ export class RdsEmulator implements AuroraPort {
       iamAuthEnabled: c.iamAuthEnabled,
       httpEndpointEnabled: c.httpEndpointEnabled,
       storageEncrypted: c.storageEncrypted,
-      ...(c.masterUserSecretArn !== undefined && { masterUserSecretArn: c.masterUserSecretArn }),
+      ...(c.masterUserSecretArn !== undefined && { masterUserSecretArn: c.masterUserSecretArn, masterUserSecretKmsKeyId: this.secrets.find(c.masterUserSecretArn)?.kmsKeyId ?? this.secrets.awsManagedKeyArn }),
       parameterGroup: c.parameterGroup,
       vpcSecurityGroupIds: c.vpcSecurityGroupIds,
       dbSubnetGroup: c.dbSubnetGroup,

@@ -14,6 +14,8 @@ export interface SecretState {
   readonly tags: Record<string, string>;
   /** `rds` for the master secrets RDS manages (Secrets Manager's OwningService). */
   readonly owningService?: string;
+  /** A customer managed KMS key encrypting it; undefined: Secrets Manager's AWS managed key `aws/secretsmanager`. */
+  kmsKeyId?: string;
   value: string;
 }
 
@@ -21,6 +23,10 @@ const CREDENTIALS_SHAPE = '{"client_id": "...", "client_secret": "..."}';
 
 export class SecretsEmulator implements SecretsPort {
   private readonly byName = new Map<string, SecretState>();
+  /** The account's AWS managed key `aws/secretsmanager`, which every caller allowed GetSecretValue may use. */
+  get awsManagedKeyArn(): string {
+    return `arn:aws:kms:${this.region}:${this.accountId}:key/0a1b2c3d-aws0-4sm0-8key-secretsmanagr`;
+  }
 
   constructor(
     private readonly region: string,

@@ -21,7 +21,9 @@ import { NetworkEmulator } from './ec2.js';
 import type { IamCloudTrailEvent, IamEventListener } from './events.js';
 import { FaultInjector, type FaultTarget } from './faults.js';
 import { IamEmulator, type AccessKeyStatus, type CreatedAccessKey } from './iam.js';
-import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME, TwinChainSimulator, TwinIamPort, TwinPipelineRoleAccess } from './iam-ports.js';
+import { IamChainSimulator } from '../../lambdas/adapters/aws/chain-simulator.js';
+import { twinSimulatorClient } from './iam-simulator-api.js';
+import { HEALER_ROLE_NAME, INSPECTOR_ROLE_NAME, REDPANDA_ACCESS_STACK_NAME, TwinIamPort, TwinPipelineRoleAccess } from './iam-ports.js';
 import { RdsIamAuth, type RdsIamLoginInput, type RdsIamLoginResult } from './rds-iam-auth.js';
 import { DEFAULT_DB_SUBNET_GROUP, RdsEmulator, type ClusterAddresses, type RdsOptions, type RegisterClusterInput } from './rds.js';
 import { InMemoryRegistry } from './registry.js';
@@ -207,9 +209,9 @@ export class AwsTwin {
         getUser: true, createUser: true, tagUser: true, putUserPermissionsBoundary: true, putUserPolicy: true, createAccessKey: true, deleteAccessKey: true, deleteUser: true,
       }),
       pipelineRole: this.guard<PipelineRoleAccess>('pipelineRole', pipelineRole, { inspect: true, putInlinePolicy: true, deleteInlinePolicy: true }),
-      simulator: this.guard<ChainSimulator>('simulator', new TwinChainSimulator(), { simulateAssumeRole: true, simulateDbConnect: true }),
+      simulator: this.guard<ChainSimulator>('simulator', new IamChainSimulator(twinSimulatorClient()), { simulateAssumeRole: true, simulateDbConnect: true }),
       secrets: this.guard<SecretsPort>('secrets', this.secrets, { getRedpandaCredentials: true, ensureLinkSecret: true, getLinkSecret: true, deleteLinkSecret: true }),
-      registry: this.guard<RegistryPort>('registry', this.registry, { get: true, ensure: true, update: true, appendVerdict: true, list: true }),
+      registry: this.guard<RegistryPort>('registry', this.registry, { get: true, ensure: true, update: true, appendVerdict: true, list: true, acquireLock: true, releaseLock: true }),
     };
   }
 

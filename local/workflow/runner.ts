@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StepHandler } from '../../lambdas/handlers/shared/step.js';
+import type { ExecutionStatus, ExecutionsPort } from '../../lambdas/ports/executions.js';
 
 export type WorkflowName = 'provision' | 'validate' | 'teardown' | 'rotate';
 
@@ -41,6 +42,25 @@ export interface RunWorkflowOptions {
   readonly beforeNested?: () => Promise<void>;
   /** Results of nested executions, in order, for assertions and progress views. */
   readonly onNested?: (workflow: WorkflowName, result: WorkflowResult) => void;
+  /** Where each execution's status is kept while it runs and after (what DescribeExecution answers). */
+  readonly executions?: LocalExecutions;
+}
+
+/** DescribeExecution for the local engine: every execution it ran or runs, by `$$.Execution.Id`. */
+export class LocalExecutions implements ExecutionsPort {
+  private readonly statuses = new Map<string, ExecutionStatus>();
+
+  async status(executionArn: string): Promise<ExecutionStatus | undefined> {
+    return this.statuses.get(executionArn);
+  }
+
+  record(executionArn: string, status: ExecutionStatus): void {
+    this.statuses.set(executionArn, status);
+  }
+}
+
+export function executionArn(workflow: WorkflowName, executionName: string, region = 'us-east-2', accountId = '111111111111'): string {
+  return `arn:aws:states:${region}:${accountId}:execution:${workflow}:${executionName}`;
 }
 
 export interface WorkflowResult {
@@ -161,9 +181,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     machines.set(definition, machine);
   }
   const started = Date.now();
+  const id = executionArn(options.workflow, options.executionName, region, accountId);
+  options.executions?.record(id, 'RUNNING');
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
-    context: { Execution: { Name: options.executionName, Id: `arn:aws:states:${region}:${accountId}:execution:${options.workflow}:${options.executionName}` } } as never,
+    context: { Execution: { Name: options.executionName, Id: id } } as never,
   });
   const events: EventLog[] = [];
   const collecting = (async () => {
@@ -190,6 +212,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   }
   await collecting;
   const failed = events.find((ev) => ev.type === 'ExecutionFailed') as { Error?: string; Cause?: string } | undefined;
+  options.executions?.record(id, failed || result.status === 'FAILED' ? 'FAILED' : 'SUCCEEDED');
   return {
     ...result,
     ...(failed ? { status: 'FAILED' as const, error: failed.Error ?? result.error, cause: failed.Cause ?? result.cause } : {}),

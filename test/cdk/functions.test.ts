@@ -397,6 +397,36 @@ describe('what the steps may do', () => {
     );
   });
 
+  it("every step that runs SQL through the Data API may decrypt an adopted cluster's master secret with a key of the account, only through Secrets Manager", () => {
+    const dataApiSteps = (Object.keys(STEP_ACCESS) as StepName[]).filter((step) => statementsWith(statementsOf(step), 'rds-data:ExecuteStatement').length > 0);
+    expect(dataApiSteps.length).toBeGreaterThan(2);
+    for (const step of dataApiSteps) {
+      expect(statementsWith(statementsOf(step), 'kms:Decrypt')).toEqual([
+        {
+          Action: 'kms:Decrypt',
+          Effect: 'Allow',
+          Resource: 'arn:aws:kms:us-east-2:111111111111:key/*',
+          Condition: {
+            StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-2.amazonaws.com' },
+            StringLike: { 'kms:EncryptionContext:SecretARN': 'arn:aws:secretsmanager:us-east-2:111111111111:secret:rds!cluster-*' },
+          },
+        },
+      ]);
+    }
+    const others = (Object.keys(STEP_ACCESS) as StepName[]).filter((step) => !dataApiSteps.includes(step));
+    for (const step of others) expect(statementsWith(statementsOf(step), 'kms:Decrypt')).toEqual([]);
+  });
+
+  it('the steps that take the link lock may describe the executions of our own lock-taking machines, and only they', () => {
+    const holders = ['arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-provision:*', 'arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-teardown:*', 'arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-rotate:*'];
+    for (const step of ['ValidateRequest', 'BeginTeardown', 'BeginRotation'] as const) {
+      expect(statementsWith(statementsOf(step), 'states:DescribeExecution')).toEqual([{ Action: 'states:DescribeExecution', Effect: 'Allow', Resource: holders }]);
+    }
+    for (const step of ['RecordLink', 'RecordFailure', 'FinishTeardown', 'FinishRotation', 'JudgeLink'] as const) {
+      expect(statementsWith(statementsOf(step), 'states:DescribeExecution')).toEqual([]);
+    }
+  });
+
   it('RouteValidation scans the registry and starts Validate and Rotate, nothing else', () => {
     const statements = statementsOf('RouteValidation');
     expect(statementsWith(statements, 'states:StartExecution')).toEqual([

@@ -238,8 +238,10 @@ describe('IAM, STS and the access roles (no database)', () => {
       trustPolicy: other as PolicyDocument,
       dbConnectRoleTags: { [REDPANDA_SCOPE_TAG_KEY]: 'true' },
     });
-    expect(sim.decision).toBe('implicitDeny');
-    expect(sim.detail).toMatch(/trust\) policy.*principal does not match/);
+    // IAM's simulator takes only an IAM user as the caller of a trust policy: for the pipeline role it answers
+    // for the identity side and says so; the static trust check (checks.ts) is what reports this trust.
+    expect(sim.decision).toBe('allowed');
+    expect(sim.detail).toContain('the trust policy was not simulated');
     await ports.iam.updateTrustPolicy(artifacts.roleName, artifacts.trustPolicy);
     await expect(twin.assumeRole(base.arn, artifacts.arn, 'rpcn')).resolves.toBeDefined();
   });

@@ -96,6 +96,20 @@ describe('inspect', () => {
     expect(built).toEqual([{ accessKeyId: 'ASIA1', secretAccessKey: 'secret', sessionToken: 'token', expiration: credentials.Expiration }]);
   });
 
+  test("reads the role's permissions boundary (default version), for the chain check to simulate with", async () => {
+    const BOUNDARY = `arn:aws:iam::${R}:policy/redpanda-byovpc-boundary`;
+    const bounding = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] };
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: credentials });
+    iamMock.on(GetRoleCommand).resolves({
+      Role: { RoleName: PIPELINE_ROLE, Arn: `arn:aws:iam::${R}:role/${PIPELINE_ROLE}`, Path: '/', RoleId: 'x', CreateDate: new Date(), PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: BOUNDARY } },
+    });
+    iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    iamMock.on(GetPolicyCommand, { PolicyArn: BOUNDARY }).resolves({ Policy: { DefaultVersionId: 'v2' } });
+    iamMock.on(GetPolicyVersionCommand, { PolicyArn: BOUNDARY, VersionId: 'v2' }).resolves({ PolicyVersion: { Document: encoded(bounding) } });
+    await expect(access().inspect(PIPELINE_ROLE)).resolves.toMatchObject({ exists: true, permissionsBoundary: { arn: BOUNDARY, document: bounding } });
+  });
+
   test('a pipeline role that does not exist is reported, not thrown', async () => {
     stsMock.on(AssumeRoleCommand).resolves({ Credentials: credentials });
     iamMock.on(GetRoleCommand).rejects(new NoSuchEntityException({ message: 'no role', ...meta }));

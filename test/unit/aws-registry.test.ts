@@ -167,3 +167,54 @@ describe('appendVerdict', () => {
     await expect(adapter().appendVerdict('nope', verdict)).rejects.toMatchObject({ name: 'LinkNotFoundError' });
   });
 });
+
+describe('the link lock', () => {
+  const PROVISION = 'arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-provision:orders-1';
+  const TEARDOWN = 'arn:aws:states:us-east-2:111111111111:execution:rpcn-aurora-teardown:orders-2';
+  const lock = { executionArn: TEARDOWN, workflow: 'teardown' as const, takenAt: NOW.toISOString() };
+  const held = { executionArn: PROVISION, workflow: 'provision' as const, takenAt: '2025-01-02T03:00:00.000Z' };
+
+  test('taken with one conditional write: free, or already ours', async () => {
+    docMock.on(UpdateCommand).resolves({});
+    await expect(adapter().acquireLock('orders', lock)).resolves.toEqual({ acquired: true });
+    expect(docMock.commandCalls(UpdateCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { name: 'orders' },
+      UpdateExpression: 'SET #lock = :lock',
+      ConditionExpression: 'attribute_exists(#name) AND (attribute_not_exists(#lock) OR #lock.#execution = :self)',
+      ExpressionAttributeNames: { '#name': 'name', '#lock': 'lock', '#execution': 'executionArn' },
+      ExpressionAttributeValues: { ':lock': lock, ':self': TEARDOWN },
+    });
+  });
+
+  test('held by another execution: ConditionalCheckFailedException, and the answer names the holder', async () => {
+    docMock.on(UpdateCommand).rejects(conditionFailed());
+    docMock.on(GetCommand).resolves({ Item: { ...record, lock: held } });
+    await expect(adapter().acquireLock('orders', lock)).resolves.toEqual({ acquired: false, holder: held });
+  });
+
+  test('taking over a finished holder adds it to the condition, so a newer holder still wins', async () => {
+    docMock.on(UpdateCommand).resolves({});
+    await adapter().acquireLock('orders', lock, PROVISION);
+    const input = docMock.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(input.ConditionExpression).toBe('attribute_exists(#name) AND (attribute_not_exists(#lock) OR #lock.#execution = :self OR #lock.#execution = :stale)');
+    expect(input.ExpressionAttributeValues).toEqual({ ':lock': lock, ':self': TEARDOWN, ':stale': PROVISION });
+  });
+
+  test('released only by its holder', async () => {
+    docMock.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    await expect(adapter().releaseLock('orders', PROVISION)).resolves.toBe(true);
+    expect(docMock.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
+      UpdateExpression: 'REMOVE #lock',
+      ConditionExpression: '#lock.#execution = :self',
+      ExpressionAttributeValues: { ':self': PROVISION },
+    });
+    await expect(adapter().releaseLock('orders', PROVISION)).resolves.toBe(false);
+  });
+
+  test('a link not in the registry is LinkNotFoundError', async () => {
+    docMock.on(UpdateCommand).rejects(conditionFailed());
+    docMock.on(GetCommand).resolves({});
+    await expect(adapter().acquireLock('orders', lock)).rejects.toMatchObject({ name: 'LinkNotFoundError' });
+  });
+});

@@ -150,6 +150,27 @@ describe('each kind of change', () => {
     await afterChange(() => twin.aws.detachRolePolicy({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, policyArn }));
   });
 
+  test('a permissions boundary on the pipeline role without sts:AssumeRole: reported as the boundary (the simulation gets it), not allowed', async () => {
+    const boundaryArn = await twin.aws.createPolicy({
+      account: 'redpanda',
+      policyName: 'redpanda-byovpc-boundary',
+      document: { Version: '2012-10-17', Statement: [{ Sid: 'OnlySecretsAndBuckets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 's3:GetObject'], Resource: '*' }] },
+    });
+    try {
+      await afterChange(() => twin.aws.setRolePermissionsBoundary({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, permissionsBoundary: boundaryArn }));
+      const result = await twin.validate({ link: 'manual' });
+      const summary = result.output as ValidationSummary;
+      expect(summary.verdict).not.toBe('healthy');
+      const finding = summary.findings.find((f) => f.id === 'assume-role-denied-permissions-boundary');
+      expect(finding).toBeDefined();
+      expect(finding!.message).toContain(boundaryArn);
+      expect(finding!.message).toContain('the permissions boundary does not allow it');
+    } finally {
+      await afterChange(() => twin.aws.setRolePermissionsBoundary({ account: 'redpanda', roleName: twin.aws.pipelineRoleName, permissionsBoundary: undefined }));
+    }
+    expect((await twin.validate({ link: 'manual' })).output).toMatchObject({ verdict: 'healthy' });
+  });
+
   test('an unrelated role changed: no link judged', async () => {
     await twin.aws.createRole({ account: 'db', roleName: 'someone-elses-role', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } });
     const from = twin.routed.length;

@@ -1,10 +1,13 @@
 // ChainSimulator over iam:SimulateCustomPolicy: evaluates the documents the probe read (or built) as IAM
-// would, without touching either role. The offline twin answers the same port with its own policy evaluator (local/aws/policy-sim.ts).
+// would, without touching either role. The offline twin answers the same API with its own policy evaluator
+// (local/aws/iam-simulator-api.ts), so this code runs unchanged there.
 //
-// Known limits of AWS's simulator, stated in every detail text they can affect:
-// - `CallerArn` is documented as "only the ARN of an IAM user": right for the connector user (identity mode
-//   `access-key`); for a role first hop we pass the role's ARN so the trust policy's Principal can match, and
-//   fall back to the identity side alone when IAM refuses it (InvalidInput).
+// What IAM's simulator accepts (docs/reference/aws.md A14):
+// - `CallerArn` can only be an IAM user, and is required with a `ResourcePolicy`. So the trust policy is
+//   simulated only for the connector user (identity mode `access-key`); for a role first hop the request has
+//   the role's identity policies and its boundary and no caller, and the detail says the trust was not part of it.
+// - The first hop's permissions boundary goes in `PermissionsBoundaryPolicyInputList`: without it a boundary
+//   that does not allow sts:AssumeRole would be reported as allowed.
 // - A public report (github.com/aws/aws-cli/issues/10314) says the simulator ignores the resource policy for
 //   sts:AssumeRole, so an `allowed` with no trust statement matched does not prove the trust; the probe's
 //   static trust check covers that part.
@@ -17,52 +20,50 @@ import {
   type Statement,
 } from '@aws-sdk/client-iam';
 import type { PolicyDocument } from '../../core/iam.js';
-import type { ChainSimulator, SimulationDecision } from '../../ports/iam.js';
-import { isAwsError, mapAwsError } from './errors.js';
-
-type Simulation = { readonly decision: SimulationDecision; readonly detail: string };
+import type { ChainSimulator, Simulation, SimulationDecision } from '../../ports/iam.js';
+import { mapAwsError } from './errors.js';
 
 const ASSUME_ROLE = 'sts:AssumeRole';
 const DB_CONNECT = 'rds-db:connect';
 
+/** The one IAM call this adapter makes; the twin provides it without an IAMClient. */
+export type SimulateCustomPolicyClient = Pick<IAMClient, 'send'>;
+
+const IAM_USER_ARN = /^arn:[^:]+:iam::\d{12}:user\//;
+
+/** The SimulateCustomPolicy request for the first hop's sts:AssumeRole on the db-connect role. */
+export function assumeRoleRequest(input: Parameters<ChainSimulator['simulateAssumeRole']>[0]): SimulateCustomPolicyCommandInput {
+  const request: SimulateCustomPolicyCommandInput = {
+    PolicyInputList: input.identityPolicies.map((p) => JSON.stringify(p)),
+    ...(input.permissionsBoundary !== undefined && { PermissionsBoundaryPolicyInputList: [JSON.stringify(input.permissionsBoundary)] }),
+    ActionNames: [ASSUME_ROLE],
+    ResourceArns: [input.dbConnectRoleArn],
+    ContextEntries: [...tagContext(input.dbConnectRoleTags), ...sourceContext(input.sourceIp)],
+  };
+  if (!IAM_USER_ARN.test(input.principalArn)) return request;
+  const owner = accountRootArn(input.dbConnectRoleArn);
+  return { ...request, ResourcePolicy: JSON.stringify(input.trustPolicy), CallerArn: input.principalArn, ...(owner !== undefined && { ResourceOwner: owner }) };
+}
+
 export class IamChainSimulator implements ChainSimulator {
-  constructor(private readonly iam: IAMClient) {}
+  constructor(private readonly iam: SimulateCustomPolicyClient) {}
 
   async simulateAssumeRole(input: Parameters<ChainSimulator['simulateAssumeRole']>[0]): Promise<Simulation> {
-    const identity = input.identityPolicies.map((p) => JSON.stringify(p));
-    const trust = JSON.stringify(input.trustPolicy);
-    if (identity.length === 0 && !sameAccount(input.principalArn, input.dbConnectRoleArn)) {
+    if (input.identityPolicies.length === 0 && !sameAccount(input.principalArn, input.dbConnectRoleArn)) {
       return { decision: 'implicitDeny', detail: `${ASSUME_ROLE} on ${input.dbConnectRoleArn}: implicitDeny; the first hop has no identity policy, and a cross-account AssumeRole needs one` };
     }
-    const base: SimulateCustomPolicyCommandInput = {
-      PolicyInputList: identity,
-      ...(input.permissionsBoundary !== undefined && { PermissionsBoundaryPolicyInputList: [JSON.stringify(input.permissionsBoundary)] }),
-      ActionNames: [ASSUME_ROLE],
-      ResourceArns: [input.dbConnectRoleArn],
-      ContextEntries: [...tagContext(input.dbConnectRoleTags), ...sourceContext(input.sourceIp)],
-    };
-    const sources: PolicySources = { identity: input.identityPolicies, trust: input.trustPolicy };
-    const owner = accountRootArn(input.dbConnectRoleArn);
-
+    const request = assumeRoleRequest(input);
+    const trustSent = request.ResourcePolicy !== undefined;
+    const sources: PolicySources = { identity: input.identityPolicies, trust: input.trustPolicy, ...(input.permissionsBoundary !== undefined && { boundary: input.permissionsBoundary }) };
+    let result: EvaluationResult;
     try {
-      const result = await this.simulate({
-        ...base,
-        ResourcePolicy: trust,
-        CallerArn: input.principalArn,
-        ...(owner !== undefined && { ResourceOwner: owner }),
-      });
-      return describeResult(ASSUME_ROLE, input.dbConnectRoleArn, result, sources, true);
+      result = await this.simulate(request);
     } catch (e) {
-      if (!isAwsError(e, 'InvalidInputException', 'InvalidInput')) throw mapAwsError(e, { action: 'iam:SimulateCustomPolicy', resource: input.dbConnectRoleArn });
-      const refused = e instanceof Error ? e.message : String(e);
-      try {
-        const result = await this.simulate(base);
-        const answer = describeResult(ASSUME_ROLE, input.dbConnectRoleArn, result, sources, false);
-        return { decision: answer.decision, detail: `${answer.detail}; identity policies only: IAM refused to simulate the trust policy with this caller (${refused})` };
-      } catch (inner) {
-        throw mapAwsError(inner, { action: 'iam:SimulateCustomPolicy', resource: input.dbConnectRoleArn });
-      }
+      throw mapAwsError(e, { action: 'iam:SimulateCustomPolicy', resource: input.dbConnectRoleArn });
     }
+    const answer = describeResult(ASSUME_ROLE, input.dbConnectRoleArn, result, sources, trustSent);
+    if (trustSent) return answer;
+    return { ...answer, detail: `${answer.detail}; the trust policy was not simulated: IAM takes only an IAM user as the caller of a resource policy, and ${input.principalArn} is not one (the static trust check covers it)` };
   }
 
   async simulateDbConnect(input: Parameters<ChainSimulator['simulateDbConnect']>[0]): Promise<Simulation> {
@@ -128,6 +129,7 @@ function toDecision(value: string | undefined): SimulationDecision {
 interface PolicySources {
   readonly identity: readonly PolicyDocument[];
   readonly trust?: PolicyDocument;
+  readonly boundary?: PolicyDocument;
 }
 
 function describeResult(action: string, resource: string, result: EvaluationResult, sources: PolicySources, trustSent: boolean): Simulation {
@@ -140,10 +142,12 @@ function describeResult(action: string, resource: string, result: EvaluationResu
   if (missing.length > 0) parts.push(`missing context values: ${missing.join(', ')}`);
   const details = Object.entries(result.EvalDecisionDetails ?? {});
   if (details.length > 0) parts.push(`by policy type: ${details.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  const deniedByBoundary = decision !== 'allowed' && result.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary === false;
+  if (deniedByBoundary) parts.push('the permissions boundary does not allow it');
   if (trustSent && decision === 'allowed' && !statements.some((s) => s.SourcePolicyId === 'ResourcePolicy' || s.SourcePolicyType === 'resource')) {
     parts.push('no trust-policy statement was reported as matched (AWS may not evaluate trust policies here; rely on the static trust check)');
   }
-  return { decision, detail: parts.join('; ') };
+  return { decision, detail: parts.join('; '), ...(deniedByBoundary && { deniedByBoundary }) };
 }
 
 /** `identity policy 2 statement "Sid"` or `trust policy statement #1`, from the simulator's source id and position. */
@@ -159,6 +163,9 @@ function statementLabel(s: Statement, sources: PolicySources): string {
   } else if (id === 'ResourcePolicy' || s.SourcePolicyType === 'resource') {
     policyLabel = 'trust policy';
     doc = sources.trust;
+  } else if (/^PermissionsBoundaryPolicyInputList\.1$/.test(id)) {
+    policyLabel = 'permissions boundary';
+    doc = sources.boundary;
   }
   const statement = doc === undefined ? undefined : statementAt(doc, s.StartPosition?.Line, s.StartPosition?.Column);
   return statement === undefined ? policyLabel : `${policyLabel} statement ${statement}`;

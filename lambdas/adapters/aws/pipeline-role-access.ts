@@ -86,7 +86,17 @@ export class StsPipelineRoleAccess implements PipelineRoleAccess {
         const document = await this.defaultVersion(iam, policyArn);
         if (document !== undefined) attachedPolicies.push({ arn: policyArn, document });
       }
-      return { available: true, exists: true, arn: role.Arn ?? arn, inlinePolicies, attachedPolicies };
+      const boundaryArn = role.PermissionsBoundary?.PermissionsBoundaryArn;
+      action = 'iam:GetPolicy/GetPolicyVersion';
+      const boundaryDocument = boundaryArn === undefined ? undefined : await this.defaultVersion(iam, boundaryArn);
+      return {
+        available: true,
+        exists: true,
+        arn: role.Arn ?? arn,
+        inlinePolicies,
+        attachedPolicies,
+        ...(boundaryArn !== undefined && boundaryDocument !== undefined && { permissionsBoundary: { arn: boundaryArn, document: boundaryDocument } }),
+      };
     } catch (e) {
       if (isAwsError(e, ...ACCESS_DENIED)) return this.deniedAfterAssume(INSPECTOR_ROLE_NAME, action, roleName);
       // Redpanda deleted the role while we read it.

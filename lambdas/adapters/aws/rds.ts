@@ -336,6 +336,7 @@ export function toClusterDescription(c: DBCluster, fallbackTags?: Readonly<Recor
     httpEndpointEnabled: c.HttpEndpointEnabled ?? false,
     storageEncrypted: c.StorageEncrypted ?? false,
     ...(c.MasterUserSecret?.SecretArn !== undefined && { masterUserSecretArn: c.MasterUserSecret.SecretArn }),
+    ...(c.MasterUserSecret?.KmsKeyId !== undefined && { masterUserSecretKmsKeyId: c.MasterUserSecret.KmsKeyId }),
     parameterGroup: c.DBClusterParameterGroup ?? '',
     vpcSecurityGroupIds: (c.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId])),
     ...(c.DBSubnetGroup !== undefined && { dbSubnetGroup: c.DBSubnetGroup }),

@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { LinkNotFoundError } from '../../core/errors.js';
-import { VERDICT_HISTORY_LIMIT, type LinkRecord, type RegistryPort, type VerdictRecord } from '../../ports/registry.js';
+import { VERDICT_HISTORY_LIMIT, type LinkLock, type LinkRecord, type LockAttempt, type RegistryPort, type VerdictRecord } from '../../ports/registry.js';
 import { isAwsError, mapAwsError } from './errors.js';
 
 type UpdatePatch = Parameters<RegistryPort['update']>[1];
@@ -151,6 +151,54 @@ export class DynamoRegistryAdapter implements RegistryPort {
       );
     } catch (e) {
       if (isAwsError(e, 'ConditionalCheckFailedException')) return;
+      throw mapAwsError(e, { action: 'dynamodb:UpdateItem', resource: `${this.tableName}/${name}` });
+    }
+  }
+
+  async acquireLock(name: string, lock: LinkLock, takeOverFrom?: string): Promise<LockAttempt> {
+    const values: Record<string, unknown> = { ':lock': plain(lock), ':self': lock.executionArn };
+    let free = 'attribute_not_exists(#lock) OR #lock.#execution = :self';
+    if (takeOverFrom !== undefined) {
+      free += ' OR #lock.#execution = :stale';
+      values[':stale'] = takeOverFrom;
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { name },
+          UpdateExpression: 'SET #lock = :lock',
+          ConditionExpression: `attribute_exists(#name) AND (${free})`,
+          ExpressionAttributeNames: { '#name': 'name', '#lock': 'lock', '#execution': 'executionArn' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return { acquired: true };
+    } catch (e) {
+      if (!isAwsError(e, 'ConditionalCheckFailedException')) throw mapAwsError(e, { action: 'dynamodb:UpdateItem', resource: `${this.tableName}/${name}` });
+    }
+    const record = await this.get(name);
+    if (record === undefined) throw new LinkNotFoundError(`link "${name}" is not in the registry`);
+    // Released between the failed write and this read: the caller tries again.
+    if (record.lock === undefined) return this.acquireLock(name, lock, takeOverFrom);
+    return { acquired: false, holder: record.lock };
+  }
+
+  async releaseLock(name: string, executionArn: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { name },
+          UpdateExpression: 'REMOVE #lock',
+          ConditionExpression: '#lock.#execution = :self',
+          ExpressionAttributeNames: { '#lock': 'lock', '#execution': 'executionArn' },
+          ExpressionAttributeValues: { ':self': executionArn },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isAwsError(e, 'ConditionalCheckFailedException')) return false;
       throw mapAwsError(e, { action: 'dynamodb:UpdateItem', resource: `${this.tableName}/${name}` });
     }
   }

@@ -27,7 +27,7 @@ import {
   type SqlFinding,
   type SqlRow,
 } from '../../core/sql.js';
-import type { RoleDescription } from '../../ports/iam.js';
+import type { RoleDescription, Simulation } from '../../ports/iam.js';
 import type { RedpandaCluster } from '../../ports/redpanda.js';
 import { networkChecks } from './network-checks.js';
 import type { AccessKeyState } from '../../ports/registry.js';
@@ -344,14 +344,32 @@ async function connectorUserChecks(
       dbConnectRoleTags: role.tags,
     });
     if (assume.decision !== 'allowed') {
-      findings.push({
-        id: 'assume-role-denied',
-        severity: 'error',
-        message: `IAM ${assume.decision === 'explicitDeny' ? 'explicitly denies' : 'does not allow'} ${user.arn} sts:AssumeRole on ${role.arn}${sourceIp ? ` from ${sourceIp}` : ''}: ${assume.detail}`,
-      });
+      findings.push(
+        assumeRoleFinding(assume, `${user.arn} sts:AssumeRole on ${role.arn}${sourceIp ? ` from ${sourceIp}` : ''}`, {
+          boundaryArn: user.permissionsBoundaryArn,
+          fix: `put the link boundary back on the user and restore it from the RpcnAurora-Db stack: aws iam put-user-permissions-boundary --user-name ${hop.userName} --permissions-boundary ${hop.permissionsBoundaryArn}`,
+        }),
+      );
     }
   }
   return { findings, verified: true };
+}
+
+/**
+ * A refused sts:AssumeRole of the first hop. When its permissions boundary is what refused it, no identity
+ * policy can fix it, so that gets its own finding naming the boundary.
+ */
+function assumeRoleFinding(assume: Simulation, what: string, boundary: { readonly boundaryArn: string | undefined; readonly fix: string }): Finding {
+  const verb = assume.decision === 'explicitDeny' ? 'explicitly denies' : 'does not allow';
+  if (assume.deniedByBoundary === true) {
+    return {
+      id: 'assume-role-denied-permissions-boundary',
+      severity: 'error',
+      message: `the first hop's permissions boundary${boundary.boundaryArn === undefined ? '' : ` ${boundary.boundaryArn}`} does not allow sts:AssumeRole: IAM ${verb} ${what}: ${assume.detail}`,
+      fix: boundary.fix,
+    };
+  }
+  return { id: 'assume-role-denied', severity: 'error', message: `IAM ${verb} ${what}: ${assume.detail}` };
 }
 
 /** Identity modes `pipeline-role` and `self-managed`: our inline policy on a role the link does not own, read through the inspector. */
@@ -416,16 +434,21 @@ async function rolePolicyChecks(
     const assume = await deps.simulator.simulateAssumeRole({
       principalArn: view.arn,
       identityPolicies,
+      ...(view.permissionsBoundary !== undefined && { permissionsBoundary: view.permissionsBoundary.document }),
       dbConnectRoleArn: role.arn,
       trustPolicy: role.trustPolicy,
       dbConnectRoleTags: role.tags,
     });
     if (assume.decision !== 'allowed') {
-      findings.push({
-        id: 'assume-role-denied',
-        severity: 'error',
-        message: `IAM ${assume.decision === 'explicitDeny' ? 'explicitly denies' : 'does not allow'} ${view.arn} sts:AssumeRole on ${role.arn}: ${assume.detail}`,
-      });
+      findings.push(
+        assumeRoleFinding(assume, `${view.arn} sts:AssumeRole on ${role.arn}`, {
+          boundaryArn: view.permissionsBoundary?.arn,
+          fix:
+            hop.mode === 'pipeline-role'
+              ? 'no policy on the pipeline role can get past its boundary: use identity.mode "access-key" (the default) and provision the link again'
+              : `have the boundary on ${view.arn} allow sts:AssumeRole on ${role.arn} (${where}), or remove it`,
+        }),
+      );
     }
   }
   return { findings, verified: true };

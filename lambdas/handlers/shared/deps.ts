@@ -1,6 +1,7 @@
 // What steps are built from: the deployment's facts and the ports. Lambda entry points (lambdas/entry/)
 // build these from environment variables and AWS adapters; the offline twin (local/) from local adapters.
 import type { AuroraPort, NetworkPort } from '../../ports/aurora.js';
+import type { ExecutionsPort } from '../../ports/executions.js';
 import type { ChainSimulator, IamPort, PipelineRoleAccess } from '../../ports/iam.js';
 import type { RedpandaCloud } from '../../ports/redpanda.js';
 import type { RegistryPort } from '../../ports/registry.js';
@@ -53,6 +54,8 @@ export interface StepDeps {
   readonly simulator: ChainSimulator;
   readonly secrets: SecretsPort;
   readonly registry: RegistryPort;
+  /** Whether the execution holding a link's lock still runs. */
+  readonly executions: ExecutionsPort;
   /** The Redpanda Cloud client, built on first use with the credentials from Secrets Manager. */
   readonly redpanda: () => Promise<RedpandaCloud>;
   /** The RDS CA bundle (PEM) Redpanda Connect verifies Aurora's certificate with. */

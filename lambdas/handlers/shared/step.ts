@@ -9,6 +9,8 @@ import { logger } from './logger.js';
 export interface StepEvent {
   /** `$$.Execution.Name`, passed by every Task state. */
   readonly executionName?: string;
+  /** `$$.Execution.Id`, passed by the Task states that take or release the link lock. */
+  readonly executionArn?: string;
 }
 
 export type StepHandler<I, O> = (event: I, context: Context) => Promise<O>;
