@@ -17,6 +17,13 @@ export class IamPropagationError extends NamedError {}
 /** An Aurora Serverless v2 cluster is resuming from auto-pause (`DatabaseResumingException`). Retried. */
 export class DatabaseResumingError extends NamedError {}
 
+/**
+ * The RDS Data API cannot run the statement right now: the database is unavailable or restarting, the HTTP
+ * endpoint was enabled moments ago and is not serving yet, the statement timed out, or the service had an
+ * internal error. Retried for a bounded time (a few minutes); every statement we send is idempotent.
+ */
+export class DataApiUnavailableError extends NamedError {}
+
 /** The resource is busy with another operation (`InvalidDBClusterStateFault`, …). Retried. */
 export class ResourceBusyError extends NamedError {}
 
@@ -39,7 +46,7 @@ export class CredentialsSecretError extends NamedError {}
 export class LinkNotFoundError extends NamedError {}
 
 /** The names the state machines retry on (see statemachines/*.asl.json). */
-export const TRANSIENT_AWS_ERRORS = ['AwsThrottledError', 'IamPropagationError', 'DatabaseResumingError', 'ResourceBusyError'] as const;
+export const TRANSIENT_AWS_ERRORS = ['AwsThrottledError', 'IamPropagationError', 'DatabaseResumingError', 'DataApiUnavailableError', 'ResourceBusyError'] as const;
 
 /** A link of this name exists with different identity fields (engine, cluster, users, Redpanda cluster). Not retried. */
 export class RequestConflictError extends NamedError {}

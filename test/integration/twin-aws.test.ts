@@ -509,8 +509,9 @@ describe('IAM users, access keys and permissions boundaries (identity mode acces
   test('faults: the new IamPort methods and STS with a key can be faulted like any port call', async () => {
     twin.faults.inject({ target: 'iam.createAccessKey', error: 'AwsThrottledError' });
     await expect(ports.iam.createAccessKey(USER)).rejects.toBeInstanceOf(AwsThrottledError);
+    // An AWS code leaves as the adapter maps it.
     twin.faults.inject({ target: 'iam.getUser', error: 'AccessDenied' });
-    expect((await rejection(ports.iam.getUser(USER))).name).toBe('AccessDenied');
+    expect((await rejection(ports.iam.getUser(USER))).name).toBe('StepAccessDeniedError');
     twin.faults.inject({ target: 'sts.assumeRoleWithAccessKey', error: 'StepAccessDeniedError' });
     await expect(assumeWith(key1)).rejects.toBeInstanceOf(StepAccessDeniedError);
     expect(twin.faults.calls('sts.assumeRoleWithAccessKey')).toBeGreaterThan(5);

@@ -47,6 +47,15 @@ describe('mapAwsError', () => {
     expect(TRANSIENT_AWS_ERRORS).toContain(mapped.name);
   });
 
+  test.each(['DatabaseUnavailableException', 'HttpEndpointNotEnabledException', 'StatementTimeoutException', 'ServiceUnavailableError', 'InternalServerErrorException'])(
+    '%s -> DataApiUnavailableError (retried)',
+    (name) => {
+      const mapped = mapAwsError(unmodelled(name), { action: 'rds-data:ExecuteStatement' });
+      expect(mapped.name).toBe('DataApiUnavailableError');
+      expect(TRANSIENT_AWS_ERRORS).toContain(mapped.name);
+    },
+  );
+
   test.each([
     ['InvalidDBClusterStateFault', new InvalidDBClusterStateFault({ message: 'busy', ...meta })],
     ['InvalidDBInstanceStateFault', unmodelled('InvalidDBInstanceStateFault')],

@@ -3,6 +3,7 @@
 // through here. Messages carry the action, the resource and AWS's own message, never a secret value.
 import {
   AwsThrottledError,
+  DataApiUnavailableError,
   DatabaseResumingError,
   IamPropagationError,
   ResourceBusyError,
@@ -48,6 +49,17 @@ const BUSY = new Set([
   // IAM refuses concurrent writes to the same entity; the next attempt succeeds.
   'ConcurrentModification',
   'ConcurrentModificationException',
+]);
+
+// RDS Data API answers that say "not now", not "never" (docs/reference/aws.md A1b): right after
+// EnableHttpEndpoint the endpoint answers HttpEndpointNotEnabledException for a while, a Serverless v2
+// cluster that is scaling or failing over answers DatabaseUnavailableException.
+const DATA_API_TRANSIENT = new Set([
+  'DatabaseUnavailableException',
+  'HttpEndpointNotEnabledException',
+  'StatementTimeoutException',
+  'ServiceUnavailableError',
+  'InternalServerErrorException',
 ]);
 
 const ACCESS_DENIED = new Set([
@@ -105,6 +117,7 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): Error {
 
   if (has(THROTTLING) || e.$retryable?.throttling === true) return new AwsThrottledError(text, options);
   if (codes.includes('DatabaseResumingException')) return new DatabaseResumingError(text, options);
+  if (has(DATA_API_TRANSIENT)) return new DataApiUnavailableError(`${text} (the Data API cannot run it right now; retried)`, options);
   if (has(BUSY)) return new ResourceBusyError(text, options);
   if (has(ACCESS_DENIED)) {
     return new StepAccessDeniedError(`${text} (the step's own role lacks this permission: a deployment problem)`, options);

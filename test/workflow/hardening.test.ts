@@ -1,0 +1,62 @@
+// Issue 13 hardening through the committed ASL in the offline twin: what a real AWS account answers that the
+// happy path never sees (Data API answers that pass, tag-based authorization that has not propagated yet, a
+// trust principal that does not exist, Lambda timeouts).
+import { jest } from '@jest/globals';
+import type { WorkflowResult } from '../../local/workflow/runner.js';
+import type { OfflineTwin } from '../../local/twin.js';
+import { appSql, normalized, pgRequest, startTwin } from './support.js';
+
+// Whole executions with real databases: seconds each.
+jest.setTimeout(180_000);
+
+let twin: OfflineTwin;
+
+beforeAll(async () => {
+  twin = await startTwin();
+});
+
+afterAll(async () => {
+  await twin?.stop();
+});
+
+/** The states the engine retried through the retrier that lists `error`, in order. */
+const retries = (result: WorkflowResult, error: string) =>
+  result.events
+    .filter((e) => e.type === 'StateRetried' && (e.retry as { retrier?: { ErrorEquals?: string[] } } | undefined)?.retrier?.ErrorEquals?.includes(error))
+    .map((e) => e.state?.name);
+
+describe('Data API answers that pass are retried; a permanent one fails the step at once', () => {
+  const TRANSIENT = ['DatabaseUnavailableException', 'HttpEndpointNotEnabledException', 'StatementTimeoutException', 'ServiceUnavailableError', 'InternalServerErrorException'];
+
+  test('each transient answer on the setup SQL is retried as DataApiUnavailableError and the provision succeeds', async () => {
+    const raw = pgRequest('dataapi');
+    for (const error of TRANSIENT) twin.aws.faults.inject({ target: 'sql.execute', error });
+    const result = await twin.provision(raw, { executionName: 'dataapi-transient' });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    expect(twin.aws.faults.pending()).toEqual([]);
+    expect(retries(result, 'DataApiUnavailableError')).toEqual(['RunSetupSql', 'RunSetupSql', 'RunSetupSql', 'RunSetupSql', 'RunSetupSql']);
+    const publication = await appSql(twin, normalized(raw), "SELECT pubname FROM pg_publication WHERE pubname LIKE 'pglog_stream_%'");
+    expect(publication.length).toBeGreaterThan(0);
+  });
+
+  test('the teardown retries them too (DropDatabaseObjects)', async () => {
+    const calls = twin.stepCalls.get('DropDatabaseObjects') ?? 0;
+    twin.aws.faults.inject({ target: 'sql.execute', error: 'DatabaseUnavailableException', times: 2 });
+    const result = await twin.teardown({ link: 'dataapi', skipFinalSnapshot: true });
+    expect({ status: result.status, error: result.error }).toEqual({ status: 'SUCCEEDED', error: undefined });
+    expect(retries(result, 'DataApiUnavailableError')).toEqual(['DropDatabaseObjects', 'DropDatabaseObjects']);
+    expect(twin.stepCalls.get('DropDatabaseObjects')! - calls).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a syntax error (BadRequestException) fails RunSetupSql without a retry', async () => {
+    const raw = pgRequest('dataapi-bad');
+    twin.aws.faults.inject({ target: 'sql.execute', error: 'BadRequestException', message: 'ERROR: syntax error at or near "PUBLICATON"' });
+    const calls = twin.stepCalls.get('RunSetupSql') ?? 0;
+    const result = await twin.provision(raw, { executionName: 'dataapi-permanent' });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('BadRequestException');
+    expect(result.cause).toMatch(/^RunSetupSql failed: sql\.execute failed: BadRequestException: ERROR: syntax error/);
+    expect(result.events.filter((e) => e.type === 'StateRetried')).toEqual([]);
+    expect(twin.stepCalls.get('RunSetupSql')! - calls).toBe(1);
+  });
+});
