@@ -807,6 +807,24 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     matches: [approx(/InvalidClientTokenId|the security token included in the request is invalid|cannot be assumed by Lambda/i)],
   },
   {
+    id: 'trust-principal-not-found',
+    title: "The db-connect role's trust policy names a principal that does not exist",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "IAM refused CreateRole or UpdateAssumeRolePolicy of <db-connect-role> with MalformedPolicyDocument: Invalid principal in policy (docs/reference/aws.md A4b): the first hop it must trust does not exist. The message names the principal: the pipeline role <pipeline-role> (named after redpanda.clusterId, in redpanda.accountId) for identity mode pipeline-role, identity.roleArn for self-managed, or the connector user <connector-user> for access-key.",
+    confirm: [
+      'aws iam get-role --role-name <pipeline-role>   # in the Redpanda account, for pipeline-role (the name carries the cluster id)',
+      'aws iam get-role --role-name <self-managed-role>   # in identity.roleArn\'s account, for self-managed',
+    ],
+    fix: [
+      'Correct redpanda.clusterId / redpanda.accountId (pipeline-role) or identity.roleArn (self-managed) in the request, or create that role first, then start the provision again: every step already done is kept.',
+    ],
+    matches: [lit(/Invalid principal in policy/i)],
+  },
+  {
     id: 'aws-endpoint-missing-port',
     title: 'aws.endpoint has no port',
     severity: 'critical',

@@ -24,6 +24,13 @@ export class DatabaseResumingError extends NamedError {}
  */
 export class DataApiUnavailableError extends NamedError {}
 
+/**
+ * IAM refused a trust policy because its principal (the link's first hop: the pipeline role, the connector
+ * user or identity.roleArn) does not exist (`MalformedPolicyDocument: Invalid principal in policy`). The
+ * message names the principal. Not retried.
+ */
+export class TrustPrincipalNotFoundError extends NamedError {}
+
 /** The resource is busy with another operation (`InvalidDBClusterStateFault`, …). Retried. */
 export class ResourceBusyError extends NamedError {}
 

@@ -2,6 +2,7 @@
 // pipeline-role-access.ts, chain-simulator.ts): same idempotency, same "unavailable" answers, same error
 // names. Calls are made as the twin's step Lambda session; the inspector/healer path really assumes the
 // access roles (policy-evaluated) and each IAM call they make is policy-evaluated against their policies.
+import { mapAwsError } from '../../lambdas/adapters/aws/errors.js';
 import { IamPropagationError } from '../../lambdas/core/errors.js';
 import type { PolicyDocument } from '../../lambdas/core/iam.js';
 import type {
@@ -75,22 +76,26 @@ export class TwinIamPort implements IamPort {
     const existing = this.iam.getRole({ account: this.account, roleName: input.name });
     // Re-run: like the adapter, return the existing role; the caller compares and fixes what differs.
     if (existing !== undefined) return { arn: existing.arn };
-    const role = await this.iam.createRole(
-      {
-        account: this.account,
-        roleName: input.name,
-        trustPolicy: input.trustPolicy,
-        description: input.description,
-        tags: input.tags,
-        permissionsBoundaryArn: input.permissionsBoundaryArn,
-      },
-      this.caller(),
+    const role = await asAdapter('iam:CreateRole', input.name, () =>
+      this.iam.createRole(
+        {
+          account: this.account,
+          roleName: input.name,
+          trustPolicy: input.trustPolicy,
+          description: input.description,
+          tags: input.tags,
+          permissionsBoundaryArn: input.permissionsBoundaryArn,
+        },
+        this.caller(),
+      ),
     );
     return { arn: role.arn };
   }
 
   async updateTrustPolicy(name: string, trustPolicy: PolicyDocument): Promise<void> {
-    await propagation(() => this.iam.updateAssumeRolePolicy({ account: this.account, roleName: name, document: trustPolicy }, this.caller()));
+    await asAdapter('iam:UpdateAssumeRolePolicy', name, () =>
+      propagation(() => this.iam.updateAssumeRolePolicy({ account: this.account, roleName: name, document: trustPolicy }, this.caller())),
+    );
   }
 
   async putRolePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<void> {
@@ -169,6 +174,17 @@ export class TwinIamPort implements IamPort {
     for (const policyName of Object.keys(user.inline)) this.iam.deleteUserPolicy({ ...ref, policyName }, this.caller());
     for (const policyArn of user.attached) this.iam.detachUserPolicy({ ...ref, policyArn }, this.caller());
     this.iam.deleteUser(ref, this.caller());
+  }
+}
+
+/** A refused trust policy leaves as the adapter maps it (an invalid principal becomes TrustPrincipalNotFoundError). */
+async function asAdapter<T>(action: string, resource: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (!(e instanceof TwinAwsError) || e.code !== 'MalformedPolicyDocumentException') throw e;
+    const mapped = mapAwsError(Object.assign(new Error(e.awsMessage), { name: e.code, $metadata: {} }), { action, resource });
+    throw mapped.name === e.code ? e : mapped;
   }
 }
 

@@ -127,6 +127,8 @@ export class IamEmulator {
   constructor(
     private readonly clock: Clock,
     private readonly emit: (event: IamCloudTrailEvent) => void,
+    /** The accounts this emulator stands for: a trust principal elsewhere cannot be looked up, so it is taken as given. */
+    private readonly hostedAccounts?: readonly string[],
   ) {}
 
   // ---------------------------------------------------------------------------------------------------
@@ -705,11 +707,35 @@ export class IamEmulator {
   private async checkDocument(kind: 'identity' | 'trust', document: unknown, action: string, resource: string): Promise<void> {
     const problems = await policyProblems(kind, document);
     if (problems !== undefined) throw new TwinAwsError('MalformedPolicyDocumentException', action, resource, problems);
+    if (kind !== 'trust') return;
+    // IAM resolves a role or user ARN principal to its unique id when the policy is saved, so one that does
+    // not exist is refused (docs/reference/aws.md A4b). Accounts and session ARNs are not looked up.
+    const missing = awsPrincipals(document).find((arn) => !this.principalExists(arn));
+    if (missing !== undefined) throw new TwinAwsError('MalformedPolicyDocumentException', action, resource, `Invalid principal in policy: "AWS":"${missing}"`);
+  }
+
+  private principalExists(arn: string): boolean {
+    if (this.hostedAccounts !== undefined && !this.hostedAccounts.includes(arn.split(':')[4] ?? '')) return true;
+    const role = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(arn);
+    if (role !== null) return this.roles.has(makeRoleArn(role[1]!, role[2]!));
+    const user = /^arn:aws:iam::(\d{12}):user\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(arn);
+    if (user !== null) return this.users.has(userKey({ account: user[1]!, userName: user[2]! }));
+    return true;
   }
 
   private record(account: string, eventName: string, callerArn: string, requestParameters: Record<string, unknown>, responseElements?: Record<string, unknown>): void {
     this.emit(makeIamEvent({ account, eventName, callerArn, at: this.clock(), requestParameters, responseElements: responseElements ?? null }));
   }
+}
+
+/** The `Principal.AWS` values of a policy's statements. */
+function awsPrincipals(document: unknown): string[] {
+  const statements = (document as { Statement?: unknown } | undefined)?.Statement;
+  const list = Array.isArray(statements) ? statements : statements === undefined ? [] : [statements];
+  return list.flatMap((st) => {
+    const aws = (st as { Principal?: { AWS?: unknown } } | undefined)?.Principal?.AWS;
+    return (Array.isArray(aws) ? aws : [aws]).filter((p): p is string => typeof p === 'string');
+  });
 }
 
 function awsTags(tags: Readonly<Record<string, string>>): { key: string; value: string }[] {

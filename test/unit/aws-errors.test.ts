@@ -56,6 +56,24 @@ describe('mapAwsError', () => {
     },
   );
 
+  test('MalformedPolicyDocument: Invalid principal -> TrustPrincipalNotFoundError naming the principal (not retried)', () => {
+    const principal = 'arn:aws:iam::861276079005:role/redpanda-wrongcluster-redpanda-connect-pipeline';
+    const mapped = mapAwsError(unmodelled('MalformedPolicyDocumentException', `Invalid principal in policy: "AWS":"${principal}"`), { action: 'iam:CreateRole', resource: 'rpcn-aurora-x-db-connect' });
+    expect(mapped.name).toBe('TrustPrincipalNotFoundError');
+    expect(mapped.message).toContain(`its principal ${principal} does not exist`);
+    expect(mapped.message).toContain('[trust-principal-not-found]');
+    expect(mapped.message).toContain('redpanda.clusterId');
+    expect(TRANSIENT_AWS_ERRORS).not.toContain(mapped.name);
+    const user = mapAwsError(unmodelled('MalformedPolicyDocument', 'Invalid principal in policy: "AWS":"arn:aws:iam::111111111111:user/rpcn-aurora/rpcn-aurora-x-connector"'), { action: 'iam:UpdateAssumeRolePolicy' });
+    expect(user.message).toContain('connector user exists');
+    const own = mapAwsError(unmodelled('MalformedPolicyDocument', 'Invalid principal in policy: "AWS":"arn:aws:iam::222222222222:role/eks/connect-cdc"'), { action: 'iam:CreateRole' });
+    expect(own.message).toContain('identity.roleArn');
+  });
+
+  test('another MalformedPolicyDocument keeps its AWS name', () => {
+    expect(mapAwsError(unmodelled('MalformedPolicyDocument', 'Syntax errors in policy.'), { action: 'iam:PutRolePolicy' }).name).toBe('MalformedPolicyDocument');
+  });
+
   test.each([
     ['InvalidDBClusterStateFault', new InvalidDBClusterStateFault({ message: 'busy', ...meta })],
     ['InvalidDBInstanceStateFault', unmodelled('InvalidDBInstanceStateFault')],

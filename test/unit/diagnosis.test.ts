@@ -105,6 +105,7 @@ const CASES: ReadonlyArray<readonly [id: string, message: string, level?: Level]
   ['aws-throttled', 'operation error STS: AssumeRole, https response error StatusCode: 400, RequestID: 3f, api error Throttling: Rate exceeded'],
   ['data-api-not-enabled', 'BadRequestException: HttpEndpoint isn\'t enabled for cluster rpcn-aurora-orders'],
   ['data-api-not-enabled', 'BadRequestException: HttpEndpoint is not enabled for cluster arn:aws:rds:us-east-2:210987654321:cluster:rpcn-aurora-orders'],
+  ['trust-principal-not-found', 'An error occurred (MalformedPolicyDocument) when calling the CreateRole operation: Invalid principal in policy: "AWS":"arn:aws:iam::861276079005:role/redpanda-wrongcluster-redpanda-connect-pipeline"'],
   ['data-api-resuming', 'DatabaseResumingException: The database is resuming after being auto-paused. Please wait a few seconds and try again.'],
   // database
   ['tls-certificate-untrusted', `${PG}${PG_CONN}: tls error: tls: failed to verify certificate: x509: certificate signed by unknown authority`],

@@ -60,3 +60,23 @@ describe('Data API answers that pass are retried; a permanent one fails the step
     expect(twin.stepCalls.get('RunSetupSql')! - calls).toBe(1);
   });
 });
+
+describe('a trust principal that does not exist', () => {
+  test('self-managed with an identity.roleArn that does not exist fails EnsureDbConnectRole with TrustPrincipalNotFoundError naming it', async () => {
+    const missing = 'arn:aws:iam::861276079005:role/connect-cdc-typo';
+    const raw = pgRequest('ghost', (r) => {
+      r.identity = { mode: 'self-managed', roleArn: missing };
+      delete r.redpanda.accountId;
+    });
+    const calls = twin.stepCalls.get('EnsureDbConnectRole') ?? 0;
+    const result = await twin.provision(raw, { executionName: 'ghost-principal' });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('TrustPrincipalNotFoundError');
+    expect(result.cause).toContain(`EnsureDbConnectRole failed: [trust-principal-not-found] iam:CreateRole on rpcn-aurora-ghost-db-connect failed: IAM refused the trust policy because its principal ${missing} does not exist`);
+    expect(result.cause).toContain('check identity.roleArn');
+    expect(result.cause).toContain('diagnosis [trust-principal-not-found]');
+    expect(twin.stepCalls.get('EnsureDbConnectRole')! - calls).toBe(1);
+    expect(await twin.deps.iam.getRole('rpcn-aurora-ghost-db-connect')).toBeUndefined();
+    expect((await twin.deps.registry.get('ghost'))?.failure).toMatchObject({ step: 'EnsureDbConnectRole', error: 'TrustPrincipalNotFoundError', diagnosis: { id: 'trust-principal-not-found' } });
+  });
+});

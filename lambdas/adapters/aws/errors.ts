@@ -8,6 +8,7 @@ import {
   IamPropagationError,
   ResourceBusyError,
   StepAccessDeniedError,
+  TrustPrincipalNotFoundError,
 } from '../../core/errors.js';
 
 export interface AwsErrorContext {
@@ -73,6 +74,22 @@ const ACCESS_DENIED = new Set([
 
 const NO_SUCH_ENTITY = new Set(['NoSuchEntity', 'NoSuchEntityException']);
 
+const MALFORMED_POLICY = new Set(['MalformedPolicyDocument', 'MalformedPolicyDocumentException']);
+
+// The first hop a db-connect role trusts comes from the request: the pipeline role (named after the Redpanda
+// cluster id), the connector user (created just before), or identity.roleArn.
+function trustPrincipalNotFound(where: string, principal: string, options: ErrorOptions): TrustPrincipalNotFoundError {
+  const check = /:role\/(?:.*\/)?redpanda-[^/]+-redpanda-connect-pipeline$/.test(principal)
+    ? 'the Redpanda cluster id (redpanda.clusterId) and account (redpanda.accountId): the pipeline role is named after the cluster'
+    : /:user\//.test(principal)
+      ? 'that the connector user exists (EnsureConnectorUser creates it first; start the provision again)'
+      : 'identity.roleArn: the role must exist before the link trusts it (account, path and name)';
+  return new TrustPrincipalNotFoundError(
+    `[trust-principal-not-found] ${where} failed: IAM refused the trust policy because its principal ${principal} does not exist (MalformedPolicyDocument: Invalid principal in policy); check ${check}`,
+    options,
+  );
+}
+
 /**
  * The AWS error name of an SDK error (the modelled exception name, or the wire code for errors the SDK did
  * not model), or undefined when `error` is not an AWS service error at all.
@@ -122,6 +139,8 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): Error {
   if (has(ACCESS_DENIED)) {
     return new StepAccessDeniedError(`${text} (the step's own role lacks this permission: a deployment problem)`, options);
   }
+  const principal = /Invalid principal in policy: "AWS":"([^"]+)"/.exec(describe(error))?.[1];
+  if (principal !== undefined && has(MALFORMED_POLICY)) return trustPrincipalNotFound(where, principal, options);
   if (context.afterOwnCreate === true && has(NO_SUCH_ENTITY)) {
     return new IamPropagationError(`${text} (just created; IAM is eventually consistent)`, options);
   }
