@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { TRANSIENT_AWS_ERRORS } from '../../lambdas/core/errors.js';
 import { STATEMACHINES_DIR } from '../../lib/constructs/workflow-state-machine.js';
+import { STEP_ACCESS, type StepAccess } from '../../lib/permissions.js';
 
 interface Retrier {
   readonly ErrorEquals: readonly string[];
@@ -68,4 +69,36 @@ test('DataApiUnavailableError is retried for a couple of minutes: long enough fo
 
 test.each(['BadRequestException', 'DatabaseErrorException', 'StepAccessDeniedError', 'ResourceConflictError'])('permanent %s is retried by no Task', (name) => {
   for (const { machine, name: step, state } of tasks) expect(`${machine} ${step} ${retrierOf(state, name) === undefined}`).toBe(`${machine} ${step} true`);
+});
+
+// A Lambda timeout (or a lost invocation) leaves no trace of how far the step got, so only steps whose re-run
+// converges may be retried on it. Recording a verdict appends to the link's history and publishes a metric
+// point: a retry after a timeout that did record would count the verdict twice.
+const NOT_IDEMPOTENT = ['RecordVerdict', 'RecordVerdictAfterHealing'];
+const LAMBDA_TIMEOUTS = ['Lambda.ClientExecutionTimeoutException', 'States.Timeout', 'Sandbox.Timedout'];
+
+describe('Lambda timeouts', () => {
+  test('the steps not retried on a timeout are exactly the non-idempotent ones', () => {
+    const notRetried = [...new Set(tasks.filter((t) => LAMBDA_TIMEOUTS.some((n) => retrierOf(t.state, n) === undefined)).map((t) => t.name))].sort();
+    expect(notRetried).toEqual(NOT_IDEMPOTENT);
+  });
+
+  test.each(tasks.filter((t) => !NOT_IDEMPOTENT.includes(t.name)).map((t) => [`${t.machine} ${t.name}`, t.state] as const))(
+    '%s retries Lambda.ClientExecutionTimeoutException, States.Timeout and Sandbox.Timedout, boundedly',
+    (_label, state) => {
+      for (const name of LAMBDA_TIMEOUTS) {
+        const retrier = retrierOf(state, name);
+        expect(retrier).toBeDefined();
+        expect(retrierBudgetSeconds(retrier!)).toBeLessThanOrEqual(600);
+      }
+    },
+  );
+
+  test.each(tasks.map((t) => [`${t.machine} ${t.name}`, t.state] as const))("%s: the Task's TimeoutSeconds is a little more than its Lambda's timeout", (_label, state) => {
+    const step = /^\$\{(\w+)FunctionArn\}$/.exec(state.Resource!)![1]!;
+    const lambdaTimeout = (STEP_ACCESS as Record<string, StepAccess>)[step]!.timeoutSeconds ?? 60;
+    // The Lambda's own timeout fires first (Sandbox.Timedout); States.Timeout only for an invocation that is lost.
+    expect(state.TimeoutSeconds).toBeGreaterThan(lambdaTimeout);
+    expect(state.TimeoutSeconds).toBeLessThanOrEqual(lambdaTimeout + 60);
+  });
 });

@@ -2,6 +2,7 @@
 // happy path never sees (Data API answers that pass, tag-based authorization that has not propagated yet, a
 // trust principal that does not exist, Lambda timeouts).
 import { jest } from '@jest/globals';
+import { setupStatements } from '../../lambdas/core/sql.js';
 import type { WorkflowResult } from '../../local/workflow/runner.js';
 import type { OfflineTwin } from '../../local/twin.js';
 import { appSql, normalized, pgRequest, startTwin } from './support.js';
@@ -78,5 +79,36 @@ describe('a trust principal that does not exist', () => {
     expect(twin.stepCalls.get('EnsureDbConnectRole')! - calls).toBe(1);
     expect(await twin.deps.iam.getRole('rpcn-aurora-ghost-db-connect')).toBeUndefined();
     expect((await twin.deps.registry.get('ghost'))?.failure).toMatchObject({ step: 'EnsureDbConnectRole', error: 'TrustPrincipalNotFoundError', diagnosis: { id: 'trust-principal-not-found' } });
+  });
+});
+
+describe('Lambda timeouts: RunSetupSql stays inside its timeout and resumes', () => {
+  test('with little time left it hands back a cursor and the ASL loops; a Sandbox.Timedout is retried; every statement runs exactly once', async () => {
+    const raw = pgRequest('slowsql');
+    const request = normalized(raw);
+    const setup = setupStatements(request).map((s) => s.sql);
+    expect(setup.length).toBeGreaterThan(3);
+    // As if every setup statement took 20 s: an 80 s Lambda runs two (60 s left after the first, 40 s after the
+    // second, under the 50 s margin), then keeps the rest of its time back.
+    const setupRun = () => twin.aws.dataApi.statements().filter((st) => setup.includes(st.sql)).length;
+    twin.stepRemainingTime.set('RunSetupSql', () => {
+      const start = setupRun();
+      return () => 80_000 - 20_000 * (setupRun() - start);
+    });
+    // The first invocation dies on the Lambda timeout, as if the function had hung.
+    twin.stepFaults.set('RunSetupSql', { error: 'Sandbox.Timedout', message: 'Task timed out after 80.00 seconds', times: 1 });
+    const before = twin.aws.dataApi.statements().length;
+    const calls = twin.stepCalls.get('RunSetupSql') ?? 0;
+    try {
+      const result = await twin.provision(raw, { executionName: 'slowsql' });
+      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+      expect(retries(result, 'Sandbox.Timedout')).toEqual(['RunSetupSql']);
+      // The timed-out invocation, then two statements per invocation.
+      expect(twin.stepCalls.get('RunSetupSql')! - calls).toBe(1 + Math.ceil(setup.length / 2));
+      const ran = twin.aws.dataApi.statements().slice(before).map((s) => s.sql).filter((sql) => setup.includes(sql));
+      expect(ran).toEqual(setup);
+    } finally {
+      twin.stepRemainingTime.delete('RunSetupSql');
+    }
   });
 });
