@@ -31,6 +31,13 @@ export class DataApiUnavailableError extends NamedError {}
  */
 export class TrustPrincipalNotFoundError extends NamedError {}
 
+/**
+ * Access is still denied on a resource this workflow created minutes ago: past the time tag-based
+ * authorization takes to propagate, so the grant's `aws:ResourceTag` condition does not match or an SCP
+ * denies it. Not retried.
+ */
+export class AccessStillDeniedError extends NamedError {}
+
 /** The resource is busy with another operation (`InvalidDBClusterStateFault`, …). Retried. */
 export class ResourceBusyError extends NamedError {}
 

@@ -67,6 +67,20 @@ export class TwinIamPort implements IamPort {
     private readonly caller: () => string,
   ) {}
 
+  private roleCreatedAt(name: string): () => Date | undefined {
+    return () => {
+      const at = this.iam.getRole({ account: this.account, roleName: name })?.createdAt;
+      return at === undefined ? undefined : new Date(at);
+    };
+  }
+
+  private userCreatedAt(name: string): () => Date | undefined {
+    return () => {
+      const at = this.iam.getUser({ account: this.account, userName: name })?.createdAt;
+      return at === undefined ? undefined : new Date(at);
+    };
+  }
+
   async getRole(name: string): Promise<RoleDescription | undefined> {
     const role = this.iam.getRole({ account: this.account, roleName: name });
     return role === undefined ? undefined : toRoleDescription(role);
@@ -93,13 +107,21 @@ export class TwinIamPort implements IamPort {
   }
 
   async updateTrustPolicy(name: string, trustPolicy: PolicyDocument): Promise<void> {
-    await asAdapter('iam:UpdateAssumeRolePolicy', name, () =>
-      propagation(() => this.iam.updateAssumeRolePolicy({ account: this.account, roleName: name, document: trustPolicy }, this.caller())),
+    await asAdapter(
+      'iam:UpdateAssumeRolePolicy',
+      name,
+      () => propagation(() => this.iam.updateAssumeRolePolicy({ account: this.account, roleName: name, document: trustPolicy }, this.caller())),
+      this.roleCreatedAt(name),
     );
   }
 
   async putRolePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<void> {
-    await propagation(() => this.iam.putRolePolicy({ account: this.account, roleName, policyName, document }, this.caller()));
+    await asAdapter(
+      'iam:PutRolePolicy',
+      `${roleName}/${policyName}`,
+      () => propagation(() => this.iam.putRolePolicy({ account: this.account, roleName, policyName, document }, this.caller())),
+      this.roleCreatedAt(roleName),
+    );
   }
 
   async deleteRolePolicy(roleName: string, policyName: string): Promise<void> {
@@ -111,7 +133,7 @@ export class TwinIamPort implements IamPort {
   }
 
   async tagRole(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
-    await propagation(async () => this.iam.tagRole({ account: this.account, roleName: name, tags }, this.caller()));
+    await asAdapter('iam:TagRole', name, () => propagation(async () => this.iam.tagRole({ account: this.account, roleName: name, tags }, this.caller())), this.roleCreatedAt(name));
   }
 
   async deleteRole(name: string): Promise<void> {
@@ -141,15 +163,25 @@ export class TwinIamPort implements IamPort {
   }
 
   async tagUser(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
-    await propagation(() => this.iam.tagUser({ account: this.account, userName: name, tags }, this.caller()));
+    await asAdapter('iam:TagUser', name, () => propagation(async () => this.iam.tagUser({ account: this.account, userName: name, tags }, this.caller())), this.userCreatedAt(name));
   }
 
   async putUserPermissionsBoundary(name: string, permissionsBoundaryArn: string): Promise<void> {
-    await propagation(() => this.iam.putUserPermissionsBoundary({ account: this.account, userName: name, permissionsBoundary: permissionsBoundaryArn }, this.caller()));
+    await asAdapter(
+      'iam:PutUserPermissionsBoundary',
+      name,
+      () => propagation(async () => this.iam.putUserPermissionsBoundary({ account: this.account, userName: name, permissionsBoundary: permissionsBoundaryArn }, this.caller())),
+      this.userCreatedAt(name),
+    );
   }
 
   async putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void> {
-    await propagation(() => this.iam.putUserPolicy({ account: this.account, userName, policyName, document }, this.caller()));
+    await asAdapter(
+      'iam:PutUserPolicy',
+      `${userName}/${policyName}`,
+      () => propagation(() => this.iam.putUserPolicy({ account: this.account, userName, policyName, document }, this.caller())),
+      this.userCreatedAt(userName),
+    );
   }
 
   async createAccessKey(userName: string): Promise<NewAccessKey> {
@@ -177,13 +209,22 @@ export class TwinIamPort implements IamPort {
   }
 }
 
-/** A refused trust policy leaves as the adapter maps it (an invalid principal becomes TrustPrincipalNotFoundError). */
-async function asAdapter<T>(action: string, resource: string, call: () => Promise<T>): Promise<T> {
+/**
+ * Errors the adapter maps leave as it maps them: an invalid trust principal becomes TrustPrincipalNotFoundError,
+ * AccessDenied on an entity created minutes ago IamPropagationError or AccessStillDeniedError (`ownCreatedAt`:
+ * the entity's CreateDate, which the adapter reads too).
+ */
+async function asAdapter<T>(action: string, resource: string, call: () => Promise<T>, ownCreatedAt?: () => Date | undefined): Promise<T> {
   try {
     return await call();
   } catch (e) {
-    if (!(e instanceof TwinAwsError) || e.code !== 'MalformedPolicyDocumentException') throw e;
-    const mapped = mapAwsError(Object.assign(new Error(e.awsMessage), { name: e.code, $metadata: {} }), { action, resource });
+    if (!(e instanceof TwinAwsError) || !['MalformedPolicyDocumentException', 'AccessDenied'].includes(e.code)) throw e;
+    const createdAt = ownCreatedAt?.();
+    const mapped = mapAwsError(Object.assign(new Error(e.awsMessage), { name: e.code, $metadata: {} }), {
+      action,
+      resource,
+      ...(createdAt !== undefined && { ownCreatedAt: createdAt }),
+    });
     throw mapped.name === e.code ? e : mapped;
   }
 }

@@ -131,6 +131,26 @@ export class IamEmulator {
     private readonly hostedAccounts?: readonly string[],
   ) {}
 
+  /** Entity ARN → how many more tag-conditioned writes on it are denied (see lagTagAuthorization). */
+  private readonly lagging = new Map<string, number>();
+  private lagCalls = 0;
+
+  /**
+   * Emulate tag-based authorization that has not propagated: on every role or user created from now on, the
+   * first `calls` writes a grant conditions on the entity's tags (put/tag/trust/boundary) are refused with
+   * AccessDenied, as a real account may do for seconds after the create. 0 turns it off.
+   */
+  lagTagAuthorization(calls: number): void {
+    this.lagCalls = calls;
+  }
+
+  private checkTagAuthorization(arn: string, action: string, callerArn: string): void {
+    const left = this.lagging.get(arn) ?? 0;
+    if (left <= 0) return;
+    this.lagging.set(arn, left - 1);
+    throw new TwinAwsError('AccessDenied', action, arn, `User: ${callerArn} is not authorized to perform: ${action} on resource: ${arn} because no identity-based policy allows the ${action} action`);
+  }
+
   // ---------------------------------------------------------------------------------------------------
   // Reads (no events: CloudTrail read events are not forwarded to EventBridge by the IamWatch rule)
 
@@ -254,6 +274,7 @@ export class IamEmulator {
       ...(input.permissionsBoundaryArn !== undefined && { permissionsBoundary: input.permissionsBoundaryArn }),
     };
     this.roles.set(arn, role);
+    if (this.lagCalls > 0) this.lagging.set(arn, this.lagCalls);
     this.record(input.account, 'CreateRole', callerArn, {
       roleName: input.roleName,
       assumeRolePolicyDocument: JSON.stringify(input.trustPolicy),
@@ -283,6 +304,7 @@ export class IamEmulator {
     // Validate first, then look the role up: no await between the lookup and the change.
     await this.checkDocument('trust', input.document, 'iam:UpdateAssumeRolePolicy', input.roleName);
     const role = this.mustRole(input, 'iam:UpdateAssumeRolePolicy');
+    this.checkTagAuthorization(role.arn, 'iam:UpdateAssumeRolePolicy', callerArn);
     role.trustPolicy = copy(input.document);
     this.record(input.account, 'UpdateAssumeRolePolicy', callerArn, { roleName: input.roleName, policyDocument: JSON.stringify(input.document) });
   }
@@ -292,6 +314,7 @@ export class IamEmulator {
     if (!POLICY_NAME.test(input.policyName)) throw new TwinAwsError('InvalidInputException', action, input.policyName, 'The specified value for policyName is invalid.');
     await this.checkDocument('identity', input.document, action, `${input.roleName}/${input.policyName}`);
     const role = this.mustRole(input, action);
+    this.checkTagAuthorization(role.arn, action, callerArn);
     role.inline[input.policyName] = copy(input.document);
     this.record(input.account, 'PutRolePolicy', callerArn, {
       roleName: input.roleName,
@@ -312,6 +335,7 @@ export class IamEmulator {
 
   tagRole(input: RoleRef & { readonly tags: Readonly<Record<string, string>> }, callerArn: string): void {
     const role = this.mustRole(input, 'iam:TagRole');
+    this.checkTagAuthorization(role.arn, 'iam:TagRole', callerArn);
     Object.assign(role.tags, input.tags);
     this.record(input.account, 'TagRole', callerArn, { roleName: input.roleName, tags: awsTags(input.tags) });
   }
@@ -440,6 +464,7 @@ export class IamEmulator {
       accessKeys: [],
     };
     this.users.set(userKey(input), user);
+    if (this.lagCalls > 0) this.lagging.set(user.arn, this.lagCalls);
     this.record(input.account, 'CreateUser', callerArn, {
       userName: input.userName,
       path,
@@ -451,6 +476,7 @@ export class IamEmulator {
 
   tagUser(input: UserRef & { readonly tags: Readonly<Record<string, string>> }, callerArn: string): void {
     const user = this.mustUser(input, 'iam:TagUser');
+    this.checkTagAuthorization(user.arn, 'iam:TagUser', callerArn);
     Object.assign(user.tags, input.tags);
     this.record(input.account, 'TagUser', callerArn, { userName: input.userName, tags: awsTags(input.tags) });
   }
@@ -467,6 +493,7 @@ export class IamEmulator {
     await this.checkDocument('identity', input.document, action, `${input.userName}/${input.policyName}`);
     // Looked up after the await: the user may have gone meanwhile.
     const user = this.mustUser(input, action);
+    this.checkTagAuthorization(user.arn, action, callerArn);
     user.inline[input.policyName] = copy(input.document);
     this.record(input.account, 'PutUserPolicy', callerArn, { userName: input.userName, policyName: input.policyName, policyDocument: JSON.stringify(input.document) });
   }
@@ -500,6 +527,7 @@ export class IamEmulator {
   putUserPermissionsBoundary(input: UserRef & { readonly permissionsBoundary: string }, callerArn: string): void {
     const action = 'iam:PutUserPermissionsBoundary';
     const user = this.mustUser(input, action);
+    this.checkTagAuthorization(user.arn, action, callerArn);
     this.mustBoundary(input.permissionsBoundary, action);
     user.permissionsBoundary = input.permissionsBoundary;
     this.record(input.account, 'PutUserPermissionsBoundary', callerArn, { userName: input.userName, permissionsBoundary: input.permissionsBoundary });

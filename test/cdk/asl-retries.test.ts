@@ -1,6 +1,7 @@
 // The Retry contract between the named errors (lambdas/core/errors.ts) and the state machines: every Lambda
 // Task retries every transient name, each retrier is bounded, and permanent names are never retried.
 import { readdirSync, readFileSync } from 'node:fs';
+import { OWN_CREATE_PROPAGATION_MS } from '../../lambdas/adapters/aws/errors.js';
 import { TRANSIENT_AWS_ERRORS } from '../../lambdas/core/errors.js';
 import { STATEMACHINES_DIR } from '../../lib/constructs/workflow-state-machine.js';
 import { STEP_ACCESS, type StepAccess } from '../../lib/permissions.js';
@@ -101,4 +102,21 @@ describe('Lambda timeouts', () => {
     expect(state.TimeoutSeconds).toBeGreaterThan(lambdaTimeout);
     expect(state.TimeoutSeconds).toBeLessThanOrEqual(lambdaTimeout + 60);
   });
+});
+
+test.each(tasks.map((t) => [`${t.machine} ${t.name}`, t.state] as const))(
+  '%s retries IamPropagationError longer than AccessDenied after an own create counts as propagation, and boundedly',
+  (_label, state) => {
+    // Past OWN_CREATE_PROPAGATION_MS the adapter answers AccessStillDeniedError, which is not retried: the
+    // retrier must last at least that long so the named error, not a propagation error, ends the step.
+    const budget = retrierBudgetSeconds(retrierOf(state, 'IamPropagationError')!);
+    expect(budget).toBeGreaterThan(OWN_CREATE_PROPAGATION_MS / 1000);
+    expect(budget).toBeLessThanOrEqual(300);
+  },
+);
+
+test('AccessStillDeniedError and TrustPrincipalNotFoundError are permanent: retried by no Task', () => {
+  for (const { machine, name, state } of tasks) {
+    for (const error of ['AccessStillDeniedError', 'TrustPrincipalNotFoundError']) expect(`${machine} ${name} ${error} ${retrierOf(state, error) === undefined}`).toBe(`${machine} ${name} ${error} true`);
+  }
 });

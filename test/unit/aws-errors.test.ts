@@ -70,6 +70,22 @@ describe('mapAwsError', () => {
     expect(own.message).toContain('identity.roleArn');
   });
 
+  test('AccessDenied on a resource we created: propagation for 3 minutes, then AccessStillDeniedError; long after, StepAccessDeniedError', () => {
+    const now = new Date('2026-01-01T12:00:00Z');
+    const at = (msAgo: number) => ({ action: 'iam:PutRolePolicy', resource: 'r/p', ownCreatedAt: new Date(now.getTime() - msAgo), now });
+    const early = mapAwsError(unmodelled('AccessDenied'), at(20_000));
+    expect(early.name).toBe('IamPropagationError');
+    expect(early.message).toContain('20 s after r/p was created by this workflow');
+    expect(TRANSIENT_AWS_ERRORS).toContain(early.name);
+    const late = mapAwsError(unmodelled('UnauthorizedOperation'), at(3 * 60_000 + 5_000));
+    expect(late.name).toBe('AccessStillDeniedError');
+    expect(late.message).toContain('[access-denied-after-create]');
+    expect(late.message).toContain('access still denied 3 minutes after r/p was created');
+    expect(TRANSIENT_AWS_ERRORS).not.toContain(late.name);
+    expect(mapAwsError(unmodelled('AccessDenied'), at(60 * 60_000)).name).toBe('StepAccessDeniedError');
+    expect(mapAwsError(unmodelled('AccessDenied'), { action: 'iam:PutRolePolicy', afterOwnCreate: true }).name).toBe('StepAccessDeniedError');
+  });
+
   test('another MalformedPolicyDocument keeps its AWS name', () => {
     expect(mapAwsError(unmodelled('MalformedPolicyDocument', 'Syntax errors in policy.'), { action: 'iam:PutRolePolicy' }).name).toBe('MalformedPolicyDocument');
   });

@@ -112,3 +112,21 @@ describe('Lambda timeouts: RunSetupSql stays inside its timeout and resumes', ()
     }
   });
 });
+
+describe('tag-based authorization that has not propagated right after our own create', () => {
+  test('the first writes on the new connector user and db-connect role are denied; retried as IamPropagationError, the provision succeeds', async () => {
+    const raw = pgRequest('lagged');
+    twin.aws.iam.lagTagAuthorization(2);
+    try {
+      const result = await twin.provision(raw, { executionName: 'lagged' });
+      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+      const retried = retries(result, 'IamPropagationError');
+      expect(retried.filter((s) => s === 'EnsureConnectorUser')).toHaveLength(2);
+      expect(retried.filter((s) => s === 'EnsureDbConnectRole')).toHaveLength(2);
+      const role = await twin.deps.iam.getRole('rpcn-aurora-lagged-db-connect');
+      expect(Object.keys(role!.inlinePolicies)).toHaveLength(1);
+    } finally {
+      twin.aws.iam.lagTagAuthorization(0);
+    }
+  });
+});
