@@ -130,3 +130,22 @@ describe('tag-based authorization that has not propagated right after our own cr
     }
   });
 });
+
+describe('tag-based authorization that never comes', () => {
+  test('the IamPropagationError retries are bounded; the failure is recorded with the access-denied-after-create diagnosis', async () => {
+    const raw = pgRequest('denied');
+    twin.aws.iam.lagTagAuthorization(1_000);
+    try {
+      const result = await twin.provision(raw, { executionName: 'denied' });
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('IamPropagationError');
+      // Every attempt of the IamPropagationError retrier (MaxAttempts 10), then the Catch.
+      expect(retries(result, 'IamPropagationError').filter((s) => s === 'EnsureConnectorUser')).toHaveLength(10);
+      expect(result.cause).toMatch(/^EnsureConnectorUser failed: \[access-denied-after-create\] iam:\w+ on rpcn-aurora-denied-connector\S* failed: AccessDenied: User: .* is not authorized/);
+      expect(result.cause).toContain('diagnosis [access-denied-after-create] Access still denied minutes after the resource was created');
+      expect((await twin.deps.registry.get('denied'))?.failure).toMatchObject({ step: 'EnsureConnectorUser', error: 'IamPropagationError', diagnosis: { id: 'access-denied-after-create' } });
+    } finally {
+      twin.aws.iam.lagTagAuthorization(0);
+    }
+  });
+});
