@@ -145,6 +145,11 @@ export class OfflineTwin {
   readonly stepCalls = new Map<string, number>();
   /** Every execution run here and its status (the lock's DescribeExecution). */
   readonly executions = new LocalExecutions();
+  /**
+   * Per step, a fresh `getRemainingTimeInMillis` for each invocation (tests of a step that must stop before its
+   * Lambda timeout); otherwise the runner's context answers.
+   */
+  readonly stepRemainingTime = new Map<string, () => () => number>();
   /** Step handlers still running (a failed Parallel does not stop its other branches' Lambdas). */
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly handlers: Record<WorkflowName, HandlerTable>;
@@ -250,7 +255,8 @@ export class OfflineTwin {
         // Same shape as a step's own error: its class name, the step prefix defineStep adds.
         throw Object.assign(new Error(`${step}: ${fault.message ?? `injected ${fault.error}`}`), { name: fault.error });
       }
-      const call = handler(event, context);
+      const remaining = this.stepRemainingTime.get(step);
+      const call = handler(event, remaining === undefined ? context : { ...context, getRemainingTimeInMillis: remaining() });
       this.inFlight.add(call);
       void call.catch(() => undefined).finally(() => this.inFlight.delete(call));
       return call;

@@ -810,6 +810,43 @@ const AWS_ENTRIES: CatalogueEntry[] = [
     matches: [approx(/InvalidClientTokenId|the security token included in the request is invalid|cannot be assumed by Lambda/i)],
   },
   {
+    id: 'access-denied-after-create',
+    title: 'Access still denied minutes after the resource was created',
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "A step was refused (AccessDenied / UnauthorizedOperation) on an IAM role, IAM user or security group this workflow had just created. The steps' grants on such resources are conditioned on the link tag (aws:ResourceTag/rpcn-aurora:link), and a new resource's tags take a while to count for authorization, so the first minutes are retried as propagation (IamPropagationError). Still denied about 3 minutes after the create, it is not propagation: the grant's tag condition does not match the resource's tags (the tag was not set at create, or was changed), or a service control policy or permissions boundary denies the action.",
+    confirm: [
+      'aws iam get-role --role-name <db-connect-role> --query Role.Tags   # the link tag must be there',
+      'aws iam simulate-principal-policy --policy-source-arn <principal-arn> --action-names <action> --resource-arns <resource-arn>',
+      'aws organizations list-policies-for-target --target-id <db-account> --filter SERVICE_CONTROL_POLICY',
+    ],
+    fix: [
+      "Make the resource carry the link tag the step role's grant asks for, or lift the SCP / boundary statement that denies the action; then start the provision again: every step already done is kept.",
+    ],
+    matches: [lit(/access still denied \d+ minutes after .* was created by this workflow/i)],
+  },
+  {
+    id: 'trust-principal-not-found',
+    title: "The db-connect role's trust policy names a principal that does not exist",
+    severity: 'critical',
+    engine: 'any',
+    phase: 'provisioning',
+    side: 'setup',
+    cause:
+      "IAM refused CreateRole or UpdateAssumeRolePolicy of <db-connect-role> with MalformedPolicyDocument: Invalid principal in policy (docs/reference/aws.md A4b): the first hop it must trust does not exist. The message names the principal: the pipeline role <pipeline-role> (named after redpanda.clusterId, in redpanda.accountId) for identity mode pipeline-role, identity.roleArn for self-managed, or the connector user <connector-user> for access-key.",
+    confirm: [
+      'aws iam get-role --role-name <pipeline-role>   # in the Redpanda account, for pipeline-role (the name carries the cluster id)',
+      'aws iam get-role --role-name <self-managed-role>   # in identity.roleArn\'s account, for self-managed',
+    ],
+    fix: [
+      'Correct redpanda.clusterId / redpanda.accountId (pipeline-role) or identity.roleArn (self-managed) in the request, or create that role first, then start the provision again: every step already done is kept.',
+    ],
+    matches: [lit(/Invalid principal in policy/i)],
+  },
+  {
     id: 'aws-endpoint-missing-port',
     title: 'aws.endpoint has no port',
     severity: 'critical',

@@ -17,6 +17,27 @@ export class IamPropagationError extends NamedError {}
 /** An Aurora Serverless v2 cluster is resuming from auto-pause (`DatabaseResumingException`). Retried. */
 export class DatabaseResumingError extends NamedError {}
 
+/**
+ * The RDS Data API cannot run the statement right now: the database is unavailable or restarting, the HTTP
+ * endpoint was enabled moments ago and is not serving yet, the statement timed out, or the service had an
+ * internal error. Retried for a bounded time (a few minutes); every statement we send is idempotent.
+ */
+export class DataApiUnavailableError extends NamedError {}
+
+/**
+ * IAM refused a trust policy because its principal (the link's first hop: the pipeline role, the connector
+ * user or identity.roleArn) does not exist (`MalformedPolicyDocument: Invalid principal in policy`). The
+ * message names the principal. Not retried.
+ */
+export class TrustPrincipalNotFoundError extends NamedError {}
+
+/**
+ * Access is still denied on a resource this workflow created minutes ago: past the time tag-based
+ * authorization takes to propagate, so the grant's `aws:ResourceTag` condition does not match or an SCP
+ * denies it. Not retried.
+ */
+export class AccessStillDeniedError extends NamedError {}
+
 /** The resource is busy with another operation (`InvalidDBClusterStateFault`, …). Retried. */
 export class ResourceBusyError extends NamedError {}
 
@@ -39,7 +60,7 @@ export class CredentialsSecretError extends NamedError {}
 export class LinkNotFoundError extends NamedError {}
 
 /** The names the state machines retry on (see statemachines/*.asl.json). */
-export const TRANSIENT_AWS_ERRORS = ['AwsThrottledError', 'IamPropagationError', 'DatabaseResumingError', 'ResourceBusyError'] as const;
+export const TRANSIENT_AWS_ERRORS = ['AwsThrottledError', 'IamPropagationError', 'DatabaseResumingError', 'DataApiUnavailableError', 'ResourceBusyError'] as const;
 
 /** A link of this name exists with different identity fields (engine, cluster, users, Redpanda cluster). Not retried. */
 export class RequestConflictError extends NamedError {}

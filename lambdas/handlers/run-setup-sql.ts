@@ -1,5 +1,7 @@
 // Aurora branch, last step: the CDC setup SQL through the Data API, one idempotent statement per call.
-// Records the database user and publication as the link's only when this link created them.
+// Records the database user and publication as the link's only when this link created them. It stops
+// starting statements while the Lambda still has time for one more (a Data API call may take 45 s) and hands
+// the state machine a cursor; the ASL loops until `done`, so no invocation runs into its timeout.
 import { AdoptedClusterNotReadyError, DatabaseNotReadyError, TableOwnershipError } from '../core/errors.js';
 import { linkNames } from '../core/naming.js';
 import type { LinkRequest } from '../core/request.js';
@@ -25,12 +27,20 @@ export interface RunSetupSqlInput extends StepEvent {
   readonly request: LinkRequest;
   readonly link: LinkRef;
   readonly aurora: AuroraState;
+  /** Index of the first setup statement not yet run (0 on the first invocation). */
+  readonly from?: number;
 }
 
 export interface RunSetupSqlOutput {
   readonly statements: number;
   readonly createdUser: boolean;
+  /** Index of the next statement to run; equals `statements` when done. */
+  readonly next: number;
+  readonly done: boolean;
 }
+
+/** Time kept back for one more statement: the Data API's own call timeout is about 45 s (docs/reference/aws.md A1). */
+export const SETUP_SQL_MARGIN_MS = 50_000;
 
 export function sqlTarget(request: LinkRequest, aurora: AuroraState): SqlTarget {
   if (!aurora.secretArn) throw new AdoptedClusterNotReadyError(`cluster ${aurora.clusterIdentifier} has no master user secret for the Data API`);
@@ -83,7 +93,7 @@ async function assertTableOwnership(sql: SqlPort, target: SqlTarget, request: Li
 }
 
 export function makeHandler(deps: Pick<StepDeps, 'sql' | 'registry'>) {
-  return defineStep<RunSetupSqlInput, RunSetupSqlOutput>('RunSetupSql', async ({ request, link, aurora }) => {
+  return defineStep<RunSetupSqlInput, RunSetupSqlOutput>('RunSetupSql', async ({ request, link, aurora, from = 0 }, context) => {
     const target = sqlTarget(request, aurora);
     await assertTablesExist(deps.sql, target, request, aurora);
     const record = await deps.registry.get(request.name);
@@ -98,14 +108,20 @@ export function makeHandler(deps: Pick<StepDeps, 'sql' | 'registry'>) {
       },
     });
     const statements = setupStatements(request);
+    if (!Number.isInteger(from) || from < 0 || from > statements.length) throw new RangeError(`RunSetupSql: cursor ${from} is outside 0..${statements.length}`);
+    let next = from;
     let ownershipChecked = false;
-    for (const statement of statements) {
+    // At least one statement per invocation, so the loop always progresses.
+    while (next < statements.length && (next === from || context.getRemainingTimeInMillis() > SETUP_SQL_MARGIN_MS)) {
+      const statement = statements[next]!;
+      // Checked in every invocation that reaches a table statement: a later invocation may resume past the first.
       if (statement.needsTableOwnership && !ownershipChecked) {
         await assertTableOwnership(deps.sql, target, request, aurora);
         ownershipChecked = true;
       }
       await deps.sql.execute(target, statement.sql, { ddl: statement.ddl ?? false });
+      next++;
     }
-    return { statements: statements.length, createdUser };
+    return { statements: statements.length, createdUser, next, done: next === statements.length };
   });
 }

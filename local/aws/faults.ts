@@ -1,6 +1,8 @@
 // Fault injection for the AWS twin: make the next N calls of a port method throw a named error, before the
 // real call (the default) or after it (the call took effect but its answer was lost, which tests that a
 // re-run adopts what the first attempt created). Every call is counted per target, faulted or not.
+// An AWS error code leaves as the adapters would hand it on (mapAwsError): the twin's ports stand in for them.
+import { mapAwsError } from '../../lambdas/adapters/aws/errors.js';
 import * as namedErrors from '../../lambdas/core/errors.js';
 import type { AuroraPort, NetworkPort } from '../../lambdas/ports/aurora.js';
 import type { ChainSimulator, IamPort, PipelineRoleAccess } from '../../lambdas/ports/iam.js';
@@ -27,6 +29,7 @@ export type NamedErrorName =
   | 'AwsThrottledError'
   | 'IamPropagationError'
   | 'DatabaseResumingError'
+  | 'DataApiUnavailableError'
   | 'ResourceBusyError'
   | 'ResourceConflictError'
   | 'StepAccessDeniedError'
@@ -37,7 +40,10 @@ export type NamedErrorName =
 
 export interface FaultSpec {
   readonly target: FaultTarget;
-  /** A named error of lambdas/core/errors.ts, or any other name (e.g. an AWS code such as `DBClusterNotFoundFault`). */
+  /**
+   * A named error of lambdas/core/errors.ts, or an AWS error code (e.g. `DBClusterNotFoundFault`,
+   * `DatabaseUnavailableException`), which leaves mapped as the AWS adapters map it.
+   */
   readonly error: NamedErrorName | (string & {});
   /** How many matching calls fail; default 1. */
   readonly times?: number;
@@ -55,6 +61,7 @@ const ERROR_CLASSES: Readonly<Record<string, new (message: string) => Error>> = 
   AwsThrottledError: namedErrors.AwsThrottledError,
   IamPropagationError: namedErrors.IamPropagationError,
   DatabaseResumingError: namedErrors.DatabaseResumingError,
+  DataApiUnavailableError: namedErrors.DataApiUnavailableError,
   ResourceBusyError: namedErrors.ResourceBusyError,
   ResourceConflictError: namedErrors.ResourceConflictError,
   StepAccessDeniedError: namedErrors.StepAccessDeniedError,
@@ -121,7 +128,7 @@ function makeError(spec: FaultSpec, callNumber: number): Error {
   const message = spec.message ?? `injected fault on ${spec.target} (call #${callNumber}): ${spec.error}`;
   const Known = ERROR_CLASSES[spec.error];
   if (Known !== undefined) return new Known(message);
-  const e = new Error(message);
-  e.name = spec.error;
-  return e;
+  // Shaped like an SDK v3 service error, so the real mapping decides what the step sees.
+  const answer = Object.assign(new Error(message), { name: spec.error, $metadata: {} });
+  return mapAwsError(answer, { action: spec.target });
 }

@@ -2,6 +2,7 @@
 // pipeline-role-access.ts, chain-simulator.ts; the twin runs that adapter itself over iam-simulator-api.ts): same idempotency, same "unavailable" answers, same error
 // names. Calls are made as the twin's step Lambda session; the inspector/healer path really assumes the
 // access roles (policy-evaluated) and each IAM call they make is policy-evaluated against their policies.
+import { mapAwsError } from '../../lambdas/adapters/aws/errors.js';
 import { IamPropagationError, InlinePolicySizeExceededError } from '../../lambdas/core/errors.js';
 import type { PolicyDocument } from '../../lambdas/core/iam.js';
 import type {
@@ -64,6 +65,20 @@ export class TwinIamPort implements IamPort {
     private readonly caller: () => string,
   ) {}
 
+  private roleCreatedAt(name: string): () => Date | undefined {
+    return () => {
+      const at = this.iam.getRole({ account: this.account, roleName: name })?.createdAt;
+      return at === undefined ? undefined : new Date(at);
+    };
+  }
+
+  private userCreatedAt(name: string): () => Date | undefined {
+    return () => {
+      const at = this.iam.getUser({ account: this.account, userName: name })?.createdAt;
+      return at === undefined ? undefined : new Date(at);
+    };
+  }
+
   async getRole(name: string): Promise<RoleDescription | undefined> {
     const role = this.iam.getRole({ account: this.account, roleName: name });
     return role === undefined ? undefined : toRoleDescription(role);
@@ -73,26 +88,38 @@ export class TwinIamPort implements IamPort {
     const existing = this.iam.getRole({ account: this.account, roleName: input.name });
     // Re-run: like the adapter, return the existing role; the caller compares and fixes what differs.
     if (existing !== undefined) return { arn: existing.arn };
-    const role = await this.iam.createRole(
-      {
-        account: this.account,
-        roleName: input.name,
-        trustPolicy: input.trustPolicy,
-        description: input.description,
-        tags: input.tags,
-        permissionsBoundaryArn: input.permissionsBoundaryArn,
-      },
-      this.caller(),
+    const role = await asAdapter('iam:CreateRole', input.name, () =>
+      this.iam.createRole(
+        {
+          account: this.account,
+          roleName: input.name,
+          trustPolicy: input.trustPolicy,
+          description: input.description,
+          tags: input.tags,
+          permissionsBoundaryArn: input.permissionsBoundaryArn,
+        },
+        this.caller(),
+      ),
     );
     return { arn: role.arn };
   }
 
   async updateTrustPolicy(name: string, trustPolicy: PolicyDocument): Promise<void> {
-    await propagation(() => this.iam.updateAssumeRolePolicy({ account: this.account, roleName: name, document: trustPolicy }, this.caller()));
+    await asAdapter(
+      'iam:UpdateAssumeRolePolicy',
+      name,
+      () => propagation(() => this.iam.updateAssumeRolePolicy({ account: this.account, roleName: name, document: trustPolicy }, this.caller())),
+      this.roleCreatedAt(name),
+    );
   }
 
   async putRolePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<void> {
-    await propagation(() => this.iam.putRolePolicy({ account: this.account, roleName, policyName, document }, this.caller()));
+    await asAdapter(
+      'iam:PutRolePolicy',
+      `${roleName}/${policyName}`,
+      () => propagation(() => this.iam.putRolePolicy({ account: this.account, roleName, policyName, document }, this.caller())),
+      this.roleCreatedAt(roleName),
+    );
   }
 
   async deleteRolePolicy(roleName: string, policyName: string): Promise<void> {
@@ -104,7 +131,7 @@ export class TwinIamPort implements IamPort {
   }
 
   async tagRole(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
-    await propagation(async () => this.iam.tagRole({ account: this.account, roleName: name, tags }, this.caller()));
+    await asAdapter('iam:TagRole', name, () => propagation(async () => this.iam.tagRole({ account: this.account, roleName: name, tags }, this.caller())), this.roleCreatedAt(name));
   }
 
   async deleteRole(name: string): Promise<void> {
@@ -134,15 +161,25 @@ export class TwinIamPort implements IamPort {
   }
 
   async tagUser(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
-    await propagation(() => this.iam.tagUser({ account: this.account, userName: name, tags }, this.caller()));
+    await asAdapter('iam:TagUser', name, () => propagation(async () => this.iam.tagUser({ account: this.account, userName: name, tags }, this.caller())), this.userCreatedAt(name));
   }
 
   async putUserPermissionsBoundary(name: string, permissionsBoundaryArn: string): Promise<void> {
-    await propagation(() => this.iam.putUserPermissionsBoundary({ account: this.account, userName: name, permissionsBoundary: permissionsBoundaryArn }, this.caller()));
+    await asAdapter(
+      'iam:PutUserPermissionsBoundary',
+      name,
+      () => propagation(async () => this.iam.putUserPermissionsBoundary({ account: this.account, userName: name, permissionsBoundary: permissionsBoundaryArn }, this.caller())),
+      this.userCreatedAt(name),
+    );
   }
 
   async putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void> {
-    await propagation(() => this.iam.putUserPolicy({ account: this.account, userName, policyName, document }, this.caller()));
+    await asAdapter(
+      'iam:PutUserPolicy',
+      `${userName}/${policyName}`,
+      () => propagation(() => this.iam.putUserPolicy({ account: this.account, userName, policyName, document }, this.caller())),
+      this.userCreatedAt(userName),
+    );
   }
 
   async createAccessKey(userName: string): Promise<NewAccessKey> {
@@ -167,6 +204,26 @@ export class TwinIamPort implements IamPort {
     for (const policyName of Object.keys(user.inline)) this.iam.deleteUserPolicy({ ...ref, policyName }, this.caller());
     for (const policyArn of user.attached) this.iam.detachUserPolicy({ ...ref, policyArn }, this.caller());
     this.iam.deleteUser(ref, this.caller());
+  }
+}
+
+/**
+ * Errors the adapter maps leave as it maps them: an invalid trust principal becomes TrustPrincipalNotFoundError,
+ * AccessDenied on an entity created minutes ago IamPropagationError or AccessStillDeniedError (`ownCreatedAt`:
+ * the entity's CreateDate, which the adapter reads too).
+ */
+async function asAdapter<T>(action: string, resource: string, call: () => Promise<T>, ownCreatedAt?: () => Date | undefined): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (!(e instanceof TwinAwsError) || !['MalformedPolicyDocumentException', 'AccessDenied'].includes(e.code)) throw e;
+    const createdAt = ownCreatedAt?.();
+    const mapped = mapAwsError(Object.assign(new Error(e.awsMessage), { name: e.code, $metadata: {} }), {
+      action,
+      resource,
+      ...(createdAt !== undefined && { ownCreatedAt: createdAt }),
+    });
+    throw mapped.name === e.code ? e : mapped;
   }
 }
 

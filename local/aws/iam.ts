@@ -130,7 +130,29 @@ export class IamEmulator {
   constructor(
     private readonly clock: Clock,
     private readonly emit: (event: IamCloudTrailEvent) => void,
+    /** The accounts this emulator stands for: a trust principal elsewhere cannot be looked up, so it is taken as given. */
+    private readonly hostedAccounts?: readonly string[],
   ) {}
+
+  /** Entity ARN → how many more tag-conditioned writes on it are denied (see lagTagAuthorization). */
+  private readonly lagging = new Map<string, number>();
+  private lagCalls = 0;
+
+  /**
+   * Emulate tag-based authorization that has not propagated: on every role or user created from now on, the
+   * first `calls` writes a grant conditions on the entity's tags (put/tag/trust/boundary) are refused with
+   * AccessDenied, as a real account may do for seconds after the create. 0 turns it off.
+   */
+  lagTagAuthorization(calls: number): void {
+    this.lagCalls = calls;
+  }
+
+  private checkTagAuthorization(arn: string, action: string, callerArn: string): void {
+    const left = this.lagging.get(arn) ?? 0;
+    if (left <= 0) return;
+    this.lagging.set(arn, left - 1);
+    throw new TwinAwsError('AccessDenied', action, arn, `User: ${callerArn} is not authorized to perform: ${action} on resource: ${arn} because no identity-based policy allows the ${action} action`);
+  }
 
   // ---------------------------------------------------------------------------------------------------
   // Reads (no events: CloudTrail read events are not forwarded to EventBridge by the IamWatch rule)
@@ -255,6 +277,7 @@ export class IamEmulator {
       ...(input.permissionsBoundaryArn !== undefined && { permissionsBoundary: input.permissionsBoundaryArn }),
     };
     this.roles.set(arn, role);
+    if (this.lagCalls > 0) this.lagging.set(arn, this.lagCalls);
     this.record(input.account, 'CreateRole', callerArn, {
       roleName: input.roleName,
       assumeRolePolicyDocument: JSON.stringify(input.trustPolicy),
@@ -284,6 +307,7 @@ export class IamEmulator {
     // Validate first, then look the role up: no await between the lookup and the change.
     await this.checkDocument('trust', input.document, 'iam:UpdateAssumeRolePolicy', input.roleName);
     const role = this.mustRole(input, 'iam:UpdateAssumeRolePolicy');
+    this.checkTagAuthorization(role.arn, 'iam:UpdateAssumeRolePolicy', callerArn);
     role.trustPolicy = copy(input.document);
     this.record(input.account, 'UpdateAssumeRolePolicy', callerArn, { roleName: input.roleName, policyDocument: JSON.stringify(input.document) });
   }
@@ -293,6 +317,7 @@ export class IamEmulator {
     if (!POLICY_NAME.test(input.policyName)) throw new TwinAwsError('InvalidInputException', action, input.policyName, 'The specified value for policyName is invalid.');
     await this.checkDocument('identity', input.document, action, `${input.roleName}/${input.policyName}`);
     const role = this.mustRole(input, action);
+    this.checkTagAuthorization(role.arn, action, callerArn);
     // IAM: a role's inline policies together may take 10,240 characters, whitespace not counted.
     const size = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, '').length;
     const total = Object.entries(role.inline).reduce((sum, [name, doc]) => (name === input.policyName ? sum : sum + size(doc)), size(input.document));
@@ -319,6 +344,7 @@ export class IamEmulator {
 
   tagRole(input: RoleRef & { readonly tags: Readonly<Record<string, string>> }, callerArn: string): void {
     const role = this.mustRole(input, 'iam:TagRole');
+    this.checkTagAuthorization(role.arn, 'iam:TagRole', callerArn);
     Object.assign(role.tags, input.tags);
     this.record(input.account, 'TagRole', callerArn, { roleName: input.roleName, tags: awsTags(input.tags) });
   }
@@ -447,6 +473,7 @@ export class IamEmulator {
       accessKeys: [],
     };
     this.users.set(userKey(input), user);
+    if (this.lagCalls > 0) this.lagging.set(user.arn, this.lagCalls);
     this.record(input.account, 'CreateUser', callerArn, {
       userName: input.userName,
       path,
@@ -458,6 +485,7 @@ export class IamEmulator {
 
   tagUser(input: UserRef & { readonly tags: Readonly<Record<string, string>> }, callerArn: string): void {
     const user = this.mustUser(input, 'iam:TagUser');
+    this.checkTagAuthorization(user.arn, 'iam:TagUser', callerArn);
     Object.assign(user.tags, input.tags);
     this.record(input.account, 'TagUser', callerArn, { userName: input.userName, tags: awsTags(input.tags) });
   }
@@ -474,6 +502,7 @@ export class IamEmulator {
     await this.checkDocument('identity', input.document, action, `${input.userName}/${input.policyName}`);
     // Looked up after the await: the user may have gone meanwhile.
     const user = this.mustUser(input, action);
+    this.checkTagAuthorization(user.arn, action, callerArn);
     user.inline[input.policyName] = copy(input.document);
     this.record(input.account, 'PutUserPolicy', callerArn, { userName: input.userName, policyName: input.policyName, policyDocument: JSON.stringify(input.document) });
   }
@@ -507,6 +536,7 @@ export class IamEmulator {
   putUserPermissionsBoundary(input: UserRef & { readonly permissionsBoundary: string }, callerArn: string): void {
     const action = 'iam:PutUserPermissionsBoundary';
     const user = this.mustUser(input, action);
+    this.checkTagAuthorization(user.arn, action, callerArn);
     this.mustBoundary(input.permissionsBoundary, action);
     user.permissionsBoundary = input.permissionsBoundary;
     this.record(input.account, 'PutUserPermissionsBoundary', callerArn, { userName: input.userName, permissionsBoundary: input.permissionsBoundary });
@@ -714,11 +744,35 @@ export class IamEmulator {
   private async checkDocument(kind: 'identity' | 'trust', document: unknown, action: string, resource: string): Promise<void> {
     const problems = await policyProblems(kind, document);
     if (problems !== undefined) throw new TwinAwsError('MalformedPolicyDocumentException', action, resource, problems);
+    if (kind !== 'trust') return;
+    // IAM resolves a role or user ARN principal to its unique id when the policy is saved, so one that does
+    // not exist is refused (docs/reference/aws.md A4b). Accounts and session ARNs are not looked up.
+    const missing = awsPrincipals(document).find((arn) => !this.principalExists(arn));
+    if (missing !== undefined) throw new TwinAwsError('MalformedPolicyDocumentException', action, resource, `Invalid principal in policy: "AWS":"${missing}"`);
+  }
+
+  private principalExists(arn: string): boolean {
+    if (this.hostedAccounts !== undefined && !this.hostedAccounts.includes(arn.split(':')[4] ?? '')) return true;
+    const role = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(arn);
+    if (role !== null) return this.roles.has(makeRoleArn(role[1]!, role[2]!));
+    const user = /^arn:aws:iam::(\d{12}):user\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(arn);
+    if (user !== null) return this.users.has(userKey({ account: user[1]!, userName: user[2]! }));
+    return true;
   }
 
   private record(account: string, eventName: string, callerArn: string, requestParameters: Record<string, unknown>, responseElements?: Record<string, unknown>): void {
     this.emit(makeIamEvent({ account, eventName, callerArn, at: this.clock(), requestParameters, responseElements: responseElements ?? null }));
   }
+}
+
+/** The `Principal.AWS` values of a policy's statements. */
+function awsPrincipals(document: unknown): string[] {
+  const statements = (document as { Statement?: unknown } | undefined)?.Statement;
+  const list = Array.isArray(statements) ? statements : statements === undefined ? [] : [statements];
+  return list.flatMap((st) => {
+    const aws = (st as { Principal?: { AWS?: unknown } } | undefined)?.Principal?.AWS;
+    return (Array.isArray(aws) ? aws : [aws]).filter((p): p is string => typeof p === 'string');
+  });
 }
 
 function awsTags(tags: Readonly<Record<string, string>>): { key: string; value: string }[] {

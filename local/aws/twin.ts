@@ -157,7 +157,7 @@ export class AwsTwin {
     this.redpandaClusterId = options.redpandaClusterId;
     this.clock = options.clock ?? (() => new Date());
 
-    this.iam = new IamEmulator(this.clock, (event) => this.deliver(event));
+    this.iam = new IamEmulator(this.clock, (event) => this.deliver(event), [this.accounts.db, this.accounts.redpanda]);
     this.sts = new StsEmulator(this.iam, this.clock);
     this.secrets = new SecretsEmulator(this.region, this.accounts.db);
     this.network = new NetworkEmulator((groupId) => this.rds.interfacesWithGroup(groupId), this.clock);

@@ -228,6 +228,15 @@ describe('IAM, STS and the access roles (no database)', () => {
 
   test('a trust policy naming another principal refuses the pipeline role', async () => {
     const other = { Version: '2012-10-17', Statement: [{ Sid: 'X', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${R}:role/someone-else` }, Action: 'sts:AssumeRole' }] };
+    // IAM refuses a principal that does not exist, with its own error name and text.
+    const refused = await rejection(twin.updateAssumeRolePolicy({ account: 'db', roleName: artifacts.roleName, document: other }));
+    expect(refused.name).toBe('MalformedPolicyDocumentException');
+    expect(refused.message).toContain(`MalformedPolicyDocumentException: Invalid principal in policy: "AWS":"arn:aws:iam::${R}:role/someone-else"`);
+    // Through the port it leaves as the adapter maps it, naming the principal.
+    const mapped = await rejection(ports.iam.updateTrustPolicy(artifacts.roleName, other as PolicyDocument));
+    expect(mapped.name).toBe('TrustPrincipalNotFoundError');
+    expect(mapped.message).toContain(`its principal arn:aws:iam::${R}:role/someone-else does not exist`);
+    await twin.createRole({ account: 'redpanda', roleName: 'someone-else', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] } });
     await twin.updateAssumeRolePolicy({ account: 'db', roleName: artifacts.roleName, document: other });
     const base = twin.pipelineSession('pod-1');
     expect((await rejection(twin.assumeRole(base.arn, artifacts.arn, 'rpcn'))).message).toMatch(deniedText(base.arn, artifacts.arn));
@@ -539,8 +548,9 @@ describe('IAM users, access keys and permissions boundaries (identity mode acces
   test('faults: the new IamPort methods and STS with a key can be faulted like any port call', async () => {
     twin.faults.inject({ target: 'iam.createAccessKey', error: 'AwsThrottledError' });
     await expect(ports.iam.createAccessKey(USER)).rejects.toBeInstanceOf(AwsThrottledError);
+    // An AWS code leaves as the adapter maps it.
     twin.faults.inject({ target: 'iam.getUser', error: 'AccessDenied' });
-    expect((await rejection(ports.iam.getUser(USER))).name).toBe('AccessDenied');
+    expect((await rejection(ports.iam.getUser(USER))).name).toBe('StepAccessDeniedError');
     twin.faults.inject({ target: 'sts.assumeRoleWithAccessKey', error: 'StepAccessDeniedError' });
     await expect(assumeWith(key1)).rejects.toBeInstanceOf(StepAccessDeniedError);
     expect(twin.faults.calls('sts.assumeRoleWithAccessKey')).toBeGreaterThan(5);

@@ -193,3 +193,21 @@ describe('describeNetworkInterfaces', () => {
     await expect(adapter().describeNetworkInterfaces('sg-1')).rejects.toMatchObject({ name: 'StepAccessDeniedError', message: expect.stringContaining('ec2:DescribeNetworkInterfaces') });
   });
 });
+
+describe('AccessDenied right after our own CreateSecurityGroup', () => {
+  test('UnauthorizedOperation on the ingress of a group this adapter just created is propagation (retried)', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+    ec2Mock.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-new' });
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(ec2Error('UnauthorizedOperation'));
+    const a = adapter();
+    const { groupId } = await a.ensureSecurityGroup(sgInput);
+    const err = await a.authorizeIngress(groupId, rules).then(() => undefined, (e: Error) => e);
+    expect(err?.name).toBe('IamPropagationError');
+    expect(err?.message).toMatch(/^\[access-denied-after-create\] ec2:AuthorizeSecurityGroupIngress on sg-new .*s after sg-new .* was created by this workflow/);
+  });
+
+  test('UnauthorizedOperation on a group this adapter did not create stays StepAccessDeniedError', async () => {
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(ec2Error('UnauthorizedOperation'));
+    await expect(adapter().authorizeIngress('sg-old', rules)).rejects.toMatchObject({ name: 'StepAccessDeniedError' });
+  });
+});

@@ -47,6 +47,49 @@ describe('mapAwsError', () => {
     expect(TRANSIENT_AWS_ERRORS).toContain(mapped.name);
   });
 
+  test.each(['DatabaseUnavailableException', 'HttpEndpointNotEnabledException', 'StatementTimeoutException', 'ServiceUnavailableError', 'InternalServerErrorException'])(
+    '%s -> DataApiUnavailableError (retried)',
+    (name) => {
+      const mapped = mapAwsError(unmodelled(name), { action: 'rds-data:ExecuteStatement' });
+      expect(mapped.name).toBe('DataApiUnavailableError');
+      expect(TRANSIENT_AWS_ERRORS).toContain(mapped.name);
+    },
+  );
+
+  test('MalformedPolicyDocument: Invalid principal -> TrustPrincipalNotFoundError naming the principal (not retried)', () => {
+    const principal = 'arn:aws:iam::861276079005:role/redpanda-wrongcluster-redpanda-connect-pipeline';
+    const mapped = mapAwsError(unmodelled('MalformedPolicyDocumentException', `Invalid principal in policy: "AWS":"${principal}"`), { action: 'iam:CreateRole', resource: 'rpcn-aurora-x-db-connect' });
+    expect(mapped.name).toBe('TrustPrincipalNotFoundError');
+    expect(mapped.message).toContain(`its principal ${principal} does not exist`);
+    expect(mapped.message).toContain('[trust-principal-not-found]');
+    expect(mapped.message).toContain('redpanda.clusterId');
+    expect(TRANSIENT_AWS_ERRORS).not.toContain(mapped.name);
+    const user = mapAwsError(unmodelled('MalformedPolicyDocument', 'Invalid principal in policy: "AWS":"arn:aws:iam::111111111111:user/rpcn-aurora/rpcn-aurora-x-connector"'), { action: 'iam:UpdateAssumeRolePolicy' });
+    expect(user.message).toContain('connector user exists');
+    const own = mapAwsError(unmodelled('MalformedPolicyDocument', 'Invalid principal in policy: "AWS":"arn:aws:iam::222222222222:role/eks/connect-cdc"'), { action: 'iam:CreateRole' });
+    expect(own.message).toContain('identity.roleArn');
+  });
+
+  test('AccessDenied on a resource we created: propagation for 3 minutes, then AccessStillDeniedError; long after, StepAccessDeniedError', () => {
+    const now = new Date('2026-01-01T12:00:00Z');
+    const at = (msAgo: number) => ({ action: 'iam:PutRolePolicy', resource: 'r/p', ownCreatedAt: new Date(now.getTime() - msAgo), now });
+    const early = mapAwsError(unmodelled('AccessDenied'), at(20_000));
+    expect(early.name).toBe('IamPropagationError');
+    expect(early.message).toContain('20 s after r/p was created by this workflow');
+    expect(TRANSIENT_AWS_ERRORS).toContain(early.name);
+    const late = mapAwsError(unmodelled('UnauthorizedOperation'), at(3 * 60_000 + 5_000));
+    expect(late.name).toBe('AccessStillDeniedError');
+    expect(late.message).toContain('[access-denied-after-create]');
+    expect(late.message).toContain('access still denied 3 minutes after r/p was created');
+    expect(TRANSIENT_AWS_ERRORS).not.toContain(late.name);
+    expect(mapAwsError(unmodelled('AccessDenied'), at(60 * 60_000)).name).toBe('StepAccessDeniedError');
+    expect(mapAwsError(unmodelled('AccessDenied'), { action: 'iam:PutRolePolicy', afterOwnCreate: true }).name).toBe('StepAccessDeniedError');
+  });
+
+  test('another MalformedPolicyDocument keeps its AWS name', () => {
+    expect(mapAwsError(unmodelled('MalformedPolicyDocument', 'Syntax errors in policy.'), { action: 'iam:PutRolePolicy' }).name).toBe('MalformedPolicyDocument');
+  });
+
   test.each([
     ['InvalidDBClusterStateFault', new InvalidDBClusterStateFault({ message: 'busy', ...meta })],
     ['InvalidDBInstanceStateFault', unmodelled('InvalidDBInstanceStateFault')],

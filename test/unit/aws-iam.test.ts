@@ -347,3 +347,50 @@ describe('connector users (identity mode access-key)', () => {
     await expect(adapter().deleteUser(USER)).rejects.toMatchObject({ name: 'DeleteConflictException' });
   });
 });
+
+describe('AccessDenied right after our own create', () => {
+  const trust = { Version: '2012-10-17', Statement: [{ Sid: 'T', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:user/u' }, Action: 'sts:AssumeRole' }] } as PolicyDocument;
+  const denied = () => new IAMServiceException({ name: 'AccessDenied', $fault: 'client', message: 'User: x is not authorized to perform: iam:PutRolePolicy', ...meta });
+  const roleInput = { name: 'rpcn-aurora-x-db-connect', trustPolicy: trust, description: '', tags: {}, permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/b' };
+
+  test('PutRolePolicy denied on a role this adapter just created is IamPropagationError (retried)', async () => {
+    iamMock.on(CreateRoleCommand).resolves({ Role: { Arn: 'arn:aws:iam::111111111111:role/rpcn-aurora-x-db-connect', CreateDate: new Date() } as never });
+    iamMock.on(PutRolePolicyCommand).rejects(denied());
+    const a = adapter();
+    await a.createRole(roleInput);
+    const err = await a.putRolePolicy(roleInput.name, 'p', trust).then(() => undefined, (e: Error) => e);
+    expect(err?.name).toBe('IamPropagationError');
+    expect(err?.message).toContain('[access-denied-after-create]');
+  });
+
+  test('still denied more than 3 minutes after the create (CreateDate from GetRole): AccessStillDeniedError naming the cause', async () => {
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: roleInput.name, Arn: 'arn:aws:iam::111111111111:role/x', AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)), CreateDate: new Date(Date.now() - 4 * 60_000), Tags: [] } as never });
+    iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    iamMock.on(TagRoleCommand).rejects(denied());
+    const a = adapter();
+    await a.getRole(roleInput.name);
+    const err = await a.tagRole(roleInput.name, { k: 'v' }).then(() => undefined, (e: Error) => e);
+    expect(err?.name).toBe('AccessStillDeniedError');
+    expect(err?.message).toMatch(/access still denied 4 minutes after rpcn-aurora-x-db-connect was created by this workflow: the grant's aws:ResourceTag condition .* or an SCP/);
+  });
+
+  test('AccessDenied on a role created long ago, or one the adapter knows nothing of, stays StepAccessDeniedError', async () => {
+    iamMock.on(PutRolePolicyCommand).rejects(denied());
+    await expect(adapter().putRolePolicy(roleInput.name, 'p', trust)).rejects.toMatchObject({ name: 'StepAccessDeniedError' });
+    iamMock.on(GetRoleCommand).resolves({ Role: { RoleName: roleInput.name, Arn: 'arn:aws:iam::111111111111:role/x', AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)), CreateDate: new Date(Date.now() - 30 * 24 * 3600_000), Tags: [] } as never });
+    iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+    iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    const a = adapter();
+    await a.getRole(roleInput.name);
+    await expect(a.putRolePolicy(roleInput.name, 'p', trust)).rejects.toMatchObject({ name: 'StepAccessDeniedError' });
+  });
+
+  test('PutUserPolicy denied right after CreateUser is IamPropagationError', async () => {
+    iamMock.on(CreateUserCommand).resolves({ User: { Arn: 'arn:aws:iam::111111111111:user/rpcn-aurora/u', UserName: 'u', CreateDate: new Date() } as never });
+    iamMock.on(PutUserPolicyCommand).rejects(denied());
+    const a = adapter();
+    await a.createUser({ name: 'u', path: '/rpcn-aurora/', tags: {}, permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/b' });
+    await expect(a.putUserPolicy('u', 'p', trust)).rejects.toMatchObject({ name: 'IamPropagationError' });
+  });
+});

@@ -1,6 +1,12 @@
 import {
   BadRequestException,
+  DatabaseErrorException,
   DatabaseResumingException,
+  DatabaseUnavailableException,
+  HttpEndpointNotEnabledException,
+  InternalServerErrorException,
+  ServiceUnavailableError,
+  StatementTimeoutException,
   ExecuteStatementCommand,
   RDSDataClient,
   RDSDataServiceException,
@@ -55,6 +61,31 @@ test('an empty result set is no rows', async () => {
 test('DatabaseResumingException -> DatabaseResumingError (retried)', async () => {
   dataMock.on(ExecuteStatementCommand).rejects(new DatabaseResumingException({ message: 'The database is resuming', ...meta }));
   await expect(adapter().execute(target, 'SELECT 1')).rejects.toMatchObject({ name: 'DatabaseResumingError' });
+});
+
+test.each([
+  ['DatabaseUnavailableException', () => new DatabaseUnavailableException({ message: 'The writer instance is not available', ...meta })],
+  ['HttpEndpointNotEnabledException', () => new HttpEndpointNotEnabledException({ message: "HttpEndpoint isn't enabled for cluster rpcn-aurora-orders", ...meta })],
+  ['StatementTimeoutException', () => new StatementTimeoutException({ message: 'Statement timed out', dbConnectionId: 7, ...meta })],
+  ['ServiceUnavailableError', () => new ServiceUnavailableError({ message: 'Service unavailable', ...meta })],
+  ['InternalServerErrorException', () => new InternalServerErrorException({ message: 'Internal error', ...meta })],
+])('%s -> DataApiUnavailableError (retried), the statement named', async (_name, make) => {
+  const original = make();
+  dataMock.on(ExecuteStatementCommand).rejects(original);
+  const err = await adapter()
+    .execute(target, 'CREATE PUBLICATION pglog_stream_x FOR TABLE public.orders', { ddl: true })
+    .then(() => undefined, (e: Error) => e);
+  expect(err).toMatchObject({ name: 'DataApiUnavailableError', cause: original });
+  expect(err?.message).toContain(`${_name}: `);
+  expect(err?.message).toContain('CREATE PUBLICATION pglog_stream_x');
+});
+
+test.each([
+  ['BadRequestException', () => new BadRequestException({ message: 'ERROR: syntax error at or near "PUBLICATON"', ...meta })],
+  ['DatabaseErrorException', () => new DatabaseErrorException({ message: 'ERROR: relation "public.nope" does not exist; SQLState: 42P01', ...meta })],
+])('%s is permanent: it keeps its AWS name (not retried)', async (name, make) => {
+  dataMock.on(ExecuteStatementCommand).rejects(make());
+  await expect(adapter().execute(target, 'SELECT 1')).rejects.toMatchObject({ name });
 });
 
 test('a SQL error is fatal, keeps its AWS name and says which statement without its literals', async () => {

@@ -105,6 +105,8 @@ const CASES: ReadonlyArray<readonly [id: string, message: string, level?: Level]
   ['aws-throttled', 'operation error STS: AssumeRole, https response error StatusCode: 400, RequestID: 3f, api error Throttling: Rate exceeded'],
   ['data-api-not-enabled', 'BadRequestException: HttpEndpoint isn\'t enabled for cluster rpcn-aurora-orders'],
   ['data-api-not-enabled', 'BadRequestException: HttpEndpoint is not enabled for cluster arn:aws:rds:us-east-2:210987654321:cluster:rpcn-aurora-orders'],
+  ['access-denied-after-create', 'EnsureDbConnectRole: [access-denied-after-create] iam:PutRolePolicy on rpcn-aurora-orders-db-connect/rpcn-aurora-db-connect failed: AccessDenied: User: arn:aws:sts::111111111111:assumed-role/rpcn-aurora-steps/x is not authorized to perform: iam:PutRolePolicy (access still denied 3 minutes after rpcn-aurora-orders-db-connect/rpcn-aurora-db-connect was created by this workflow: the grant\'s aws:ResourceTag condition does not match the resource\'s tags, or an SCP or permissions boundary denies it)'],
+  ['trust-principal-not-found', 'An error occurred (MalformedPolicyDocument) when calling the CreateRole operation: Invalid principal in policy: "AWS":"arn:aws:iam::861276079005:role/redpanda-wrongcluster-redpanda-connect-pipeline"'],
   ['data-api-resuming', 'DatabaseResumingException: The database is resuming after being auto-paused. Please wait a few seconds and try again.'],
   // database
   ['tls-certificate-untrusted', `${PG}${PG_CONN}: tls error: tls: failed to verify certificate: x509: certificate signed by unknown authority`],

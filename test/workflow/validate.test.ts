@@ -4,7 +4,7 @@
 // schedule judges every link once; our own healing does not trigger validations (the loop guard).
 import { jest } from '@jest/globals';
 import { dbConnectRoleArtifacts, dbConnectTrustPolicy, rolePolicyFirstHop } from '../../lambdas/core/iam.js';
-import { linkNames } from '../../lambdas/core/naming.js';
+import { linkNames, pipelineRoleName } from '../../lambdas/core/naming.js';
 import type { ValidationSummary } from '../../lambdas/handlers/record-verdict.js';
 import type { OfflineTwin } from '../../local/twin.js';
 import { normalized, pipelineRoleRequest, stable, startTwin } from './support.js';
@@ -104,6 +104,12 @@ describe('each kind of change', () => {
 
   test('trust edited to another principal, on a link without selfHeal: drifted, nothing changed', async () => {
     const wrong = dbConnectTrustPolicy({ ...normalized(manual), redpanda: { ...normalized(manual).redpanda, clusterId: 'aaaaaaaaaaaaaaaaaaaa' } }, { dbAccountId: DB });
+    // Another cluster's pipeline role, which exists (IAM refuses a trust principal that does not).
+    await twin.aws.createRole({
+      account: 'redpanda',
+      roleName: pipelineRoleName('aaaaaaaaaaaaaaaaaaaa'),
+      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+    });
     const results = await afterChange(() => twin.aws.updateAssumeRolePolicy({ account: 'db', roleName: names(manual).dbConnectRole, document: wrong }));
     expect(Object.keys(results)).toEqual(['manual']);
     expect(results.manual![0]).toMatchObject({ before: 'drifted', verdict: 'drifted', healed: false });

@@ -27,6 +27,9 @@ const GROUP_NOT_FOUND = ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound'];
 type SecurityGroupView = NonNullable<Awaited<ReturnType<NetworkPort['describeSecurityGroup']>>>;
 
 export class Ec2NetworkAdapter implements NetworkPort {
+  // Groups this adapter created, by id: EC2 reports no creation time, so only a create seen here counts.
+  private readonly created = new Map<string, Date>();
+
   constructor(private readonly ec2: EC2Client) {}
 
   async ensureSecurityGroup(input: Parameters<NetworkPort['ensureSecurityGroup']>[0]): Promise<{ readonly groupId: string; readonly created: boolean }> {
@@ -46,6 +49,7 @@ export class Ec2NetworkAdapter implements NetworkPort {
         }),
       );
       if (out.GroupId === undefined) throw new Error(`ec2:CreateSecurityGroup ${input.name} returned no GroupId`);
+      this.created.set(out.GroupId, new Date());
       return { groupId: out.GroupId, created: true };
     } catch (e) {
       if (!isAwsError(e, 'InvalidGroup.Duplicate')) throw mapAwsError(e, { action: 'ec2:CreateSecurityGroup', resource: input.name });
@@ -112,7 +116,8 @@ export class Ec2NetworkAdapter implements NetworkPort {
         added++;
       } catch (e) {
         if (isAwsError(e, 'InvalidPermission.Duplicate')) continue;
-        throw mapAwsError(e, { action: 'ec2:AuthorizeSecurityGroupIngress', resource: `${groupId} ${rule.cidr}:${rule.port}` });
+        // Our grant allows ingress only on groups tagged for a link (aws:ResourceTag), which a new group may not show yet.
+        throw mapAwsError(e, { action: 'ec2:AuthorizeSecurityGroupIngress', resource: `${groupId} ${rule.cidr}:${rule.port}`, ownCreatedAt: this.created.get(groupId) });
       }
     }
     return { added };

@@ -2,11 +2,14 @@
 // contract with the state machines (Retry on the transient ones, Catch on the rest), so every adapter maps
 // through here. Messages carry the action, the resource and AWS's own message, never a secret value.
 import {
+  AccessStillDeniedError,
   AwsThrottledError,
+  DataApiUnavailableError,
   DatabaseResumingError,
   IamPropagationError,
   ResourceBusyError,
   StepAccessDeniedError,
+  TrustPrincipalNotFoundError,
 } from '../../core/errors.js';
 
 export interface AwsErrorContext {
@@ -19,7 +22,24 @@ export interface AwsErrorContext {
    * yet" (eventual consistency, docs/reference/aws.md A4) and is retried, not reported as missing.
    */
   readonly afterOwnCreate?: boolean;
+  /**
+   * When this workflow created the target (an IAM role or user, a security group), if the adapter knows.
+   * AccessDenied within OWN_CREATE_PROPAGATION_MS of it is tag-based authorization not yet propagated
+   * (IamPropagationError, retried); later it is AccessStillDeniedError.
+   */
+  readonly ownCreatedAt?: Date;
+  /** The time to judge `ownCreatedAt` against; defaults to now. */
+  readonly now?: Date;
 }
+
+/**
+ * How long AccessDenied on a resource we created counts as propagation. Shorter than the ASL's
+ * IamPropagationError retries (about 4 minutes), so the last attempts end with AccessStillDeniedError.
+ */
+export const OWN_CREATE_PROPAGATION_MS = 3 * 60_000;
+
+/** Past this, a resource is not "just created" any more: AccessDenied on it is the step's own permissions. */
+export const OWN_CREATE_RECENT_MS = 15 * 60_000;
 
 // Throttling codes across the services we call (query, JSON and EC2 protocols). IAM's and Secrets
 // Manager's `LimitExceeded*` are quotas, not rate limits, so they are deliberately absent.
@@ -50,6 +70,17 @@ const BUSY = new Set([
   'ConcurrentModificationException',
 ]);
 
+// RDS Data API answers that say "not now", not "never" (docs/reference/aws.md A1b): right after
+// EnableHttpEndpoint the endpoint answers HttpEndpointNotEnabledException for a while, a Serverless v2
+// cluster that is scaling or failing over answers DatabaseUnavailableException.
+const DATA_API_TRANSIENT = new Set([
+  'DatabaseUnavailableException',
+  'HttpEndpointNotEnabledException',
+  'StatementTimeoutException',
+  'ServiceUnavailableError',
+  'InternalServerErrorException',
+]);
+
 const ACCESS_DENIED = new Set([
   'AccessDenied',
   'AccessDeniedException',
@@ -60,6 +91,22 @@ const ACCESS_DENIED = new Set([
 ]);
 
 const NO_SUCH_ENTITY = new Set(['NoSuchEntity', 'NoSuchEntityException']);
+
+const MALFORMED_POLICY = new Set(['MalformedPolicyDocument', 'MalformedPolicyDocumentException']);
+
+// The first hop a db-connect role trusts comes from the request: the pipeline role (named after the Redpanda
+// cluster id), the connector user (created just before), or identity.roleArn.
+function trustPrincipalNotFound(where: string, principal: string, options: ErrorOptions): TrustPrincipalNotFoundError {
+  const check = /:role\/(?:.*\/)?redpanda-[^/]+-redpanda-connect-pipeline$/.test(principal)
+    ? 'the Redpanda cluster id (redpanda.clusterId) and account (redpanda.accountId): the pipeline role is named after the cluster'
+    : /:user\//.test(principal)
+      ? 'that the connector user exists (EnsureConnectorUser creates it first; start the provision again)'
+      : 'identity.roleArn: the role must exist before the link trusts it (account, path and name)';
+  return new TrustPrincipalNotFoundError(
+    `[trust-principal-not-found] ${where} failed: IAM refused the trust policy because its principal ${principal} does not exist (MalformedPolicyDocument: Invalid principal in policy); check ${check}`,
+    options,
+  );
+}
 
 /**
  * The AWS error name of an SDK error (the modelled exception name, or the wire code for errors the SDK did
@@ -105,10 +152,27 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): Error {
 
   if (has(THROTTLING) || e.$retryable?.throttling === true) return new AwsThrottledError(text, options);
   if (codes.includes('DatabaseResumingException')) return new DatabaseResumingError(text, options);
+  if (has(DATA_API_TRANSIENT)) return new DataApiUnavailableError(`${text} (the Data API cannot run it right now; retried)`, options);
   if (has(BUSY)) return new ResourceBusyError(text, options);
+  const sinceCreate = context.ownCreatedAt === undefined ? undefined : (context.now ?? new Date()).getTime() - context.ownCreatedAt.getTime();
+  if (has(ACCESS_DENIED) && sinceCreate !== undefined && sinceCreate < OWN_CREATE_RECENT_MS) {
+    const seconds = Math.max(0, Math.round(sinceCreate / 1000));
+    if (sinceCreate < OWN_CREATE_PROPAGATION_MS) {
+      return new IamPropagationError(
+        `[access-denied-after-create] ${text} (${seconds} s after ${context.resource ?? 'the resource'} was created by this workflow: a grant conditioned on its tags may not have propagated yet)`,
+        options,
+      );
+    }
+    return new AccessStillDeniedError(
+      `[access-denied-after-create] ${text} (access still denied ${Math.floor(seconds / 60)} minutes after ${context.resource ?? 'the resource'} was created by this workflow: the grant's aws:ResourceTag condition does not match the resource's tags, or an SCP or permissions boundary denies it)`,
+      options,
+    );
+  }
   if (has(ACCESS_DENIED)) {
     return new StepAccessDeniedError(`${text} (the step's own role lacks this permission: a deployment problem)`, options);
   }
+  const principal = /Invalid principal in policy: "AWS":"([^"]+)"/.exec(describe(error))?.[1];
+  if (principal !== undefined && has(MALFORMED_POLICY)) return trustPrincipalNotFound(where, principal, options);
   if (context.afterOwnCreate === true && has(NO_SUCH_ENTITY)) {
     return new IamPropagationError(`${text} (just created; IAM is eventually consistent)`, options);
   }

@@ -130,13 +130,22 @@ export async function getRoleOrUndefined(iam: IAMClient, roleName: string): Prom
 }
 
 export class IamRoleAdapter implements IamPort {
+  // When each role (`role:<name>`) and user (`user:<name>`) was created, from our create call or IAM's
+  // CreateDate: AccessDenied soon after is tag-based authorization that has not propagated yet.
+  private readonly created = new Map<string, Date>();
+
   constructor(private readonly iam: IAMClient) {}
+
+  private noteCreated(key: string, at: Date | undefined): void {
+    if (at !== undefined) this.created.set(key, at);
+  }
 
   async getRole(name: string): Promise<RoleDescription | undefined> {
     let action = 'iam:GetRole';
     try {
       const role = await getRoleOrUndefined(this.iam, name);
       if (role === undefined) return undefined;
+      this.noteCreated(`role:${name}`, role.CreateDate);
       action = 'iam:ListRolePolicies';
       const inlinePolicies = await readInlinePolicies(this.iam, name);
       action = 'iam:ListAttachedRolePolicies';
@@ -168,6 +177,7 @@ export class IamRoleAdapter implements IamPort {
         }),
       );
       if (out.Role?.Arn === undefined) throw new Error(`iam:CreateRole ${input.name} returned no ARN`);
+      this.noteCreated(`role:${input.name}`, out.Role.CreateDate ?? new Date());
       return { arn: out.Role.Arn };
     } catch (e) {
       if (!isAwsError(e, 'EntityAlreadyExistsException', 'EntityAlreadyExists')) throw mapAwsError(e, { action: 'iam:CreateRole', resource: input.name });
@@ -176,6 +186,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       const role = await getRoleOrUndefined(this.iam, input.name);
       if (role?.Arn === undefined) throw new Error(`role ${input.name} already exists but GetRole found none`);
+      this.noteCreated(`role:${input.name}`, role.CreateDate);
       return { arn: role.Arn };
     } catch (e) {
       throw mapAwsError(e, { action: 'iam:GetRole', resource: input.name, afterOwnCreate: true });
@@ -186,7 +197,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trustPolicy) }));
     } catch (e) {
-      throw mapAwsError(e, { action: 'iam:UpdateAssumeRolePolicy', resource: name, afterOwnCreate: true });
+      throw mapAwsError(e, { action: 'iam:UpdateAssumeRolePolicy', resource: name, afterOwnCreate: true, ownCreatedAt: this.created.get(`role:${name}`) });
     }
   }
 
@@ -194,7 +205,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       await this.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }));
     } catch (e) {
-      throw mapAwsError(e, { action: 'iam:PutRolePolicy', resource: `${roleName}/${policyName}`, afterOwnCreate: true });
+      throw mapAwsError(e, { action: 'iam:PutRolePolicy', resource: `${roleName}/${policyName}`, afterOwnCreate: true, ownCreatedAt: this.created.get(`role:${roleName}`) });
     }
   }
 
@@ -211,7 +222,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       await this.iam.send(new TagRoleCommand({ RoleName: name, Tags: toAwsTags(tags) }));
     } catch (e) {
-      throw mapAwsError(e, { action: 'iam:TagRole', resource: name, afterOwnCreate: true });
+      throw mapAwsError(e, { action: 'iam:TagRole', resource: name, afterOwnCreate: true, ownCreatedAt: this.created.get(`role:${name}`) });
     }
   }
 
@@ -248,6 +259,7 @@ export class IamRoleAdapter implements IamPort {
         throw e;
       }
       if (user === undefined) return undefined;
+      this.noteCreated(`user:${name}`, user.CreateDate);
       action = 'iam:ListUserPolicies';
       const inlinePolicies: Record<string, PolicyDocument> = {};
       const policyNames = await listUserPolicyNames(this.iam, name);
@@ -299,6 +311,7 @@ export class IamRoleAdapter implements IamPort {
         new CreateUserCommand({ UserName: input.name, Path: input.path, Tags: toAwsTags(input.tags), PermissionsBoundary: input.permissionsBoundaryArn }),
       );
       if (out.User?.Arn === undefined) throw new Error(`iam:CreateUser ${input.name} returned no ARN`);
+      this.noteCreated(`user:${input.name}`, out.User.CreateDate ?? new Date());
       return { arn: out.User.Arn };
     } catch (e) {
       if (!isAwsError(e, 'EntityAlreadyExistsException', 'EntityAlreadyExists')) throw mapAwsError(e, { action: 'iam:CreateUser', resource: input.name });
@@ -306,6 +319,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       const user = (await this.iam.send(new GetUserCommand({ UserName: input.name }))).User;
       if (user?.Arn === undefined) throw new Error(`user ${input.name} already exists but GetUser found none`);
+      this.noteCreated(`user:${input.name}`, user.CreateDate);
       return { arn: user.Arn };
     } catch (e) {
       throw mapAwsError(e, { action: 'iam:GetUser', resource: input.name, afterOwnCreate: true });
@@ -316,7 +330,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       await this.iam.send(new TagUserCommand({ UserName: name, Tags: toAwsTags(tags) }));
     } catch (e) {
-      throw mapAwsError(e, { action: 'iam:TagUser', resource: name, afterOwnCreate: true });
+      throw mapAwsError(e, { action: 'iam:TagUser', resource: name, afterOwnCreate: true, ownCreatedAt: this.created.get(`user:${name}`) });
     }
   }
 
@@ -324,7 +338,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       await this.iam.send(new PutUserPermissionsBoundaryCommand({ UserName: name, PermissionsBoundary: permissionsBoundaryArn }));
     } catch (e) {
-      throw mapAwsError(e, { action: 'iam:PutUserPermissionsBoundary', resource: name, afterOwnCreate: true });
+      throw mapAwsError(e, { action: 'iam:PutUserPermissionsBoundary', resource: name, afterOwnCreate: true, ownCreatedAt: this.created.get(`user:${name}`) });
     }
   }
 
@@ -332,7 +346,7 @@ export class IamRoleAdapter implements IamPort {
     try {
       await this.iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }));
     } catch (e) {
-      throw mapAwsError(e, { action: 'iam:PutUserPolicy', resource: `${userName}/${policyName}`, afterOwnCreate: true });
+      throw mapAwsError(e, { action: 'iam:PutUserPolicy', resource: `${userName}/${policyName}`, afterOwnCreate: true, ownCreatedAt: this.created.get(`user:${userName}`) });
     }
   }
 
@@ -343,7 +357,7 @@ export class IamRoleAdapter implements IamPort {
       if (key?.AccessKeyId === undefined || key.SecretAccessKey === undefined) throw new Error(`iam:CreateAccessKey for ${userName} returned no key`);
       return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey, createdAt: (key.CreateDate ?? new Date()).toISOString() };
     } catch (e) {
-      throw mapAwsError(e, { action: 'iam:CreateAccessKey', resource: userName, afterOwnCreate: true });
+      throw mapAwsError(e, { action: 'iam:CreateAccessKey', resource: userName, afterOwnCreate: true, ownCreatedAt: this.created.get(`user:${userName}`) });
     }
   }
 

@@ -23,14 +23,14 @@ export function stepOfMessage(message: string): { step?: string; message: string
   return m ? { step: m[1]!, message: message.slice(m[0].length) } : { message };
 }
 
-export function defineStep<I extends StepEvent, O>(step: string, fn: (event: I) => Promise<O>): StepHandler<I, O> {
+export function defineStep<I extends StepEvent, O>(step: string, fn: (event: I, context: Context) => Promise<O>): StepHandler<I, O> {
   const handler = middy<I, O>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event: I) => {
+    .handler(async (event: I, context: Context) => {
       if (event.executionName) logger.setCorrelationId(event.executionName);
       logger.appendKeys({ step });
       try {
-        const result = await fn(event);
+        const result = await fn(event, context);
         logger.info('step done', { step });
         return result;
       } catch (e) {
