@@ -106,6 +106,15 @@ function pipelineRoleHop(link: Link): RolePolicyArtifacts {
  */
 async function applyIam(link: Link): Promise<void> {
   const art = artifactsOf(link);
+  const hop = art.firstHop;
+  // The connector user first, as Provision makes it: IAM refuses a trust policy naming a user that does not exist.
+  if (hop.mode === 'access-key') {
+    const iam = twin.ports().iam;
+    await iam.createUser({ name: hop.userName, path: hop.path, tags: {}, permissionsBoundaryArn: hop.permissionsBoundaryArn });
+    await iam.putUserPolicy(hop.userName, hop.policy.policyName, hop.policy.document);
+    const key = await iam.createAccessKey(hop.userName);
+    link.key = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+  }
   await twin.createRole({
     account: 'db',
     roleName: art.roleName,
@@ -114,15 +123,7 @@ async function applyIam(link: Link): Promise<void> {
     permissionsBoundaryArn: art.permissionsBoundaryArn,
   });
   await twin.putRolePolicy({ account: 'db', roleName: art.roleName, policyName: art.permissionPolicy.policyName, document: art.permissionPolicy.document });
-  const hop = art.firstHop;
-  if (hop.mode === 'access-key') {
-    const iam = twin.ports().iam;
-    await iam.createUser({ name: hop.userName, path: hop.path, tags: {}, permissionsBoundaryArn: hop.permissionsBoundaryArn });
-    await iam.putUserPolicy(hop.userName, hop.policy.policyName, hop.policy.document);
-    const key = await iam.createAccessKey(hop.userName);
-    link.key = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
-    return;
-  }
+  if (hop.mode === 'access-key') return;
   await twin.putRolePolicy({ account: 'redpanda', roleName: hop.roleName, policyName: hop.policy.policyName, document: hop.policy.document });
 }
 

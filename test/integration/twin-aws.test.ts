@@ -4,7 +4,7 @@
 // (and the shared MariaDB) with the Data API stand-in and emulated IAM database login. Tests within a
 // describe block run in order and share state.
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { AwsThrottledError, IamPropagationError, ResourceBusyError, ResourceConflictError, StepAccessDeniedError, CredentialsSecretError, LinkNotFoundError } from '../../lambdas/core/errors.js';
@@ -34,6 +34,9 @@ import {
   type IamCloudTrailEvent,
   type TwinPorts,
 } from '../../local/aws/index.js';
+
+// Tests here start embedded PostgreSQL servers: on a loaded machine that takes longer than jest's 5 s default.
+jest.setTimeout(60_000);
 
 const D = '111111111111';
 const R = '222222222222';
